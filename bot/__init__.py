@@ -1,0 +1,1 @@
+"""The edge: settings, organisation file, console and messenger adapters, and the bootstrap."""

@@ -1,0 +1,133 @@
+"""`ticketbot`: the console (the default without messenger credentials), database and config tools."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.bootstrap import SchemaOutOfDate, build_app
+from bot.console.session import ConsoleSession, stdout_writer
+from bot.orgfile import OrgFileError, load_org
+from bot.settings import Settings
+from notifications.text import CatalogError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ticketbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    console = sub.add_parser("console", help="chat with the bot in this terminal (the default)")
+    console.add_argument("--as", dest="user", default="alice", help="start as this person")
+    console.add_argument("--locale", choices=["en", "zh-CN"], help="reply language")
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    config = sub.add_parser("config", help="organisation file")
+    config.add_argument("action", choices=["check"])
+    config.add_argument("file", nargs="?", type=Path, help="default: TICKETBOT_ORG_FILE")
+    sub.add_parser("autoclose", help="close tickets resolved longer ago than the policy allows")
+    return parser
+
+
+async def _stdin_lines(interactive: bool, prompt: Callable[[], str]) -> AsyncIterator[str]:
+    # Reading stdin blocks, so it happens in a thread: the event loop stays free.
+    while True:
+        try:
+            if interactive:
+                line = await asyncio.to_thread(input, prompt())
+            else:
+                line = await asyncio.to_thread(sys.stdin.readline)
+                if not line:
+                    return
+        except EOFError:
+            return
+        yield line
+
+
+async def _console(settings: Settings, user: str, locale: str | None) -> int:
+    app = await build_app(settings)
+    try:
+        session = ConsoleSession(app, user, app.catalog(locale), stdout_writer)
+        session.write(f"ticketbot console · organisation {app.loaded.path.name} · "
+                      f"{app.engine.url.render_as_string(hide_password=True)}")
+        interactive = sys.stdin.isatty()
+        lines = _stdin_lines(interactive, lambda: f"{session.user}> ")
+        await session.run(lines, echo=not interactive)
+    finally:
+        await app.aclose()
+    return 0
+
+
+async def _db_current(settings: Settings) -> int:
+    from storage.engine import make_engine
+    from storage.migrate import schema_state
+
+    engine = make_engine(settings.database_url)
+    try:
+        state = await schema_state(engine)
+    finally:
+        await engine.dispose()
+    print(f"schema at {state.current or 'nothing'}; this version needs {state.head}"
+          + ("" if state.is_current else " — run: ticketbot db upgrade"))
+    return 0 if state.is_current else 1
+
+
+async def _autoclose(settings: Settings) -> int:
+    from commands.actions.autoclose import close_stale_resolved
+
+    app = await build_app(settings)
+    try:
+        closed = await close_stale_resolved(app.uow, app.loaded.org, app.clock)
+    finally:
+        await app.aclose()
+    print(f"closed {len(closed)} ticket(s){': ' + ', '.join(closed) if closed else ''}")
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command or "console"
+    if command == "console":
+        return asyncio.run(_console(settings, getattr(args, "user", "alice"),
+                                    getattr(args, "locale", None)))
+    if command == "db" and args.action == "upgrade":
+        from storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print("database schema is up to date")
+        return 0
+    if command == "db":
+        return asyncio.run(_db_current(settings))
+    if command == "config":
+        loaded = load_org(args.file or settings.org_file)
+        org = loaded.org
+        print(f"{loaded.path}: OK — {len(loaded.directory)} people, {len(org.teams)} teams, "
+              f"{len(org.queues)} queues")
+        return 0
+    return asyncio.run(_autoclose(settings))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+        logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        return _run(args, settings)
+    except ValidationError as error:
+        for e in error.errors():
+            print(f"settings: {'.'.join(map(str, e['loc']))}: {e['msg']}", file=sys.stderr)
+    except OrgFileError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+    except (SchemaOutOfDate, CatalogError) as error:
+        print(error, file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

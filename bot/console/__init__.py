@@ -1,0 +1,1 @@
+"""A chat-like session in the terminal: the same commands as in Slack and DingTalk."""

@@ -1,0 +1,95 @@
+"""The console loop: read a line, run it as the current identity, print the reply and the card."""
+
+import sys
+from collections.abc import AsyncIterable, Callable
+
+from bot.bootstrap import App
+from bot.console.actions import TEMPLATES, command_for
+from commands.actions.autoclose import close_stale_resolved
+from commands.answer import Answer
+from commands.messages import Identity
+from notifications.text import Catalog
+from workflows.actions import Action
+from workflows.kinds import Source
+
+CONSOLE_HELP = """Console: type commands as you would in chat (try `help`).
+  /as <name>   act as someone else (e.g. /as bob)
+  /whoami      who you are acting as
+  <n> [args]   run action n of the last card, e.g. `2 @carol reason: needs network`
+  /quit        leave"""
+
+
+class ConsoleSession:
+    def __init__(self, app: App, user: str, catalog: Catalog,
+                 write: Callable[[str], None]) -> None:
+        self.app = app
+        self.user = user.lower()
+        self.catalog = catalog
+        self.write = write
+        self.last_key: str | None = None
+        self.last_actions: tuple[Action, ...] = ()
+
+    async def run(self, lines: AsyncIterable[str], echo: bool) -> None:
+        self.write(CONSOLE_HELP)
+        async for raw in lines:
+            line = raw.strip()
+            if echo and line:
+                self.write(f"{self.user}> {line}")
+            if not await self.handle(line):
+                break
+
+    async def handle(self, line: str) -> bool:
+        """Run one line; False when the session should end."""
+        if not line or line.startswith("#"):
+            return True
+        if line in ("/quit", "/exit", "/q"):
+            return False
+        if line == "/help":
+            self.write(CONSOLE_HELP)
+            return True
+        if line == "/whoami":
+            self.write(f"You are {self.user}.")
+            return True
+        if line.startswith("/as"):
+            name = line[3:].strip().lstrip("@").lower()
+            if not name:
+                self.write("Usage: /as <name>")
+            else:
+                self.user = name
+                self.write(f"You are now {self.user}.")
+            return True
+        text = self._expand_number(line)
+        if text is None:
+            return True
+        await close_stale_resolved(self.app.uow, self.app.loaded.org, self.app.clock)
+        answer = await self.app.dispatcher.handle_text(Identity(Source.CONSOLE, self.user), text)
+        self.show(answer)
+        return True
+
+    def _expand_number(self, line: str) -> str | None:
+        head, _, args = line.partition(" ")
+        if not head.isdigit():
+            return line
+        index = int(head) - 1
+        if self.last_key is None or not 0 <= index < len(self.last_actions):
+            self.write("There is no such action on the last card.")
+            return None
+        return command_for(self.last_actions[index], self.last_key, args)
+
+    def show(self, answer: Answer) -> None:
+        text = self.catalog.answer(answer)
+        self.write(("⚠ " if not answer.ok else "") + text if text else "")
+        if answer.ticket is None:
+            return
+        self.write(self.catalog.card(answer.ticket))
+        self.last_key = answer.ticket.key
+        self.last_actions = answer.actions
+        for number, action in enumerate(answer.actions, start=1):
+            label = self.catalog.text(f"action.{action.value}")
+            usage = TEMPLATES[action].format(key=answer.ticket.key)
+            self.write(f"  [{number}] {label:<18} {usage}")
+
+
+def stdout_writer(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()

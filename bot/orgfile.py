@@ -1,0 +1,199 @@
+"""Load and validate the organisation YAML. Every error names the file, the line and the field."""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from storage.directory import DirectoryEntry
+from workflows.kinds import TicketType
+from workflows.organisation import Organisation, Policies, Queue, Targets, Team
+from workflows.priority import Priority
+
+SAMPLE = Path(__file__).parent / "sample_org.yaml"
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
+_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_HANDLE = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+
+
+def parse_duration(value: str | int) -> timedelta:
+    if isinstance(value, int):
+        return timedelta(minutes=value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a duration like 15m, 4h, 3d or 2w")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PersonSpec(_Strict):
+    handle: str = Field(pattern=_HANDLE)
+    name: str
+    slack_id: str | None = None
+    dingtalk_id: str | None = None
+    department: str | None = None
+
+
+class TeamSpec(_Strict):
+    key: str = Field(pattern=_HANDLE)
+    name: str
+    leads: list[str] = []
+    members: list[str] = []
+    skills: list[str] = []
+
+
+class QueueSpec(_Strict):
+    key: str = Field(pattern=r"^[A-Z][A-Z0-9]{0,15}$")
+    name: str
+    default_team: str
+    triage_channel: str | None = None
+
+
+class TargetSpec(_Strict):
+    response: str
+    resolution: str
+
+    @field_validator("response", "resolution")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+
+class PolicySpec(_Strict):
+    reopen_window_days: int = Field(default=7, ge=0)
+    auto_close_days: int = Field(default=3, ge=1)
+    urge_interval_minutes: int = Field(default=30, ge=0)
+    targets: dict[Priority, TargetSpec] = {}
+
+
+class OrgSpec(_Strict):
+    default_queue: str
+    admins: list[str] = []
+    people: list[PersonSpec]
+    teams: list[TeamSpec]
+    queues: list[QueueSpec] = Field(min_length=1)
+    ticket_types: list[TicketType] = list(TicketType)
+    policies: PolicySpec = PolicySpec()
+
+
+class OrgFileError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedOrg:
+    org: Organisation
+    directory: list[DirectoryEntry]
+    path: Path
+
+
+def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    """Map every path in the document (('teams', 1, 'leads', 0)) to its 1-based line."""
+    found = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            found.update(_lines(value_node, (*path, key_node.value)))
+            found.setdefault((*path, key_node.value), key_node.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found.update(_lines(item, (*path, index)))
+    return found
+
+
+def _where(path: Path, lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> str:
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc)
+            return f"{path}:{lines[loc[:cut]]}: {field.replace('.[', '[') or '(top)'}"
+    return str(path)
+
+
+def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    handles = [p.handle for p in spec.people]
+    known = set(handles)
+    for i, handle in enumerate(handles):
+        if handles.index(handle) != i:
+            problems.append((("people", i, "handle"), f"duplicate person {handle!r}"))
+    for i, admin in enumerate(spec.admins):
+        if admin not in known:
+            problems.append((("admins", i), f"unknown person {admin!r}"))
+    team_keys = [t.key for t in spec.teams]
+    for ti, team in enumerate(spec.teams):
+        if team_keys.index(team.key) != ti:
+            problems.append((("teams", ti, "key"), f"duplicate team {team.key!r}"))
+        for role in ("leads", "members"):
+            for i, handle in enumerate(getattr(team, role)):
+                if handle not in known:
+                    problems.append((("teams", ti, role, i), f"unknown person {handle!r}"))
+    queue_keys = [q.key for q in spec.queues]
+    for qi, queue in enumerate(spec.queues):
+        if queue_keys.index(queue.key) != qi:
+            problems.append((("queues", qi, "key"), f"duplicate queue {queue.key!r}"))
+        if queue.default_team not in team_keys:
+            problems.append((("queues", qi, "default_team"),
+                             f"unknown team {queue.default_team!r}"))
+    if spec.default_queue not in queue_keys:
+        problems.append((("default_queue",), f"unknown queue {spec.default_queue!r}"))
+    return problems
+
+
+def _build(spec: OrgSpec) -> Organisation:
+    targets = dict(Policies().targets)
+    for priority, target in spec.policies.targets.items():
+        targets[priority] = Targets(parse_duration(target.response),
+                                    parse_duration(target.resolution))
+    return Organisation(
+        teams={t.key: Team(t.key, t.name, frozenset(t.leads), frozenset(t.members),
+                           frozenset(t.skills)) for t in spec.teams},
+        queues={q.key: Queue(q.key, q.name, q.default_team, q.triage_channel)
+                for q in spec.queues},
+        admins=frozenset(spec.admins),
+        default_queue=spec.default_queue,
+        ticket_types=tuple(spec.ticket_types),
+        policies=Policies(
+            reopen_window=timedelta(days=spec.policies.reopen_window_days),
+            auto_close_after=timedelta(days=spec.policies.auto_close_days),
+            urge_interval=timedelta(minutes=spec.policies.urge_interval_minutes),
+            targets=targets,
+        ),
+    )
+
+
+def load_org(path: Path | None = None) -> LoadedOrg:
+    path = path or SAMPLE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise OrgFileError([f"{path}: cannot read: {error.strerror or error}"]) from error
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise OrgFileError([f"{path}{line}: not valid YAML: {error}"]) from error
+    if node is None or not isinstance(data, dict):
+        raise OrgFileError([f"{path}: expected a mapping with people, teams and queues"])
+    lines = _lines(node)
+    try:
+        spec = OrgSpec.model_validate(data)
+    except ValidationError as error:
+        raise OrgFileError([f"{_where(path, lines, tuple(e['loc']))}: {e['msg']}"
+                            for e in error.errors()]) from error
+    problems = _cross_check(spec)
+    if problems:
+        raise OrgFileError([f"{_where(path, lines, loc)}: {msg}" for loc, msg in problems])
+    directory = [DirectoryEntry(p.handle, p.name, p.slack_id, p.dingtalk_id)
+                 for p in spec.people]
+    return LoadedOrg(_build(spec), directory, path)

@@ -1,0 +1,41 @@
+"""Process settings from the environment (and a .env file). Secrets never come from the org file."""
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TICKETBOT_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///ticketbot.db",
+        validation_alias=AliasChoices("DATABASE_URL", "TICKETBOT_DATABASE_URL"),
+    )
+    org_file: Path | None = None  # None: the bundled sample organisation
+    locale: str = "en"
+    timezone: str = "UTC"
+    templates_dir: Path | None = None
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("en", "zh-CN"):
+            raise ValueError("locale must be en or zh-CN")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,1 @@
+"""One module per group of related use cases. Each handler is `async (command, Context) -> Answer`."""

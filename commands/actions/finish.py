@@ -1,0 +1,30 @@
+"""The end of the lifecycle: resolve, reopen, close, cancel."""
+
+from commands.answer import Answer
+from commands.context import Context, changing
+from commands.messages import Cancel, Close, Reopen, Resolve
+
+
+async def resolve(cmd: Resolve, ctx: Context) -> Answer:
+    async with changing(ctx, cmd.key) as (_, ticket, actor):
+        ticket.resolve(actor, cmd.resolution)
+    days = ctx.org.policies.auto_close_after.days
+    return ctx.card("ticket.resolved", ticket, resolution=ticket.resolution, days=days)
+
+
+async def reopen(cmd: Reopen, ctx: Context) -> Answer:
+    async with changing(ctx, cmd.key) as (_, ticket, actor):
+        ticket.reopen(actor, ctx.org.policies, cmd.reason)
+    return ctx.card("ticket.reopened", ticket, reason=cmd.reason)
+
+
+async def close(cmd: Close, ctx: Context) -> Answer:
+    async with changing(ctx, cmd.key) as (_, ticket, actor):
+        ticket.close(actor, cmd.reason)
+    return ctx.card("ticket.closed", ticket)
+
+
+async def cancel(cmd: Cancel, ctx: Context) -> Answer:
+    async with changing(ctx, cmd.key) as (_, ticket, actor):
+        ticket.cancel(actor, cmd.reason)
+    return ctx.card("ticket.cancelled", ticket, reason=cmd.reason)

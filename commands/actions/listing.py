@@ -1,0 +1,63 @@
+"""`list`: my work, my requests, a team's queue, overdue tickets, or tickets by status."""
+
+from commands.answer import Answer
+from commands.context import Context
+from commands.messages import ListTickets
+from commands.ports import TicketQuery
+from workflows.errors import InvalidInput, NotAllowed
+from workflows.status import OPEN_STATUSES, Status
+
+_STATUS_WORDS: dict[str, Status] = {
+    **{s.value: s for s in Status},
+    "in-progress": Status.IN_PROGRESS, "progress": Status.IN_PROGRESS, "open": Status.NEW,
+    "新建": Status.NEW, "已指派": Status.ASSIGNED, "处理中": Status.IN_PROGRESS,
+    "待定": Status.PENDING, "等待": Status.PENDING, "挂起": Status.SUSPENDED,
+    "已解决": Status.RESOLVED, "已关闭": Status.CLOSED, "已取消": Status.CANCELLED,
+}
+
+
+def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, str]]:
+    me = ctx.person
+    org = ctx.org
+    agent = org.is_agent(me.handle)
+    my_teams = tuple(t.key for t in org.teams_of(me.handle))
+    scope_teams = () if me.handle in org.admins else my_teams
+    scope = cmd.scope
+    if scope == "auto":
+        scope = "mine" if agent else "requests"
+    if scope == "mine":
+        return scope, TicketQuery(assignee_id=me.id, statuses=OPEN_STATUSES), {}
+    if scope == "requests":
+        statuses = (*OPEN_STATUSES, Status.RESOLVED)
+        return scope, TicketQuery(requester_id=me.id, statuses=statuses), {}
+    if not agent:
+        raise NotAllowed("error.agents_only", scope=scope)
+    if scope == "team":
+        team = cmd.team or (my_teams[0] if my_teams else None)
+        if team is None or org.team(team) is None:
+            raise InvalidInput("error.unknown_team", team=cmd.team or "",
+                               teams=", ".join(sorted(org.teams)))
+        return scope, TicketQuery(teams=(team,), statuses=OPEN_STATUSES), {"team": team}
+    if scope == "overdue":
+        query = TicketQuery(teams=scope_teams, statuses=OPEN_STATUSES,
+                            overdue_at=ctx.clock.now())
+        return scope, query, {}
+    if scope == "status":
+        statuses = []
+        for word in cmd.statuses:
+            status = _STATUS_WORDS.get(word.lower())
+            if status is None:
+                raise InvalidInput("error.bad_status", word=word[:40],
+                                   statuses=", ".join(s.value for s in Status))
+            statuses.append(status)
+        query = TicketQuery(teams=scope_teams, statuses=tuple(statuses))
+        return scope, query, {"statuses": ", ".join(s.value for s in statuses)}
+    return "all", TicketQuery(teams=scope_teams, statuses=OPEN_STATUSES), {}
+
+
+async def list_tickets(cmd: ListTickets, ctx: Context) -> Answer:
+    scope, query, params = _query(cmd, ctx)
+    async with ctx.uow() as uow:
+        tickets, total = await uow.tickets.find(query)
+    return Answer("ticket.list", {"scope": scope, "tickets": tickets, "total": total, **params},
+                  public=False)

@@ -1,0 +1,17 @@
+"""What a use case returns: data for the templates, never finished text."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from workflows.actions import Action
+from workflows.ticket import Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    key: str  # names the reply template, e.g. "ticket.claimed"
+    params: dict[str, Any] = field(default_factory=dict)
+    ticket: Ticket | None = None  # shown as a card when present
+    actions: tuple[Action, ...] = ()  # what the viewer may do next: the card's buttons
+    public: bool = True  # False: only the asking user should see it (errors, help, lists)
+    ok: bool = True

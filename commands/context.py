@@ -1,0 +1,45 @@
+"""Everything a use case needs for one request, and the load-lock-change-save-commit frame."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from commands.answer import Answer
+from commands.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from workflows.kinds import Source
+from workflows.organisation import Organisation
+from workflows.people import Person
+from workflows.roles import roles_of
+from workflows.ticket import Actor, Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    uow: UnitOfWorkFactory
+    org: Organisation
+    clock: Clock
+    person: Person
+    source: Source
+
+    def actor(self, ticket: Ticket) -> Actor:
+        return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source)
+
+    def card(self, key: str, ticket: Ticket, **params: Any) -> Answer:
+        """An answer showing the ticket with the buttons this person may now press."""
+        roles = roles_of(self.person, ticket, self.org)
+        actions = tuple(ticket.allowed_actions(roles))
+        return Answer(key, {"key": ticket.key, **params}, ticket=ticket, actions=actions)
+
+
+@asynccontextmanager
+async def changing(ctx: Context, key: str) -> AsyncIterator[tuple[UnitOfWork, Ticket, Actor]]:
+    """Load the ticket under a row lock, let the caller change it, then save and commit once.
+
+    If the caller raises, nothing is written: the unit of work rolls back on exit.
+    """
+    async with ctx.uow() as uow:
+        ticket = await uow.tickets.get(key, for_update=True)
+        yield uow, ticket, ctx.actor(ticket)
+        await uow.tickets.save(ticket)
+        await uow.commit()

@@ -1,0 +1,97 @@
+"""Text or command in, Answer out: parse, identify the user, run the use case, map errors."""
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from commands import messages as m
+from commands.actions import (
+    claim,
+    collaborate,
+    comment,
+    create,
+    finish,
+    handover,
+    help,
+    listing,
+    priority,
+    read,
+    relate,
+    urge,
+    waiting,
+)
+from commands.answer import Answer
+from commands.context import Context
+from commands.grammar import Grammar
+from commands.people import identify
+from commands.ports import Clock, StorageUnavailable, UnitOfWorkFactory
+from workflows.errors import DomainError
+from workflows.organisation import Organisation
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any, Context], Awaitable[Answer]]
+
+HANDLERS: dict[type, Handler] = {
+    m.Create: create.create,
+    m.Claim: claim.claim,
+    m.Assign: handover.assign,
+    m.Transfer: handover.transfer,
+    m.AddCollaborators: collaborate.add_collaborators,
+    m.Reply: comment.reply,
+    m.Note: comment.note,
+    m.Pend: waiting.pend,
+    m.Resume: waiting.resume,
+    m.Suspend: waiting.suspend,
+    m.SetPriority: priority.set_priority,
+    m.Resolve: finish.resolve,
+    m.Reopen: finish.reopen,
+    m.Close: finish.close,
+    m.Cancel: finish.cancel,
+    m.Urge: urge.urge,
+    m.Link: relate.link,
+    m.Merge: relate.merge,
+    m.Show: read.show,
+    m.History: read.history,
+    m.ListTickets: listing.list_tickets,
+    m.Help: help.help_,
+}
+
+
+class Dispatcher:
+    def __init__(self, uow: UnitOfWorkFactory, org: Organisation, clock: Clock) -> None:
+        self.uow = uow
+        self.org = org
+        self.clock = clock
+        self.grammar = Grammar(org.default_queue)
+
+    async def handle_text(self, who: m.Identity, text: str,
+                          at_users: Mapping[str, str] | None = None) -> Answer:
+        try:
+            command = self.grammar.parse(text, at_users)
+        except DomainError as error:
+            return _refusal(error)
+        return await self.execute(who, command)
+
+    async def execute(self, who: m.Identity, command: m.Command) -> Answer:
+        """Run one command. Expected failures become friendly answers; nothing is half-written."""
+        try:
+            async with self.uow() as uow:
+                person = await identify(uow, who)
+                await uow.commit()
+            ctx = Context(self.uow, self.org, self.clock, person, who.platform)
+            return await HANDLERS[type(command)](command, ctx)
+        except DomainError as error:
+            return _refusal(error)
+        except StorageUnavailable:
+            log.warning("storage unavailable while handling %s", type(command).__name__)
+            return Answer("error.storage", {}, public=False, ok=False)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("unexpected error handling %s (ref %s)", type(command).__name__, ref)
+            return Answer("error.internal", {"ref": ref}, public=False, ok=False)
+
+
+def _refusal(error: DomainError) -> Answer:
+    return Answer(error.message_key, dict(error.params), public=False, ok=False)

@@ -1,0 +1,308 @@
+"""The one text grammar every messenger shares: `verb [TICKET] arguments`, English or Chinese verbs.
+
+Parsing is pure: text in, a command out, or an InvalidInput that says what was expected.
+"""
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+
+from commands import messages as m
+from commands.vocabulary import LIST_SCOPES, USAGE, VERBS
+from workflows.errors import InvalidInput
+from workflows.kinds import Source, TicketType
+from workflows.priority import Priority
+
+_KEY = re.compile(r"^#?(?:(?P<queue>[A-Za-z][A-Za-z0-9]{0,15})-)?(?P<number>\d{1,9})$")
+_SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]+))?>")
+_HANDLE_MENTION = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")
+_REASON = re.compile(r"(?:^|\s)(?:reason|because|原因|理由|备注)\s*[:：]\s*|(?:^|\s)because\s+", re.I)
+_OPTION = re.compile(r"^(?P<name>type|category|cat|queue|类型|分类|队列)[:：=](?P<value>\S+)$", re.I)
+_TEAM = re.compile(r"^(?:team|团队|组)[:：=](?P<team>\S+)$", re.I)
+_DESCRIPTION_SPLIT = re.compile(r"\n|\s+--\s+|\s+\|\s+")
+
+
+class ParseError(InvalidInput):
+    pass
+
+
+def normalize(text: str) -> str:
+    # DingTalk prefixes @-bot messages with spaces (some full-width); chat clients add nbsp.
+    return text.replace("\u3000", " ").replace("\xa0", " ").strip()
+
+
+def parse_key(token: str, default_queue: str) -> str | None:
+    match = _KEY.match(token.strip())
+    if not match:
+        return None
+    queue = (match.group("queue") or default_queue).upper()
+    return f"{queue}-{int(match.group('number'))}"
+
+
+def extract_mentions(text: str, at_users: Mapping[str, str] | None = None
+                     ) -> tuple[list[m.Mention], str]:
+    """Mentions in order of appearance, and the text with them removed."""
+    found: list[tuple[int, m.Mention]] = []
+    for match in _SLACK_MENTION.finditer(text):
+        found.append((match.start(), m.Mention(Source.SLACK, match.group("id"),
+                                               match.group("name"))))
+    stripped = _SLACK_MENTION.sub(" ", text)
+    for match in _HANDLE_MENTION.finditer(text):
+        name = match.group("name")
+        staff_id = (at_users or {}).get(name)
+        if staff_id is not None:
+            found.append((match.start(), m.Mention(Source.DINGTALK, staff_id, name)))
+        else:
+            found.append((match.start(), m.Mention(None, name)))
+    stripped = _HANDLE_MENTION.sub(" ", stripped)
+    found.sort(key=lambda pair: pair[0])
+    return [mention for _, mention in found], " ".join(stripped.split())
+
+
+def split_reason(text: str) -> tuple[str, str | None]:
+    """`@carol reason: needs network` -> ('@carol', 'needs network')."""
+    match = _REASON.search(text)
+    if not match:
+        return text.strip(), None
+    return text[: match.start()].strip(), text[match.end():].strip() or None
+
+
+def _usage(verb: str) -> ParseError:
+    return ParseError("error.usage", verb=verb, usage=USAGE[verb])
+
+
+def _first(rest: str) -> tuple[str, str]:
+    parts = rest.split(None, 1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+class Grammar:
+    def __init__(self, default_queue: str) -> None:
+        self.default_queue = default_queue
+        self._parsers: dict[str, Callable[[str, str, Mapping[str, str]], m.Command]] = {
+            "new": self._new, "claim": self._claim, "assign": self._assign,
+            "transfer": self._transfer, "cc": self._cc, "reply": self._reply, "note": self._note,
+            "pend": self._pend, "resume": self._resume, "priority": self._priority,
+            "resolve": self._resolve, "reopen": self._reopen, "close": self._close,
+            "cancel": self._cancel, "suspend": self._suspend, "urge": self._urge,
+            "link": self._link, "merge": self._merge, "show": self._show,
+            "history": self._history, "list": self._list, "help": self._help,
+        }
+
+    def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
+        text = normalize(text)
+        if not text:
+            raise ParseError("error.empty")
+        word, rest = _first(text)
+        # A bare ticket id means "show it".
+        if parse_key(word, self.default_queue) and not rest and not word.isdigit():
+            return m.Show(parse_key(word, self.default_queue) or "")
+        verb = VERBS.get(word.lower()) or VERBS.get(word)
+        if verb is None:
+            guess = difflib.get_close_matches(word.lower(), list(VERBS), n=1, cutoff=0.6)
+            suggestion = VERBS[guess[0]] if guess else None
+            raise ParseError("error.unknown_command", word=word[:40], suggestion=suggestion)
+        return self._parsers[verb](verb, rest.strip(), at_users or {})
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _key(self, verb: str, rest: str) -> tuple[str, str]:
+        token, remainder = _first(rest)
+        key = parse_key(token, self.default_queue) if token else None
+        if key is None:
+            if token:
+                raise ParseError("error.bad_key", verb=verb, token=token[:40], usage=USAGE[verb])
+            raise _usage(verb)
+        return key, remainder.strip()
+
+    def _key_only(self, verb: str, rest: str) -> str:
+        key, remainder = self._key(verb, rest)
+        if remainder:
+            raise _usage(verb)
+        return key
+
+    # -- verbs -----------------------------------------------------------------------------
+    def _new(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        priority: Priority | None = None
+        options: dict[str, str] = {}
+        while rest:
+            token, remainder = _first(rest)
+            p = Priority.parse(token) if token.upper().startswith("P") else None
+            option = _OPTION.match(token)
+            if p is not None and priority is None:
+                priority = p
+            elif option:
+                options[option.group("name").lower()] = option.group("value")
+            else:
+                break
+            rest = remainder.strip()
+        ticket_type = None
+        raw_type = options.get("type") or options.get("类型")
+        if raw_type:
+            ticket_type = TicketType.parse(raw_type)
+            if ticket_type is None:
+                raise ParseError("error.bad_type", token=raw_type[:40])
+        parts = _DESCRIPTION_SPLIT.split(rest, maxsplit=1)
+        title = parts[0].strip()
+        description = parts[1].strip() if len(parts) > 1 else ""
+        mentions, _ = extract_mentions(title, at_users)
+        if not title:
+            raise _usage(verb)
+        return m.Create(
+            title=title, description=description, priority=priority, type=ticket_type,
+            category=options.get("category") or options.get("cat") or options.get("分类"),
+            queue=(options.get("queue") or options.get("队列") or "").upper() or None,
+            collaborators=tuple(mentions),
+        )
+
+    def _claim(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        return m.Claim(self._key_only(verb, rest))
+
+    def _assign(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        key, remainder = self._key(verb, rest)
+        head, reason = split_reason(remainder)
+        mentions, leftover = extract_mentions(head, at_users)
+        if len(mentions) != 1 or leftover.lower() not in ("", "to", "给"):
+            raise _usage(verb)
+        return m.Assign(key, mentions[0], reason)
+
+    def _transfer(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        key, remainder = self._key(verb, rest)
+        target, after = _first(remainder)
+        if target.lower() in ("to", "给"):
+            target, after = _first(after)
+        if not target:
+            raise _usage(verb)
+        head, reason = split_reason(after)
+        reason = reason or head or None
+        team = _TEAM.match(target)
+        if team:
+            return m.Transfer(key, team=team.group("team").lower(), reason=reason)
+        mentions, leftover = extract_mentions(target, at_users)
+        if len(mentions) == 1 and not leftover:
+            return m.Transfer(key, to=mentions[0], reason=reason)
+        if target.startswith("<@") or target.startswith("@"):
+            raise _usage(verb)
+        return m.Transfer(key, team=target.lower(), reason=reason)
+
+    def _cc(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        key, remainder = self._key(verb, rest)
+        mentions, _ = extract_mentions(remainder, at_users)
+        if not mentions:
+            raise _usage(verb)
+        return m.AddCollaborators(key, tuple(mentions))
+
+    def _text(self, verb: str, rest: str, required: bool = True) -> tuple[str, str]:
+        key, text = self._key(verb, rest)
+        if required and not text:
+            raise _usage(verb)
+        return key, text
+
+    def _reply(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)
+        return m.Reply(key, text, tuple(extract_mentions(text, at_users)[0]))
+
+    def _note(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)
+        return m.Note(key, text, tuple(extract_mentions(text, at_users)[0]))
+
+    @staticmethod
+    def _reason_text(text: str) -> str | None:
+        head, reason = split_reason(text)
+        return " ".join(p for p in (head, reason) if p) or None
+
+    def _pend(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)
+        return m.Pend(key, self._reason_text(text))
+
+    def _resume(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest, required=False)
+        return m.Resume(key, self._reason_text(text))
+
+    def _priority(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)
+        token, after = _first(text)
+        priority = Priority.parse(token)
+        if priority is None:
+            raise ParseError("error.bad_priority", token=token[:40])
+        return m.SetPriority(key, priority, self._reason_text(after))
+
+    def _resolve(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)
+        return m.Resolve(key, self._reason_text(text))
+
+    def _reopen(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest, required=False)
+        return m.Reopen(key, self._reason_text(text))
+
+    def _close(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest, required=False)
+        return m.Close(key, self._reason_text(text))
+
+    def _cancel(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest, required=False)
+        return m.Cancel(key, self._reason_text(text))
+
+    def _suspend(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)
+        return m.Suspend(key, self._reason_text(text))
+
+    def _urge(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest, required=False)
+        return m.Urge(key, text or None)
+
+    def _two_keys(self, verb: str, rest: str) -> tuple[str, str]:
+        key, remainder = self._key(verb, rest)
+        token, after = _first(remainder)
+        if token.lower() in ("into", "to", "with", "到", "至"):
+            token, after = _first(after)
+        other = parse_key(token, self.default_queue) if token else None
+        if other is None or after.strip():
+            raise _usage(verb)
+        return key, other
+
+    def _link(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        return m.Link(*self._two_keys(verb, rest))
+
+    def _merge(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        return m.Merge(*self._two_keys(verb, rest))
+
+    def _show(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        return m.Show(self._key_only(verb, rest))
+
+    def _history(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        return m.History(self._key_only(verb, rest))
+
+    def _list(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        words = rest.lower().split()
+        if words[:1] == ["my"]:
+            words = words[1:] or ["mine"]
+        if not words:
+            return m.ListTickets("auto")
+        scope = LIST_SCOPES.get(words[0])
+        if scope is None:
+            return m.ListTickets("status", statuses=(words[0],)) if len(words) == 1 else (
+                self._bad_list(verb))
+        if scope == "team":
+            if len(words) > 2:
+                raise _usage(verb)
+            return m.ListTickets("team", team=words[1] if len(words) > 1 else None)
+        if scope == "status":
+            if len(words) < 2:
+                raise _usage(verb)
+            return m.ListTickets("status", statuses=tuple(words[1:]))
+        if len(words) > 1:
+            raise _usage(verb)
+        return m.ListTickets(scope)
+
+    def _bad_list(self, verb: str) -> m.Command:
+        raise _usage(verb)
+
+    def _help(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        topic = rest.strip().lower() or None
+        if topic is not None:
+            topic = VERBS.get(topic) or VERBS.get(rest.strip())
+            if topic is None:
+                raise ParseError("error.unknown_help", word=rest.strip()[:40])
+        return m.Help(topic)

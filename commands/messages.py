@@ -1,0 +1,174 @@
+"""Commands: what a user asked for, already parsed, platform-neutral. One dataclass per action."""
+
+from dataclasses import dataclass, field
+
+from workflows.kinds import Source, TicketType
+from workflows.priority import Priority
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person as written in chat: a handle (`@bob`) or a platform user id (Slack, DingTalk)."""
+
+    platform: Source | None  # None: a handle or display name typed by a person
+    value: str
+    name: str | None = None
+
+    def __str__(self) -> str:
+        return "@" + (self.name or self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who is talking, as the platform knows them."""
+
+    platform: Source
+    user_id: str  # Slack user id, DingTalk staffId, or the console handle
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    title: str
+    description: str = ""
+    priority: Priority | None = None
+    type: TicketType | None = None
+    category: str | None = None
+    queue: str | None = None
+    collaborators: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    key: str
+    to: Mention
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    key: str
+    to: Mention | None = None
+    team: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddCollaborators:
+    key: str
+    people: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    key: str
+    text: str
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    key: str
+    text: str
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pend:
+    key: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    key: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetPriority:
+    key: str
+    priority: Priority
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolve:
+    key: str
+    resolution: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reopen:
+    key: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    key: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    key: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Suspend:
+    key: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Urge:
+    key: str
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    key: str
+    other: str
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    key: str
+    into: str
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListTickets:
+    scope: str = "auto"  # auto, mine, requests, team, overdue, status, all
+    team: str | None = None
+    statuses: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    topic: str | None = None
+
+
+Command = (
+    Create | Claim | Assign | Transfer | AddCollaborators | Reply | Note | Pend | Resume
+    | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge | Show
+    | History | ListTickets | Help
+)

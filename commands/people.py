@@ -1,0 +1,62 @@
+"""Turning chat identities and @-mentions into people."""
+
+import difflib
+import re
+
+from commands.messages import Identity, Mention
+from commands.ports import UnitOfWork
+from workflows.errors import InvalidInput
+from workflows.kinds import Source
+from workflows.people import Person
+
+_HANDLE_CHARS = re.compile(r"[^\w.-]+")
+
+
+def handle_from(name: str | None, fallback: str) -> str:
+    handle = _HANDLE_CHARS.sub("", (name or "").strip().lower().replace(" ", "."))
+    return handle or fallback.lower()
+
+
+async def identify(uow: UnitOfWork, who: Identity) -> Person:
+    """The person behind a chat user; a user seen for the first time is recorded."""
+    if who.platform in (Source.CONSOLE, Source.API):
+        person = await uow.people.by_handle(who.user_id.lower())
+        if person is None:
+            person = await uow.people.add(who.user_id.lower(), who.name or who.user_id)
+        return person
+    person = await uow.people.by_platform_id(who.platform, who.user_id)
+    if person is None:
+        person = await uow.people.add(handle_from(who.name, who.user_id), who.name or who.user_id,
+                                      who.platform, who.user_id)
+    return person
+
+
+async def resolve_mention(uow: UnitOfWork, mention: Mention) -> Person:
+    if mention.platform is not None:
+        person = await uow.people.by_platform_id(mention.platform, mention.value)
+        if person is None:
+            person = await uow.people.add(handle_from(mention.name, mention.value),
+                                          mention.name or mention.value, mention.platform,
+                                          mention.value)
+        return person
+    person = await uow.people.by_handle(mention.value.lower())
+    if person is not None:
+        return person
+    named = await uow.people.by_name(mention.value)
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise InvalidInput("error.ambiguous_person", name=mention.value,
+                           candidates=", ".join("@" + p.handle for p in named))
+    guess = difflib.get_close_matches(mention.value.lower(), await uow.people.handles(), n=1)
+    raise InvalidInput("error.unknown_person", name=mention.value,
+                       suggestion=guess[0] if guess else None)
+
+
+async def resolve_mentions(uow: UnitOfWork, mentions: tuple[Mention, ...]) -> list[Person]:
+    people: list[Person] = []
+    for mention in mentions:
+        person = await resolve_mention(uow, mention)
+        if all(p.id != person.id for p in people):
+            people.append(person)
+    return people

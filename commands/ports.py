@@ -1,0 +1,86 @@
+"""What the use cases need from the outside world. storage/ implements these; tests may fake them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from workflows.kinds import Source
+from workflows.people import Person
+from workflows.status import Status
+from workflows.ticket import Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class TicketQuery:
+    assignee_id: int | None = None
+    requester_id: int | None = None
+    teams: tuple[str, ...] = ()
+    unassigned: bool = False
+    statuses: tuple[Status, ...] = ()
+    overdue_at: datetime | None = None  # open tickets whose resolution target is before this
+    limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    at: datetime
+    actor: str | None  # None: the system
+    action: str
+    from_status: str | None
+    to_status: str | None
+    changes: dict
+    reason: str | None
+    source: str
+    internal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CommentLine:
+    at: datetime
+    author: str | None
+    body: str
+    internal: bool
+
+
+class TicketRepository(Protocol):
+    async def get(self, key: str, *, for_update: bool = False) -> Ticket: ...
+    async def add(self, ticket: Ticket) -> Ticket: ...
+    async def save(self, ticket: Ticket) -> None: ...
+    async def find(self, query: TicketQuery) -> tuple[list[Ticket], int]: ...
+    async def history(self, ticket: Ticket) -> list[HistoryLine]: ...
+    async def comments(self, ticket: Ticket) -> list[CommentLine]: ...
+    async def resolved_before(self, cutoff: datetime, limit: int) -> list[str]: ...
+
+
+class PeopleRepository(Protocol):
+    async def get(self, person_id: int) -> Person | None: ...
+    async def by_handle(self, handle: str) -> Person | None: ...
+    async def by_name(self, name: str) -> list[Person]: ...
+    async def by_platform_id(self, platform: Source, platform_id: str) -> Person | None: ...
+    async def add(self, handle: str, name: str, platform: Source | None = None,
+                  platform_id: str | None = None) -> Person: ...
+    async def handles(self) -> list[str]: ...
+
+
+class UnitOfWork(Protocol):
+    tickets: TicketRepository
+    people: PeopleRepository
+
+    async def __aenter__(self) -> "UnitOfWork": ...
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class StorageUnavailable(Exception):
+    """The database could not be reached or the write could not be committed: nothing was saved."""

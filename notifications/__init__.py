@@ -1,0 +1,1 @@
+"""Turning answers and domain events into words: Jinja2 catalogs per locale (en, zh-CN)."""

@@ -1,0 +1,83 @@
+"""Render answers with the locale's Jinja2 catalog. Unknown variables fail loudly (StrictUndefined).
+
+A deployer may override any key by putting `<locale>.yaml` files with just those keys in a
+directory of their own; a broken override is reported when the catalog loads, not mid-chat.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError
+
+from commands.answer import Answer
+from workflows.people import Person
+from workflows.ticket import Ticket
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LOCALES = ("en", "zh-CN")
+
+
+class CatalogError(Exception):
+    pass
+
+
+def _load(path: Path) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise CatalogError(f"{path}: expected a mapping of key: template text")
+    return data
+
+
+class Catalog:
+    def __init__(self, locale: str, tz: ZoneInfo, override_dir: Path | None = None) -> None:
+        if locale not in LOCALES:
+            raise CatalogError(f"unknown locale {locale!r}; available: {', '.join(LOCALES)}")
+        self.locale = locale
+        self.tz = tz
+        texts = _load(LOCALES_DIR / f"{locale}.yaml")
+        if override_dir is not None:
+            override = override_dir / f"{locale}.yaml"
+            if override.exists():
+                extra = _load(override)
+                unknown = sorted(set(extra) - set(texts))
+                if unknown:
+                    raise CatalogError(f"{override}: unknown keys {', '.join(unknown)}")
+                texts.update(extra)
+        self.env = Environment(undefined=StrictUndefined, autoescape=False,
+                               keep_trailing_newline=False)
+        self.env.filters.update(self._filters())
+        self.templates: dict[str, Template] = {}
+        for key, text in texts.items():
+            try:
+                self.templates[key] = self.env.from_string(text)
+            except TemplateSyntaxError as error:
+                raise CatalogError(f"{locale}: template {key!r}: {error}") from error
+
+    def _filters(self) -> dict[str, Callable[..., str]]:
+        return {
+            "who": lambda p: p.label if isinstance(p, Person) else str(p),
+            "dt": self.format_time,
+            "status": lambda s: self.text(f"status.{s}"),
+            "action": lambda a: self.text(f"action.{a}") if f"action.{a}" in self.templates
+            else str(a),
+            "role": lambda r: self.text(f"role.{r}"),
+        }
+
+    def format_time(self, value: datetime) -> str:
+        return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
+    def text(self, name: str, /, **params: Any) -> str:
+        template = self.templates.get(name)
+        if template is None:
+            return name
+        return template.render(**params).strip()
+
+    def answer(self, answer: Answer) -> str:
+        return self.text(answer.key, ticket=answer.ticket, **answer.params)
+
+    def card(self, ticket: Ticket) -> str:
+        return self.text("card", t=ticket)

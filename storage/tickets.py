@@ -1,0 +1,213 @@
+"""Tickets in and out of rows. Saving writes the ticket, its new audit lines, comments, links and
+collaborators in the caller's transaction; the version column catches lost updates."""
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.ports import CommentLine, HistoryLine, TicketQuery
+from storage.models import AuditRow, CollaboratorRow, CommentRow, LinkRow, QueueRow, TicketRow
+from storage.people import SqlPeople
+from workflows.errors import Conflict, NotFound
+from workflows.kinds import Source, TicketType
+from workflows.priority import Priority
+from workflows.status import Status
+from workflows.ticket import Ticket
+
+_COPIED = ("title", "description", "category", "team", "created_at", "updated_at",
+           "response_due_at", "resolution_due_at", "first_response_at", "resolved_at",
+           "closed_at", "resolution", "pending_reason", "last_urged_at", "duplicate_of")
+
+
+class SqlTickets:
+    def __init__(self, session: AsyncSession, people: SqlPeople) -> None:
+        self.session = session
+        self.people = people
+
+    # -- loading ---------------------------------------------------------------------------
+    async def get(self, key: str, *, for_update: bool = False) -> Ticket:
+        stmt = select(TicketRow).where(TicketRow.key == key.upper())
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = await self.session.scalar(stmt)
+        if row is None:
+            raise NotFound("error.no_ticket", key=key.upper())
+        return (await self._to_tickets([row], full=True))[0]
+
+    async def _to_tickets(self, rows: list[TicketRow], full: bool = False) -> list[Ticket]:
+        ids = {r.requester_id for r in rows} | {r.assignee_id for r in rows if r.assignee_id}
+        collaborators: dict[int, list[int]] = {}
+        links: dict[int, list[str]] = {}
+        if full:
+            for ticket_id, person_id in await self.session.execute(
+                select(CollaboratorRow.ticket_id, CollaboratorRow.person_id)
+                .where(CollaboratorRow.ticket_id.in_([r.id for r in rows]))
+                .order_by(CollaboratorRow.added_at, CollaboratorRow.person_id)
+            ):
+                collaborators.setdefault(ticket_id, []).append(person_id)
+                ids.add(person_id)
+            links = await self._links([r.id for r in rows])
+        people = await self.people.many(ids)
+        return [
+            Ticket(
+                key=r.key, queue=r.queue, number=r.number, type=TicketType(r.type),
+                priority=Priority(r.priority), status=Status(r.status),
+                requester=people[r.requester_id], source=Source(r.source),
+                assignee=people.get(r.assignee_id) if r.assignee_id else None,
+                collaborators=[people[p] for p in collaborators.get(r.id, [])],
+                links=links.get(r.id, []), id=r.id, version=r.version,
+                **{name: getattr(r, name) for name in _COPIED},
+            )
+            for r in rows
+        ]
+
+    async def _links(self, ticket_ids: list[int]) -> dict[int, list[str]]:
+        """Links in both directions: a link is shown on both tickets."""
+        other = TicketRow.__table__.alias("other")
+        result: dict[int, list[str]] = {}
+        outgoing = select(LinkRow.ticket_id, other.c.key).join(
+            other, other.c.id == LinkRow.other_id).where(LinkRow.ticket_id.in_(ticket_ids))
+        incoming = select(LinkRow.other_id, other.c.key).join(
+            other, other.c.id == LinkRow.ticket_id).where(LinkRow.other_id.in_(ticket_ids))
+        for stmt in (outgoing, incoming):
+            for ticket_id, key in await self.session.execute(stmt):
+                if key not in result.setdefault(ticket_id, []):
+                    result[ticket_id].append(key)
+        return result
+
+    # -- writing ---------------------------------------------------------------------------
+    async def _next_number(self, queue: str) -> int:
+        # One atomic increment: concurrent creators queue on the counter row, never share a number.
+        stmt = (update(QueueRow).where(QueueRow.key == queue)
+                .values(next_number=QueueRow.next_number + 1).returning(QueueRow.next_number))
+        number = await self.session.scalar(stmt)
+        if number is None:
+            dialect = self.session.bind.dialect.name
+            maker = pg_insert if dialect == "postgresql" else sqlite_insert
+            await self.session.execute(
+                maker(QueueRow).values(key=queue, next_number=0).on_conflict_do_nothing())
+            number = await self.session.scalar(stmt)
+        assert number is not None
+        return number
+
+    async def add(self, ticket: Ticket) -> Ticket:
+        ticket.number = await self._next_number(ticket.queue)
+        ticket.key = f"{ticket.queue}-{ticket.number}"
+        row = TicketRow(
+            key=ticket.key, queue=ticket.queue, number=ticket.number, type=ticket.type.value,
+            priority=ticket.priority.value, status=ticket.status.value,
+            requester_id=ticket.requester.id, source=ticket.source.value, version=0,
+            assignee_id=ticket.assignee.id if ticket.assignee else None,
+            **{name: getattr(ticket, name) for name in _COPIED},
+        )
+        self.session.add(row)
+        await self.session.flush()
+        ticket.id = row.id
+        for person in ticket.collaborators:
+            self.session.add(CollaboratorRow(ticket_id=row.id, person_id=person.id,
+                                             added_at=ticket.created_at))
+        return ticket
+
+    async def save(self, ticket: Ticket) -> None:
+        values = {name: getattr(ticket, name) for name in _COPIED}
+        values.update(
+            priority=ticket.priority.value, status=ticket.status.value,
+            assignee_id=ticket.assignee.id if ticket.assignee else None,
+            version=ticket.version + 1,
+        )
+        result = await self.session.execute(
+            update(TicketRow)
+            .where(TicketRow.id == ticket.id, TicketRow.version == ticket.version)
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            raise Conflict("error.concurrent_change", key=ticket.key)
+        ticket.version += 1
+        await self._save_collaborators(ticket)
+        await self._save_children(ticket)
+
+    async def _save_collaborators(self, ticket: Ticket) -> None:
+        existing = set(await self.session.scalars(
+            select(CollaboratorRow.person_id).where(CollaboratorRow.ticket_id == ticket.id)))
+        for person in ticket.collaborators:
+            if person.id not in existing:
+                self.session.add(CollaboratorRow(ticket_id=ticket.id, person_id=person.id,
+                                                 added_at=ticket.updated_at))
+
+    async def _save_children(self, ticket: Ticket) -> None:
+        assert ticket.id is not None
+        if ticket.new_links:
+            ids = dict((await self.session.execute(
+                select(TicketRow.key, TicketRow.id).where(TicketRow.key.in_(ticket.new_links))
+            )).tuples().all())
+            for key in ticket.new_links:
+                self.session.add(LinkRow(ticket_id=ticket.id, other_id=ids[key],
+                                         created_at=ticket.updated_at))
+        if ticket.new_comments:
+            await self.session.execute(insert(CommentRow), [
+                {"ticket_id": ticket.id, "author_id": c.author_id, "body": c.body,
+                 "internal": c.internal, "source": c.source.value, "created_at": c.at}
+                for c in ticket.new_comments
+            ])
+        if ticket.new_audit:
+            await self.session.execute(insert(AuditRow), [
+                {"ticket_id": ticket.id, "at": a.at, "actor_id": a.actor_id, "action": a.action,
+                 "from_status": a.from_status.value if a.from_status else None,
+                 "to_status": a.to_status.value if a.to_status else None,
+                 "changes": a.changes, "reason": a.reason, "source": a.source.value,
+                 "internal": a.internal}
+                for a in ticket.new_audit
+            ])
+        await self.session.flush()
+        ticket.new_links.clear()
+        ticket.new_comments.clear()
+        ticket.new_audit.clear()
+
+    # -- queries ---------------------------------------------------------------------------
+    async def find(self, query: TicketQuery) -> tuple[list[Ticket], int]:
+        conditions = []
+        if query.assignee_id is not None:
+            conditions.append(TicketRow.assignee_id == query.assignee_id)
+        if query.requester_id is not None:
+            conditions.append(TicketRow.requester_id == query.requester_id)
+        if query.teams:
+            conditions.append(TicketRow.team.in_(query.teams))
+        if query.unassigned:
+            conditions.append(TicketRow.assignee_id.is_(None))
+        if query.statuses:
+            conditions.append(TicketRow.status.in_([s.value for s in query.statuses]))
+        if query.overdue_at is not None:
+            conditions.append(and_(TicketRow.resolution_due_at < query.overdue_at,
+                                   TicketRow.status != Status.PENDING.value))
+        where = and_(*conditions) if conditions else or_(True)
+        total = await self.session.scalar(select(func.count()).select_from(TicketRow).where(where))
+        rows = list(await self.session.scalars(
+            select(TicketRow).where(where)
+            .order_by(TicketRow.priority, TicketRow.created_at, TicketRow.id)
+            .limit(query.limit)))
+        return await self._to_tickets(rows), int(total or 0)
+
+    async def history(self, ticket: Ticket) -> list[HistoryLine]:
+        rows = list(await self.session.scalars(
+            select(AuditRow).where(AuditRow.ticket_id == ticket.id).order_by(AuditRow.id)))
+        people = await self.people.many({r.actor_id for r in rows if r.actor_id})
+        return [
+            HistoryLine(r.at, people[r.actor_id].label if r.actor_id else None, r.action,
+                        r.from_status, r.to_status, r.changes or {}, r.reason, r.source,
+                        r.internal)
+            for r in rows
+        ]
+
+    async def comments(self, ticket: Ticket) -> list[CommentLine]:
+        rows = list(await self.session.scalars(
+            select(CommentRow).where(CommentRow.ticket_id == ticket.id).order_by(CommentRow.id)))
+        people = await self.people.many({r.author_id for r in rows if r.author_id})
+        return [CommentLine(r.created_at, people[r.author_id].label if r.author_id else None,
+                            r.body, r.internal) for r in rows]
+
+    async def resolved_before(self, cutoff, limit: int) -> list[str]:  # type: ignore[no-untyped-def]
+        return list(await self.session.scalars(
+            select(TicketRow.key)
+            .where(TicketRow.status == Status.RESOLVED.value, TicketRow.resolved_at <= cutoff)
+            .order_by(TicketRow.resolved_at).limit(limit)))

@@ -1,0 +1,45 @@
+"""One transaction per use case. Leaving without commit() rolls everything back."""
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.errors import StorageUnavailable, is_unavailable
+from storage.people import SqlPeople
+from storage.tickets import SqlTickets
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> "SqlUnitOfWork":
+        self.session = self._sessions()
+        self.people = SqlPeople(self.session)
+        self.tickets = SqlTickets(self.session, self.people)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        try:
+            await self.session.rollback()
+            await self.session.close()
+        except Exception as cleanup_error:
+            if exc is None and is_unavailable(cleanup_error):
+                raise StorageUnavailable(str(cleanup_error)) from cleanup_error
+        if exc is not None and is_unavailable(exc):
+            raise StorageUnavailable(str(exc)) from exc
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)

@@ -1,0 +1,60 @@
+"""The whole lifecycle through the dispatcher, on SQLite and PostgreSQL."""
+
+from sqlalchemy import func, select
+
+from storage.models import AuditRow, TicketRow
+from tests.support.chat import Chat
+
+
+async def count(chat: Chat, stmt) -> int:  # type: ignore[no-untyped-def]
+    async with chat.app.engine.connect() as conn:
+        return int((await conn.execute(stmt)).scalar_one())
+
+
+async def test_full_lifecycle_is_recorded(chat: Chat) -> None:
+    alice, bob, carol = chat.user("alice"), chat.user("bob"), chat.user("carol")
+
+    created = await alice.says("new P2 VPN down on floor 3")
+    assert created.text == "Created IT-1 for Alice for IT Support."
+    assert "New · P2 · incident" in (created.card or "")
+    assert created.buttons == ["cc", "reply", "cancel", "urge"]
+
+    claimed = await bob.says("claim IT-1")
+    assert claimed.text == "Bob claimed IT-1."
+    assert "resolve" in claimed.buttons
+
+    moved = await bob.says("transfer IT-1 @carol reason: needs network team")
+    assert moved.text == "IT-1 was transferred to Carol: needs network team"
+    assert (await carol.says("note IT-1 checked the switch")).ok
+    assert (await carol.says("pend IT-1 waiting for alice to reboot")).text == (
+        "IT-1 is pending: waiting for alice to reboot")
+    assert (await alice.says("resume IT-1")).text == "IT-1 is back in progress."
+    assert (await carol.says("resolve IT-1 replaced the cable")).ok
+    assert (await alice.says("reopen IT-1 still flaky")).text == "IT-1 was reopened: still flaky."
+    assert (await carol.says("resolve IT-1 replaced the switch port")).ok
+    closed = await alice.says("close IT-1")
+    assert closed.text == "IT-1 is closed."
+    assert closed.buttons == []
+
+    history = (await bob.says("history IT-1")).text.splitlines()
+    assert history[0] == "History of IT-1 · VPN down on floor 3"
+    steps = [line.split("  ")[1:3] for line in history[1:]]
+    assert steps == [
+        ["Alice", "Created (New)"],
+        ["Bob", "Claim (New → In progress) · assignee: — → bob"],
+        ["Bob", "Transfer (In progress → Assigned) · assignee: bob → carol · reason: needs network team"],
+        ["Carol", "Add note"],
+        ["Carol", "Pend (Assigned → Pending) · reason: waiting for alice to reboot"],
+        ["Alice", "Resume (Pending → In progress)"],
+        ["Carol", "Resolve (In progress → Resolved) · reason: replaced the cable"],
+        ["Alice", "Reopen (Resolved → In progress) · reason: still flaky"],
+        ["Carol", "Resolve (In progress → Resolved) · reason: replaced the switch port"],
+        ["Alice", "Close (Resolved → Closed)"],
+    ]
+    # The requester does not see internal notes in the history.
+    assert "Add note" not in (await alice.says("history IT-1")).text
+
+    assert await count(chat, select(func.count()).select_from(AuditRow)) == 10
+    async with chat.app.engine.connect() as conn:
+        status = (await conn.execute(select(TicketRow.status))).scalar_one()
+    assert status == "closed"

@@ -1,0 +1,40 @@
+from enum import StrEnum
+
+
+class TicketType(StrEnum):
+    INCIDENT = "incident"
+    SERVICE_REQUEST = "service_request"
+    CHANGE_REQUEST = "change_request"
+    TASK = "task"
+
+    @classmethod
+    def parse(cls, text: str) -> "TicketType | None":
+        return _TYPE_ALIASES.get(text.strip().lower())
+
+
+_TYPE_ALIASES: dict[str, TicketType] = {
+    "incident": TicketType.INCIDENT,
+    "fault": TicketType.INCIDENT,
+    "故障": TicketType.INCIDENT,
+    "事件": TicketType.INCIDENT,
+    "request": TicketType.SERVICE_REQUEST,
+    "service_request": TicketType.SERVICE_REQUEST,
+    "service": TicketType.SERVICE_REQUEST,
+    "服务请求": TicketType.SERVICE_REQUEST,
+    "请求": TicketType.SERVICE_REQUEST,
+    "change": TicketType.CHANGE_REQUEST,
+    "change_request": TicketType.CHANGE_REQUEST,
+    "变更": TicketType.CHANGE_REQUEST,
+    "task": TicketType.TASK,
+    "任务": TicketType.TASK,
+}
+
+
+class Source(StrEnum):
+    """The platform an action came from; recorded on tickets and audit events."""
+
+    SLACK = "slack"
+    DINGTALK = "dingtalk"
+    CONSOLE = "console"
+    API = "api"
+    SYSTEM = "system"

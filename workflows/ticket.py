@@ -1,0 +1,342 @@
+"""The ticket entity. Every method checks the transition table, changes state and records audit."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from workflows.actions import Action
+from workflows.audit import AuditEntry
+from workflows.errors import Conflict, InvalidInput, NotAllowed
+from workflows.kinds import Source, TicketType
+from workflows.organisation import Organisation, Policies
+from workflows.people import Person
+from workflows.priority import Priority
+from workflows.roles import Role, roles_of
+from workflows.status import Status
+from workflows.transitions import Transition, workflow_for
+
+MAX_TITLE = 200
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting, with which roles on this ticket, when, and from which platform."""
+
+    person: Person | None  # None for the system
+    roles: frozenset[Role]
+    now: datetime
+    source: Source
+
+    @property
+    def id(self) -> int | None:
+        return self.person.id if self.person else None
+
+    @classmethod
+    def system(cls, now: datetime) -> "Actor":
+        return cls(None, frozenset({Role.SYSTEM}), now, Source.SYSTEM)
+
+    @classmethod
+    def of(cls, person: Person, ticket: "Ticket", org: Organisation, now: datetime,
+           source: Source) -> "Actor":
+        return cls(person, roles_of(person, ticket, org), now, source)
+
+
+@dataclass(frozen=True, slots=True)
+class NewComment:
+    author_id: int | None
+    body: str
+    internal: bool
+    at: datetime
+    source: Source
+
+
+def require_text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput("error.text_required", what=what)
+    if len(text) > limit:
+        raise InvalidInput("error.text_too_long", what=what, limit=limit)
+    return text
+
+
+def due_dates(start: datetime, priority: Priority, policies: Policies) -> tuple[datetime, datetime]:
+    targets = policies.targets[priority]
+    return start + targets.response, start + targets.resolution
+
+
+@dataclass
+class Ticket:
+    key: str
+    queue: str
+    number: int
+    title: str
+    description: str
+    type: TicketType
+    priority: Priority
+    status: Status
+    requester: Person
+    team: str
+    source: Source
+    created_at: datetime
+    updated_at: datetime
+    category: str | None = None
+    assignee: Person | None = None
+    collaborators: list[Person] = field(default_factory=list)
+    response_due_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    resolution: str | None = None
+    pending_reason: str | None = None
+    last_urged_at: datetime | None = None
+    duplicate_of: str | None = None
+    links: list[str] = field(default_factory=list)
+    id: int | None = None
+    version: int = 0
+    # Recorded by the methods below, persisted by the unit of work in the same transaction.
+    new_audit: list[AuditEntry] = field(default_factory=list)
+    new_comments: list[NewComment] = field(default_factory=list)
+    new_links: list[str] = field(default_factory=list)
+
+    # -- queries ---------------------------------------------------------------------------
+    def allowed_actions(self, roles: frozenset[Role]) -> list[Action]:
+        return workflow_for(self.type).allowed_actions(self.status, roles)
+
+    def is_overdue(self, now: datetime) -> bool:
+        return (
+            self.status.is_open
+            and self.status is not Status.PENDING
+            and self.resolution_due_at is not None
+            and self.resolution_due_at < now
+        )
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _check(self, action: Action, actor: Actor) -> Transition:
+        return workflow_for(self.type).check(action, self.status, actor.roles)
+
+    def _record(self, action: Action | str, actor: Actor, transition: Transition | None = None,
+                changes: dict[str, list[Any]] | None = None, reason: str | None = None,
+                internal: bool = False) -> None:
+        before = self.status
+        if transition is not None and transition.dest is not None:
+            self.status = transition.dest
+        changed_status = self.status is not before
+        self.updated_at = actor.now
+        self.new_audit.append(AuditEntry(
+            action=str(action),
+            actor_id=actor.id,
+            at=actor.now,
+            source=actor.source,
+            from_status=before if changed_status else None,
+            to_status=self.status if changed_status else None,
+            changes=changes or {},
+            reason=reason,
+            internal=internal,
+        ))
+
+    def _first_response(self, actor: Actor) -> None:
+        if self.first_response_at is None and actor.roles & {
+            Role.ASSIGNEE, Role.MEMBER, Role.LEAD, Role.ADMIN
+        }:
+            self.first_response_at = actor.now
+
+    @staticmethod
+    def _label(person: Person | None) -> str | None:
+        return person.handle if person else None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def record_creation(self, actor: Actor) -> None:
+        self.new_audit.append(AuditEntry(
+            action="create", actor_id=actor.id, at=actor.now, source=actor.source,
+            from_status=None, to_status=self.status,
+            changes={"priority": [None, self.priority.value], "team": [None, self.team]},
+        ))
+
+    def claim(self, actor: Actor) -> None:
+        if self.assignee is not None and self.assignee.id != actor.id and self.status.is_open:
+            raise Conflict("error.already_claimed", key=self.key, by=self.assignee.label)
+        if self.assignee is not None and self.status is Status.IN_PROGRESS:
+            raise InvalidInput("error.already_yours", key=self.key)
+        t = self._check(Action.CLAIM, actor)
+        previous = self.assignee
+        self.assignee = actor.person
+        self._first_response(actor)
+        self._record(Action.CLAIM, actor, t,
+                     {"assignee": [self._label(previous), self._label(actor.person)]})
+
+    def assign(self, actor: Actor, to: Person, org: Organisation, reason: str | None) -> None:
+        t = self._check(Action.ASSIGN, actor)
+        team = org.team(self.team)
+        if team is None or not team.has_member(to.handle):
+            raise InvalidInput("error.not_in_team", person=to.label, team=self.team)
+        self._hand_over(Action.ASSIGN, actor, t, to, reason)
+
+    def transfer(self, actor: Actor, to: Person, org: Organisation, reason: str | None) -> None:
+        t = self._check(Action.TRANSFER, actor)
+        why = require_text(reason, "reason")
+        if not org.is_agent(to.handle):
+            raise InvalidInput("error.not_an_agent", person=to.label)
+        team = org.team(self.team)
+        changes: dict[str, list[Any]] = {}
+        if team is None or not team.has_member(to.handle):
+            new_team = org.teams_of(to.handle)
+            if new_team:
+                changes["team"] = [self.team, new_team[0].key]
+                self.team = new_team[0].key
+        self._hand_over(Action.TRANSFER, actor, t, to, why, changes)
+
+    def _hand_over(self, action: Action, actor: Actor, t: Transition, to: Person,
+                   reason: str | None, changes: dict[str, list[Any]] | None = None) -> None:
+        if self.assignee is not None and self.assignee.id == to.id:
+            raise InvalidInput("error.already_assigned", key=self.key, person=to.label)
+        changes = dict(changes or {})
+        changes["assignee"] = [self._label(self.assignee), to.handle]
+        self.assignee = to
+        self.pending_reason = None
+        self._first_response(actor)
+        self._record(action, actor, t, changes, reason=reason)
+
+    def transfer_team(self, actor: Actor, team_key: str, org: Organisation,
+                      reason: str | None) -> None:
+        t = self._check(Action.TRANSFER_TEAM, actor)
+        why = require_text(reason, "reason")
+        if org.team(team_key) is None:
+            raise InvalidInput("error.unknown_team", team=team_key,
+                               teams=", ".join(sorted(org.teams)))
+        if team_key == self.team:
+            raise InvalidInput("error.same_team", key=self.key, team=team_key)
+        changes = {"team": [self.team, team_key], "assignee": [self._label(self.assignee), None]}
+        self.team = team_key
+        self.assignee = None
+        self.pending_reason = None
+        self._record(Action.TRANSFER_TEAM, actor, t, changes, reason=why)
+
+    def add_collaborators(self, actor: Actor, people: list[Person]) -> list[Person]:
+        t = self._check(Action.CC, actor)
+        if not people:
+            raise InvalidInput("error.mention_required", action="cc")
+        known = {c.id for c in self.collaborators}
+        added = []
+        for p in people:
+            if p.id not in known:
+                known.add(p.id)
+                added.append(p)
+        if not added:
+            raise InvalidInput("error.already_collaborators", key=self.key)
+        before = [c.handle for c in self.collaborators]
+        self.collaborators.extend(added)
+        self._record(Action.CC, actor, t,
+                     {"collaborators": [before, [c.handle for c in self.collaborators]]})
+        return added
+
+    def reply(self, actor: Actor, text: str) -> None:
+        t = self._check(Action.REPLY, actor)
+        body = require_text(text, "reply")
+        self._first_response(actor)
+        self.new_comments.append(NewComment(actor.id, body, False, actor.now, actor.source))
+        self._record(Action.REPLY, actor, t)
+
+    def note(self, actor: Actor, text: str) -> None:
+        t = self._check(Action.NOTE, actor)
+        body = require_text(text, "note")
+        self.new_comments.append(NewComment(actor.id, body, True, actor.now, actor.source))
+        self._record(Action.NOTE, actor, t, internal=True)
+
+    def pend(self, actor: Actor, reason: str | None) -> None:
+        t = self._check(Action.PEND, actor)
+        why = require_text(reason, "reason")
+        self.pending_reason = why
+        self._first_response(actor)
+        self._record(Action.PEND, actor, t, reason=why)
+
+    def resume(self, actor: Actor, reason: str | None = None) -> None:
+        t = self._check(Action.RESUME, actor)
+        self.pending_reason = None
+        self._record(Action.RESUME, actor, t, reason=(reason or "").strip() or None)
+
+    def set_priority(self, actor: Actor, priority: Priority, policies: Policies,
+                     reason: str | None) -> None:
+        t = self._check(Action.PRIORITY, actor)
+        if priority is self.priority:
+            raise InvalidInput("error.same_priority", key=self.key, priority=priority.value)
+        changes: dict[str, list[Any]] = {"priority": [self.priority.value, priority.value]}
+        self.priority = priority
+        self.response_due_at, self.resolution_due_at = due_dates(
+            self.created_at, priority, policies)
+        self._record(Action.PRIORITY, actor, t, changes, reason=(reason or "").strip() or None)
+
+    def resolve(self, actor: Actor, resolution: str | None) -> None:
+        t = self._check(Action.RESOLVE, actor)
+        text = require_text(resolution, "resolution")
+        self.resolution = text
+        self.resolved_at = actor.now
+        self.pending_reason = None
+        self._first_response(actor)
+        self._record(Action.RESOLVE, actor, t, reason=text)
+
+    def reopen(self, actor: Actor, policies: Policies, reason: str | None) -> None:
+        t = self._check(Action.REOPEN, actor)
+        privileged = actor.roles & {Role.LEAD, Role.ADMIN}
+        window = policies.reopen_window
+        if not privileged and self.resolved_at and actor.now - self.resolved_at > window:
+            raise NotAllowed("error.reopen_window", key=self.key, days=window.days)
+        self.resolved_at = None
+        self.resolution = None
+        self._record(Action.REOPEN, actor, t, reason=(reason or "").strip() or None)
+
+    def close(self, actor: Actor, reason: str | None = None) -> None:
+        t = self._check(Action.CLOSE, actor)
+        self.closed_at = actor.now
+        self._record(Action.CLOSE, actor, t, reason=(reason or "").strip() or None)
+
+    def auto_close_due(self, now: datetime, after: timedelta) -> bool:
+        return self.status is Status.RESOLVED and bool(self.resolved_at) and (
+            now - self.resolved_at >= after)  # type: ignore[operator]
+
+    def cancel(self, actor: Actor, reason: str | None) -> None:
+        t = self._check(Action.CANCEL, actor)
+        self.closed_at = actor.now
+        self._record(Action.CANCEL, actor, t, reason=(reason or "").strip() or None)
+
+    def suspend(self, actor: Actor, reason: str | None) -> None:
+        t = self._check(Action.SUSPEND, actor)
+        why = require_text(reason, "reason")
+        self._record(Action.SUSPEND, actor, t, reason=why)
+
+    def urge(self, actor: Actor, policies: Policies, text: str | None) -> None:
+        t = self._check(Action.URGE, actor)
+        interval = policies.urge_interval
+        if self.last_urged_at is not None and actor.now - self.last_urged_at < interval:
+            wait = self.last_urged_at + interval - actor.now
+            minutes = max(1, int(wait.total_seconds() // 60) + (wait.total_seconds() % 60 > 0))
+            raise Conflict("error.urge_too_soon", key=self.key, minutes=minutes)
+        self.last_urged_at = actor.now
+        self._record(Action.URGE, actor, t, reason=(text or "").strip() or None)
+
+    def link(self, actor: Actor, other: "Ticket") -> None:
+        t = self._check(Action.LINK, actor)
+        if other.key == self.key:
+            raise InvalidInput("error.link_self", key=self.key)
+        if other.key in self.links:
+            raise InvalidInput("error.already_linked", key=self.key, other=other.key)
+        self.links.append(other.key)
+        self.new_links.append(other.key)
+        self._record(Action.LINK, actor, t, {"links": [None, other.key]})
+
+    def merge_into(self, actor: Actor, other: "Ticket") -> None:
+        t = self._check(Action.MERGE, actor)
+        if other.key == self.key:
+            raise InvalidInput("error.link_self", key=self.key)
+        if other.status.is_terminal:
+            raise InvalidInput("error.merge_into_closed", other=other.key,
+                               status=other.status.value)
+        self.duplicate_of = other.key
+        self.resolution = f"duplicate of {other.key}"
+        self.closed_at = actor.now
+        if other.key not in self.links:
+            self.links.append(other.key)
+            self.new_links.append(other.key)
+        self._record(Action.MERGE, actor, t, {"duplicate_of": [None, other.key]},
+                     reason=self.resolution)
