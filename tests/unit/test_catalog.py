@@ -1,0 +1,55 @@
+"""Reply catalogs: both languages say everything the code can ask for, and overrides work."""
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from notifications.text import LOCALES_DIR, Catalog, CatalogError
+
+ROOT = Path(__file__).resolve().parents[2]
+UTC = ZoneInfo("UTC")
+
+
+def keys(locale: str) -> set[str]:
+    return set(yaml.safe_load((LOCALES_DIR / f"{locale}.yaml").read_text(encoding="utf-8")))
+
+
+def test_both_locales_have_the_same_keys() -> None:
+    assert keys("en") == keys("zh-CN")
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    used: set[str] = set()
+    pattern = re.compile(r"\"((?:error|ticket|help)\.[a-z_]+)\"")
+    for package in ("workflows", "commands", "storage", "bot"):
+        for source in (ROOT / package).rglob("*.py"):
+            used |= set(pattern.findall(source.read_text(encoding="utf-8")))
+    assert used, "the scan found no keys"
+    assert used - keys("en") == set()
+
+
+def test_override_replaces_a_text(tmp_path: Path) -> None:
+    (tmp_path / "en.yaml").write_text('ticket.closed: "Done: {{ key }} 🎉"', encoding="utf-8")
+    catalog = Catalog("en", UTC, tmp_path)
+    assert catalog.text("ticket.closed", key="IT-7") == "Done: IT-7 🎉"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('ticket.closd: "x"', "unknown keys ticket.closd"),
+    ('ticket.closed: "{{ key "', "template 'ticket.closed'"),
+    ("- just a list", "expected a mapping"),
+])
+def test_broken_override_is_reported_at_load(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "en.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(CatalogError, match=re.escape(message)):
+        Catalog("en", UTC, tmp_path)
+
+
+def test_missing_variables_fail_loudly() -> None:
+    from jinja2 import UndefinedError
+
+    with pytest.raises(UndefinedError):
+        Catalog("en", UTC).text("ticket.closed")

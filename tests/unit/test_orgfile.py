@@ -1,0 +1,93 @@
+"""The organisation file: the sample loads, and every mistake names file, line and field."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.orgfile import OrgFileError, load_org, parse_duration
+from workflows.priority import Priority
+
+VALID = """\
+default_queue: IT
+admins: [admin]
+people:
+  - {handle: alice, name: Alice, slack_id: U0ALICE, dingtalk_id: staff-alice}
+  - {handle: bob, name: Bob}
+  - {handle: admin, name: Admin}
+teams:
+  - key: it
+    name: IT Support
+    leads: [bob]
+    members: [bob]
+queues:
+  - {key: IT, name: Help desk, default_team: it}
+policies:
+  urge_interval_minutes: 10
+  targets:
+    P1: {response: 10m, resolution: 2h}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "org.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(OrgFileError) as caught:
+        load_org(write(tmp_path, text))
+    return caught.value.problems
+
+
+def test_sample_organisation_matches_the_readme() -> None:
+    loaded = load_org()
+    org = loaded.org
+    assert org.default_queue == "IT"
+    assert org.teams["it"].leads == {"dave"} and org.teams["it"].members == {"bob", "carol"}
+    assert "network" in org.teams
+    assert {e.handle for e in loaded.directory} >= {"alice", "bob", "carol", "dave"}
+
+
+def test_valid_file_builds_policies(tmp_path: Path) -> None:
+    loaded = load_org(write(tmp_path, VALID))
+    policies = loaded.org.policies
+    assert policies.urge_interval == timedelta(minutes=10)
+    assert policies.targets[Priority.P1].resolution == timedelta(hours=2)
+    assert policies.targets[Priority.P3].resolution == timedelta(days=3)  # default kept
+    alice = next(e for e in loaded.directory if e.handle == "alice")
+    assert (alice.slack_id, alice.dingtalk_id) == ("U0ALICE", "staff-alice")
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (("leads: [bob]", "leads: [zed]"), ":10: teams[0].leads[0]: unknown person 'zed'"),
+    (("admins: [admin]", "admins: [root]"), ":2: admins[0]: unknown person 'root'"),
+    (("default_team: it}", "default_team: ops}"),
+     ":13: queues[0].default_team: unknown team 'ops'"),
+    (("default_queue: IT", "default_queue: HR"), ":1: default_queue: unknown queue 'HR'"),
+    (("response: 10m", "response: soon"),
+     ":17: policies.targets.P1.response: Value error, 'soon' is not a duration"),
+    (("{key: IT,", "{key: it,"), ":13: queues[0].key: String should match pattern"),
+    (("urge_interval_minutes: 10", "urge_every: 10"), ":15: policies.urge_every: Extra inputs"),
+    (("- {handle: bob, name: Bob}", "- {handle: alice, name: Bob}"),
+     ":5: people[1].handle: duplicate person 'alice'"),
+])
+def test_each_mistake_is_located(tmp_path: Path, edit: tuple[str, str], expected: str) -> None:
+    found = problems(tmp_path, VALID.replace(*edit))
+    assert any(expected in p for p in found), found
+    assert all(p.startswith(str(tmp_path / "org.yaml")) for p in found)
+
+
+def test_broken_yaml_and_missing_file(tmp_path: Path) -> None:
+    assert "not valid YAML" in problems(tmp_path, "people: [\n")[0]
+    with pytest.raises(OrgFileError, match="cannot read"):
+        load_org(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("15m", timedelta(minutes=15)), ("4h", timedelta(hours=4)), ("3d", timedelta(days=3)),
+    ("2w", timedelta(weeks=2)), (90, timedelta(minutes=90)),
+])
+def test_durations(text: str | int, expected: timedelta) -> None:
+    assert parse_duration(text) == expected
