@@ -46,8 +46,10 @@ def extract_mentions(text: str, at_users: Mapping[str, str] | None = None
     for match in _SLACK_MENTION.finditer(text):
         found.append((match.start(), m.Mention(Source.SLACK, match.group("id"),
                                                match.group("name"))))
-    stripped = _SLACK_MENTION.sub(" ", text)
-    for match in _HANDLE_MENTION.finditer(text):
+    # Blank Slack mentions out (same length, so positions keep their order) before looking
+    # for @handles, or `<@U1|bob>` would also be read as the handle `U1|bob`.
+    stripped = _SLACK_MENTION.sub(lambda match: " " * len(match.group(0)), text)
+    for match in _HANDLE_MENTION.finditer(stripped):
         name = match.group("name")
         staff_id = (at_users or {}).get(name)
         if staff_id is not None:

@@ -103,10 +103,7 @@ class SqlTickets:
         )
         self.session.add(row)
         await self.session.flush()
-        ticket.id = row.id
-        for person in ticket.collaborators:
-            self.session.add(CollaboratorRow(ticket_id=row.id, person_id=person.id,
-                                             added_at=ticket.created_at))
+        ticket.id = row.id  # collaborators, audit and comments follow in save()
         return ticket
 
     async def save(self, ticket: Ticket) -> None:
