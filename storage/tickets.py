@@ -1,6 +1,8 @@
 """Tickets in and out of rows. Saving writes the ticket, its new audit lines, comments, links and
 collaborators in the caller's transaction; the version column catches lost updates."""
 
+from datetime import datetime
+
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -203,7 +205,7 @@ class SqlTickets:
         return [CommentLine(r.created_at, people[r.author_id].label if r.author_id else None,
                             r.body, r.internal) for r in rows]
 
-    async def resolved_before(self, cutoff, limit: int) -> list[str]:  # type: ignore[no-untyped-def]
+    async def resolved_before(self, cutoff: datetime, limit: int) -> list[str]:
         return list(await self.session.scalars(
             select(TicketRow.key)
             .where(TicketRow.status == Status.RESOLVED.value, TicketRow.resolved_at <= cutoff)

@@ -1,5 +1,7 @@
 """Public replies (the requester sees them) and internal notes (agents only)."""
 
+from dataclasses import replace
+
 from commands.answer import Answer
 from commands.context import Context, changing
 from commands.messages import Note, Reply
@@ -14,6 +16,5 @@ async def reply(cmd: Reply, ctx: Context) -> Answer:
 async def note(cmd: Note, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (_, ticket, actor):
         ticket.note(actor, cmd.text)
-    answer = ctx.card("ticket.noted", ticket)
     # Internal notes are never broadcast where a requester could read them.
-    return type(answer)(answer.key, answer.params, answer.ticket, answer.actions, public=False)
+    return replace(ctx.card("ticket.noted", ticket), public=False)

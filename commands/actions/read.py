@@ -1,5 +1,7 @@
 """Show a ticket and its history. Internal notes are shown to agents only."""
 
+from dataclasses import replace
+
 from commands.answer import Answer
 from commands.context import Context
 from commands.messages import History, Show
@@ -24,7 +26,7 @@ async def show(cmd: Show, ctx: Context) -> Answer:
         internal = _can_see_internal(ctx)
         comments = [c for c in await uow.tickets.comments(ticket) if internal or not c.internal]
     answer = ctx.card("ticket.show", ticket, comments=comments[-5:], comment_count=len(comments))
-    return Answer(answer.key, answer.params, answer.ticket, answer.actions, public=False)
+    return replace(answer, public=False)
 
 
 async def history(cmd: History, ctx: Context) -> Answer:
