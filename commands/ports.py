@@ -1,9 +1,9 @@
 """What the use cases need from the outside world. storage/ implements these; tests may fake them."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from workflows.kinds import Source
 from workflows.people import Person
@@ -43,6 +43,52 @@ class CommentLine:
     internal: bool
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One message the bot has promised to send, written in the same transaction as the change.
+
+    `params` is a JSON-safe snapshot: the words are rendered at delivery time from `template`
+    in the recipient's locale, so a template fix applies to messages not yet sent.
+    """
+
+    idempotency_key: str
+    ticket_id: int | None
+    ticket_key: str | None
+    event: str
+    platform: Source
+    address: str  # Slack channel or user id, DingTalk openConversationId or staffId, console name
+    template: str
+    params: dict[str, Any]
+    locale: str
+    urgent: bool
+    created_at: datetime
+    not_before: datetime
+    thread: str | None = None
+    person_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    person_id: int
+    notify: bool = True  # False: no direct messages at all (channel posts still happen)
+    platform: Source | None = None  # None: pick from the ticket's platform and known ids
+    locale: str | None = None
+    quiet_from: time | None = None
+    quiet_to: time | None = None
+    timezone: str | None = None
+    muted_ticket_ids: frozenset[int] = frozenset()
+
+
+class OutboxRepository(Protocol):
+    async def add(self, messages: list[OutboxMessage]) -> None: ...
+
+
+class PreferenceRepository(Protocol):
+    async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]: ...
+    async def update(self, person_id: int, **changes: Any) -> Preferences: ...
+    async def mute(self, person_id: int, ticket_id: int, muted: bool) -> bool: ...
+
+
 class TicketRepository(Protocol):
     async def get(self, key: str, *, for_update: bool = False) -> Ticket: ...
     async def add(self, ticket: Ticket) -> Ticket: ...
@@ -66,6 +112,8 @@ class PeopleRepository(Protocol):
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     people: PeopleRepository
+    outbox: OutboxRepository
+    preferences: PreferenceRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -155,16 +155,19 @@ class Ticket:
         ))
 
     def claim(self, actor: Actor) -> None:
-        if self.assignee is not None and self.assignee.id != actor.id and self.status.is_open:
-            raise Conflict("error.already_claimed", key=self.key, by=self.assignee.label)
-        if self.assignee is not None and self.status is Status.IN_PROGRESS:
+        mine = self.assignee is not None and self.assignee.id == actor.id
+        if mine and self.status is Status.IN_PROGRESS:
             raise InvalidInput("error.already_yours", key=self.key)
+        could_claim = actor.roles & {Role.MEMBER, Role.LEAD, Role.ADMIN}
+        if self.assignee is not None and not mine and self.status.is_open and could_claim:
+            raise Conflict("error.already_claimed", key=self.key, by=self.assignee.label)
         t = self._check(Action.CLAIM, actor)
-        previous = self.assignee
+        changes: dict[str, list[Any]] = {}
+        if not mine:  # accepting a ticket assigned to you changes the status, not the assignee
+            changes["assignee"] = [self._label(self.assignee), self._label(actor.person)]
         self.assignee = actor.person
         self._first_response(actor)
-        self._record(Action.CLAIM, actor, t,
-                     {"assignee": [self._label(previous), self._label(actor.person)]})
+        self._record(Action.CLAIM, actor, t, changes)
 
     def assign(self, actor: Actor, to: Person, org: Organisation, reason: str | None) -> None:
         t = self._check(Action.ASSIGN, actor)
@@ -179,19 +182,21 @@ class Ticket:
         if not org.is_agent(to.handle):
             raise InvalidInput("error.not_an_agent", person=to.label)
         team = org.team(self.team)
-        changes: dict[str, list[Any]] = {}
+        new_team = None
         if team is None or not team.has_member(to.handle):
-            new_team = org.teams_of(to.handle)
-            if new_team:
-                changes["team"] = [self.team, new_team[0].key]
-                self.team = new_team[0].key
-        self._hand_over(Action.TRANSFER, actor, t, to, why, changes)
+            teams = org.teams_of(to.handle)
+            new_team = teams[0].key if teams else None
+        self._hand_over(Action.TRANSFER, actor, t, to, why, new_team)
 
     def _hand_over(self, action: Action, actor: Actor, t: Transition, to: Person,
-                   reason: str | None, changes: dict[str, list[Any]] | None = None) -> None:
+                   reason: str | None, new_team: str | None = None) -> None:
+        # Every check before any change: a refused hand-over leaves the ticket as it was.
         if self.assignee is not None and self.assignee.id == to.id:
             raise InvalidInput("error.already_assigned", key=self.key, person=to.label)
-        changes = dict(changes or {})
+        changes: dict[str, list[Any]] = {}
+        if new_team is not None and new_team != self.team:
+            changes["team"] = [self.team, new_team]
+            self.team = new_team
         changes["assignee"] = [self._label(self.assignee), to.handle]
         self.assignee = to
         self.pending_reason = None

@@ -65,7 +65,10 @@ STANDARD: tuple[Transition, ...] = (
 def _replace(
     table: tuple[Transition, ...], action: Action, *rows: Transition
 ) -> tuple[Transition, ...]:
-    return tuple(t for t in table if t.action is not action) + rows
+    """The table with `action`'s rows swapped for `rows`, in the same place (buttons keep order)."""
+    at = next(i for i, t in enumerate(table) if t.action is action)
+    rest = tuple(t for t in table if t.action is not action)
+    return rest[:at] + rows + rest[at:]
 
 
 # A change, once resolved, is reopened only by its approvers; the requester may withdraw it
