@@ -1,6 +1,7 @@
 """The one place where concrete classes are wired together."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -8,12 +9,19 @@ from bot.clock import SystemClock
 from bot.orgfile import LoadedOrg, load_org
 from bot.settings import Settings
 from commands.dispatcher import Dispatcher
+from commands.notify import NotifyConfig
 from commands.ports import Clock
+from notifications.catalogs import Catalogs
+from notifications.relay import Pacing, Relay
+from notifications.senders import Sender
 from notifications.text import Catalog
 from storage.directory import sync_directory
 from storage.engine import make_engine, session_factory
 from storage.migrate import schema_state
+from storage.outbox import SqlOutboxStore
+from storage.rate_limit import SqlRateLimiter
 from storage.unit_of_work import SqlUnitOfWorkFactory
+from workflows.kinds import Source
 
 
 class SchemaOutOfDate(Exception):
@@ -32,16 +40,31 @@ class App:
     uow: SqlUnitOfWorkFactory
     clock: Clock
     dispatcher: Dispatcher
+    notify: NotifyConfig
 
     def catalog(self, locale: str | None = None) -> Catalog:
         return Catalog(locale or self.settings.locale, self.settings.tz,
                        self.settings.templates_dir)
 
+    def relay(self, senders: dict[str, Sender], **options: Any) -> Relay:
+        sessions = session_factory(self.engine)
+        pacing = {
+            Source.SLACK.value: Pacing(self.settings.slack_rate_per_second,
+                                       self.settings.slack_burst),
+            Source.DINGTALK.value: Pacing(self.settings.dingtalk_rate_per_minute / 60,
+                                          self.settings.dingtalk_burst),
+        }
+        options.setdefault("pacing", pacing)
+        return Relay(SqlOutboxStore(sessions), SqlRateLimiter(sessions), senders,
+                     Catalogs(self.settings.tz, self.settings.templates_dir), self.clock,
+                     **options)
+
     async def aclose(self) -> None:
         await self.engine.dispose()
 
 
-async def build_app(settings: Settings, clock: Clock | None = None) -> App:
+async def build_app(settings: Settings, clock: Clock | None = None,
+                    platforms: frozenset[Source] = frozenset({Source.CONSOLE})) -> App:
     """Load and check everything, refuse an out-of-date schema, sync the declared people."""
     loaded = load_org(settings.org_file)
     clock = clock or SystemClock()
@@ -57,4 +80,7 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
         await engine.dispose()
         raise
     uow = SqlUnitOfWorkFactory(sessions)
-    return App(settings, loaded, engine, uow, clock, Dispatcher(uow, loaded.org, clock))
+    notify = NotifyConfig(platforms, settings.locale,
+                          {Source.DINGTALK: settings.dingtalk_locale}, settings.tz)
+    return App(settings, loaded, engine, uow, clock,
+               Dispatcher(uow, loaded.org, clock, notify), notify)

@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from storage.directory import DirectoryEntry
-from workflows.kinds import TicketType
+from workflows.kinds import Source, TicketType
 from workflows.organisation import Organisation, Policies, Queue, Targets, Team
 from workflows.priority import Priority
 
@@ -47,6 +47,7 @@ class TeamSpec(_Strict):
     leads: list[str] = []
     members: list[str] = []
     skills: list[str] = []
+    channels: dict[Source, str] = {}
 
 
 class QueueSpec(_Strict):
@@ -54,6 +55,7 @@ class QueueSpec(_Strict):
     name: str
     default_team: str
     triage_channel: str | None = None
+    channels: dict[Source, str] = {}
 
 
 class TargetSpec(_Strict):
@@ -155,8 +157,10 @@ def _build(spec: OrgSpec) -> Organisation:
                                     parse_duration(target.resolution))
     return Organisation(
         teams={t.key: Team(t.key, t.name, frozenset(t.leads), frozenset(t.members),
-                           frozenset(t.skills)) for t in spec.teams},
-        queues={q.key: Queue(q.key, q.name, q.default_team, q.triage_channel)
+                           frozenset(t.skills), {p.value: c for p, c in t.channels.items()})
+               for t in spec.teams},
+        queues={q.key: Queue(q.key, q.name, q.default_team, q.triage_channel,
+                             {p.value: c for p, c in q.channels.items()})
                 for q in spec.queues},
         admins=frozenset(spec.admins),
         default_queue=spec.default_queue,

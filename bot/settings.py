@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     templates_dir: Path | None = None
     log_level: str = "INFO"
+    dingtalk_locale: str = "zh-CN"
+    # Delivery pacing per destination (channel, group or person), shared by all replicas.
+    slack_rate_per_second: float = Field(default=1.0, gt=0)
+    slack_burst: float = Field(default=3.0, ge=1)
+    dingtalk_rate_per_minute: float = Field(default=20.0, gt=0)
+    dingtalk_burst: float = Field(default=5.0, ge=1)
 
     @field_validator("timezone")
     @classmethod
@@ -29,7 +35,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
 
-    @field_validator("locale")
+    @field_validator("locale", "dingtalk_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
         if value not in ("en", "zh-CN"):

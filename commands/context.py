@@ -2,10 +2,12 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from commands.answer import Answer
+from commands.notify import NotifyConfig, plan
 from commands.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from workflows.kinds import Source
 from workflows.organisation import Organisation
@@ -21,6 +23,7 @@ class Context:
     clock: Clock
     person: Person
     source: Source
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     def actor(self, ticket: Ticket) -> Actor:
         return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source)
@@ -41,5 +44,13 @@ async def changing(ctx: Context, key: str) -> AsyncIterator[tuple[UnitOfWork, Ti
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(key, for_update=True)
         yield uow, ticket, ctx.actor(ticket)
-        await uow.tickets.save(ticket)
-        await uow.commit()
+        await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, ctx.clock.now())
+
+
+async def commit_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify: NotifyConfig,
+                        actor: Person | None, now: datetime) -> None:
+    """Save the ticket with its audit lines and the messages they promise, in one commit."""
+    messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now)
+    await uow.tickets.save(ticket)
+    await uow.outbox.add(messages)
+    await uow.commit()

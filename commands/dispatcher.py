@@ -15,6 +15,7 @@ from commands.actions import (
     handover,
     help,
     listing,
+    preferences,
     priority,
     read,
     relate,
@@ -24,6 +25,7 @@ from commands.actions import (
 from commands.answer import Answer
 from commands.context import Context
 from commands.grammar import Grammar
+from commands.notify import NotifyConfig
 from commands.people import identify
 from commands.ports import Clock, StorageUnavailable, UnitOfWorkFactory
 from workflows.errors import DomainError
@@ -55,15 +57,19 @@ HANDLERS: dict[type, Handler] = {
     m.Show: read.show,
     m.History: read.history,
     m.ListTickets: listing.list_tickets,
+    m.Mute: preferences.mute,
+    m.SetPreferences: preferences.set_preferences,
     m.Help: help.help_,
 }
 
 
 class Dispatcher:
-    def __init__(self, uow: UnitOfWorkFactory, org: Organisation, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
+                 notify: NotifyConfig | None = None) -> None:
         self.uow = uow
         self.org = org
         self.clock = clock
+        self.notify = notify or NotifyConfig()
         self.grammar = Grammar(org.default_queue)
 
     async def handle_text(self, who: m.Identity, text: str,
@@ -80,7 +86,7 @@ class Dispatcher:
             async with self.uow() as uow:
                 person = await identify(uow, who)
                 await uow.commit()
-            ctx = Context(self.uow, self.org, self.clock, person, who.platform)
+            ctx = Context(self.uow, self.org, self.clock, person, who.platform, self.notify)
             return await HANDLERS[type(command)](command, ctx)
         except DomainError as error:
             return _refusal(error)

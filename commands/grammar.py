@@ -6,6 +6,7 @@ Parsing is pure: text in, a command out, or an InvalidInput that says what was e
 import difflib
 import re
 from collections.abc import Callable, Mapping
+from datetime import time
 
 from commands import messages as m
 from commands.vocabulary import LIST_SCOPES, USAGE, VERBS
@@ -20,6 +21,10 @@ _REASON = re.compile(r"(?:^|\s)(?:reason|because|原因|理由|备注)\s*[:：]\
 _OPTION = re.compile(r"^(?P<name>type|category|cat|queue|类型|分类|队列)[:：=](?P<value>\S+)$", re.I)
 _TEAM = re.compile(r"^(?:team|团队|组)[:：=](?P<team>\S+)$", re.I)
 _DESCRIPTION_SPLIT = re.compile(r"\n|\s+--\s+|\s+\|\s+")
+_QUIET = re.compile(r"^(?P<h1>\d{1,2})[:：](?P<m1>\d{2})[-~～到](?P<h2>\d{1,2})[:：](?P<m2>\d{2})$")
+_SWITCH = {"on": True, "off": False, "yes": True, "no": False, "开": True, "关": False,
+           "开启": True, "关闭": False}
+_LOCALES = {"en": "en", "english": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "中文": "zh-CN"}
 
 
 class ParseError(InvalidInput):
@@ -91,6 +96,8 @@ class Grammar:
             "cancel": self._cancel, "suspend": self._suspend, "urge": self._urge,
             "link": self._link, "merge": self._merge, "show": self._show,
             "history": self._history, "list": self._list, "help": self._help,
+            "mute": self._mute, "unmute": self._mute, "notify": self._notify,
+            "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
@@ -300,6 +307,40 @@ class Grammar:
 
     def _bad_list(self, verb: str) -> m.Command:
         raise _usage(verb)
+
+    def _mute(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        return m.Mute(self._key_only(verb, rest), muted=verb == "mute")
+
+    def _notify(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        value = _SWITCH.get(rest.strip().lower())
+        if value is None:
+            raise _usage(verb)
+        return m.SetPreferences(notify=value)
+
+    def _quiet(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        words = rest.split()
+        if len(words) == 1 and _SWITCH.get(words[0].lower()) is False:
+            return m.SetPreferences(quiet_off=True)
+        match = _QUIET.match(words[0]) if words and len(words) <= 2 else None
+        if match is None:
+            raise _usage(verb)
+        try:
+            start, end = (time(int(match.group(h)), int(match.group(mi)))
+                          for h, mi in (("h1", "m1"), ("h2", "m2")))
+        except ValueError:
+            raise _usage(verb) from None
+        return m.SetPreferences(quiet=(start, end), timezone=words[1] if len(words) > 1 else None)
+
+    def _language(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        locale = _LOCALES.get(rest.strip().lower())
+        if locale is None:
+            raise _usage(verb)
+        return m.SetPreferences(locale=locale)
+
+    def _prefs(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        if rest.strip():
+            raise _usage(verb)
+        return m.SetPreferences()
 
     def _help(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         topic = rest.strip().lower() or None

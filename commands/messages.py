@@ -1,6 +1,7 @@
 """Commands: what a user asked for, already parsed, platform-neutral. One dataclass per action."""
 
 from dataclasses import dataclass, field
+from datetime import time
 
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
@@ -163,6 +164,24 @@ class ListTickets:
 
 
 @dataclass(frozen=True, slots=True)
+class Mute:
+    key: str
+    muted: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SetPreferences:
+    """`notify on|off`, `quiet 19:00-08:00 [Asia/Shanghai]|off`, `language en|zh-CN`;
+    with no field set, shows the current preferences."""
+
+    notify: bool | None = None
+    quiet: tuple[time, time] | None = None
+    quiet_off: bool = False
+    timezone: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -170,5 +189,5 @@ class Help:
 Command = (
     Create | Claim | Assign | Transfer | AddCollaborators | Reply | Note | Pend | Resume
     | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge | Show
-    | History | ListTickets | Help
+    | History | ListTickets | Mute | SetPreferences | Help
 )

@@ -1,7 +1,7 @@
 """What the use cases need from the outside world. storage/ implements these; tests may fake them."""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -77,6 +77,46 @@ class Preferences:
     quiet_to: time | None = None
     timezone: str | None = None
     muted_ticket_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """An outbox row a relay has taken for delivery (under a lease)."""
+
+    id: int
+    idempotency_key: str
+    ticket_key: str | None
+    event: str
+    platform: str
+    address: str
+    thread: str | None
+    template: str
+    params: dict[str, Any]
+    locale: str
+    urgent: bool
+    attempts: int
+    uncertain: bool  # an earlier attempt may have been delivered
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxStats:
+    pending: int
+    sending: int
+    sent: int
+    dead: int
+    oldest_due: datetime | None  # the lag: how long the oldest deliverable row has waited
+
+
+class OutboxStore(Protocol):
+    """The relay's side of the outbox; each call is its own short transaction."""
+
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]: ...
+    async def mark_sent(self, ids: list[int], now: datetime, ref: str | None) -> None: ...
+    async def retry_later(self, ids: list[int], when: datetime, error: str | None,
+                          uncertain: bool = False, count_attempt: bool = True) -> None: ...
+    async def mark_dead(self, ids: list[int], error: str) -> None: ...
+    async def stats(self, now: datetime) -> OutboxStats: ...
 
 
 class OutboxRepository(Protocol):

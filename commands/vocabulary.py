@@ -22,6 +22,12 @@ USAGE: dict[str, str] = {
     "show": "show <ticket>",
     "history": "history <ticket>",
     "list": "list [mine|requests|team [name]|overdue|all|<status>]",
+    "mute": "mute <ticket>",
+    "unmute": "unmute <ticket>",
+    "notify": "notify on|off",
+    "quiet": "quiet <from>-<to> [time zone] | quiet off   e.g. quiet 19:00-08:00 Asia/Shanghai",
+    "language": "language en|zh-CN",
+    "prefs": "prefs",
     "help": "help [command]",
 }
 
@@ -49,6 +55,9 @@ VERBS: dict[str, str] = {
     "log": "history", "audit": "history", "历史": "history", "记录": "history",
     "ls": "list", "列表": "list", "查询": "list",
     "?": "help", "帮助": "help",
+    "静音": "mute", "取消静音": "unmute", "通知": "notify", "免打扰": "quiet",
+    "lang": "language", "语言": "language", "preferences": "prefs", "settings": "prefs",
+    "设置": "prefs",
 }
 
 LIST_SCOPES: dict[str, str] = {

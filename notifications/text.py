@@ -14,6 +14,7 @@ import yaml
 from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError
 
 from commands.answer import Answer
+from notifications.escaping import finalizer, plain
 from workflows.people import Person
 from workflows.ticket import Ticket
 
@@ -33,7 +34,8 @@ def _load(path: Path) -> dict[str, str]:
 
 
 class Catalog:
-    def __init__(self, locale: str, tz: ZoneInfo, override_dir: Path | None = None) -> None:
+    def __init__(self, locale: str, tz: ZoneInfo, override_dir: Path | None = None,
+                 escape: Callable[[str], str] = plain) -> None:
         if locale not in LOCALES:
             raise CatalogError(f"unknown locale {locale!r}; available: {', '.join(LOCALES)}")
         self.locale = locale
@@ -47,8 +49,10 @@ class Catalog:
                 if unknown:
                     raise CatalogError(f"{override}: unknown keys {', '.join(unknown)}")
                 texts.update(extra)
+        # Every interpolated value passes through the platform's escaping (finalize); only
+        # Raw values built by code (mentions, links) go through untouched.
         self.env = Environment(undefined=StrictUndefined, autoescape=False,
-                               keep_trailing_newline=False)
+                               keep_trailing_newline=False, finalize=finalizer(escape))
         self.env.filters.update(self._filters())
         self.templates: dict[str, Template] = {}
         for key, text in texts.items():

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -113,3 +113,66 @@ class AuditRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OutboxRow(Base):
+    """A message the bot promised to send. Written with the change; delivered by the relay."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        Index("ix_outbox_stream", "ticket_id", "platform", "address", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    ticket_key: Mapped[str | None] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(String(32))
+    platform: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(128))
+    thread: Mapped[str | None] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    template: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    locale: Mapped[str] = mapped_column(String(8))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/sending/sent/dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)  # a send may have happened
+    created_at: Mapped[datetime]
+    not_before: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    platform_ref: Mapped[str | None] = mapped_column(String(128))
+
+
+class PreferenceRow(Base):
+    __tablename__ = "preferences"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    notify: Mapped[bool] = mapped_column(Boolean, default=True)
+    platform: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    quiet_from: Mapped[str | None] = mapped_column(String(5))  # "19:00"
+    quiet_to: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+
+
+class MuteRow(Base):
+    __tablename__ = "ticket_mutes"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+
+
+class RateBucketRow(Base):
+    """A token bucket per destination, shared by every replica (time as epoch seconds, so the
+    refill arithmetic is the same on PostgreSQL and SQLite)."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float)

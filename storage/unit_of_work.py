@@ -5,7 +5,9 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import StorageUnavailable, is_unavailable
+from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
+from storage.preferences import SqlPreferences
 from storage.tickets import SqlTickets
 
 
@@ -17,6 +19,8 @@ class SqlUnitOfWork:
         self.session = self._sessions()
         self.people = SqlPeople(self.session)
         self.tickets = SqlTickets(self.session, self.people)
+        self.outbox = SqlOutbox(self.session)
+        self.preferences = SqlPreferences(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

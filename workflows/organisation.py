@@ -14,6 +14,7 @@ class Team:
     leads: frozenset[str]
     members: frozenset[str]
     skills: frozenset[str] = frozenset()
+    channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
 
     def has_member(self, handle: str) -> bool:
         return handle in self.members or handle in self.leads
@@ -27,6 +28,7 @@ class Queue:
     name: str
     default_team: str
     triage_channel: str | None = None
+    channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
 
 
 @dataclass(frozen=True, slots=True)

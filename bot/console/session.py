@@ -5,6 +5,7 @@ from collections.abc import AsyncIterable, Callable
 
 from bot.bootstrap import App
 from bot.console.actions import TEMPLATES, command_for
+from bot.senders.console import ConsoleSender
 from commands.actions.autoclose import close_stale_resolved
 from commands.answer import Answer
 from commands.messages import Identity
@@ -28,6 +29,7 @@ class ConsoleSession:
         self.write = write
         self.last_key: str | None = None
         self.last_actions: tuple[Action, ...] = ()
+        self.relay = app.relay({Source.CONSOLE.value: ConsoleSender(write)}, pacing={})
 
     async def run(self, lines: AsyncIterable[str], echo: bool) -> None:
         self.write(CONSOLE_HELP)
@@ -61,10 +63,17 @@ class ConsoleSession:
         text = self._expand_number(line)
         if text is None:
             return True
-        await close_stale_resolved(self.app.uow, self.app.loaded.org, self.app.clock)
+        await close_stale_resolved(self.app.uow, self.app.loaded.org, self.app.clock,
+                                   self.app.notify)
         answer = await self.app.dispatcher.handle_text(Identity(Source.CONSOLE, self.user), text)
         self.show(answer)
+        await self.deliver()
         return True
+
+    async def deliver(self) -> None:
+        """Show the notifications the last command queued (who would be told what)."""
+        while await self.relay.run_once():
+            pass
 
     def _expand_number(self, line: str) -> str | None:
         head, _, args = line.partition(" ")

@@ -1,5 +1,7 @@
 """The scheduled job that closes tickets left resolved for the configured number of days."""
 
+from commands.context import commit_change
+from commands.notify import NotifyConfig
 from commands.ports import Clock, UnitOfWorkFactory
 from workflows.errors import DomainError
 from workflows.organisation import Organisation
@@ -7,7 +9,7 @@ from workflows.ticket import Actor
 
 
 async def close_stale_resolved(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
-                               batch: int = 100) -> list[str]:
+                               notify: NotifyConfig | None = None, batch: int = 100) -> list[str]:
     now = clock.now()
     cutoff = now - org.policies.auto_close_after
     async with uow() as work:
@@ -23,7 +25,6 @@ async def close_stale_resolved(uow: UnitOfWorkFactory, org: Organisation, clock:
                 ticket.close(Actor.system(now), "auto-closed")
             except DomainError:
                 continue
-            await work.tickets.save(ticket)
-            await work.commit()
+            await commit_change(work, ticket, org, notify or NotifyConfig(), None, now)
             closed.append(key)
     return closed

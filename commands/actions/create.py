@@ -1,5 +1,5 @@
 from commands.answer import Answer
-from commands.context import Context
+from commands.context import Context, commit_change
 from commands.messages import Create
 from commands.people import resolve_mentions
 from workflows.errors import InvalidInput
@@ -38,7 +38,6 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         )
         ticket = await uow.tickets.add(ticket)
         ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))
-        await uow.tickets.save(ticket)
-        await uow.commit()
+        await commit_change(uow, ticket, org, ctx.notify, ctx.person, now)
     team = org.team(ticket.team)
     return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team)

@@ -14,7 +14,7 @@ def _can_see_internal(ctx: Context) -> bool:
     return ctx.org.is_agent(ctx.person.handle)
 
 
-def _check_visible(ctx: Context, ticket: Ticket) -> None:
+def check_visible(ctx: Context, ticket: Ticket) -> None:
     if not (_can_see_internal(ctx) or roles_of(ctx.person, ticket, ctx.org)):
         raise NotAllowed("error.not_visible", key=ticket.key)
 
@@ -22,7 +22,7 @@ def _check_visible(ctx: Context, ticket: Ticket) -> None:
 async def show(cmd: Show, ctx: Context) -> Answer:
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
-        _check_visible(ctx, ticket)
+        check_visible(ctx, ticket)
         internal = _can_see_internal(ctx)
         comments = [c for c in await uow.tickets.comments(ticket) if internal or not c.internal]
     answer = ctx.card("ticket.show", ticket, comments=comments[-5:], comment_count=len(comments))
@@ -32,7 +32,7 @@ async def show(cmd: Show, ctx: Context) -> Answer:
 async def history(cmd: History, ctx: Context) -> Answer:
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
-        _check_visible(ctx, ticket)
+        check_visible(ctx, ticket)
         internal = _can_see_internal(ctx)
         lines = [h for h in await uow.tickets.history(ticket) if internal or not h.internal]
     return Answer("ticket.history", {"key": ticket.key, "title": ticket.title, "lines": lines},

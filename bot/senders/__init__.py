@@ -1,0 +1,1 @@
+"""Platform senders for the outbox relay: console, Slack Web API, DingTalk OpenAPI."""

@@ -1,0 +1,24 @@
+"""Delivery metrics in Prometheus form; the HTTP app serves them on /metrics."""
+
+from dataclasses import dataclass, field
+
+from prometheus_client import Counter, Gauge
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    lag: Gauge = field(default_factory=lambda: Gauge(
+        "ticketbot_outbox_lag_seconds", "Age of the oldest outbox message that is due"))
+    delivered: Counter = field(default_factory=lambda: Counter(
+        "ticketbot_deliveries", "Messages delivered", ["platform"]))
+    retries: Counter = field(default_factory=lambda: Counter(
+        "ticketbot_delivery_retries", "Deliveries scheduled for another try", ["platform"]))
+    ratelimited: Counter = field(default_factory=lambda: Counter(
+        "ticketbot_delivery_ratelimited", "Rate-limit answers (429) from a platform", ["platform"]))
+    dead: Counter = field(default_factory=lambda: Counter(
+        "ticketbot_delivery_dead", "Messages given up on (dead letters)", ["platform"]))
+    digests: Counter = field(default_factory=lambda: Counter(
+        "ticketbot_delivery_digests", "Digests sent instead of a burst", ["platform"]))
+
+
+METRICS = _Metrics()

@@ -1,0 +1,163 @@
+"""Deliver outbox rows: paced per destination, retried with backoff, in order per ticket, once.
+
+Several relays (one per replica) may run at once: the store hands each row to one of them.
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from commands.ports import Claimed, Clock, OutboxStore
+from notifications.catalogs import Catalogs
+from notifications.metrics import METRICS
+from notifications.senders import DeliveryError, Outgoing, Sender
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter(Protocol):
+    async def take(self, key: str, now: float, rate: float, burst: float) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    rate: float  # messages per second to one destination
+    burst: float
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    base: float = 2.0  # seconds; doubles per attempt
+    cap: float = 600.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        ceiling = min(self.cap, self.base * 2 ** max(0, attempt - 1))
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)  # "equal jitter": spread, never zero
+
+
+class Relay:
+    def __init__(self, store: OutboxStore, limiter: RateLimiter, senders: dict[str, Sender],
+                 catalogs: Catalogs, clock: Clock, pacing: dict[str, Pacing] | None = None,
+                 retry: RetryPolicy | None = None, batch: int = 200,
+                 lease: timedelta = timedelta(seconds=60), concurrency: int = 32,
+                 rng: random.Random | None = None) -> None:
+        self.store, self.limiter, self.senders = store, limiter, senders
+        self.catalogs, self.clock = catalogs, clock
+        self.pacing = pacing or {}
+        self.retry = retry or RetryPolicy()
+        self.batch, self.lease = batch, lease
+        self.slots = asyncio.Semaphore(concurrency)
+        self.rng = rng or random.Random()
+
+    async def run_once(self) -> int:
+        """One sweep: claim what is due and deliver it. Returns the number of rows claimed."""
+        now = self.clock.now()
+        claimed = await self.store.claim(now, self.batch, self.lease)
+        groups: dict[tuple[str, str], list[Claimed]] = {}
+        for row in claimed:
+            groups.setdefault((row.platform, row.address), []).append(row)
+        await asyncio.gather(*(self._deliver_group(rows) for rows in groups.values()))
+        stats = await self.store.stats(self.clock.now())
+        lag = (self.clock.now() - stats.oldest_due).total_seconds() if stats.oldest_due else 0.0
+        METRICS.lag.set(max(0.0, lag))
+        return len(claimed)
+
+    async def run(self, stop: asyncio.Event, idle: float = 0.5,
+                  sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
+        pause = sleep or (lambda seconds: asyncio.wait_for(stop.wait(), seconds))
+        while not stop.is_set():
+            try:
+                busy = await self.run_once()
+            except Exception:  # the database may be away; try again shortly
+                log.exception("outbox sweep failed")
+                busy = 0
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await pause(idle)
+
+    async def _deliver_group(self, rows: list[Claimed]) -> None:
+        """Rows for one destination, oldest first: spend a token per message; merge the rest
+        into a digest when they would exceed the destination's budget."""
+        platform, address = rows[0].platform, rows[0].address
+        pace = self.pacing.get(platform)
+        index = 0
+        async with self.slots:
+            while index < len(rows):
+                if pace is not None:
+                    now = self.clock.now()
+                    wait = await self.limiter.take(f"{platform}:{address}", now.timestamp(),
+                                                   pace.rate, pace.burst)
+                    if wait > 0:
+                        later = now + timedelta(seconds=wait)
+                        await self.store.retry_later([r.id for r in rows[index:]], later, None,
+                                                     count_attempt=False)
+                        return
+                remaining = rows[index:]
+                if pace is not None and len(remaining) > max(1.0, pace.burst):
+                    await self._send(remaining)  # one token, one digest
+                    return
+                await self._send([rows[index]])
+                index += 1
+
+    def _render(self, rows: list[Claimed]) -> Outgoing:
+        first = rows[0]
+        catalog = self.catalogs.get(first.locale, first.platform)
+        if len(rows) == 1:
+            text = catalog.text(first.template, **first.params)
+            title = catalog.text("notify.title", **first.params)
+            key = first.idempotency_key
+        else:
+            lines = [catalog.text(r.template, **r.params) for r in rows]
+            text = catalog.text("notify.digest", count=len(rows), lines=lines)
+            title = catalog.text("notify.digest_title", count=len(rows))
+            key = "digest:" + ",".join(str(r.id) for r in rows)
+        return Outgoing(first.platform, first.address, text, title, key, first.thread,
+                        any(r.urgent for r in rows))
+
+    async def _send(self, rows: list[Claimed]) -> None:
+        ids = [r.id for r in rows]
+        platform = rows[0].platform
+        sender = self.senders.get(platform)
+        if sender is None:
+            await self.store.mark_dead(ids, f"no sender configured for {platform}")
+            METRICS.dead.labels(platform).inc(len(ids))
+            return
+        try:
+            message = self._render(rows)
+            ref = await sender.send(message, check_duplicate=any(r.uncertain for r in rows))
+        except DeliveryError as error:
+            await self._failed(rows, error)
+            return
+        except Exception as error:
+            log.exception("unexpected error delivering outbox rows %s", ids)
+            await self._failed(rows, DeliveryError(f"{type(error).__name__}: {error}",
+                                                   maybe_sent=True))
+            return
+        await self.store.mark_sent(ids, self.clock.now(), ref)
+        METRICS.delivered.labels(platform).inc(len(ids))
+        if len(rows) > 1:
+            METRICS.digests.labels(platform).inc()
+
+    async def _failed(self, rows: list[Claimed], error: DeliveryError) -> None:
+        ids = [r.id for r in rows]
+        platform = rows[0].platform
+        if error.rate_limited:
+            METRICS.ratelimited.labels(platform).inc()
+        attempts = max(r.attempts for r in rows)
+        if error.permanent or attempts >= self.retry.max_attempts:
+            log.warning("outbox rows %s dead after %s attempts: %s", ids, attempts, error)
+            await self.store.mark_dead(ids, str(error))
+            METRICS.dead.labels(platform).inc(len(ids))
+            return
+        delay = error.retry_after if error.retry_after is not None else self.retry.delay(
+            attempts, self.rng)
+        when = self.clock.now() + timedelta(seconds=delay)
+        uncertain = error.maybe_sent or any(r.uncertain for r in rows)
+        await self.store.retry_later(ids, when, str(error), uncertain=uncertain)
+        METRICS.retries.labels(platform).inc(len(ids))

@@ -1,0 +1,39 @@
+"""What the relay needs from a platform: send one text to one address. Implemented in bot/."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    platform: str
+    address: str  # channel or user id
+    text: str
+    title: str  # DingTalk markdown messages need one; also a notification preview
+    idempotency_key: str
+    thread: str | None = None
+    urgent: bool = False
+
+
+class DeliveryError(Exception):
+    """A failed send. `permanent`: retrying cannot help (unknown channel, bad credentials).
+    `maybe_sent`: the platform may have accepted it (timeout after the request went out)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None,
+                 permanent: bool = False, maybe_sent: bool = False,
+                 rate_limited: bool = False) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.permanent = permanent
+        self.maybe_sent = maybe_sent
+        self.rate_limited = rate_limited
+
+
+class Sender(Protocol):
+    async def send(self, message: Outgoing, *, check_duplicate: bool) -> str | None:
+        """Deliver; return the platform's reference (Slack ts, DingTalk processQueryKey).
+
+        With `check_duplicate`, first look for an earlier delivery of the same idempotency key
+        (a relay may have died between sending and recording it) and return its reference.
+        """
+        ...

@@ -1,0 +1,118 @@
+"""The durable outbox: rows written with each change, claimed and marked by delivery relays.
+
+Claiming uses `FOR UPDATE SKIP LOCKED` on PostgreSQL, so relays on several replicas never take
+the same row; SQLite serialises writers instead. Only the oldest undelivered row of each
+(ticket, destination) stream is claimable, which keeps messages about one ticket in order.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from commands.ports import Claimed, OutboxMessage, OutboxStats
+from storage.models import OutboxRow
+
+LIVE = ("pending", "sending")
+
+
+class SqlOutbox:
+    """The use cases' side: add rows in the caller's transaction; duplicates are ignored."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, messages: list[OutboxMessage]) -> None:
+        if not messages:
+            return
+        await self.session.execute(insert(OutboxRow), [
+            {"idempotency_key": m.idempotency_key, "ticket_id": m.ticket_id,
+             "ticket_key": m.ticket_key, "event": m.event, "platform": m.platform.value,
+             "address": m.address, "thread": m.thread, "person_id": m.person_id,
+             "template": m.template, "params": m.params, "locale": m.locale, "urgent": m.urgent,
+             "status": "pending", "attempts": 0, "uncertain": False,
+             "created_at": m.created_at, "not_before": m.not_before}
+            for m in messages
+        ])
+
+
+class SqlOutboxStore:
+    """The relay's side. Each method is its own short transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
+        earlier = aliased(OutboxRow)
+        due = or_(and_(OutboxRow.status == "pending", OutboxRow.not_before <= now),
+                  and_(OutboxRow.status == "sending", OutboxRow.lease_until < now))
+        blocked = select(earlier.id).where(
+            earlier.ticket_id == OutboxRow.ticket_id, earlier.platform == OutboxRow.platform,
+            earlier.address == OutboxRow.address, earlier.id < OutboxRow.id,
+            earlier.status.in_(LIVE)).exists()
+        async with self.sessions() as session, session.begin():
+            rows = list(await session.scalars(
+                select(OutboxRow).where(due, ~blocked).order_by(OutboxRow.id).limit(limit)
+                .with_for_update(skip_locked=True)))
+            claimed = []
+            for row in rows:
+                # A row found "sending" with an expired lease: its relay died mid-send, so the
+                # message may already be out. The sender checks before sending again.
+                uncertain = row.uncertain or row.status == "sending"
+                row.status, row.lease_until = "sending", now + lease
+                row.attempts += 1
+                row.uncertain = uncertain
+                claimed.append(Claimed(
+                    row.id, row.idempotency_key, row.ticket_key, row.event, row.platform,
+                    row.address, row.thread, row.template, dict(row.params), row.locale,
+                    row.urgent, row.attempts, uncertain, row.created_at))
+        return claimed
+
+    async def _set(self, ids: list[int], **values: Any) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(update(OutboxRow).where(
+                OutboxRow.id.in_(ids), OutboxRow.status == "sending").values(**values))
+
+    async def mark_sent(self, ids: list[int], now: datetime, ref: str | None) -> None:
+        await self._set(ids, status="sent", sent_at=now, platform_ref=ref, lease_until=None,
+                        last_error=None, uncertain=False)
+
+    async def retry_later(self, ids: list[int], when: datetime, error: str | None,
+                          uncertain: bool = False, count_attempt: bool = True) -> None:
+        values: dict[str, Any] = {"status": "pending", "not_before": when, "lease_until": None,
+                                  "uncertain": uncertain}
+        if error is not None:
+            values["last_error"] = error[:2000]
+        if not count_attempt:
+            values["attempts"] = OutboxRow.attempts - 1
+        await self._set(ids, **values)
+
+    async def mark_dead(self, ids: list[int], error: str) -> None:
+        await self._set(ids, status="dead", last_error=error[:2000], lease_until=None)
+
+    async def dead(self, limit: int = 50) -> list[OutboxRow]:
+        async with self.sessions() as session:
+            return list(await session.scalars(
+                select(OutboxRow).where(OutboxRow.status == "dead")
+                .order_by(OutboxRow.id).limit(limit)))
+
+    async def revive(self, now: datetime, ids: list[int] | None = None) -> int:
+        """Give dead rows a fresh set of attempts; all of them when `ids` is None."""
+        stmt = update(OutboxRow).where(OutboxRow.status == "dead")
+        if ids is not None:
+            stmt = stmt.where(OutboxRow.id.in_(ids))
+        async with self.sessions() as session, session.begin():
+            result = await session.execute(stmt.values(
+                status="pending", attempts=0, not_before=now, last_error=None))
+        return int(result.rowcount or 0)
+
+    async def stats(self, now: datetime) -> OutboxStats:
+        async with self.sessions() as session:
+            counts = dict((await session.execute(
+                select(OutboxRow.status, func.count()).group_by(OutboxRow.status))).tuples().all())
+            oldest = await session.scalar(select(func.min(OutboxRow.not_before)).where(
+                OutboxRow.status.in_(LIVE), OutboxRow.not_before <= now))
+        return OutboxStats(counts.get("pending", 0), counts.get("sending", 0),
+                           counts.get("sent", 0), counts.get("dead", 0), oldest)

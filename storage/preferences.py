@@ -1,0 +1,67 @@
+from datetime import time
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.ports import Preferences
+from storage.models import MuteRow, PreferenceRow
+from workflows.kinds import Source
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+class SqlPreferences:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]:
+        if not person_ids:
+            return {}
+        rows = {r.person_id: r for r in await self.session.scalars(
+            select(PreferenceRow).where(PreferenceRow.person_id.in_(person_ids)))}
+        mutes: dict[int, set[int]] = {}
+        for person_id, ticket_id in await self.session.execute(
+                select(MuteRow.person_id, MuteRow.ticket_id)
+                .where(MuteRow.person_id.in_(person_ids))):
+            mutes.setdefault(person_id, set()).add(ticket_id)
+        result = {}
+        for pid in person_ids:
+            row = rows.get(pid)
+            muted = frozenset(mutes.get(pid, ()))
+            if row is None:
+                result[pid] = Preferences(pid, muted_ticket_ids=muted)
+                continue
+            result[pid] = Preferences(
+                pid, row.notify, Source(row.platform) if row.platform else None, row.locale,
+                _time(row.quiet_from), _time(row.quiet_to), row.timezone, muted)
+        return result
+
+    async def update(self, person_id: int, **changes: Any) -> Preferences:
+        row = await self.session.get(PreferenceRow, person_id)
+        if row is None:
+            row = PreferenceRow(person_id=person_id, notify=True)
+            self.session.add(row)
+        for name, value in changes.items():
+            if isinstance(value, time):
+                value = value.strftime("%H:%M")
+            elif isinstance(value, Source):
+                value = value.value
+            setattr(row, name, value)
+        await self.session.flush()
+        return (await self.get_many({person_id}))[person_id]
+
+    async def mute(self, person_id: int, ticket_id: int, muted: bool) -> bool:
+        """Set the mute; False when it was already so."""
+        existing = await self.session.get(MuteRow, (person_id, ticket_id))
+        if muted == (existing is not None):
+            return False
+        if muted:
+            self.session.add(MuteRow(person_id=person_id, ticket_id=ticket_id))
+        else:
+            await self.session.execute(delete(MuteRow).where(
+                MuteRow.person_id == person_id, MuteRow.ticket_id == ticket_id))
+        await self.session.flush()
+        return True
