@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=["check"])
     config.add_argument("file", nargs="?", type=Path, help="default: TICKETBOT_ORG_FILE")
     sub.add_parser("autoclose", help="close tickets resolved longer ago than the policy allows")
+    outbox = sub.add_parser("outbox", help="messages waiting, failed or sent")
+    outbox.add_argument("action", choices=["list", "retry", "stats"])
+    outbox.add_argument("ids", nargs="*", type=int, help="retry: these ids (default: all failed)")
+    outbox.add_argument("--failed", action="store_true", help="list: only dead letters")
+    sub.add_parser("relay", help="deliver outbox messages to Slack and DingTalk until stopped")
     return parser
 
 
@@ -86,8 +91,63 @@ async def _autoclose(settings: Settings) -> int:
     return 0
 
 
+async def _outbox(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from storage.engine import make_engine, session_factory
+    from storage.outbox import SqlOutboxStore
+
+    engine = make_engine(settings.database_url)
+    store = SqlOutboxStore(session_factory(engine))
+    now = SystemClock().now()
+    try:
+        if args.action == "retry":
+            revived = await store.revive(now, args.ids or None)
+            print(f"{revived} message(s) queued for delivery again")
+        elif args.action == "stats":
+            stats = await store.stats(now)
+            lag = (now - stats.oldest_due).total_seconds() if stats.oldest_due else 0
+            print(f"pending {stats.pending} · sending {stats.sending} · sent {stats.sent} · "
+                  f"failed {stats.dead} · lag {lag:.1f}s")
+        else:
+            rows = await (store.dead() if args.failed else store.recent())
+            for row in rows:
+                print(f"#{row.id} {row.status} {row.platform}:{row.address} {row.ticket_key or ''} "
+                      f"{row.event} attempts={row.attempts}"
+                      + (f" error={row.last_error}" if row.last_error else ""))
+            if not rows:
+                print("no failed messages" if args.failed else "the outbox is empty")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def _relay(settings: Settings) -> int:
+    import signal
+
+    from bot.senders.factory import platform_senders
+
+    app = await build_app(settings, platforms=settings.platforms)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with platform_senders(settings, app.clock) as senders:
+            if not senders:
+                print("no messenger credentials: nothing to deliver to", file=sys.stderr)
+                return 2
+            await app.relay(senders).run(stop)
+    finally:
+        await app.aclose()
+    return 0
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "console"
+    if command == "outbox":
+        return asyncio.run(_outbox(settings, args))
+    if command == "relay":
+        return asyncio.run(_relay(settings))
     if command == "console":
         return asyncio.run(_console(settings, getattr(args, "user", "alice"),
                                     getattr(args, "locale", None)))

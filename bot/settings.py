@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from workflows.kinds import Source
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TICKETBOT_", env_file=".env", extra="ignore")
@@ -25,6 +27,26 @@ class Settings(BaseSettings):
     slack_burst: float = Field(default=3.0, ge=1)
     dingtalk_rate_per_minute: float = Field(default=20.0, gt=0)
     dingtalk_burst: float = Field(default=5.0, ge=1)
+
+    # Messengers. Secrets come from the environment only.
+    slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    dingtalk_client_id: str | None = Field(default=None, validation_alias="DINGTALK_CLIENT_ID")
+    dingtalk_client_secret: str | None = Field(default=None,
+                                               validation_alias="DINGTALK_CLIENT_SECRET")
+    dingtalk_robot_code: str | None = Field(default=None, validation_alias="DINGTALK_ROBOT_CODE")
+    dingtalk_openapi_endpoint: str = Field(default="https://api.dingtalk.com",
+                                           validation_alias="DINGTALK_OPENAPI_ENDPOINT")
+
+    @property
+    def platforms(self) -> frozenset[Source]:
+        """The messengers with credentials; the console when there are none."""
+        found = set()
+        if self.slack_bot_token:
+            found.add(Source.SLACK)
+        if self.dingtalk_client_id and self.dingtalk_client_secret:
+            found.add(Source.DINGTALK)
+        return frozenset(found or {Source.CONSOLE})
 
     @field_validator("timezone")
     @classmethod

@@ -98,6 +98,11 @@ class SqlOutboxStore:
                 select(OutboxRow).where(OutboxRow.status == "dead")
                 .order_by(OutboxRow.id).limit(limit)))
 
+    async def recent(self, limit: int = 50) -> list[OutboxRow]:
+        async with self.sessions() as session:
+            return list(await session.scalars(
+                select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)))
+
     async def revive(self, now: datetime, ids: list[int] | None = None) -> int:
         """Give dead rows a fresh set of attempts; all of them when `ids` is None."""
         stmt = update(OutboxRow).where(OutboxRow.status == "dead")

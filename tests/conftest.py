@@ -15,6 +15,8 @@ from tests.support.databases import (
     truncate_postgres,
 )
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -13,7 +13,7 @@ from commands.ports import Clock
 from notifications.senders import DeliveryError, Outgoing
 
 # Throttling answers: HTTP 429, or these codes (QPS / flow control, robot sending too fast).
-THROTTLED = ("Throttling", "QpsLimit", "FlowControl", "130101", "Forbidden.AccessDenied.QpsLimit")
+THROTTLED = ("Throttling", "QpsLimit", "FlowControl", "send.too.fast")
 REFRESH_MARGIN = timedelta(minutes=5)
 
 
@@ -28,11 +28,13 @@ class DingTalkSender:
         self._expires: datetime | None = None
         self._lock = asyncio.Lock()
 
-    async def token(self, force: bool = False) -> str:
+    async def token(self, rejected: str | None = None) -> str:
+        """A valid token; `rejected` is one the platform refused, to be replaced (once, even when
+        several sends were refused with it at the same time)."""
         async with self._lock:
             now = self.clock.now()
-            if force or self._token is None or self._expires is None or (
-                    now >= self._expires - REFRESH_MARGIN):
+            if (rejected is not None and rejected == self._token) or self._token is None or (
+                    self._expires is None or now >= self._expires - REFRESH_MARGIN):
                 body = await self._post("/v1.0/oauth2/accessToken",
                                         {"appKey": self.client_id, "appSecret": self.client_secret},
                                         token=None)
@@ -52,10 +54,11 @@ class DingTalkSender:
             path = "/v1.0/robot/oToMessages/batchSend"
             body = {"robotCode": self.robot_code, "msgKey": "sampleMarkdown", "msgParam": param,
                     "userIds": [message.address]}
+        token = await self.token()
         try:
-            result = await self._post(path, body, token=await self.token())
+            result = await self._post(path, body, token=token)
         except _Unauthorized:
-            result = await self._post(path, body, token=await self.token(force=True))
+            result = await self._post(path, body, token=await self.token(rejected=token))
         if message.address in (result.get("flowControlledStaffIdList") or []):
             raise DeliveryError("DingTalk flow control for this user", retry_after=60,
                                 rate_limited=True)

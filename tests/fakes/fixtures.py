@@ -1,0 +1,25 @@
+"""Pytest fixtures starting and stopping the fakes (function scope, one server per test).
+
+Register with ``pytest_plugins = ["tests.fakes.fixtures"]`` in the root conftest.
+"""
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.fakes.dingtalk_openapi import FakeDingTalk
+from tests.fakes.slack_web import FakeSlack
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """A running fake Slack Web API: ``AsyncWebClient(token=fake_slack.token, base_url=fake_slack.url)``."""
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
+    """A running fake DingTalk OpenAPI: ``httpx.AsyncClient(base_url=fake_dingtalk.url)``."""
+    async with FakeDingTalk() as fake:
+        yield fake

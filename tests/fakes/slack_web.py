@@ -1,0 +1,458 @@
+"""A local fake of the Slack Web API (``https://slack.com/api/<method>``) for the test suite.
+
+Point the real client at it: ``AsyncWebClient(token=fake.token, base_url=fake.url)``.
+
+Shapes follow Slack's own documentation and SDK sources:
+
+* Calling convention (docs.slack.dev/apis/web-api): ``POST /api/<method>``, arguments as query string,
+  ``application/x-www-form-urlencoded`` / multipart form or a JSON body; the token in
+  ``Authorization: Bearer xoxb-…`` (or a ``token`` argument). Errors are HTTP 200 with
+  ``{"ok": false, "error": "<code>"}``: ``not_authed`` (no token), ``invalid_auth`` (wrong token),
+  ``unknown_method`` with ``req_method`` (as Slack answers an unknown method, e.g. ``auth.findUser``),
+  ``invalid_json``. ``blocks`` / ``attachments`` / ``view`` are "a JSON-based array … presented as a
+  URL-encoded string" in form posts, so they are JSON-decoded when they arrive as strings.
+* Rate limits (docs.slack.dev/apis/web-api/rate-limits): "HTTP 429 Too Many Requests" with a
+  ``Retry-After`` header holding the number of seconds to wait, body ``{"ok": false, "error":
+  "ratelimited"}`` (the body slack_sdk's RTM/socket-mode clients test for). chat.postMessage "generally
+  allows posting one message per second per channel": ``per_channel_rate`` models that limit.
+* Success bodies are the documented "typical success response" examples of each method page:
+  chat.postMessage (``ok, channel, ts, message{type, text, user, bot_id, app_id, team, ts, blocks…}``),
+  chat.update (``ok, channel, ts, text, message``), chat.postEphemeral (``ok, message_ts``),
+  conversations.open (``ok, channel{id}``; ``no_op``/``already_open`` when it was open;
+  the full IM object with ``return_im``), views.open / views.publish / views.update
+  (``ok, view{id, team_id, type, blocks, private_metadata, callback_id, state{values}, hash,
+  clear_on_close, notify_on_close, root_view_id, previous_view_id, app_id, external_id, bot_id…}``),
+  users.info (``ok, user{id, team_id, name, deleted, real_name, tz, profile{real_name, display_name,
+  …}, is_bot, …}``) and auth.test for a bot token (``ok, url, team, user, team_id, user_id, bot_id``).
+
+Failures the real platform cannot be told to produce: ``fail_next`` scripts the next answers of one
+method; ``down`` makes every request answer HTTP 503 with an HTML page (the connection stays open).
+Scripted non-200/429 statuses without ``error`` answer the same kind of HTML page, as a proxy or load
+balancer would (not verified against Slack's own 5xx bodies); slack_sdk then raises SlackApiError whose
+``response.status_code`` is the status and whose ``data`` is empty. With ``error`` they carry
+``{"ok": false, "error": error}``. ``ratelimited`` counts every 429 answered (scripted or
+``per_channel_rate``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes._server import Call, Failure, FakeServer
+
+_DECODED_ARGS = ("blocks", "attachments", "view")
+_BASE_TS_MICROS = 1_712_345_678_000_000  # "1712345678.000100" and on, like the docs' examples
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    html: str | None = None
+
+
+class _InvalidJson(Exception):
+    pass
+
+
+def _html_error(status: int) -> _Reply:
+    reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+              504: "Gateway Timeout"}.get(status, "Error")
+    return _Reply(status, html=f"<html><head><title>{status} {reason}</title></head>"
+                               f"<body><h1>{status} {reason}</h1></body></html>")
+
+
+class FakeSlack(FakeServer):
+    """Fake Slack Web API. ``url`` ends in ``/api/``; every request is recorded in ``calls``."""
+
+    team_id = "T0FAKE0001"
+    team_name = "Fake Workspace"
+    bot_user_id = "U0FAKEBOT1"
+    bot_user_name = "ticketbot"
+    bot_id = "B0FAKEBOT1"
+    app_id = "A0FAKEAPP1"
+
+    def __init__(self, token: str = "xoxb-fake-0000-token", *, per_channel_rate: float | None = None) -> None:
+        super().__init__()
+        self.token = token
+        self.per_channel_rate = per_channel_rate
+        self.ratelimited = 0
+        #: users.info directory: user id -> partial user object (see ``add_user``)
+        self.users: dict[str, dict[str, Any]] = {}
+        #: when True, users.info answers ``user_not_found`` for ids missing from ``users``
+        self.strict_users = False
+        #: views by id, as last opened/published/updated
+        self.views: dict[str, dict[str, Any]] = {}
+        self._messages: dict[str, list[dict[str, Any]]] = {}
+        self._ephemeral: dict[str, list[dict[str, Any]]] = {}
+        self._open_ims: set[str] = set()
+        self._last_post: dict[str, float] = {}
+        self._ts_seq = itertools.count(1)
+        self._view_seq = itertools.count(1)
+
+    # -- public helpers ----------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def fail_next(self, method: str, *, status: int = 500, count: int = 1, retry_after: int | None = None,
+                  error: str | None = None, delay: float = 0.0) -> None:
+        """Script the next ``count`` calls of ``method``.
+
+        ``status=429`` answers ``Retry-After: retry_after`` (default 1) and ``{"ok": false, "error":
+        "ratelimited"}``; ``status=200, error=X`` answers ``{"ok": false, "error": X}``; other statuses
+        answer an HTML error page, or ``{"ok": false, "error": X}`` when ``error`` is given.
+        ``status=200`` without ``error`` answers normally. ``delay`` seconds pass before the answer
+        (the call is processed first, like a server whose reply is lost to a client timeout).
+        """
+        self._queue_failure(method, Failure(status=status, retry_after=retry_after, error=error,
+                                            delay=delay), count)
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Messages successfully posted to ``channel``, oldest first, as currently shown (after updates)."""
+        return [dict(message) for message in self._messages.get(channel, [])]
+
+    def ephemeral_messages(self, channel: str) -> list[dict[str, Any]]:
+        """chat.postEphemeral messages to ``channel`` (each with its ``user``), oldest first."""
+        return [dict(message) for message in self._ephemeral.get(channel, [])]
+
+    def add_user(self, user_id: str, *, real_name: str, display_name: str | None = None,
+                 email: str | None = None, tz: str = "UTC", is_bot: bool = False, deleted: bool = False,
+                 **extra: Any) -> None:
+        """Put a person in the users.info directory."""
+        self.users[user_id] = {"real_name": real_name, "display_name": display_name or "", "email": email,
+                               "tz": tz, "is_bot": is_bot, "deleted": deleted, **extra}
+
+    def im_channel(self, user_id: str) -> str:
+        """The D-channel id conversations.open gives for ``user_id`` (stable per user)."""
+        return "D" + hashlib.sha1(user_id.encode()).hexdigest()[:10].upper()
+
+    # -- request handling --------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        path = request.path
+        method = path.removeprefix("/api/") if path.startswith("/api/") else path
+        try:
+            args = await _read_args(request)
+            invalid_json = False
+        except _InvalidJson:
+            args, invalid_json = dict(request.query), True
+
+        failure = None if self.down else self._take_failure(method)
+        if self.down:
+            reply = _html_error(503)
+        elif failure is not None and not (failure.status == 200 and failure.error is None):
+            reply = self._scripted(failure)
+        elif invalid_json:
+            reply = _Reply(200, {"ok": False, "error": "invalid_json"})
+        else:
+            reply = self._answer(method, args, request)
+        if reply.status == 429:
+            self.ratelimited += 1
+        self._record(method, args, request, reply.status)
+        if failure is not None:
+            await self._sleep(failure.delay)
+        return _to_response(reply)
+
+    def _scripted(self, failure: Failure) -> _Reply:
+        if failure.status == 429:
+            retry_after = 1 if failure.retry_after is None else failure.retry_after
+            return _Reply(429, {"ok": False, "error": failure.error or "ratelimited"},
+                          {"Retry-After": str(retry_after)})
+        if failure.error is not None:
+            headers = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
+            return _Reply(failure.status, {"ok": False, "error": failure.error}, headers)
+        return _html_error(failure.status)
+
+    def _answer(self, method: str, args: dict[str, Any], request: web.Request) -> _Reply:
+        handler = _HANDLERS.get(method)
+        if handler is None:
+            return _Reply(200, {"ok": False, "error": "unknown_method", "req_method": method})
+        token = _bearer(request.headers.get("Authorization", "")) or args.get("token")
+        if not token:
+            return _Reply(200, {"ok": False, "error": "not_authed"})
+        if token != self.token:
+            return _Reply(200, {"ok": False, "error": "invalid_auth"})
+        return handler(self, args)
+
+    # -- methods -----------------------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        micros = _BASE_TS_MICROS + next(self._ts_seq) * 100
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _bot_message(self, text: str, blocks: Any, ts: str) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "message", "text": text, "user": self.bot_user_id,
+                                   "bot_id": self.bot_id, "app_id": self.app_id, "team": self.team_id,
+                                   "ts": ts}
+        if blocks is not None:
+            message["blocks"] = blocks
+        return message
+
+    def _post_message(self, args: dict[str, Any]) -> _Reply:
+        channel = args.get("channel")
+        if not channel:
+            return _Reply(200, {"ok": False, "error": "channel_not_found"})
+        if not any(args.get(key) for key in ("text", "blocks", "attachments")):
+            return _Reply(200, {"ok": False, "error": "no_text"})
+        if self.per_channel_rate:
+            now = time.monotonic()
+            interval = 1.0 / self.per_channel_rate
+            last = self._last_post.get(channel)
+            if last is not None and now - last < interval:
+                wait = max(1, math.ceil(interval - (now - last)))  # whole seconds, rounded up
+                return _Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)})
+            self._last_post[channel] = now
+        ts = self._next_ts()
+        message = self._bot_message(args.get("text") or "", args.get("blocks"), ts)
+        if args.get("attachments") is not None:
+            message["attachments"] = args["attachments"]
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+        if args.get("metadata") is not None:
+            message["metadata"] = args["metadata"]
+        stored = {"text": message["text"], "blocks": args.get("blocks"), "thread_ts": args.get("thread_ts"),
+                  "ts": ts, "attachments": args.get("attachments"), "metadata": args.get("metadata"),
+                  "user": self.bot_user_id}
+        self._messages.setdefault(channel, []).append(stored)
+        return _Reply(200, {"ok": True, "channel": channel, "ts": ts, "message": message})
+
+    def _update(self, args: dict[str, Any]) -> _Reply:
+        channel, ts = args.get("channel"), args.get("ts")
+        if not channel:
+            return _Reply(200, {"ok": False, "error": "channel_not_found"})
+        stored = next((m for m in self._messages.get(channel, []) if m["ts"] == ts), None)
+        if stored is None:
+            return _Reply(200, {"ok": False, "error": "message_not_found"})
+        if not any(args.get(key) is not None for key in ("text", "blocks", "attachments")):
+            return _Reply(200, {"ok": False, "error": "no_text"})
+        for key in ("text", "blocks", "attachments", "metadata"):
+            if args.get(key) is not None:
+                stored[key] = args[key]
+        stored["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+        message = self._bot_message(stored["text"] or "", stored["blocks"], str(ts))
+        return _Reply(200, {"ok": True, "channel": channel, "ts": ts, "text": stored["text"] or "",
+                            "message": message})
+
+    def _post_ephemeral(self, args: dict[str, Any]) -> _Reply:
+        channel, user = args.get("channel"), args.get("user")
+        if not channel:
+            return _Reply(200, {"ok": False, "error": "channel_not_found"})
+        if not user:
+            return _Reply(200, {"ok": False, "error": "user_not_in_channel"})
+        if not any(args.get(key) for key in ("text", "blocks", "attachments")):
+            return _Reply(200, {"ok": False, "error": "no_text"})
+        ts = self._next_ts()
+        self._ephemeral.setdefault(channel, []).append(
+            {"user": user, "text": args.get("text") or "", "blocks": args.get("blocks"),
+             "thread_ts": args.get("thread_ts"), "ts": ts})
+        return _Reply(200, {"ok": True, "message_ts": ts})
+
+    def _open_conversation(self, args: dict[str, Any]) -> _Reply:
+        users = args.get("users")
+        if isinstance(users, str):
+            users = [user for user in users.split(",") if user]
+        if args.get("channel"):
+            channel_id = str(args["channel"])
+            return _Reply(200, {"ok": True, "no_op": True, "already_open": True,
+                                "channel": {"id": channel_id}})
+        if not users:
+            return _Reply(200, {"ok": False, "error": "users_list_not_supplied"})
+        if len(users) == 1:
+            channel_id = self.im_channel(users[0])
+        else:
+            digest = hashlib.sha1(",".join(sorted(users)).encode()).hexdigest()[:10].upper()
+            channel_id = "G" + digest
+        already_open = channel_id in self._open_ims
+        self._open_ims.add(channel_id)
+        if _truthy(args.get("return_im")) and len(users) == 1:
+            channel: dict[str, Any] = {
+                "id": channel_id, "created": 1460147748, "is_im": True, "is_org_shared": False,
+                "user": users[0], "last_read": "0000000000.000000", "latest": None, "unread_count": 0,
+                "unread_count_display": 0, "is_open": True, "priority": 0}
+        else:
+            channel = {"id": channel_id}
+        body: dict[str, Any] = {"ok": True}
+        if already_open:
+            body.update(no_op=True, already_open=True)
+        body["channel"] = channel
+        return _Reply(200, body)
+
+    def _make_view(self, view: Any, view_type: str, *, view_id: str | None = None) -> dict[str, Any]:
+        view = view if isinstance(view, dict) else {}
+        view_id = view_id or f"V0FAKE{next(self._view_seq):04d}"
+        return {
+            "id": view_id, "team_id": self.team_id, "type": view.get("type", view_type),
+            "title": view.get("title"), "submit": view.get("submit"), "close": view.get("close"),
+            "blocks": view.get("blocks", []), "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""), "state": {"values": {}},
+            "hash": f"{int(time.time())}.{next(self._view_seq):08d}",
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "root_view_id": view_id, "previous_view_id": None, "app_id": self.app_id,
+            "external_id": view.get("external_id", ""), "app_installed_team_id": self.team_id,
+            "bot_id": self.bot_id}
+
+    def _views_open(self, args: dict[str, Any]) -> _Reply:
+        if not args.get("trigger_id") and not args.get("interactivity_pointer"):
+            return _invalid_arguments("missing required field: trigger_id")
+        if not isinstance(args.get("view"), dict):
+            return _invalid_arguments("missing required field: view")
+        view = self._make_view(args["view"], "modal")
+        self.views[view["id"]] = view
+        return _Reply(200, {"ok": True, "view": view})
+
+    def _views_publish(self, args: dict[str, Any]) -> _Reply:
+        if not args.get("user_id"):
+            return _invalid_arguments("missing required field: user_id")
+        if not isinstance(args.get("view"), dict):
+            return _invalid_arguments("missing required field: view")
+        existing = next((v for v in self.views.values()
+                         if v["type"] == "home" and v.get("_user_id") == args["user_id"]), None)
+        if existing is not None and args.get("hash") and args["hash"] != existing["hash"]:
+            return _Reply(200, {"ok": False, "error": "hash_conflict"})
+        view = self._make_view(args["view"], "home", view_id=existing["id"] if existing else None)
+        self.views[view["id"]] = {**view, "_user_id": args["user_id"]}
+        return _Reply(200, {"ok": True, "view": view})
+
+    def _views_update(self, args: dict[str, Any]) -> _Reply:
+        if not isinstance(args.get("view"), dict):
+            return _invalid_arguments("missing required field: view")
+        view_id = args.get("view_id")
+        if not view_id and args.get("external_id"):
+            view_id = next((v["id"] for v in self.views.values()
+                            if v.get("external_id") == args["external_id"]), None)
+        existing = self.views.get(view_id or "")
+        if existing is None:
+            return _Reply(200, {"ok": False, "error": "not_found"})
+        if args.get("hash") and args["hash"] != existing["hash"]:
+            return _Reply(200, {"ok": False, "error": "hash_conflict"})
+        view = self._make_view(args["view"], existing["type"], view_id=existing["id"])
+        owner = {"_user_id": existing["_user_id"]} if "_user_id" in existing else {}
+        self.views[view["id"]] = {**view, **owner}
+        return _Reply(200, {"ok": True, "view": view})
+
+    def _users_info(self, args: dict[str, Any]) -> _Reply:
+        user_id = args.get("user")
+        if not user_id or (self.strict_users and user_id not in self.users):
+            return _Reply(200, {"ok": False, "error": "user_not_found"})
+        entry = self.users.get(user_id, {})
+        real_name = entry.get("real_name") or f"User {user_id}"
+        display_name = entry.get("display_name", user_id.lower())
+        name = display_name or real_name.lower().replace(" ", ".")
+        profile = {"avatar_hash": "ge3b51ca72de", "status_text": "", "status_emoji": "",
+                   "real_name": real_name, "display_name": display_name,
+                   "real_name_normalized": real_name, "display_name_normalized": display_name,
+                   "image_24": "https://example.invalid/avatar_24.jpg",
+                   "image_48": "https://example.invalid/avatar_48.jpg", "team": self.team_id}
+        if entry.get("email"):
+            profile["email"] = entry["email"]
+        user = {"id": user_id, "team_id": self.team_id, "name": name, "deleted": entry.get("deleted", False),
+                "color": "9f69e7", "real_name": real_name, "tz": entry.get("tz", "UTC"),
+                "tz_label": entry.get("tz", "UTC"), "tz_offset": 0, "profile": profile,
+                "is_admin": False, "is_owner": False, "is_primary_owner": False, "is_restricted": False,
+                "is_ultra_restricted": False, "is_bot": entry.get("is_bot", False), "updated": 1502138686,
+                "is_app_user": False, "has_2fa": False}
+        extra = {k: v for k, v in entry.items()
+                 if k not in {"real_name", "display_name", "email", "tz", "is_bot", "deleted"}}
+        user.update(extra)
+        return _Reply(200, {"ok": True, "user": user})
+
+    def _auth_test(self, args: dict[str, Any]) -> _Reply:
+        return _Reply(200, {"ok": True, "url": "https://fake-workspace.slack.com/", "team": self.team_name,
+                            "user": self.bot_user_name, "team_id": self.team_id, "user_id": self.bot_user_id,
+                            "bot_id": self.bot_id, "is_enterprise_install": False})
+
+
+def _history(self: FakeSlack, args: dict[str, Any]) -> _Reply:
+    """conversations.history: newest first; `metadata` only with include_all_metadata."""
+    channel = args.get("channel")
+    if not channel:
+        return _Reply(200, {"ok": False, "error": "channel_not_found"})
+    with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+    limit = int(args.get("limit") or 100)
+    found = []
+    for stored in reversed(self._messages.get(channel, [])):
+        message = self._bot_message(stored["text"] or "", stored["blocks"], stored["ts"])
+        if stored.get("thread_ts"):
+            message["thread_ts"] = stored["thread_ts"]
+        if with_metadata and stored.get("metadata") is not None:
+            message["metadata"] = stored["metadata"]
+        found.append(message)
+    return _Reply(200, {"ok": True, "messages": found[:limit], "has_more": len(found) > limit,
+                        "pin_count": 0, "response_metadata": {"next_cursor": ""}})
+
+
+_HANDLERS = {
+    "conversations.history": _history,
+    "chat.postMessage": FakeSlack._post_message,
+    "chat.update": FakeSlack._update,
+    "chat.postEphemeral": FakeSlack._post_ephemeral,
+    "conversations.open": FakeSlack._open_conversation,
+    "views.open": FakeSlack._views_open,
+    "views.publish": FakeSlack._views_publish,
+    "views.update": FakeSlack._views_update,
+    "users.info": FakeSlack._users_info,
+    "auth.test": FakeSlack._auth_test,
+}
+
+
+def _invalid_arguments(message: str) -> _Reply:
+    return _Reply(200, {"ok": False, "error": "invalid_arguments",
+                        "response_metadata": {"messages": [f"[ERROR] {message}"]}})
+
+
+def _bearer(header: str) -> str | None:
+    scheme, _, value = header.partition(" ")
+    return (value.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, 1, "1", "true", "True")
+
+
+async def _read_args(request: web.Request) -> dict[str, Any]:
+    """Query string, form fields and JSON body merged; JSON-encoded blocks/attachments/view decoded."""
+    args: dict[str, Any] = dict(request.query)
+    if request.can_read_body:
+        if request.content_type == "application/json":
+            try:
+                body = json.loads(await request.text() or "{}")
+            except ValueError as error:
+                raise _InvalidJson from error
+            if not isinstance(body, dict):
+                raise _InvalidJson
+            args.update(body)
+        elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = await request.post()
+            for key, value in form.items():
+                args[key] = value if isinstance(value, str) else {"filename": value.filename,
+                                                                  "content_type": value.content_type}
+    for key in _DECODED_ARGS:
+        if isinstance(args.get(key), str):
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(args[key])
+    return args
+
+
+def _to_response(reply: _Reply) -> web.Response:
+    if reply.html is not None:
+        return web.Response(status=reply.status, text=reply.html, content_type="text/html",
+                            headers=reply.headers)
+    headers = {"X-Slack-Req-Id": hashlib.sha1(str(time.monotonic_ns()).encode()).hexdigest()[:32],
+               **reply.headers}
+    return web.json_response(reply.body, status=reply.status, headers=headers)
