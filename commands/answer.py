@@ -15,3 +15,4 @@ class Answer:
     actions: tuple[Action, ...] = ()  # what the viewer may do next: the card's buttons
     public: bool = True  # False: only the asking user should see it (errors, help, lists)
     ok: bool = True
+    duplicate: bool = False  # a redelivered inbound action: adapters stay silent

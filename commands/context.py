@@ -24,6 +24,13 @@ class Context:
     person: Person
     source: Source
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    dedup_key: str | None = None  # the platform's id of this inbound action, if it has one
+
+    async def remember_inbound(self, uow: UnitOfWork) -> None:
+        """Claim the inbound id first thing in the transaction: a concurrent redelivery waits on
+        it and then finds it taken (Duplicate), a later one finds it at once."""
+        if self.dedup_key is not None:
+            await uow.inbound.remember(self.source, self.dedup_key, self.clock.now())
 
     def actor(self, ticket: Ticket) -> Actor:
         return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source)
@@ -42,6 +49,7 @@ async def changing(ctx: Context, key: str) -> AsyncIterator[tuple[UnitOfWork, Ti
     If the caller raises, nothing is written: the unit of work rolls back on exit.
     """
     async with ctx.uow() as uow:
+        await ctx.remember_inbound(uow)
         ticket = await uow.tickets.get(key, for_update=True)
         yield uow, ticket, ctx.actor(ticket)
         await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, ctx.clock.now())

@@ -27,7 +27,7 @@ from commands.context import Context
 from commands.grammar import Grammar
 from commands.notify import NotifyConfig
 from commands.people import identify
-from commands.ports import Clock, StorageUnavailable, UnitOfWorkFactory
+from commands.ports import Clock, Duplicate, StorageUnavailable, UnitOfWorkFactory
 from workflows.errors import DomainError
 from workflows.organisation import Organisation
 
@@ -73,21 +73,32 @@ class Dispatcher:
         self.grammar = Grammar(org.default_queue)
 
     async def handle_text(self, who: m.Identity, text: str,
-                          at_users: Mapping[str, str] | None = None) -> Answer:
+                          at_users: Mapping[str, str] | None = None,
+                          dedup_key: str | None = None) -> Answer:
         try:
             command = self.grammar.parse(text, at_users)
         except DomainError as error:
             return _refusal(error)
-        return await self.execute(who, command)
+        return await self.execute(who, command, dedup_key)
 
-    async def execute(self, who: m.Identity, command: m.Command) -> Answer:
-        """Run one command. Expected failures become friendly answers; nothing is half-written."""
+    async def execute(self, who: m.Identity, command: m.Command,
+                      dedup_key: str | None = None) -> Answer:
+        """Run one command. Expected failures become friendly answers; nothing is half-written.
+
+        `dedup_key` is the platform's id for this inbound action (Slack event_id, DingTalk
+        msgId, …): a second delivery of it changes nothing and answers `duplicate`.
+        """
         try:
             async with self.uow() as uow:
+                if dedup_key is not None and await uow.inbound.seen(who.platform, dedup_key):
+                    return DUPLICATE
                 person = await identify(uow, who)
                 await uow.commit()
-            ctx = Context(self.uow, self.org, self.clock, person, who.platform, self.notify)
+            ctx = Context(self.uow, self.org, self.clock, person, who.platform, self.notify,
+                          dedup_key)
             return await HANDLERS[type(command)](command, ctx)
+        except Duplicate:
+            return DUPLICATE
         except DomainError as error:
             return _refusal(error)
         except StorageUnavailable:
@@ -97,6 +108,9 @@ class Dispatcher:
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error handling %s (ref %s)", type(command).__name__, ref)
             return Answer("error.internal", {"ref": ref}, public=False, ok=False)
+
+
+DUPLICATE = Answer("duplicate", {}, public=False, ok=True, duplicate=True)
 
 
 def _refusal(error: DomainError) -> Answer:

@@ -37,6 +37,9 @@ class Create:
     category: str | None = None
     queue: str | None = None
     collaborators: tuple[Mention, ...] = ()
+    assignee: Mention | None = None  # only agents may set it (the create modal's picker)
+    origin_channel: str | None = None  # where it was raised, for the card and its thread
+    origin_ts: str | None = None  # the chat message it was raised from (shortcut, reaction)
 
 
 @dataclass(frozen=True, slots=True)

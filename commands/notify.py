@@ -7,12 +7,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
+from workflows.actions import Action
 from workflows.audience import AUDIENCES, Audience, is_urgent
 from workflows.audit import AuditEntry
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
 from workflows.quiet_hours import QuietHours
+from workflows.roles import Role
 from workflows.ticket import Ticket
 
 
@@ -22,6 +24,9 @@ class NotifyConfig:
     locale: str = "en"
     platform_locales: dict[Source, str] = field(default_factory=dict)
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    # Platforms where a ticket lives as an interactive card in its channel, updated in place,
+    # with each change posted in the card's thread.
+    card_platforms: frozenset[Source] = frozenset({Source.SLACK})
 
     def locale_for(self, platform: Source, preferences: Preferences | None = None) -> str:
         if preferences is not None and preferences.locale:
@@ -94,6 +99,39 @@ async def _people(uow: UnitOfWork, audience: Audience, ticket: Ticket, entry: Au
     return [p for p in found if p is not None]
 
 
+CARD_ACTIONS = (Action.CLAIM, Action.TRANSFER, Action.NOTE, Action.PEND, Action.RESUME,
+                Action.RESOLVE, Action.REOPEN, Action.CLOSE, Action.URGE)
+# Changes that need no line in the card's thread: the card itself says it, the message is
+# already in the thread, or it is internal.
+SILENT_IN_THREAD = frozenset({"create", "reply", "note", "link"})
+CARD_THREAD = "@card"  # resolved at delivery to the card's message id on that destination
+
+
+def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
+    """Everything a card shows, as JSON: the card is rendered from this at delivery."""
+    everyone = frozenset(Role) - {Role.SYSTEM}
+    offered = set(ticket.allowed_actions(everyone))
+    team = org.team(ticket.team)
+
+    def person(p: Person | None) -> dict[str, Any] | None:
+        return None if p is None else {"label": p.label, "slack_id": p.slack_id,
+                                       "dingtalk_id": p.dingtalk_id}
+
+    return {
+        "key": ticket.key, "title": ticket.title, "description": ticket.description[:500],
+        "status": ticket.status.value, "priority": ticket.priority.value,
+        "type": ticket.type.value, "category": ticket.category,
+        "team": team.name if team else ticket.team, "requester": person(ticket.requester),
+        "assignee": person(ticket.assignee),
+        "collaborators": [person(p) for p in ticket.collaborators],
+        "due": ticket.resolution_due_at.isoformat()
+        if ticket.resolution_due_at and ticket.status.is_open else None,
+        "resolution": ticket.resolution, "pending_reason": ticket.pending_reason,
+        "version": ticket.version + 1,  # the version this change saves
+        "actions": [a.value for a in CARD_ACTIONS if a in offered],
+    }
+
+
 async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: Organisation,
                config: NotifyConfig, actor: Person | None, now: datetime) -> list[OutboxMessage]:
     messages: list[OutboxMessage] = []
@@ -134,7 +172,8 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             targets.append((*where, person, not_before, config.locale_for(where[0], pref)))
         if Audience.QUEUE_CHANNEL in audiences:
             targets += [(platform, channel, None, now, config.locale_for(platform))
-                        for platform, channel in _channels(ticket, org, config.platforms)]
+                        for platform, channel in _channels(ticket, org, config.platforms)
+                        if platform not in config.card_platforms]
         seen: set[tuple[Source, str]] = set()
         for platform, address, person, not_before, locale in targets:
             if (platform, address) in seen:
@@ -146,4 +185,46 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                 template=f"notify.{entry.action}", params=params, locale=locale, urgent=urgent,
                 created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
+    if entries:
+        messages += _card_messages(ticket, entries, org, config, actor, now)
+    return messages
+
+
+def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
+                       ) -> list[tuple[Source, str]]:
+    found = []
+    for platform, channel in _channels(ticket, org, config.platforms):
+        if platform in config.card_platforms:
+            here = ticket.source is platform and ticket.origin_channel
+            found.append((platform, ticket.origin_channel if here else channel))
+    if not found and ticket.source in config.card_platforms and ticket.origin_channel and (
+            ticket.source in config.platforms):
+        found.append((ticket.source, ticket.origin_channel))
+    return found
+
+
+def _card_messages(ticket: Ticket, entries: list[AuditEntry], org: Organisation,
+                   config: NotifyConfig, actor: Person | None, now: datetime
+                   ) -> list[OutboxMessage]:
+    """One card refresh per change, plus a line in the card's thread for each entry."""
+    messages = []
+    snapshot = card_snapshot(ticket, org)
+    for platform, channel in _card_destinations(ticket, org, config):
+        locale = config.locale_for(platform)
+        stem = f"{ticket.key}:v{ticket.version}"
+        for index, entry in enumerate(entries):
+            if entry.action in SILENT_IN_THREAD:
+                continue
+            messages.append(OutboxMessage(
+                idempotency_key=f"{stem}:{index}:thread:{platform.value}:{channel}",
+                ticket_id=ticket.id, ticket_key=ticket.key, event=entry.action,
+                platform=platform, address=channel, template=f"notify.{entry.action}",
+                params=_params(ticket, entry, actor, None), locale=locale,
+                urgent=is_urgent(entry.action, ticket.priority), created_at=now, not_before=now,
+                thread=CARD_THREAD))
+        messages.append(OutboxMessage(
+            idempotency_key=f"{stem}:card:{platform.value}:{channel}", ticket_id=ticket.id,
+            ticket_key=ticket.key, event="card", platform=platform, address=channel,
+            template="card", params=snapshot, locale=locale, urgent=False, created_at=now,
+            not_before=now))
     return messages

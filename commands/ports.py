@@ -85,6 +85,7 @@ class Claimed:
 
     id: int
     idempotency_key: str
+    ticket_id: int | None
     ticket_key: str | None
     event: str
     platform: str
@@ -97,6 +98,10 @@ class Claimed:
     attempts: int
     uncertain: bool  # an earlier attempt may have been delivered
     created_at: datetime
+
+    @property
+    def is_card(self) -> bool:
+        return self.template == "card"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,20 @@ class OutboxStore(Protocol):
                           uncertain: bool = False, count_attempt: bool = True) -> None: ...
     async def mark_dead(self, ids: list[int], error: str) -> None: ...
     async def stats(self, now: datetime) -> OutboxStats: ...
+    async def remember_card(self, ticket_id: int, platform: str, address: str, ref: str) -> None:
+        """Where a ticket's card now lives on a destination (for updates and its thread)."""
+        ...
+
+
+class Duplicate(Exception):
+    """This inbound action (same platform id) was handled before: do nothing again."""
+
+
+class InboundRepository(Protocol):
+    async def seen(self, platform: Source, key: str) -> bool: ...
+    async def remember(self, platform: Source, key: str, now: datetime) -> None:
+        """Record the key in the current transaction; Duplicate if it is already there."""
+        ...
 
 
 class OutboxRepository(Protocol):
@@ -137,6 +156,9 @@ class TicketRepository(Protocol):
     async def history(self, ticket: Ticket) -> list[HistoryLine]: ...
     async def comments(self, ticket: Ticket) -> list[CommentLine]: ...
     async def resolved_before(self, cutoff: datetime, limit: int) -> list[str]: ...
+    async def key_by_message(self, platform: Source, address: str, ref: str) -> str | None:
+        """The ticket whose card is the message `ref` in `address` (for thread replies)."""
+        ...
 
 
 class PeopleRepository(Protocol):
@@ -154,6 +176,7 @@ class UnitOfWork(Protocol):
     people: PeopleRepository
     outbox: OutboxRepository
     preferences: PreferenceRepository
+    inbound: InboundRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

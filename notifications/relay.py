@@ -99,7 +99,9 @@ class Relay:
                                                      count_attempt=False)
                         return
                 remaining = rows[index:]
-                if pace is not None and len(remaining) > max(1.0, pace.burst):
+                mergeable = [r for r in remaining if not r.is_card and r.thread is None]
+                if pace is not None and len(remaining) > max(1.0, pace.burst) and (
+                        len(mergeable) == len(remaining)):
                     await self._send(remaining)  # one token, one digest
                     return
                 await self._send([rows[index]])
@@ -108,6 +110,10 @@ class Relay:
     def _render(self, rows: list[Claimed]) -> Outgoing:
         first = rows[0]
         catalog = self.catalogs.get(first.locale, first.platform)
+        if first.is_card:
+            text = catalog.text("card.fallback", **first.params)
+            return Outgoing(first.platform, first.address, text, text, first.idempotency_key,
+                            first.thread, False, card=first.params, locale=first.locale)
         if len(rows) == 1:
             text = catalog.text(first.template, **first.params)
             title = catalog.text("notify.title", **first.params)
@@ -118,7 +124,7 @@ class Relay:
             title = catalog.text("notify.digest_title", count=len(rows))
             key = "digest:" + ",".join(str(r.id) for r in rows)
         return Outgoing(first.platform, first.address, text, title, key, first.thread,
-                        any(r.urgent for r in rows))
+                        any(r.urgent for r in rows), locale=first.locale)
 
     async def _send(self, rows: list[Claimed]) -> None:
         ids = [r.id for r in rows]
@@ -139,6 +145,9 @@ class Relay:
             await self._failed(rows, DeliveryError(f"{type(error).__name__}: {error}",
                                                    maybe_sent=True))
             return
+        first = rows[0]
+        if first.is_card and first.thread is None and ref and first.ticket_id is not None:
+            await self.store.remember_card(first.ticket_id, platform, first.address, ref)
         await self.store.mark_sent(ids, self.clock.now(), ref)
         METRICS.delivered.labels(platform).inc(len(ids))
         if len(rows) > 1:

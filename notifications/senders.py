@@ -1,7 +1,7 @@
 """What the relay needs from a platform: send one text to one address. Implemented in bot/."""
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,8 +11,10 @@ class Outgoing:
     text: str
     title: str  # DingTalk markdown messages need one; also a notification preview
     idempotency_key: str
-    thread: str | None = None
+    thread: str | None = None  # thread parent; for a card, the message to update in place
     urgent: bool = False
+    card: dict[str, Any] | None = None  # a ticket card snapshot: the sender builds its layout
+    locale: str = "en"
 
 
 class DeliveryError(Exception):

@@ -69,6 +69,8 @@ class TicketRow(Base):
     last_urged_at: Mapped[datetime | None]
     duplicate_of: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=0)
+    origin_channel: Mapped[str | None] = mapped_column(String(128))
+    origin_ts: Mapped[str | None] = mapped_column(String(64))
 
 
 class CollaboratorRow(Base):
@@ -176,3 +178,26 @@ class RateBucketRow(Base):
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     tokens: Mapped[float] = mapped_column(Float)
     updated: Mapped[float] = mapped_column(Float)
+
+
+class InboundEventRow(Base):
+    """Every inbound action we acted on, keyed by the platform's id: a redelivery finds its row."""
+
+    __tablename__ = "inbound_events"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class TicketMessageRow(Base):
+    """Where a ticket's card was posted on a platform (Slack channel + ts): updated in place,
+    and its thread is the ticket's conversation."""
+
+    __tablename__ = "ticket_messages"
+    __table_args__ = (Index("ix_ticket_messages_ref", "platform", "address", "ref", unique=True),)
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    address: Mapped[str] = mapped_column(String(128), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(128))

@@ -9,11 +9,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from commands.notify import CARD_THREAD
 from commands.ports import Claimed, OutboxMessage, OutboxStats
-from storage.models import OutboxRow
+from storage.models import OutboxRow, TicketMessageRow
 
 LIVE = ("pending", "sending")
 
@@ -56,6 +59,7 @@ class SqlOutboxStore:
             rows = list(await session.scalars(
                 select(OutboxRow).where(due, ~blocked).order_by(OutboxRow.id).limit(limit)
                 .with_for_update(skip_locked=True)))
+            cards = await self._card_refs(session, rows)
             claimed = []
             for row in rows:
                 # A row found "sending" with an expired lease: its relay died mid-send, so the
@@ -64,11 +68,34 @@ class SqlOutboxStore:
                 row.status, row.lease_until = "sending", now + lease
                 row.attempts += 1
                 row.uncertain = uncertain
+                thread = row.thread
+                if row.template == "card" or thread == CARD_THREAD:
+                    # The card's message id on this destination, once it has been posted.
+                    thread = cards.get((row.ticket_id, row.platform, row.address))
                 claimed.append(Claimed(
-                    row.id, row.idempotency_key, row.ticket_key, row.event, row.platform,
-                    row.address, row.thread, row.template, dict(row.params), row.locale,
-                    row.urgent, row.attempts, uncertain, row.created_at))
+                    row.id, row.idempotency_key, row.ticket_id, row.ticket_key, row.event,
+                    row.platform, row.address, thread, row.template, dict(row.params),
+                    row.locale, row.urgent, row.attempts, uncertain, row.created_at))
         return claimed
+
+    @staticmethod
+    async def _card_refs(session: AsyncSession, rows: list[OutboxRow]
+                         ) -> dict[tuple[int | None, str, str], str]:
+        ticket_ids = {r.ticket_id for r in rows
+                      if r.ticket_id and (r.template == "card" or r.thread == CARD_THREAD)}
+        if not ticket_ids:
+            return {}
+        found = await session.execute(select(
+            TicketMessageRow.ticket_id, TicketMessageRow.platform, TicketMessageRow.address,
+            TicketMessageRow.ref).where(TicketMessageRow.ticket_id.in_(ticket_ids)))
+        return {(t, p, a): ref for t, p, a, ref in found}
+
+    async def remember_card(self, ticket_id: int, platform: str, address: str, ref: str) -> None:
+        async with self.sessions() as session, session.begin():
+            maker = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+            await session.execute(maker(TicketMessageRow).values(
+                ticket_id=ticket_id, platform=platform, address=address, ref=ref
+            ).on_conflict_do_nothing())
 
     async def _set(self, ids: list[int], **values: Any) -> None:
         async with self.sessions() as session, session.begin():

@@ -9,7 +9,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import CommentLine, HistoryLine, TicketQuery
-from storage.models import AuditRow, CollaboratorRow, CommentRow, LinkRow, QueueRow, TicketRow
+from storage.models import (
+    AuditRow,
+    CollaboratorRow,
+    CommentRow,
+    LinkRow,
+    QueueRow,
+    TicketMessageRow,
+    TicketRow,
+)
 from storage.people import SqlPeople
 from workflows.errors import Conflict, NotFound
 from workflows.kinds import Source, TicketType
@@ -19,7 +27,8 @@ from workflows.ticket import Ticket
 
 _COPIED = ("title", "description", "category", "team", "created_at", "updated_at",
            "response_due_at", "resolution_due_at", "first_response_at", "resolved_at",
-           "closed_at", "resolution", "pending_reason", "last_urged_at", "duplicate_of")
+           "closed_at", "resolution", "pending_reason", "last_urged_at", "duplicate_of",
+           "origin_channel", "origin_ts")
 
 
 class SqlTickets:
@@ -204,6 +213,12 @@ class SqlTickets:
         people = await self.people.many({r.author_id for r in rows if r.author_id})
         return [CommentLine(r.created_at, people[r.author_id].label if r.author_id else None,
                             r.body, r.internal) for r in rows]
+
+    async def key_by_message(self, platform: Source, address: str, ref: str) -> str | None:
+        return await self.session.scalar(
+            select(TicketRow.key).join(TicketMessageRow, TicketMessageRow.ticket_id == TicketRow.id)
+            .where(TicketMessageRow.platform == platform.value, TicketMessageRow.address == address,
+                   TicketMessageRow.ref == ref))
 
     async def resolved_before(self, cutoff: datetime, limit: int) -> list[str]:
         return list(await self.session.scalars(

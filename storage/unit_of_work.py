@@ -5,6 +5,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import StorageUnavailable, is_unavailable
+from storage.inbound import SqlInbound
 from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
 from storage.preferences import SqlPreferences
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
         self.tickets = SqlTickets(self.session, self.people)
         self.outbox = SqlOutbox(self.session)
         self.preferences = SqlPreferences(self.session)
+        self.inbound = SqlInbound(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

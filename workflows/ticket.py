@@ -93,6 +93,10 @@ class Ticket:
     last_urged_at: datetime | None = None
     duplicate_of: str | None = None
     links: list[str] = field(default_factory=list)
+    # Where the ticket was raised (a Slack channel and message, a DingTalk group): its card and
+    # thread live there.
+    origin_channel: str | None = None
+    origin_ts: str | None = None
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.

@@ -1,10 +1,13 @@
 """Deliver outbox messages through the Slack Web API (slack_sdk's async client)."""
 
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.cards import blocks_json, ticket_card
+from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError, Outgoing
 
 # Errors that no retry can fix: the message goes to the dead letters with the reason.
@@ -17,13 +20,20 @@ METADATA_TYPE = "ticketbot_notification"
 
 
 class SlackSender:
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, catalogs: Catalogs | None = None) -> None:
         self.client = client
+        self.catalogs = catalogs or Catalogs(ZoneInfo("UTC"))
         self._dm_channels: dict[str, str] = {}
 
     async def send(self, message: Outgoing, *, check_duplicate: bool) -> str | None:
         try:
             channel = await self._channel(message.address)
+            if message.card is not None:
+                if check_duplicate and not message.thread:
+                    ts = await self._already_posted(channel, message.idempotency_key)
+                    if ts is not None:
+                        return ts
+                return await self._card(channel, message)
             if check_duplicate:
                 ts = await self._already_posted(channel, message.idempotency_key)
                 if ts is not None:
@@ -38,6 +48,20 @@ class SlackSender:
             raise _classify(error) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise DeliveryError(f"Slack unreachable: {error!r}", maybe_sent=True) from error
+
+    async def _card(self, channel: str, message: Outgoing) -> str:
+        """Post the ticket's card, or update it in place when it exists (`thread` is its ts)."""
+        assert message.card is not None
+        blocks = blocks_json(ticket_card(message.card, self.catalogs.get(message.locale, "slack")))
+        if message.thread:
+            response = await self.client.chat_update(channel=channel, ts=message.thread,
+                                                     text=message.text, blocks=blocks)
+        else:
+            response = await self.client.chat_postMessage(
+                channel=channel, text=message.text, blocks=blocks, unfurl_links=False,
+                metadata={"event_type": METADATA_TYPE,
+                          "event_payload": {"key": message.idempotency_key}})
+        return str(response["ts"])
 
     async def _channel(self, address: str) -> str:
         """A user id (U…/W…) is messaged in their DM channel with the bot."""

@@ -1,7 +1,7 @@
 from commands.answer import Answer
 from commands.context import Context, commit_change
 from commands.messages import Create
-from commands.people import resolve_mentions
+from commands.people import resolve_mention, resolve_mentions
 from workflows.errors import InvalidInput
 from workflows.kinds import TicketType
 from workflows.priority import DEFAULT_PRIORITY
@@ -27,6 +27,7 @@ async def create(cmd: Create, ctx: Context) -> Answer:
     now = ctx.clock.now()
     response_due, resolution_due = due_dates(now, priority, org.policies)
     async with ctx.uow() as uow:
+        await ctx.remember_inbound(uow)
         collaborators = await resolve_mentions(uow, cmd.collaborators)
         ticket = Ticket(
             key="", queue=queue.key, number=0, title=title, description=description,
@@ -35,9 +36,14 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             category=cmd.category, response_due_at=response_due,
             resolution_due_at=resolution_due,
             collaborators=[p for p in collaborators if p.id != ctx.person.id],
+            origin_channel=cmd.origin_channel, origin_ts=cmd.origin_ts,
         )
         ticket = await uow.tickets.add(ticket)
         ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))
+        if cmd.assignee is not None:
+            # The create modal's assignee picker: an agent creating on someone's behalf.
+            assignee = await resolve_mention(uow, cmd.assignee)
+            ticket.assign(ctx.actor(ticket), assignee, org, None)
         await commit_change(uow, ticket, org, ctx.notify, ctx.person, now)
     team = org.team(ticket.team)
     return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
@@ -85,15 +86,27 @@ async def test_slack_channel_and_direct_messages(platform_app: App, relay: Relay
     await chat.user("U0ALICE", Source.SLACK).says("new P2 Wifi down <!channel> on floor 2")
     await chat.user("U0BOB", Source.SLACK).says("claim IT-1")
     await drain(relay, clock)
-    assert texts(fake_slack.messages("C0ITDESK")) == [
-        "New P2 ticket IT-1 from Alice: Wifi down &lt;!channel&gt; on floor 2",
-        "Bob is now working on IT-1 (Wifi down &lt;!channel&gt; on floor 2).",
-    ]
+    # The channel holds the ticket's card, updated in place, and the change in its thread.
+    card, line = fake_slack.messages("C0ITDESK")
+    assert card["text"] == "IT-1 · Wifi down &lt;!channel&gt; on floor 2 (In progress, P2)"
+    assert "edited" in card
+    assert (line["text"], line["thread_ts"]) == (
+        "Bob is now working on IT-1 (Wifi down &lt;!channel&gt; on floor 2).", card["ts"])
+    blocks = Block.parse_all(card["blocks"])
+    for block in blocks:
+        block.validate_json()
+    assert blocks[0].text.text == "*IT-1* · Wifi down &lt;!channel&gt; on floor 2"
+    fields = [f.text for f in blocks[0].fields]
+    assert fields[:4] == ["*Status*\nIn progress", "*Priority*\nP2", "*Requester*\n<@U0ALICE>",
+                          "*Assignee*\n<@U0BOB>"]
+    buttons = [e.action_id for e in blocks[-1].elements]
+    assert buttons == ["ticket:transfer", "ticket:note", "ticket:pend", "ticket:resolve",
+                       "ticket:urge"]
     dm = fake_slack.im_channel("U0ALICE")
     assert texts(fake_slack.messages(dm)) == [
         "Bob is now working on IT-1 (Wifi down &lt;!channel&gt; on floor 2)."]
     posted = fake_slack.calls_to("chat.postMessage")[0].args
-    assert posted["metadata"]["event_payload"]["key"].startswith("IT-1:v0:0:slack:")
+    assert posted["metadata"]["event_payload"]["key"] == "IT-1:v0:card:slack:C0ITDESK"
     assert posted["unfurl_links"] is False
 
 
@@ -108,7 +121,7 @@ async def test_slack_429_is_waited_out_and_delivered_once(
     assert fake_slack.messages("C0ITDESK") == []
     clock.advance(seconds=1)
     await drain(relay, clock)
-    assert texts(fake_slack.messages("C0ITDESK")) == ["New P3 ticket IT-1 from Alice: Printer offline"]
+    assert texts(fake_slack.messages("C0ITDESK")) == ["IT-1 · Printer offline (New, P3)"]
     assert fake_slack.ratelimited == 1
 
 
@@ -133,9 +146,15 @@ async def test_slack_down_for_a_while_loses_and_doubles_nothing(
         "Reply `reopen IT-1` if it is not fixed.",
     ]
     assert texts(fake_slack.messages("C0ITDESK")) == [
-        "New P3 ticket IT-1 from Alice: Laptop will not charge",
+        "IT-1 · Laptop will not charge (Resolved, P3)",
         "Bob is now working on IT-1 (Laptop will not charge).",
+        "IT-1 (Laptop will not charge) is waiting: waiting for a new charger",
+        "IT-1 (Laptop will not charge) is back in progress (Bob).",
+        "IT-1 (Laptop will not charge) is resolved: replaced the charger. "
+        "Reply `reopen IT-1` if it is not fixed.",
     ]
+    card = fake_slack.messages("C0ITDESK")[0]
+    assert all(m["thread_ts"] == card["ts"] for m in fake_slack.messages("C0ITDESK")[1:])
 
 
 async def test_slack_crash_after_posting_is_not_posted_again(
@@ -146,7 +165,7 @@ async def test_slack_crash_after_posting_is_not_posted_again(
     claimed = await store.claim(clock.now(), 10, timedelta(seconds=60))
     [row] = [r for r in claimed if r.platform == "slack"]
     await AsyncWebClient(token=fake_slack.token, base_url=fake_slack.url).chat_postMessage(
-        channel=row.address, text="New P3 ticket IT-1 from Alice: Monitor flickers",
+        channel=row.address, text="IT-1 · Monitor flickers (New, P3)",
         metadata={"event_type": "ticketbot_notification",
                   "event_payload": {"key": row.idempotency_key}})
     clock.advance(seconds=61)

@@ -1,0 +1,1 @@
+"""The Slack adapter: bolt listeners, Block Kit cards and modals, App Home."""

@@ -1,0 +1,83 @@
+"""Ticket cards in Block Kit, built with slack_sdk's models so Slack's limits are checked.
+
+A card is rendered from the JSON snapshot the outbox row carries (commands.notify.card_snapshot);
+buttons carry the ticket key and the card's version, so a double click is recognisable.
+"""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from notifications.escaping import slack as esc
+from notifications.text import Catalog
+
+PRIMARY = {"claim", "resolve"}
+ACTION_PREFIX = "ticket:"
+
+
+def _who(person: dict[str, Any] | None, fallback: str) -> str:
+    if person is None:
+        return fallback
+    # A mention of a known Slack user renders as their name; it is built here, never typed.
+    return f"<@{person['slack_id']}>" if person.get("slack_id") else esc(person["label"])
+
+
+def _when(iso: str) -> str:
+    moment = datetime.fromisoformat(iso)
+    epoch = int(moment.timestamp())
+    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
+
+
+def button_value(key: str, version: int) -> str:
+    return json.dumps({"key": key, "v": version}, separators=(",", ":"))
+
+
+def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
+    t = catalog.text
+    fields = [
+        MarkdownTextObject(text=f"*{t('card.status')}*\n{esc(t('status.' + card['status']))}"),
+        MarkdownTextObject(text=f"*{t('card.priority')}*\n{card['priority']}"),
+        MarkdownTextObject(text=f"*{t('card.requester')}*\n{_who(card['requester'], '—')}"),
+        MarkdownTextObject(
+            text=f"*{t('card.assignee')}*\n{_who(card['assignee'], t('card.unassigned'))}"),
+        MarkdownTextObject(text=f"*{t('card.team')}*\n{esc(card['team'])}"),
+    ]
+    if card.get("due"):
+        fields.append(MarkdownTextObject(text=f"*{t('card.due')}*\n{_when(card['due'])}"))
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(
+            text=f"*{card['key']}* · {esc(card['title'])}"[:3000]), fields=fields),
+    ]
+    notes = []
+    if card.get("description"):
+        notes.append(esc(card["description"]))
+    if card.get("pending_reason"):
+        notes.append(f"{t('card.waiting')}: {esc(card['pending_reason'])}")
+    if card.get("resolution"):
+        notes.append(f"{t('card.resolution')}: {esc(card['resolution'])}")
+    if card.get("collaborators"):
+        people = ", ".join(_who(p, "") for p in card["collaborators"])
+        notes.append(f"{t('card.collaborators')}: {people}")
+    if notes:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=n[:3000]) for n in notes[:10]]))
+    if card.get("actions"):
+        value = button_value(card["key"], card["version"])
+        blocks.append(ActionsBlock(block_id=f"ticket-actions:{card['key']}", elements=[
+            ButtonElement(text=t(f"action.{action}"), action_id=f"{ACTION_PREFIX}{action}",
+                          value=value, style="primary" if action in PRIMARY else None)
+            for action in card["actions"][:25]
+        ]))
+    return blocks
+
+
+def blocks_json(blocks: list[Block]) -> list[dict[str, Any]]:
+    return [block.to_dict() for block in blocks]
