@@ -14,6 +14,7 @@ from bot.console.session import ConsoleSession, stdout_writer
 from bot.orgfile import OrgFileError, load_org
 from bot.settings import Settings
 from notifications.text import CatalogError
+from workflows.kinds import Source
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("ids", nargs="*", type=int, help="retry: these ids (default: all failed)")
     outbox.add_argument("--failed", action="store_true", help="list: only dead letters")
     sub.add_parser("relay", help="deliver outbox messages to Slack and DingTalk until stopped")
+    sub.add_parser("serve", help="run the bot for Slack (HTTP or Socket Mode) with its relay")
     return parser
 
 
@@ -143,7 +145,13 @@ async def _relay(settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    command = args.command or "console"
+    # With messenger credentials the bot serves them; without, the console is the product.
+    default = "console" if settings.platforms == {Source.CONSOLE} else "serve"
+    command = args.command or default
+    if command == "serve":
+        from bot.serve import serve
+
+        return asyncio.run(serve(settings))
     if command == "outbox":
         return asyncio.run(_outbox(settings, args))
     if command == "relay":

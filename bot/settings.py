@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     # Messengers. Secrets come from the environment only.
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    slack_signing_secret: str | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_intake_reaction: str = "ticket"  # reacting with :ticket: turns a message into a ticket
+    http_host: str = "0.0.0.0"
+    http_port: int = 3000
+    shutdown_timeout: float = Field(default=20.0, gt=0)  # seconds to finish in-flight work
     dingtalk_client_id: str | None = Field(default=None, validation_alias="DINGTALK_CLIENT_ID")
     dingtalk_client_secret: str | None = Field(default=None,
                                                validation_alias="DINGTALK_CLIENT_SECRET")

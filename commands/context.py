@@ -25,6 +25,7 @@ class Context:
     source: Source
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     dedup_key: str | None = None  # the platform's id of this inbound action, if it has one
+    origin: str | None = None  # the channel or group the request came from
 
     async def remember_inbound(self, uow: UnitOfWork) -> None:
         """Claim the inbound id first thing in the transaction: a concurrent redelivery waits on

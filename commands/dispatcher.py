@@ -56,6 +56,7 @@ HANDLERS: dict[type, Handler] = {
     m.Merge: relate.merge,
     m.Show: read.show,
     m.History: read.history,
+    m.May: read.may,
     m.ListTickets: listing.list_tickets,
     m.Mute: preferences.mute,
     m.SetPreferences: preferences.set_preferences,
@@ -74,19 +75,20 @@ class Dispatcher:
 
     async def handle_text(self, who: m.Identity, text: str,
                           at_users: Mapping[str, str] | None = None,
-                          dedup_key: str | None = None) -> Answer:
+                          dedup_key: str | None = None, origin: str | None = None) -> Answer:
         try:
             command = self.grammar.parse(text, at_users)
         except DomainError as error:
             return _refusal(error)
-        return await self.execute(who, command, dedup_key)
+        return await self.execute(who, command, dedup_key, origin)
 
     async def execute(self, who: m.Identity, command: m.Command,
-                      dedup_key: str | None = None) -> Answer:
+                      dedup_key: str | None = None, origin: str | None = None) -> Answer:
         """Run one command. Expected failures become friendly answers; nothing is half-written.
 
         `dedup_key` is the platform's id for this inbound action (Slack event_id, DingTalk
-        msgId, …): a second delivery of it changes nothing and answers `duplicate`.
+        msgId, …): a second delivery of it changes nothing and answers `duplicate`. `origin` is
+        the channel or group the request came from: a ticket created there has its card there.
         """
         try:
             async with self.uow() as uow:
@@ -95,7 +97,7 @@ class Dispatcher:
                 person = await identify(uow, who)
                 await uow.commit()
             ctx = Context(self.uow, self.org, self.clock, person, who.platform, self.notify,
-                          dedup_key)
+                          dedup_key, origin)
             return await HANDLERS[type(command)](command, ctx)
         except Duplicate:
             return DUPLICATE

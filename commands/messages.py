@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import time
 
+from workflows.actions import Action
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
 
@@ -185,6 +186,14 @@ class SetPreferences:
 
 
 @dataclass(frozen=True, slots=True)
+class May:
+    """May I do this to that ticket now? Asked before opening a form for the action."""
+
+    key: str
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -192,5 +201,5 @@ class Help:
 Command = (
     Create | Claim | Assign | Transfer | AddCollaborators | Reply | Note | Pend | Resume
     | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge | Show
-    | History | ListTickets | Mute | SetPreferences | Help
+    | History | ListTickets | Mute | SetPreferences | May | Help
 )

@@ -136,16 +136,20 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                config: NotifyConfig, actor: Person | None, now: datetime) -> list[OutboxMessage]:
     messages: list[OutboxMessage] = []
     comments = iter(ticket.new_comments)  # one per reply/note entry, in the same order
-    for index, entry in enumerate(entries):
+    all_params = []
+    for entry in entries:
         body = next(comments).body if entry.action in ("reply", "note") else None
-        audiences = AUDIENCES.get(entry.action, ())
-        if not audiences:
-            continue
-        urgent = is_urgent(entry.action, ticket.priority)
         params = _params(ticket, entry, actor, body)
         if params["previous"]:
             previous = await uow.people.by_handle(params["previous"])
             params["previous"] = previous.label if previous else params["previous"]
+        all_params.append(params)
+    for index, entry in enumerate(entries):
+        audiences = AUDIENCES.get(entry.action, ())
+        if not audiences:
+            continue
+        params = all_params[index]
+        urgent = is_urgent(entry.action, ticket.priority)
         stem = f"{ticket.key}:v{ticket.version}:{index}"
         people: dict[int, Person] = {}
         for audience in audiences:
@@ -186,7 +190,7 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                 created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
     if entries:
-        messages += _card_messages(ticket, entries, org, config, actor, now)
+        messages += _card_messages(ticket, entries, all_params, org, config, now)
     return messages
 
 
@@ -203,9 +207,8 @@ def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
     return found
 
 
-def _card_messages(ticket: Ticket, entries: list[AuditEntry], org: Organisation,
-                   config: NotifyConfig, actor: Person | None, now: datetime
-                   ) -> list[OutboxMessage]:
+def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[dict[str, Any]],
+                   org: Organisation, config: NotifyConfig, now: datetime) -> list[OutboxMessage]:
     """One card refresh per change, plus a line in the card's thread for each entry."""
     messages = []
     snapshot = card_snapshot(ticket, org)
@@ -219,7 +222,7 @@ def _card_messages(ticket: Ticket, entries: list[AuditEntry], org: Organisation,
                 idempotency_key=f"{stem}:{index}:thread:{platform.value}:{channel}",
                 ticket_id=ticket.id, ticket_key=ticket.key, event=entry.action,
                 platform=platform, address=channel, template=f"notify.{entry.action}",
-                params=_params(ticket, entry, actor, None), locale=locale,
+                params=all_params[index], locale=locale,
                 urgent=is_urgent(entry.action, ticket.priority), created_at=now, not_before=now,
                 thread=CARD_THREAD))
         messages.append(OutboxMessage(

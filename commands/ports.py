@@ -159,6 +159,9 @@ class TicketRepository(Protocol):
     async def key_by_message(self, platform: Source, address: str, ref: str) -> str | None:
         """The ticket whose card is the message `ref` in `address` (for thread replies)."""
         ...
+    async def forget_message(self, platform: Source, address: str, ref: str) -> bool:
+        """The card message was deleted: the next change posts a new one."""
+        ...
 
 
 class PeopleRepository(Protocol):

@@ -146,7 +146,8 @@ class Relay:
                                                    maybe_sent=True))
             return
         first = rows[0]
-        if first.is_card and first.thread is None and ref and first.ticket_id is not None:
+        if first.is_card and ref and ref != first.thread and first.ticket_id is not None:
+            # A new card (first post, or a re-post after the old one was deleted).
             await self.store.remember_card(first.ticket_id, platform, first.address, ref)
         await self.store.mark_sent(ids, self.clock.now(), ref)
         METRICS.delivered.labels(platform).inc(len(ids))

@@ -93,9 +93,10 @@ class SqlOutboxStore:
     async def remember_card(self, ticket_id: int, platform: str, address: str, ref: str) -> None:
         async with self.sessions() as session, session.begin():
             maker = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-            await session.execute(maker(TicketMessageRow).values(
-                ticket_id=ticket_id, platform=platform, address=address, ref=ref
-            ).on_conflict_do_nothing())
+            stmt = maker(TicketMessageRow).values(
+                ticket_id=ticket_id, platform=platform, address=address, ref=ref)
+            await session.execute(stmt.on_conflict_do_update(
+                index_elements=["ticket_id", "platform", "address"], set_={"ref": ref}))
 
     async def _set(self, ids: list[int], **values: Any) -> None:
         async with self.sessions() as session, session.begin():

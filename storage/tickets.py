@@ -3,7 +3,7 @@ collaborators in the caller's transaction; the version column catches lost updat
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -219,6 +219,12 @@ class SqlTickets:
             select(TicketRow.key).join(TicketMessageRow, TicketMessageRow.ticket_id == TicketRow.id)
             .where(TicketMessageRow.platform == platform.value, TicketMessageRow.address == address,
                    TicketMessageRow.ref == ref))
+
+    async def forget_message(self, platform: Source, address: str, ref: str) -> bool:
+        result = await self.session.execute(delete(TicketMessageRow).where(
+            TicketMessageRow.platform == platform.value, TicketMessageRow.address == address,
+            TicketMessageRow.ref == ref))
+        return bool(result.rowcount)
 
     async def resolved_before(self, cutoff: datetime, limit: int) -> list[str]:
         return list(await self.session.scalars(

@@ -107,7 +107,8 @@ class Workflow:
         by_status = [t for t in self.transitions if t.action is action and status in t.sources]
         if not by_status:
             raise NotAllowed("error.wrong_status", action=action.value, status=status.value)
-        allowed = sorted({r.value for t in by_status for r in t.roles} - {Role.SYSTEM.value})
+        granted = {r for t in by_status for r in t.roles} - {Role.SYSTEM}
+        allowed = [r.value for r in Role if r in granted]  # the natural order of the roles
         raise NotAllowed("error.wrong_role", action=action.value, roles=allowed)
 
     def may(self, action: Action, status: Status, roles: frozenset[Role]) -> bool:

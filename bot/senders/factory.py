@@ -10,6 +10,7 @@ from bot.senders.dingtalk import DingTalkSender
 from bot.senders.slack import SlackSender
 from bot.settings import Settings
 from commands.ports import Clock
+from notifications.catalogs import Catalogs
 from notifications.senders import Sender
 
 
@@ -20,7 +21,7 @@ async def platform_senders(settings: Settings, clock: Clock) -> AsyncIterator[di
         if settings.slack_bot_token:
             client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
                                     timeout=10)
-            senders["slack"] = SlackSender(client)
+            senders["slack"] = SlackSender(client, Catalogs(settings.tz, settings.templates_dir))
         if settings.dingtalk_client_id and settings.dingtalk_client_secret:
             senders["dingtalk"] = DingTalkSender(
                 http, settings.dingtalk_openapi_endpoint, settings.dingtalk_client_id,

@@ -54,8 +54,16 @@ class SlackSender:
         assert message.card is not None
         blocks = blocks_json(ticket_card(message.card, self.catalogs.get(message.locale, "slack")))
         if message.thread:
-            response = await self.client.chat_update(channel=channel, ts=message.thread,
-                                                     text=message.text, blocks=blocks)
+            try:
+                response = await self.client.chat_update(channel=channel, ts=message.thread,
+                                                         text=message.text, blocks=blocks)
+                return str(response["ts"])
+            except SlackApiError as error:
+                if error.response.get("error") != "message_not_found":
+                    raise
+                # The card was deleted: post it again; its new ts replaces the old one.
+            response = await self.client.chat_postMessage(
+                channel=channel, text=message.text, blocks=blocks, unfurl_links=False)
         else:
             response = await self.client.chat_postMessage(
                 channel=channel, text=message.text, blocks=blocks, unfurl_links=False,

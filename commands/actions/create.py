@@ -36,7 +36,7 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             category=cmd.category, response_due_at=response_due,
             resolution_due_at=resolution_due,
             collaborators=[p for p in collaborators if p.id != ctx.person.id],
-            origin_channel=cmd.origin_channel, origin_ts=cmd.origin_ts,
+            origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
         ticket = await uow.tickets.add(ticket)
         ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))

@@ -4,10 +4,11 @@ from dataclasses import replace
 
 from commands.answer import Answer
 from commands.context import Context
-from commands.messages import History, Show
+from commands.messages import History, May, Show
 from workflows.errors import NotAllowed
 from workflows.roles import roles_of
 from workflows.ticket import Ticket
+from workflows.transitions import workflow_for
 
 
 def _can_see_internal(ctx: Context) -> bool:
@@ -27,6 +28,15 @@ async def show(cmd: Show, ctx: Context) -> Answer:
         comments = [c for c in await uow.tickets.comments(ticket) if internal or not c.internal]
     answer = ctx.card("ticket.show", ticket, comments=comments[-5:], comment_count=len(comments))
     return replace(answer, public=False)
+
+
+async def may(cmd: May, ctx: Context) -> Answer:
+    """Answer ok when the action is open to this person now, else the refusal it would get."""
+    async with ctx.uow() as uow:
+        ticket = await uow.tickets.get(cmd.key)
+    ticket_workflow = workflow_for(ticket.type)
+    ticket_workflow.check(cmd.action, ticket.status, ctx.actor(ticket).roles)
+    return Answer("ok", {"key": ticket.key}, public=False)
 
 
 async def history(cmd: History, ctx: Context) -> Answer:

@@ -271,21 +271,21 @@ def test_check_says_wrong_status_when_no_row_has_the_status(
 @pytest.mark.parametrize(
     ("ticket_type", "action", "status", "role", "allowed"),
     [
-        ("incident", "claim", "new", "requester", ["admin", "lead", "member"]),
+        ("incident", "claim", "new", "requester", ["member", "lead", "admin"]),
         ("incident", "claim", "assigned", "member", ["assignee"]),
-        ("incident", "close", "resolved", "collaborator", ["admin", "lead", "requester"]),
-        ("incident", "priority", "new", "requester", ["admin", "assignee", "lead", "member"]),
-        ("incident", "suspend", "in_progress", "assignee", ["admin", "lead"]),
-        ("incident", "resume", "pending", "member", ["admin", "assignee", "lead", "requester"]),
-        ("incident", "resume", "suspended", "requester", ["admin", "lead"]),
-        ("incident", "note", "new", "requester", ["admin", "assignee", "collaborator", "lead", "member"]),
-        ("incident", "urge", "new", "member", ["collaborator", "requester"]),
-        ("service_request", "reopen", "resolved", "assignee", ["admin", "lead", "requester"]),
-        ("change_request", "reopen", "resolved", "requester", ["admin", "lead"]),
-        ("change_request", "cancel", "in_progress", "requester", ["admin", "lead"]),
-        ("change_request", "cancel", "new", "member", ["admin", "lead", "requester"]),
-        ("task", "close", "resolved", "collaborator", ["admin", "assignee", "lead", "requester"]),
-        ("task", "suspend", "pending", "member", ["admin", "lead"]),
+        ("incident", "close", "resolved", "collaborator", ["requester", "lead", "admin"]),
+        ("incident", "priority", "new", "requester", ["assignee", "member", "lead", "admin"]),
+        ("incident", "suspend", "in_progress", "assignee", ["lead", "admin"]),
+        ("incident", "resume", "pending", "member", ["requester", "assignee", "lead", "admin"]),
+        ("incident", "resume", "suspended", "requester", ["lead", "admin"]),
+        ("incident", "note", "new", "requester", ["assignee", "collaborator", "member", "lead", "admin"]),
+        ("incident", "urge", "new", "member", ["requester", "collaborator"]),
+        ("service_request", "reopen", "resolved", "assignee", ["requester", "lead", "admin"]),
+        ("change_request", "reopen", "resolved", "requester", ["lead", "admin"]),
+        ("change_request", "cancel", "in_progress", "requester", ["lead", "admin"]),
+        ("change_request", "cancel", "new", "member", ["requester", "lead", "admin"]),
+        ("task", "close", "resolved", "collaborator", ["requester", "assignee", "lead", "admin"]),
+        ("task", "suspend", "pending", "member", ["lead", "admin"]),
     ],
 )
 def test_check_says_wrong_role_and_lists_the_roles_without_system(
@@ -305,7 +305,7 @@ def test_check_says_wrong_role_for_an_outsider() -> None:
         workflow_for(TicketType.INCIDENT).check(Action.REPLY, Status.NEW, frozenset())
     assert caught.value.message_key == "error.wrong_role"
     assert caught.value.params["roles"] == [
-        "admin", "assignee", "collaborator", "lead", "member", "requester"
+        "requester", "assignee", "collaborator", "member", "lead", "admin"
     ]
 
 

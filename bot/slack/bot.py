@@ -1,0 +1,81 @@
+"""The Slack side of ticketbot: one object holding what every listener needs."""
+
+import logging
+from dataclasses import dataclass, field
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.bootstrap import App
+from bot.slack.home import home_view
+from bot.slack.identity import SlackDirectory
+from bot.slack.render import SlackRenderer
+from commands import messages as m
+from commands.answer import Answer
+from notifications.catalogs import Catalogs
+
+log = logging.getLogger(__name__)
+
+
+def team_channel(channel: str | None) -> str | None:
+    """Public and private channels can hold a ticket's card; DMs cannot."""
+    return channel if channel and channel[:1] in ("C", "G") else None
+
+
+@dataclass
+class SlackBot:
+    core: App
+    app: AsyncApp
+    client: AsyncWebClient
+    intake_reaction: str = "ticket"
+    directory: SlackDirectory = field(init=False)
+    renderer: SlackRenderer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.directory = SlackDirectory(self.client)
+        catalogs = Catalogs(self.core.settings.tz, self.core.settings.templates_dir)
+        self.renderer = SlackRenderer(catalogs, self.core.loaded.org, self.core.settings.locale)
+
+    @property
+    def catalog(self):  # type: ignore[no-untyped-def]
+        return self.renderer.catalog
+
+    async def run_text(self, user_id: str, text: str, dedup_key: str | None,
+                       name: str | None = None, channel: str | None = None) -> Answer:
+        who = await self.directory.identity(user_id, name)
+        return await self.core.dispatcher.handle_text(who, text, dedup_key=dedup_key,
+                                                      origin=team_channel(channel))
+
+    async def run(self, user_id: str, command: m.Command, dedup_key: str | None) -> Answer:
+        who = await self.directory.identity(user_id)
+        answer = await self.core.dispatcher.execute(who, command, dedup_key)
+        if answer.ok and not answer.duplicate and answer.ticket is not None:
+            await self.refresh_home(user_id)
+        return answer
+
+    async def ephemeral(self, channel: str | None, user_id: str, answer: Answer) -> None:
+        """Tell one person: in the channel where they acted, else in their DM with the bot."""
+        if answer.duplicate:
+            return
+        message = self.renderer.message(answer)
+        try:
+            if channel and not channel.startswith("D"):
+                await self.client.chat_postEphemeral(channel=channel, user=user_id, **message)
+                return
+            opened = await self.client.conversations_open(users=user_id)
+            await self.client.chat_postMessage(channel=opened["channel"]["id"], **message)
+        except SlackApiError as error:
+            log.warning("could not reply to %s in %s: %s", user_id, channel, error)
+
+    async def refresh_home(self, user_id: str) -> None:
+        """Republish a person's App Home; failures are logged, never shown."""
+        who = await self.directory.identity(user_id)
+        dispatcher = self.core.dispatcher
+        lists = {scope: await dispatcher.execute(who, m.ListTickets(scope))
+                 for scope in ("mine", "requests", "team")}
+        try:
+            await self.client.views_publish(
+                user_id=user_id, view=home_view(lists, self.catalog, self.core.loaded.org))
+        except SlackApiError as error:
+            log.warning("could not publish App Home for %s: %s", user_id, error)

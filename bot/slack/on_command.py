@@ -1,0 +1,41 @@
+"""`/ticket`: no text opens the create modal; any text runs the shared grammar."""
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot.slack.bot import SlackBot
+from bot.slack.modals import create_modal
+
+
+def register(bot: SlackBot) -> None:
+    @bot.app.command("/ticket")
+    async def ticket_command(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        text = (body.get("text") or "").strip()
+        user = body["user_id"]
+        if not text:
+            metadata = {"channel": body.get("channel_id")}
+            view = create_modal(bot.catalog, bot.core.loaded.org, metadata)
+            await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+            return
+        answer = await bot.run_text(user, text, dedup_key=f"command:{body.get('trigger_id')}",
+                                    name=body.get("user_name"), channel=body.get("channel_id"))
+        if answer.duplicate:
+            return
+        if answer.ok and answer.ticket is not None:
+            await bot.refresh_home(user)
+        await respond(response_type="ephemeral", **bot.renderer.message(answer))
+
+    @bot.app.shortcut("create_ticket")
+    async def create_from_message(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Message shortcut: a create modal prefilled from the message, linked back to it."""
+        await ack()
+        message = body.get("message") or {}
+        text = (message.get("text") or "").strip()
+        title = text.splitlines()[0] if text else ""
+        metadata = {"channel": (body.get("channel") or {}).get("id"), "ts": message.get("ts")}
+        view = create_modal(bot.catalog, bot.core.loaded.org, metadata, title=title[:150],
+                            description=text)
+        await bot.client.views_open(trigger_id=body["trigger_id"], view=view)

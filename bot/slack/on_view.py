@@ -1,0 +1,94 @@
+"""Modal submissions: validate, run the command, and show domain refusals on the field."""
+
+import json
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from bot.slack.bot import SlackBot
+from bot.slack.modals import CREATE, Submitted
+from commands import messages as m
+from commands.answer import Answer
+from workflows.kinds import Source, TicketType
+from workflows.priority import Priority
+
+# Which field a refusal belongs on, so the modal shows it where the user can fix it.
+FIELD_OF_ERROR = {"error.text_required": None, "error.text_too_long": None,
+                  "error.not_in_team": "assignee", "error.not_an_agent": "person",
+                  "error.already_assigned": "person", "error.unknown_team": "team",
+                  "error.same_team": "team", "error.wrong_role": "assignee"}
+
+
+def _slack(user_id: str | None) -> m.Mention | None:
+    return m.Mention(Source.SLACK, user_id) if user_id else None
+
+
+def register(bot: SlackBot) -> None:
+    async def refuse(ack: AsyncAck, answer: Answer, default_block: str) -> None:
+        block = FIELD_OF_ERROR.get(answer.key) or default_block
+        await ack(response_action="errors", errors={block: bot.renderer.text(answer)[:150]})
+
+    @bot.app.view(CREATE)
+    async def create_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        form = Submitted(view["state"]["values"])
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user = body["user"]["id"]
+        command = m.Create(
+            title=form.text("title"), description=form.text("description"),
+            priority=Priority.parse(form.option("priority") or "") or None,
+            type=TicketType(form.option("type")) if form.option("type") else None,
+            category=form.text("category") or None, queue=form.option("queue"),
+            collaborators=tuple(m.Mention(Source.SLACK, u) for u in form.users("collaborators")),
+            assignee=_slack(form.user("assignee")),
+            origin_channel=meta.get("channel") if meta.get("channel", "").startswith("C") else None,
+            origin_ts=meta.get("ts"))
+        answer = await bot.run(user, command, f"view:{view['id']}:{view.get('hash', '')}")
+        if not answer.ok:
+            await refuse(ack, answer, "title")
+            return
+        await ack()
+        await bot.ephemeral(meta.get("channel"), user, answer)
+        if meta.get("ts") and meta.get("channel") and answer.ticket is not None:
+            # Link the conversation back to its ticket.
+            await bot.client.chat_postMessage(
+                channel=meta["channel"], thread_ts=meta["ts"],
+                text=bot.catalog.text("slack.created_from_message", key=answer.ticket.key))
+
+    async def step(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
+                   build: Any, field: str) -> None:
+        form = Submitted(view["state"]["values"])
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user = body["user"]["id"]
+        command = build(meta["key"], form)
+        if command is None:
+            await ack(response_action="errors",
+                      errors={"person": bot.catalog.text("slack.transfer_pick_one")})
+            return
+        answer = await bot.run(user, command, f"view:{view['id']}:{view.get('hash', '')}")
+        if not answer.ok:
+            await refuse(ack, answer, field)
+            return
+        await ack()
+
+    def transfer(key: str, form: Submitted) -> m.Command | None:
+        person, team = form.user("person"), form.option("team")
+        if bool(person) == bool(team):
+            return None
+        return m.Transfer(key, to=_slack(person), team=team, reason=form.text("reason"))
+
+    @bot.app.view("ticket_transfer")
+    async def transfer_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await step(ack, body, view, transfer, "reason")
+
+    @bot.app.view("ticket_note")
+    async def note_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await step(ack, body, view, lambda key, form: m.Note(key, form.text("text")), "text")
+
+    @bot.app.view("ticket_pend")
+    async def pend_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await step(ack, body, view, lambda key, form: m.Pend(key, form.text("reason")), "reason")
+
+    @bot.app.view("ticket_resolve")
+    async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await step(ack, body, view,
+                   lambda key, form: m.Resolve(key, form.text("resolution")), "resolution")

@@ -1,0 +1,34 @@
+"""Answers as Slack messages: the catalog's words with Slack escaping, cards as Block Kit."""
+
+from typing import Any
+
+from bot.slack.cards import blocks_json, ticket_card
+from commands.answer import Answer
+from commands.notify import card_snapshot
+from notifications.catalogs import Catalogs
+from workflows.organisation import Organisation
+
+
+class SlackRenderer:
+    def __init__(self, catalogs: Catalogs, org: Organisation, locale: str) -> None:
+        self.catalogs = catalogs
+        self.org = org
+        self.locale = locale
+
+    @property
+    def catalog(self):  # type: ignore[no-untyped-def]
+        return self.catalogs.get(self.locale, "slack")
+
+    def text(self, answer: Answer) -> str:
+        return self.catalog.answer(answer)
+
+    def message(self, answer: Answer) -> dict[str, Any]:
+        """Keyword arguments for an ephemeral reply: text, and the card when there is one."""
+        text = self.text(answer)
+        if answer.ticket is None:
+            return {"text": text}
+        card = card_snapshot(answer.ticket, self.org)
+        card["version"] = answer.ticket.version
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}] if text else []
+        blocks += blocks_json(ticket_card(card, self.catalog))
+        return {"text": text or answer.ticket.key, "blocks": blocks}
