@@ -51,8 +51,19 @@ class SlackBot:
         who = await self.directory.identity(user_id)
         answer = await self.core.dispatcher.execute(who, command, dedup_key)
         if answer.ok and not answer.duplicate and answer.ticket is not None:
-            await self.refresh_home(user_id)
+            await self.refresh_homes(user_id, answer)
         return answer
+
+    async def refresh_homes(self, user_id: str, answer: Answer) -> None:
+        """The actor's App Home, and the homes of the people the ticket now concerns."""
+        ticket = answer.ticket
+        people = {user_id}
+        if ticket is not None:
+            for person in (ticket.requester, ticket.assignee):
+                if person is not None and person.slack_id:
+                    people.add(person.slack_id)
+        for person_id in sorted(people):
+            await self.refresh_home(person_id)
 
     async def ephemeral(self, channel: str | None, user_id: str, answer: Answer) -> None:
         """Tell one person: in the channel where they acted, else in their DM with the bot."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, select
@@ -128,13 +129,14 @@ def view_values(**fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextlib.asynccontextmanager
-async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock,
-                      fake: FakeSlack) -> AsyncIterator[SlackStack]:
+async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock, fake: FakeSlack,
+                      app_token: str | None = None) -> AsyncIterator[SlackStack]:
+    """The app over HTTP, or over Socket Mode when `app_token` is given."""
     org = tmp_path / "org.yaml"
     org.write_text(ORG, encoding="utf-8")
     settings = Settings(_env_file=None, database_url=database_url, org_file=org,
                         slack_bot_token=fake.token, slack_signing_secret=sp.SIGNING_SECRET,
-                        slack_api_url=fake.url)
+                        slack_api_url=fake.url, slack_app_token=app_token)
     core = await build_app(settings, clock=clock, platforms=frozenset({Source.SLACK}))
     client = AsyncWebClient(token=fake.token, base_url=fake.url)
     slack = build_slack(core, client)
@@ -152,10 +154,16 @@ async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock,
     port = server.servers[0].sockets[0].getsockname()[1]
     relay = core.relay({"slack": SlackSender(client)}, pacing={},
                        retry=RetryPolicy(max_attempts=10, base=1, cap=10))
+    socket = None
+    if app_token:
+        socket = AsyncSocketModeHandler(slack.app, app_token)
+        await socket.connect_async()
     try:
         async with httpx.AsyncClient(timeout=5) as http:
             yield SlackStack(core, fake, relay, clock, f"http://127.0.0.1:{port}", http)
     finally:
+        if socket is not None:
+            await socket.close_async()
         server.should_exit = True
         await task
         await core.aclose()

@@ -8,7 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.fakes.dingtalk_openapi import FakeDingTalk
+from tests.fakes.slack_socket import fake_socket_mode
 from tests.fakes.slack_web import FakeSlack
+
+__all__ = ["fake_dingtalk", "fake_slack", "fake_socket_mode"]
 
 
 @pytest.fixture
