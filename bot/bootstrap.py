@@ -56,7 +56,8 @@ class App:
         }
         options.setdefault("pacing", pacing)
         return Relay(SqlOutboxStore(sessions), SqlRateLimiter(sessions), senders,
-                     Catalogs(self.settings.tz, self.settings.templates_dir), self.clock,
+                     Catalogs(self.settings.tz, self.settings.templates_dir, self.clock.now),
+                     self.clock,
                      **options)
 
     async def aclose(self) -> None:

@@ -51,6 +51,7 @@ HANDLERS: dict[type, Handler] = {
     m.Reopen: finish.reopen,
     m.Close: finish.close,
     m.Cancel: finish.cancel,
+    m.Rate: finish.rate,
     m.Urge: urge.urge,
     m.Link: relate.link,
     m.Merge: relate.merge,

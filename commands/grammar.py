@@ -24,6 +24,9 @@ _DESCRIPTION_SPLIT = re.compile(r"\n|\s+--\s+|\s+\|\s+")
 _QUIET = re.compile(r"^(?P<h1>\d{1,2})[:：](?P<m1>\d{2})[-~～到](?P<h2>\d{1,2})[:：](?P<m2>\d{2})$")
 _SWITCH = {"on": True, "off": False, "yes": True, "no": False, "开": True, "关": False,
            "开启": True, "关闭": False}
+_NOTIFY_MODES = {"on": "dm", "dm": "dm", "direct": "dm", "私信": "dm", "开": "dm", "开启": "dm",
+                 "channel": "channel", "thread": "channel", "群": "channel", "频道": "channel",
+                 "off": "off", "关": "off", "关闭": "off"}
 _LOCALES = {"en": "en", "english": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "中文": "zh-CN"}
 
 
@@ -94,7 +97,7 @@ class Grammar:
             "pend": self._pend, "resume": self._resume, "priority": self._priority,
             "resolve": self._resolve, "reopen": self._reopen, "close": self._close,
             "cancel": self._cancel, "suspend": self._suspend, "urge": self._urge,
-            "link": self._link, "merge": self._merge, "show": self._show,
+            "link": self._link, "merge": self._merge, "show": self._show, "rate": self._rate,
             "history": self._history, "list": self._list, "help": self._help,
             "mute": self._mute, "unmute": self._mute, "notify": self._notify,
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
@@ -277,6 +280,13 @@ class Grammar:
     def _merge(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         return m.Merge(*self._two_keys(verb, rest))
 
+    def _rate(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)
+        token, comment = _first(text)
+        if not token.isdigit():
+            raise ParseError("error.bad_rating", score=token[:20])
+        return m.Rate(key, int(token), comment.strip() or None)
+
     def _show(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         return m.Show(self._key_only(verb, rest))
 
@@ -312,10 +322,10 @@ class Grammar:
         return m.Mute(self._key_only(verb, rest), muted=verb == "mute")
 
     def _notify(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
-        value = _SWITCH.get(rest.strip().lower())
-        if value is None:
+        mode = _NOTIFY_MODES.get(rest.strip().lower())
+        if mode is None:
             raise _usage(verb)
-        return m.SetPreferences(notify=value)
+        return m.SetPreferences(notify=mode)
 
     def _quiet(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         words = rest.split()

@@ -151,6 +151,13 @@ class Merge:
 
 
 @dataclass(frozen=True, slots=True)
+class Rate:
+    key: str
+    score: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Show:
     key: str
 
@@ -175,10 +182,10 @@ class Mute:
 
 @dataclass(frozen=True, slots=True)
 class SetPreferences:
-    """`notify on|off`, `quiet 19:00-08:00 [Asia/Shanghai]|off`, `language en|zh-CN`;
+    """`notify dm|channel|off`, `quiet 19:00-08:00 [Asia/Shanghai]|off`, `language en|zh-CN`;
     with no field set, shows the current preferences."""
 
-    notify: bool | None = None
+    notify: str | None = None  # dm, channel or off
     quiet: tuple[time, time] | None = None
     quiet_off: bool = False
     timezone: str | None = None
@@ -200,6 +207,6 @@ class Help:
 
 Command = (
     Create | Claim | Assign | Transfer | AddCollaborators | Reply | Note | Pend | Resume
-    | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge | Show
+    | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge | Rate | Show
     | History | ListTickets | Mute | SetPreferences | May | Help
 )

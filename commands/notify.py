@@ -107,6 +107,18 @@ SILENT_IN_THREAD = frozenset({"create", "reply", "note", "link"})
 CARD_THREAD = "@card"  # resolved at delivery to the card's message id on that destination
 
 
+def person_ref(p: Person) -> dict[str, Any]:
+    """A person as JSON, enough for each platform to mention them."""
+    return {"label": p.label, "slack_id": p.slack_id, "dingtalk_id": p.dingtalk_id}
+
+
+def _template(action: str, person: Person | None, ticket: Ticket) -> str:
+    # Closing asks the requester how it went (CSAT); everyone else just hears it is closed.
+    if action == "close" and person is not None and person.id == ticket.requester.id:
+        return "notify.csat"
+    return f"notify.{action}"
+
+
 def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
     """Everything a card shows, as JSON: the card is rendered from this at delivery."""
     everyone = frozenset(Role) - {Role.SYSTEM}
@@ -114,8 +126,7 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
     team = org.team(ticket.team)
 
     def person(p: Person | None) -> dict[str, Any] | None:
-        return None if p is None else {"label": p.label, "slack_id": p.slack_id,
-                                       "dingtalk_id": p.dingtalk_id}
+        return None if p is None else person_ref(p)
 
     return {
         "key": ticket.key, "title": ticket.title, "description": ticket.description[:500],
@@ -144,6 +155,7 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             previous = await uow.people.by_handle(params["previous"])
             params["previous"] = previous.label if previous else params["previous"]
         all_params.append(params)
+    channel_params = list(all_params)  # with @-mentions of people who follow in the channel
     for index, entry in enumerate(entries):
         audiences = AUDIENCES.get(entry.action, ())
         if not audiences:
@@ -160,9 +172,13 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             people.pop(actor.id, None)
         prefs = await uow.preferences.get_many(set(people))
         targets: list[tuple[Source, str, Person | None, datetime, str]] = []
+        mentions: list[dict[str, Any]] = []
         for person in people.values():
             pref = prefs.get(person.id)
             if pref is not None and not pref.notify:
+                continue
+            if pref is not None and pref.channel_only:
+                mentions.append(person_ref(person))  # told in the channel, not in a DM
                 continue
             if pref is not None and ticket.id in pref.muted_ticket_ids and not urgent:
                 continue
@@ -178,6 +194,8 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             targets += [(platform, channel, None, now, config.locale_for(platform))
                         for platform, channel in _channels(ticket, org, config.platforms)
                         if platform not in config.card_platforms]
+        if mentions:
+            channel_params[index] = {**params, "mentions": mentions}
         seen: set[tuple[Source, str]] = set()
         for platform, address, person, not_before, locale in targets:
             if (platform, address) in seen:
@@ -186,11 +204,12 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             messages.append(OutboxMessage(
                 idempotency_key=f"{stem}:{platform.value}:{address}", ticket_id=ticket.id,
                 ticket_key=ticket.key, event=entry.action, platform=platform, address=address,
-                template=f"notify.{entry.action}", params=params, locale=locale, urgent=urgent,
-                created_at=now, not_before=not_before,
+                template=_template(entry.action, person, ticket),
+                params=params if person is not None else channel_params[index],
+                locale=locale, urgent=urgent, created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
     if entries:
-        messages += _card_messages(ticket, entries, all_params, org, config, now)
+        messages += _card_messages(ticket, entries, channel_params, org, config, now)
     return messages
 
 

@@ -71,6 +71,7 @@ class OutboxMessage:
 class Preferences:
     person_id: int
     notify: bool = True  # False: no direct messages at all (channel posts still happen)
+    channel_only: bool = False  # no DMs: @-mentioned in the ticket's channel or thread instead
     platform: Source | None = None  # None: pick from the ticket's platform and known ids
     locale: str | None = None
     quiet_from: time | None = None

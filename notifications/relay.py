@@ -116,6 +116,9 @@ class Relay:
                             first.thread, False, card=first.params, locale=first.locale)
         if len(rows) == 1:
             text = catalog.text(first.template, **first.params)
+            if first.params.get("mentions"):
+                mentioned = catalog.text("notify.mentions", people=first.params["mentions"])
+                text = f"{mentioned} {text}"
             title = catalog.text("notify.title", **first.params)
             key = first.idempotency_key
         else:

@@ -5,7 +5,7 @@ directory of their own; a broken override is reported when the catalog loads, no
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ import yaml
 from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError
 
 from commands.answer import Answer
-from notifications.escaping import finalizer, plain
+from notifications.escaping import Raw, finalizer, plain
 from workflows.people import Person
 from workflows.ticket import Ticket
 
@@ -35,7 +35,10 @@ def _load(path: Path) -> dict[str, str]:
 
 class Catalog:
     def __init__(self, locale: str, tz: ZoneInfo, override_dir: Path | None = None,
-                 escape: Callable[[str], str] = plain) -> None:
+                 escape: Callable[[str], str] = plain, platform: str = "console",
+                 now: Callable[[], datetime] | None = None) -> None:
+        self.platform = platform
+        self.now = now or (lambda: datetime.now(UTC))
         if locale not in LOCALES:
             raise CatalogError(f"unknown locale {locale!r}; available: {', '.join(LOCALES)}")
         self.locale = locale
@@ -69,7 +72,30 @@ class Catalog:
             "action": lambda a: self.text(f"action.{a}") if f"action.{a}" in self.templates
             else str(a),
             "role": lambda r: self.text(f"role.{r}"),
+            "mention": self.mention,
+            "relative": self.relative,
         }
+
+    def mention(self, person: dict[str, Any] | Person) -> str:
+        """A mention the platform turns into a ping (built here, so it is Raw, not escaped)."""
+        if isinstance(person, Person):
+            person = {"label": person.label, "slack_id": person.slack_id}
+        if self.platform == "slack" and person.get("slack_id"):
+            return Raw(f"<@{person['slack_id']}>")
+        return "@" + str(person.get("label", ""))
+
+    def relative(self, value: datetime | str) -> str:
+        """`in 2 hours` / `3 days ago` (zh-CN: `2 小时后` / `3 天前`), from now."""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        seconds = (moment - self.now()).total_seconds()
+        span = abs(seconds)
+        units = [(name, int(span // size)) for name, size in
+                 (("day", 86400), ("hour", 3600), ("minute", 60)) if span >= size]
+        if not units:
+            return self.text("time.now")
+        name, count = units[0]
+        key = "time.in" if seconds > 0 else "time.ago"
+        return self.text(key, count=count, unit=self.text(f"time.{name}", count=count))
 
     def format_time(self, value: datetime) -> str:
         return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")

@@ -3,7 +3,18 @@
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -71,6 +82,7 @@ class TicketRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     origin_channel: Mapped[str | None] = mapped_column(String(128))
     origin_ts: Mapped[str | None] = mapped_column(String(64))
+    csat_score: Mapped[int | None]
 
 
 class CollaboratorRow(Base):
@@ -155,6 +167,7 @@ class PreferenceRow(Base):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=True)
+    channel_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     platform: Mapped[str | None] = mapped_column(String(16))
     locale: Mapped[str | None] = mapped_column(String(8))
     quiet_from: Mapped[str | None] = mapped_column(String(5))  # "19:00"

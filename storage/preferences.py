@@ -35,14 +35,15 @@ class SqlPreferences:
                 result[pid] = Preferences(pid, muted_ticket_ids=muted)
                 continue
             result[pid] = Preferences(
-                pid, row.notify, Source(row.platform) if row.platform else None, row.locale,
+                pid, row.notify, bool(row.channel_only),
+                Source(row.platform) if row.platform else None, row.locale,
                 _time(row.quiet_from), _time(row.quiet_to), row.timezone, muted)
         return result
 
     async def update(self, person_id: int, **changes: Any) -> Preferences:
         row = await self.session.get(PreferenceRow, person_id)
         if row is None:
-            row = PreferenceRow(person_id=person_id, notify=True)
+            row = PreferenceRow(person_id=person_id, notify=True, channel_only=False)
             self.session.add(row)
         for name, value in changes.items():
             if isinstance(value, time):

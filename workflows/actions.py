@@ -22,3 +22,4 @@ class Action(StrEnum):
     URGE = "urge"
     LINK = "link"
     MERGE = "merge"  # close this ticket as a duplicate of another
+    RATE = "rate"  # the requester's satisfaction score (CSAT), once the work is done

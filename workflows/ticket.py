@@ -97,6 +97,7 @@ class Ticket:
     # thread live there.
     origin_channel: str | None = None
     origin_ts: str | None = None
+    csat_score: int | None = None  # 1-5, given by the requester once resolved
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.
@@ -323,6 +324,14 @@ class Ticket:
             raise Conflict("error.urge_too_soon", key=self.key, minutes=minutes)
         self.last_urged_at = actor.now
         self._record(Action.URGE, actor, t, reason=(text or "").strip() or None)
+
+    def rate(self, actor: Actor, score: int, comment: str | None) -> None:
+        t = self._check(Action.RATE, actor)
+        if not 1 <= score <= 5:
+            raise InvalidInput("error.bad_rating", score=score)
+        changes: dict[str, list[Any]] = {"csat": [self.csat_score, score]}
+        self.csat_score = score
+        self._record(Action.RATE, actor, t, changes, reason=(comment or "").strip() or None)
 
     def link(self, actor: Actor, other: "Ticket") -> None:
         t = self._check(Action.LINK, actor)

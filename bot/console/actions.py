@@ -21,6 +21,7 @@ TEMPLATES: dict[Action, str] = {
     Action.URGE: "urge {key}",
     Action.LINK: "link {key} <ticket>",
     Action.MERGE: "merge {key} into <ticket>",
+    Action.RATE: "rate {key} 1-5 [comment]",
 }
 
 VERB: dict[Action, str] = {action: template.split()[0] for action, template in TEMPLATES.items()}

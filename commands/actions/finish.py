@@ -1,8 +1,8 @@
-"""The end of the lifecycle: resolve, reopen, close, cancel."""
+"""The end of the lifecycle: resolve, reopen, close, cancel, and the requester's rating."""
 
 from commands.answer import Answer
 from commands.context import Context, changing
-from commands.messages import Cancel, Close, Reopen, Resolve
+from commands.messages import Cancel, Close, Rate, Reopen, Resolve
 
 
 async def resolve(cmd: Resolve, ctx: Context) -> Answer:
@@ -21,7 +21,13 @@ async def reopen(cmd: Reopen, ctx: Context) -> Answer:
 async def close(cmd: Close, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (_, ticket, actor):
         ticket.close(actor, cmd.reason)
-    return ctx.card("ticket.closed", ticket)
+    return ctx.card("ticket.closed", ticket, ask_rating=ticket.requester.id == ctx.person.id)
+
+
+async def rate(cmd: Rate, ctx: Context) -> Answer:
+    async with changing(ctx, cmd.key) as (_, ticket, actor):
+        ticket.rate(actor, cmd.score, cmd.comment)
+    return ctx.card("ticket.rated", ticket, score=cmd.score)
 
 
 async def cancel(cmd: Cancel, ctx: Context) -> Answer:

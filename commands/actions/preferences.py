@@ -30,7 +30,8 @@ async def set_preferences(cmd: SetPreferences, ctx: Context) -> Answer:
             raise InvalidInput("error.bad_timezone", zone=cmd.timezone[:64]) from None
         changes["timezone"] = cmd.timezone
     if cmd.notify is not None:
-        changes["notify"] = cmd.notify
+        changes["notify"] = cmd.notify != "off"
+        changes["channel_only"] = cmd.notify == "channel"
     if cmd.quiet is not None:
         changes["quiet_from"], changes["quiet_to"] = cmd.quiet
     if cmd.quiet_off:
@@ -46,6 +47,7 @@ async def set_preferences(cmd: SetPreferences, ctx: Context) -> Answer:
     quiet = (f"{prefs.quiet_from:%H:%M}-{prefs.quiet_to:%H:%M}"
              if prefs.quiet_from and prefs.quiet_to else None)
     return Answer("prefs.saved" if changes else "prefs.show", {
-        "notify": prefs.notify, "quiet": quiet,
+        "notify": ("channel" if prefs.channel_only else "dm") if prefs.notify else "off",
+        "quiet": quiet,
         "timezone": prefs.timezone or str(ctx.notify.tz), "locale": prefs.locale,
         "muted": len(prefs.muted_ticket_ids)}, public=False)

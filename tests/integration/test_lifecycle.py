@@ -33,8 +33,9 @@ async def test_full_lifecycle_is_recorded(chat: Chat) -> None:
     assert (await alice.says("reopen IT-1 still flaky")).text == "IT-1 was reopened: still flaky."
     assert (await carol.says("resolve IT-1 replaced the switch port")).ok
     closed = await alice.says("close IT-1")
-    assert closed.text == "IT-1 is closed."
-    assert closed.buttons == []
+    assert closed.text == ("IT-1 is closed. How did we do? `rate IT-1 1-5` (5 is best), "
+                           "with a comment if you like.")
+    assert closed.buttons == ["rate"]  # the requester may still rate the work
 
     history = (await bob.says("history IT-1")).text.splitlines()
     assert history[0] == "History of IT-1 · VPN down on floor 3"

@@ -258,3 +258,56 @@ async def test_user_text_is_shown_literally(chat: Chat, platform: str, expected:
     sender = RecordingSender()
     await drain(chat.app.relay({platform: sender}, pacing={}))
     assert sender.texts() == [expected]
+
+
+async def test_closing_asks_the_requester_for_a_rating(chat: Chat, clock: FakeClock) -> None:
+    sender = RecordingSender()
+    alice, bob = chat.user("alice"), chat.user("bob")
+    await alice.says("new Keyboard sticky")
+    await bob.says("claim IT-1")
+    await bob.says("resolve IT-1 cleaned it")
+    await chat.user("dave").says("close IT-1")
+    await drain(relay(chat.app, sender))
+    assert sender.texts("alice")[-1] == (
+        "IT-1 (Keyboard sticky) is closed. How did we do? Reply `rate IT-1 1-5` (5 is best), "
+        "with a comment if you like.")
+    assert sender.texts("bob")[-1] == "IT-1 (Keyboard sticky) is closed."
+    await alice.says("new Mouse sticky")
+    await bob.says("claim IT-2")
+    await bob.says("resolve IT-2 cleaned it")
+    closed_by_her = await alice.says("close IT-2")
+    assert closed_by_her.text == ("IT-2 is closed. How did we do? `rate IT-2 1-5` (5 is best), "
+                                  "with a comment if you like.")
+    rated = await alice.says("rate IT-1 5 quick and friendly")
+    assert rated.text == "Thank you! You rated IT-1 5/5."
+    assert (await alice.says("rate IT-1 9")).text == (
+        "\"9\" is not a rating: give a number from 1 (poor) to 5 (excellent).")
+    assert (await bob.says("rate IT-1 1")).text == "Only the requester can rate this ticket."
+    history = (await alice.says("history IT-1")).text.splitlines()
+    assert history[-1].endswith("Alice  Rate · csat: — → 5 · reason: quick and friendly  [console]")
+
+
+async def test_channel_followers_are_mentioned_instead_of_messaged(chat: Chat) -> None:
+    sender = RecordingSender()
+    alice, bob = chat.user("alice"), chat.user("bob")
+    assert (await alice.says("notify channel")).text.startswith(
+        "Saved. Your notifications: mentions in the ticket channel")
+    await alice.says("new Monitor dead")
+    await bob.says("claim IT-1")
+    await drain(relay(chat.app, sender))
+    assert sender.texts("alice") == []
+    assert sender.texts("#it-triage")[-1] == "@Alice Bob is now working on IT-1 (Monitor dead)."
+
+
+def test_relative_times_in_both_languages(clock: FakeClock) -> None:
+    from zoneinfo import ZoneInfo
+
+    from notifications.text import Catalog
+
+    en = Catalog("en", ZoneInfo("UTC"), now=clock.now)
+    zh = Catalog("zh-CN", ZoneInfo("UTC"), now=clock.now)
+    soon = (clock.now() + timedelta(hours=2, minutes=5)).isoformat()
+    assert en.relative(soon) == "in 2 hours"
+    assert zh.relative(soon) == "2 小时后"
+    assert en.relative(clock.now() - timedelta(days=1)) == "1 day ago"
+    assert en.relative(clock.now()) == "just now"

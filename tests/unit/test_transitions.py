@@ -85,6 +85,9 @@ STANDARD_SPEC: dict[str, list[Row]] = {
     "merge": [
         ("new assigned in_progress pending", "closed", "assignee member lead admin"),
     ],
+    "rate": [
+        ("resolved closed", None, "requester"),
+    ],
 }
 
 # A change is reopened only by its approvers; the requester may withdraw it only before work starts.
@@ -118,6 +121,7 @@ TYPES = ["incident", "service_request", "change_request", "task"]
 ACTIONS = [
     "claim", "assign", "transfer", "transfer_team", "cc", "reply", "note", "pend", "resume",
     "priority", "resolve", "reopen", "close", "cancel", "suspend", "urge", "link", "merge",
+    "rate",
 ]
 STATUSES = ["new", "assigned", "in_progress", "pending", "suspended", "resolved", "closed", "cancelled"]
 ROLES = ["requester", "assignee", "collaborator", "member", "lead", "admin", "system"]
@@ -213,10 +217,10 @@ def test_nothing_is_allowed_from_cancelled(ticket_type: str) -> None:
 
 
 @pytest.mark.parametrize("ticket_type", TYPES)
-def test_only_link_is_allowed_from_closed(ticket_type: str) -> None:
+def test_only_link_and_the_rating_are_allowed_from_closed(ticket_type: str) -> None:
     workflow = workflow_for(TicketType(ticket_type))
     everyone = frozenset(Role)
-    assert workflow.allowed_actions(Status.CLOSED, everyone) == [Action.LINK]
+    assert workflow.allowed_actions(Status.CLOSED, everyone) == [Action.LINK, Action.RATE]
 
 
 # -- several roles at once: any one role suffices -------------------------------------------
@@ -349,12 +353,12 @@ A = Action
         ("incident", "new", {"requester", "lead"},
          [A.CLAIM, A.ASSIGN, A.TRANSFER, A.TRANSFER_TEAM, A.CC, A.REPLY, A.NOTE, A.PRIORITY,
           A.CANCEL, A.URGE, A.LINK, A.MERGE]),
-        ("incident", "resolved", {"requester"}, [A.CC, A.REPLY, A.REOPEN, A.CLOSE]),
-        ("incident", "closed", {"requester"}, []),
+        ("incident", "resolved", {"requester"}, [A.CC, A.REPLY, A.REOPEN, A.CLOSE, A.RATE]),
         ("incident", "closed", {"member"}, [A.LINK]),
+        ("incident", "closed", {"requester"}, [A.RATE]),
         # Per-type rows (task close, change reopen/cancel) keep the standard button order.
         ("task", "resolved", {"assignee"}, [A.CC, A.REPLY, A.NOTE, A.CLOSE, A.LINK]),
-        ("change_request", "resolved", {"requester"}, [A.CC, A.REPLY, A.CLOSE]),
+        ("change_request", "resolved", {"requester"}, [A.CC, A.REPLY, A.CLOSE, A.RATE]),
         # Two cancel rows match a lead who is also the requester: the button appears once.
         ("change_request", "new", {"requester", "lead"},
          [A.CLAIM, A.ASSIGN, A.TRANSFER, A.TRANSFER_TEAM, A.CC, A.REPLY, A.NOTE, A.PRIORITY,

@@ -1,4 +1,4 @@
-"""Ticket origin (channel and message), inbound event ids for de-duplication, card messages.
+"""Ticket origin and CSAT score, card messages, inbound event ids, channel-only notifications.
 
 Revision ID: 0003
 Revises: 0002
@@ -41,15 +41,25 @@ def upgrade() -> None:
     with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
         batch_op.create_index("ix_ticket_messages_ref", ["platform", "address", "ref"], unique=True)
 
+    with op.batch_alter_table("preferences", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("channel_only", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.add_column(sa.Column("origin_channel", sa.String(length=128), nullable=True))
         batch_op.add_column(sa.Column("origin_ts", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("csat_score", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.drop_column("csat_score")
         batch_op.drop_column("origin_ts")
         batch_op.drop_column("origin_channel")
+
+    with op.batch_alter_table("preferences", schema=None) as batch_op:
+        batch_op.drop_column("channel_only")
 
     with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
         batch_op.drop_index("ix_ticket_messages_ref")
