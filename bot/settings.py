@@ -1,6 +1,7 @@
 """Process settings from the environment (and a .env file). Secrets never come from the org file."""
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -21,6 +22,7 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     templates_dir: Path | None = None
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for log shippers
     dingtalk_locale: str = "zh-CN"
     # Delivery pacing per destination (channel, group or person), shared by all replicas.
     slack_rate_per_second: float = Field(default=1.0, gt=0)
