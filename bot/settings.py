@@ -2,6 +2,7 @@
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -71,6 +72,12 @@ class Settings(BaseSettings):
         if value not in ("en", "zh-CN"):
             raise ValueError("locale must be en or zh-CN")
         return value
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, so logging can blank them wherever they appear."""
+        values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+                  self.dingtalk_client_secret, urlsplit(self.database_url).password]
+        return [v for v in values if v]
 
     @property
     def tz(self) -> ZoneInfo:

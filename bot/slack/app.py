@@ -6,6 +6,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.bootstrap import App
 from bot.slack import on_button, on_command, on_event, on_view
 from bot.slack.bot import SlackBot
+from bot.slack.observe import observe
 
 
 def build_slack(core: App, client: AsyncWebClient | None = None) -> SlackBot:
@@ -23,6 +24,7 @@ def build_slack(core: App, client: AsyncWebClient | None = None) -> SlackBot:
         # delivery to Slack happens afterwards from the outbox.
         process_before_response=True,
     )
+    app.middleware(observe)  # request id, log context and latency for every request
     bot = SlackBot(core, app, client, settings.slack_intake_reaction)
     for module in (on_command, on_button, on_view, on_event):
         module.register(bot)
