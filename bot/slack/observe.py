@@ -1,12 +1,9 @@
-"""A global bolt middleware: request id, platform and timing for every Slack request.
+"""Request id, platform and timing for every Slack request, over HTTP or Socket Mode."""
 
-Both HTTP and Socket Mode requests pass through it, so the latency histograms and the log context
-cover either transport.
-"""
-
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -47,15 +44,21 @@ def slack_request_id(body: dict[str, Any]) -> str:
     return new_request_id()
 
 
-async def observe(req: AsyncBoltRequest, resp: BoltResponse,
-                  next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
-    body = req.body if isinstance(req.body, dict) else {}
-    kind = request_kind(body)
-    watch = Stopwatch()
-    req.context["ack"] = _TimedAck(
-        lambda: ACK_SECONDS.labels(platform="slack", kind=kind).observe(watch.elapsed()))
-    with log_context(platform="slack", request_id=slack_request_id(body), ticket_id=None):
-        try:
-            return await next()
-        finally:
-            REQUEST_SECONDS.labels(platform="slack", kind=kind).observe(watch.elapsed())
+class ObservedAsyncApp(AsyncApp):
+    """bolt's AsyncApp timing each request and giving it a log context.
+
+    HTTP and Socket Mode both call `async_dispatch`, so either transport is covered. (A bolt
+    middleware would not do: listeners run after the middleware chain has returned.)
+    """
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        body = req.body if isinstance(req.body, dict) else {}
+        kind = request_kind(body)
+        watch = Stopwatch()
+        req.context["ack"] = _TimedAck(
+            lambda: ACK_SECONDS.labels(platform="slack", kind=kind).observe(watch.elapsed()))
+        with log_context(platform="slack", request_id=slack_request_id(body), ticket_id=None):
+            try:
+                return await super().async_dispatch(req)
+            finally:
+                REQUEST_SECONDS.labels(platform="slack", kind=kind).observe(watch.elapsed())
