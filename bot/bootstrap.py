@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import SystemClock
+from bot.observed import ObservedDispatcher
 from bot.orgfile import LoadedOrg, load_org
 from bot.settings import Settings
-from commands.dispatcher import Dispatcher
 from commands.notify import NotifyConfig
 from commands.ports import Clock
 from notifications.catalogs import Catalogs
@@ -39,7 +39,7 @@ class App:
     engine: AsyncEngine
     uow: SqlUnitOfWorkFactory
     clock: Clock
-    dispatcher: Dispatcher
+    dispatcher: ObservedDispatcher
     notify: NotifyConfig
 
     def catalog(self, locale: str | None = None) -> Catalog:
@@ -84,4 +84,4 @@ async def build_app(settings: Settings, clock: Clock | None = None,
     notify = NotifyConfig(platforms, settings.locale,
                           {Source.DINGTALK: settings.dingtalk_locale}, settings.tz)
     return App(settings, loaded, engine, uow, clock,
-               Dispatcher(uow, loaded.org, clock, notify), notify)
+               ObservedDispatcher(uow, loaded.org, clock, notify), notify)

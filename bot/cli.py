@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from pydantic import ValidationError
 
 from bot.bootstrap import SchemaOutOfDate, build_app
 from bot.console.session import ConsoleSession, stdout_writer
+from bot.logs import configure_logging
 from bot.orgfile import OrgFileError, load_org
 from bot.settings import Settings
 from notifications.text import CatalogError
@@ -180,9 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
-        logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        configure_logging(settings.log_level, settings.log_format, settings.secret_values())
         return _run(args, settings)
     except ValidationError as error:
         for e in error.errors():

@@ -1,5 +1,6 @@
 """The ASGI app: Slack's single request URL, health, readiness and Prometheus metrics."""
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -11,9 +12,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 Readiness = Callable[[], Awaitable[dict[str, bool]]]
+ScrapeHook = Callable[[], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
-def build_http(slack: AsyncApp | None, ready: Readiness) -> Starlette:
+def build_http(slack: AsyncApp | None, ready: Readiness,
+               on_scrape: ScrapeHook | None = None) -> Starlette:
+    """`on_scrape` refreshes the gauges counted in the database just before /metrics answers."""
     routes = []
     if slack is not None:
         handler = AsyncSlackRequestHandler(slack)
@@ -32,6 +37,11 @@ def build_http(slack: AsyncApp | None, ready: Readiness) -> Starlette:
         return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
 
     async def metrics(_: Request) -> Response:
+        if on_scrape is not None:
+            try:
+                await on_scrape()
+            except Exception:  # the database may be away: serve the other metrics anyway
+                log.warning("metrics: could not count tickets", exc_info=True)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     routes += [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]

@@ -1,6 +1,8 @@
 """Process settings from the environment (and a .env file). Secrets never come from the org file."""
 
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -21,6 +23,7 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     templates_dir: Path | None = None
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for log shippers
     dingtalk_locale: str = "zh-CN"
     # Delivery pacing per destination (channel, group or person), shared by all replicas.
     slack_rate_per_second: float = Field(default=1.0, gt=0)
@@ -69,6 +72,12 @@ class Settings(BaseSettings):
         if value not in ("en", "zh-CN"):
             raise ValueError("locale must be en or zh-CN")
         return value
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, so logging can blank them wherever they appear."""
+        values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+                  self.dingtalk_client_secret, urlsplit(self.database_url).password]
+        return [v for v in values if v]
 
     @property
     def tz(self) -> ZoneInfo:

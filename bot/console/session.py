@@ -5,6 +5,7 @@ from collections.abc import AsyncIterable, Callable
 
 from bot.bootstrap import App
 from bot.console.actions import TEMPLATES, command_for
+from bot.logs import log_context, new_request_id
 from bot.senders.console import ConsoleSender
 from commands.actions.autoclose import close_stale_resolved
 from commands.answer import Answer
@@ -65,9 +66,10 @@ class ConsoleSession:
             return True
         await close_stale_resolved(self.app.uow, self.app.loaded.org, self.app.clock,
                                    self.app.notify)
-        answer = await self.app.dispatcher.handle_text(Identity(Source.CONSOLE, self.user), text)
-        self.show(answer)
-        await self.deliver()
+        with log_context(platform="console", request_id=new_request_id(), ticket_id=None):
+            answer = await self.app.dispatcher.handle_text(Identity(Source.CONSOLE, self.user), text)
+            self.show(answer)
+            await self.deliver()
         return True
 
     async def deliver(self) -> None:

@@ -1,11 +1,11 @@
 """Build the bolt AsyncApp for ticketbot: HTTP (signed requests) or Socket Mode."""
 
-from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App
 from bot.slack import on_button, on_command, on_event, on_view
 from bot.slack.bot import SlackBot
+from bot.slack.observe import ObservedAsyncApp
 
 
 def build_slack(core: App, client: AsyncWebClient | None = None) -> SlackBot:
@@ -13,7 +13,7 @@ def build_slack(core: App, client: AsyncWebClient | None = None) -> SlackBot:
     client = client or AsyncWebClient(token=settings.slack_bot_token,
                                       base_url=settings.slack_api_url, timeout=10)
     socket_mode = bool(settings.slack_app_token)
-    app = AsyncApp(
+    app = ObservedAsyncApp(  # request id, log context and latency for every request
         client=client,
         signing_secret=settings.slack_signing_secret or ("" if socket_mode else None),
         # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.

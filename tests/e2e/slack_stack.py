@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import App, build_app
 from bot.http import build_http
+from bot.metrics import ticket_counts
 from bot.senders.slack import SlackSender
 from bot.serve import readiness
 from bot.settings import Settings
@@ -144,7 +145,8 @@ async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock, fake:
     async def ready() -> dict[str, bool]:
         return await readiness(core)
 
-    server = uvicorn.Server(uvicorn.Config(build_http(slack.app, ready), host="127.0.0.1",
+    http_app = build_http(slack.app, ready, on_scrape=ticket_counts(core.engine))
+    server = uvicorn.Server(uvicorn.Config(http_app, host="127.0.0.1",
                                            port=0, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
     for _ in range(500):  # at most 5 s for uvicorn to bind

@@ -1,0 +1,62 @@
+"""Process metrics in Prometheus form, registered once at import; /metrics serves them.
+
+Delivery metrics (outbox lag, deliveries, retries, 429s) live in notifications/metrics.py.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+
+from prometheus_client import Counter, Gauge, Histogram
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.models import TicketRow
+
+# Slack's budget is 3 s, so the buckets are fine-grained below it.
+_LATENCY = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
+
+REQUEST_SECONDS = Histogram(
+    "ticketbot_request_seconds", "Inbound request handled end to end (the response Slack waits for)",
+    ["platform", "kind"], buckets=_LATENCY)
+ACK_SECONDS = Histogram(
+    "ticketbot_ack_seconds", "From receiving an inbound request to acknowledging it",
+    ["platform", "kind"], buckets=_LATENCY)
+ACTIONS = Counter(
+    "ticketbot_actions", "Commands run, by command and outcome (ok, refused, duplicate)",
+    ["action", "outcome"])
+TICKETS = Gauge(
+    "ticketbot_tickets", "Tickets by status and priority (counted in the database on scrape)",
+    ["status", "priority"])
+# Recorded by the SLA engine: how long one sweep took, and how many steps were due at its start.
+SLA_SWEEP_SECONDS = Histogram(
+    "ticketbot_sla_sweep_seconds", "Duration of one SLA sweep",
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0))
+SLA_DUE_BACKLOG = Gauge("ticketbot_sla_due_backlog", "SLA steps due and not yet run")
+
+
+async def refresh_ticket_counts(engine: AsyncEngine) -> None:
+    """One grouped COUNT through the async engine: cheap, and never blocks the event loop."""
+    query = select(TicketRow.status, TicketRow.priority, func.count()).group_by(
+        TicketRow.status, TicketRow.priority)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    TICKETS.clear()  # a status that emptied must not keep its last count
+    for status, priority, count in rows:
+        TICKETS.labels(status=status, priority=priority).set(count)
+
+
+def ticket_counts(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
+    async def refresh() -> None:
+        await refresh_ticket_counts(engine)
+
+    return refresh
+
+
+class Stopwatch:
+    """Seconds since it was started, on the monotonic clock."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
