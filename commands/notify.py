@@ -136,16 +136,19 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                config: NotifyConfig, actor: Person | None, now: datetime) -> list[OutboxMessage]:
     messages: list[OutboxMessage] = []
     comments = iter(ticket.new_comments)  # one per reply/note entry, in the same order
+    previous_labels: dict[str, str] = {}  # handle -> label of previous assignees, for the card
     for index, entry in enumerate(entries):
         body = next(comments).body if entry.action in ("reply", "note") else None
+        params = _params(ticket, entry, actor, body)
+        if params["previous"]:
+            previous = await uow.people.by_handle(params["previous"])
+            if previous is not None:
+                previous_labels[params["previous"]] = previous.label
+                params["previous"] = previous.label
         audiences = AUDIENCES.get(entry.action, ())
         if not audiences:
             continue
         urgent = is_urgent(entry.action, ticket.priority)
-        params = _params(ticket, entry, actor, body)
-        if params["previous"]:
-            previous = await uow.people.by_handle(params["previous"])
-            params["previous"] = previous.label if previous else params["previous"]
         stem = f"{ticket.key}:v{ticket.version}:{index}"
         people: dict[int, Person] = {}
         for audience in audiences:
@@ -186,7 +189,7 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                 created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
     if entries:
-        messages += _card_messages(ticket, entries, org, config, actor, now)
+        messages += _card_messages(ticket, entries, org, config, actor, now, previous_labels)
     return messages
 
 
@@ -204,8 +207,8 @@ def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
 
 
 def _card_messages(ticket: Ticket, entries: list[AuditEntry], org: Organisation,
-                   config: NotifyConfig, actor: Person | None, now: datetime
-                   ) -> list[OutboxMessage]:
+                   config: NotifyConfig, actor: Person | None, now: datetime,
+                   previous_labels: dict[str, str]) -> list[OutboxMessage]:
     """One card refresh per change, plus a line in the card's thread for each entry."""
     messages = []
     snapshot = card_snapshot(ticket, org)
@@ -215,11 +218,14 @@ def _card_messages(ticket: Ticket, entries: list[AuditEntry], org: Organisation,
         for index, entry in enumerate(entries):
             if entry.action in SILENT_IN_THREAD:
                 continue
+            params = _params(ticket, entry, actor, None)
+            if params["previous"]:
+                params["previous"] = previous_labels.get(params["previous"], params["previous"])
             messages.append(OutboxMessage(
                 idempotency_key=f"{stem}:{index}:thread:{platform.value}:{channel}",
                 ticket_id=ticket.id, ticket_key=ticket.key, event=entry.action,
                 platform=platform, address=channel, template=f"notify.{entry.action}",
-                params=_params(ticket, entry, actor, None), locale=locale,
+                params=params, locale=locale,
                 urgent=is_urgent(entry.action, ticket.priority), created_at=now, not_before=now,
                 thread=CARD_THREAD))
         messages.append(OutboxMessage(

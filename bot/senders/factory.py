@@ -10,6 +10,7 @@ from bot.senders.dingtalk import DingTalkSender
 from bot.senders.slack import SlackSender
 from bot.settings import Settings
 from commands.ports import Clock
+from notifications.catalogs import Catalogs
 from notifications.senders import Sender
 
 
@@ -25,5 +26,7 @@ async def platform_senders(settings: Settings, clock: Clock) -> AsyncIterator[di
             senders["dingtalk"] = DingTalkSender(
                 http, settings.dingtalk_openapi_endpoint, settings.dingtalk_client_id,
                 settings.dingtalk_client_secret,
-                settings.dingtalk_robot_code or settings.dingtalk_client_id, clock)
+                settings.dingtalk_robot_code or settings.dingtalk_client_id, clock,
+                catalogs=Catalogs(settings.tz, settings.templates_dir),
+                card_template_id=settings.dingtalk_card_template_id)
         yield senders
