@@ -109,20 +109,28 @@ class FakeDingTalkGateway(FakeDingTalk):
 
     # -- frames ----------------------------------------------------------------------------------
 
-    async def push(self, frame_type: str, topic: str, data: dict[str, Any],
-                   message_id: str | None = None) -> str:
-        """Send one frame on the live connection; returns its messageId."""
-        connection = self.live
-        assert connection is not None, "no live connection"
-        message_id = message_id or f"{uuid.uuid4().hex[:8]}_{next(self._ids)}_{int(time.time() * 1000):x}"
+    def _frame(self, frame_type: str, topic: str, data: dict[str, Any], connection_id: str) -> dict[str, Any]:
+        message_id = f"{uuid.uuid4().hex[:8]}_{next(self._ids)}_{int(time.time() * 1000):x}"
         frame = {"specVersion": "1.0", "type": frame_type,
-                 "headers": {"appId": self.app_id, "connectionId": connection.id,
+                 "headers": {"appId": self.app_id, "connectionId": connection_id,
                              "contentType": "application/json", "messageId": message_id,
                              "time": str(int(time.time() * 1000)), "topic": topic},
                  "data": json.dumps(data, ensure_ascii=False)}
         self.frames[message_id] = frame
+        return frame
+
+    async def push(self, frame_type: str, topic: str, data: dict[str, Any]) -> str:
+        """Send one frame on the live connection; returns its messageId."""
+        connection = self.live
+        assert connection is not None, "no live connection"
+        frame = self._frame(frame_type, topic, data, connection.id)
         await connection.ws.send_str(json.dumps(frame, ensure_ascii=False))
-        return message_id
+        return str(frame["headers"]["messageId"])
+
+    def lost(self, topic: str, data: dict[str, Any]) -> str:
+        """A CALLBACK frame pushed into a connection that died before the client read it: never
+        ACKed, so it comes again when the client reconnects."""
+        return str(self._frame("CALLBACK", topic, data, "lost")["headers"]["messageId"])
 
     async def send_robot_message(self, data: dict[str, Any]) -> str:
         return await self.push("CALLBACK", BOT_TOPIC, data)

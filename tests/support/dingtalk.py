@@ -8,8 +8,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.bootstrap import App
 from bot.dingtalk.runtime import DingTalkRuntime
 from notifications.relay import Relay
+from notifications.senders import Sender
 from tests.fakes.dingtalk_gateway import FakeDingTalkGateway, card_callback, robot_message
 
 
@@ -24,18 +26,21 @@ class DingTalk:
     gateway: FakeDingTalkGateway
     runtime: DingTalkRuntime
     relay: Relay
+    app: App
+    senders: dict[str, Sender]
     sleeps: list[float] = field(default_factory=list)  # how long replies waited while throttled
 
-    async def settle(self) -> None:
+    async def settle(self, relay: bool = True) -> None:
+        """Until the replies are sent and, with `relay`, the outbox is delivered."""
         await self.runtime.settle()
-        while await self.relay.run_once():
+        while relay and await self.relay.run_once():
             pass
 
-    async def deliver(self, data: dict[str, Any]) -> dict[str, Any]:
+    async def deliver(self, data: dict[str, Any], relay: bool = True) -> dict[str, Any]:
         """Push a robot message; returns the ACK once everything it caused has happened."""
         message_id = await self.gateway.send_robot_message(data)
         ack = await self.gateway.wait_ack(message_id)
-        await self.settle()
+        await self.settle(relay)
         return ack
 
     def group(self, conversation_id: str) -> "Group":
@@ -97,13 +102,14 @@ class Private:
     world: DingTalk
     member: Member
 
-    async def says(self, text: str, msg_id: str | None = None) -> dict[str, Any]:
+    async def says(self, text: str, msg_id: str | None = None, relay: bool = True
+                   ) -> dict[str, Any]:
         data = robot_message(text=text, sender_staff_id=self.member.staff_id,
                              sender_nick=self.member.nick, group=False,
                              conversation_id=f"cidPrivate{self.member.staff_id}==", msg_id=msg_id,
                              robot_code=self.world.gateway.robot_code,
                              webhook_base=self.world.gateway.url)
-        await self.world.deliver(data)
+        await self.world.deliver(data, relay)
         return data
 
     def texts(self) -> list[str]:
