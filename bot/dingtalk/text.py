@@ -22,7 +22,7 @@ def command_text(text: str, humans: Sequence[AtUser], known: Mapping[str, str],
     """The command text and the at-users as {name: staffId}. `known` maps staffId -> name."""
     text = normalize(text)
     if robot_name:
-        text = normalize(re.sub(rf"(?<![\w@])@{re.escape(robot_name)}(?=\s|$)", " ", text))
+        text = normalize(re.sub(rf"\s*(?<![\w@])@{re.escape(robot_name)}(?=\s|$)", "", text))
     names = [match.group("name") for match in _AT.finditer(text)]
     known_names = {known[u.staff_id] for u in humans if u.staff_id in known}
     # An @ of the robot left in the text (some clients do): leading @names beyond the people.

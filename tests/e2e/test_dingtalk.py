@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -90,9 +91,9 @@ async def dingtalk(database_url: str, tmp_path: Path, clock: FakeClock,
             running = asyncio.create_task(runtime.run(stop))
             await fake.wait_connections(1)
             relay = app.relay(senders, pacing={}, retry=RetryPolicy(max_attempts=10, base=1, cap=30))
-            yield DingTalk(fake, runtime, relay, app, senders, sleeps)
+            yield DingTalk(fake, runtime, relay, app, senders, stop, running, sleeps)
             stop.set()
-            await asyncio.wait_for(running, 5)
+            await asyncio.wait_for(running, 10)
     finally:
         await app.aclose()
 
@@ -326,3 +327,40 @@ async def test_a_burst_to_one_group_is_paced_and_merged_into_a_digest(
     clock.advance(seconds=3)
     await dingtalk.settle()
     assert dingtalk.group_texts(IT_GROUP)[-1] == "李雷 提交了 P3 工单 IT-12：第12台电脑无法开机"
+
+
+async def test_shutdown_lets_the_message_being_handled_finish_and_ack(
+        dingtalk: DingTalk, fake_dingtalk_gateway: FakeDingTalkGateway,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = fake_dingtalk_gateway
+    started = asyncio.Event()
+    handle = dingtalk.runtime.messages.handle
+
+    async def slowly(message: Any) -> None:
+        started.set()
+        await asyncio.sleep(0.3)
+        await handle(message)
+
+    monkeypatch.setattr(dingtalk.runtime.messages, "handle", slowly)
+    frame = await fake.send_robot_message(robot_message(
+        text="new 键盘失灵", sender_staff_id=LI.staff_id, sender_nick=LI.nick,
+        conversation_id=IT_GROUP, robot_code=fake.robot_code))
+    await started.wait()
+    dingtalk.stop.set()  # SIGTERM
+    await asyncio.wait_for(dingtalk.running, 5)
+    assert fake.acks[frame]["code"] == 200
+    assert fake.live is None  # the connection was closed
+    while await dingtalk.relay.run_once():
+        pass
+    assert len(fake.cards) == 1
+
+
+async def test_refused_connections_are_retried_with_backoff(
+        dingtalk: DingTalk, fake_dingtalk_gateway: FakeDingTalkGateway) -> None:
+    fake = fake_dingtalk_gateway
+    fake.fail_next(OPEN_PATH, status=503, count=2)
+    await fake.drop()
+    await fake.wait_connections(2)
+    assert [c.status for c in fake.calls_to(OPEN_PATH)] == [200, 503, 503, 200]
+    await dingtalk.group(IT_GROUP).says(LI, "new 无线网断了")
+    assert len(fake.cards) == 1

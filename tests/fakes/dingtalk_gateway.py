@@ -38,6 +38,7 @@ import itertools
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,9 +90,9 @@ class FakeDingTalkGateway(FakeDingTalk):
         open_ = [c for c in self.connections if not c.closed.is_set()]
         return open_[-1] if open_ else None
 
-    async def wait_connections(self, count: int) -> Connection:
-        """Until ``count`` connections have been made and the newest is open (at most ``WAIT`` s)."""
-        async with asyncio.timeout(WAIT):
+    async def wait_connections(self, count: int, within: float = WAIT) -> Connection:
+        """Until ``count`` connections have been made and the newest is open."""
+        async with asyncio.timeout(within):
             async with self._changed:
                 await self._changed.wait_for(lambda: len(self.connections) >= count and self.live is not None)
         assert self.live is not None
@@ -150,6 +151,12 @@ class FakeDingTalkGateway(FakeDingTalk):
         assert connection is not None, "no live connection"
         await connection.ws.send_str(json.dumps(self.frames[message_id], ensure_ascii=False))
 
+    async def wait_until(self, condition: Callable[[], object], within: float = WAIT) -> None:
+        """Until ``condition()`` holds; checked whenever the fake receives something."""
+        async with asyncio.timeout(within):
+            async with self._changed:
+                await self._changed.wait_for(lambda: bool(condition()))
+
     async def wait_ack(self, message_id: str) -> dict[str, Any]:
         async with asyncio.timeout(WAIT):
             async with self._changed:
@@ -166,7 +173,9 @@ class FakeDingTalkGateway(FakeDingTalk):
             return await self._open(request)
         if request.path == CONNECT_PATH:
             return await self._connect(request)
-        return await super().handle(request)
+        response = await super().handle(request)
+        await self._notify()
+        return response
 
     async def _open(self, request: web.Request) -> web.StreamResponse:
         try:

@@ -4,6 +4,7 @@ Each step pushes the frame the platform would send, waits for the client's ACK a
 replies it triggers, then lets the outbox relay deliver what the change promised.
 """
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,8 @@ class DingTalk:
     relay: Relay
     app: App
     senders: dict[str, Sender]
+    stop: asyncio.Event
+    running: "asyncio.Task[None]"
     sleeps: list[float] = field(default_factory=list)  # how long replies waited while throttled
 
     async def settle(self, relay: bool = True) -> None:
