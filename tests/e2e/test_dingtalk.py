@@ -364,3 +364,17 @@ async def test_refused_connections_are_retried_with_backoff(
     assert [c.status for c in fake.calls_to(OPEN_PATH)] == [200, 503, 503, 200]
     await dingtalk.group(IT_GROUP).says(LI, "new 无线网断了")
     assert len(fake.cards) == 1
+
+
+async def test_a_first_time_sender_is_known_by_their_nick_and_answered_in_their_chat(
+        dingtalk: DingTalk, fake_dingtalk_gateway: FakeDingTalkGateway) -> None:
+    chen = dingtalk.private(Member("staff-chen", "陈晨"))
+    await chen.says("new P3 咖啡机坏了")
+    [reply] = chen.texts()
+    # The card lives in the queue's group; the 1:1 answer shows it as markdown.
+    assert reply.startswith("已为 陈晨 创建工单 IT-1，由 IT 支持 处理。\n\n#### IT-1 · 咖啡机坏了")
+    assert "**提单人**：陈晨" in reply
+    _, card = dingtalk.card(IT_GROUP, "IT-1")
+    assert card["requester"] == "陈晨"
+    await dingtalk.group(IT_GROUP).says(WANG, "claim IT-1")
+    assert chen.texts()[-1] == "王芳 已开始处理 IT-1（咖啡机坏了）。"
