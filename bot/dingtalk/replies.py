@@ -83,10 +83,13 @@ class Replier:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def pending(self) -> list["asyncio.Task[None]"]:
+        return list(self._tasks)
+
     async def idle(self) -> None:
         """Wait until every scheduled reply is sent (or given up)."""
         while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await asyncio.gather(*self.pending(), return_exceptions=True)
 
     def target(self, conversation: Conversation, answer: Answer) -> Target | None:
         if answer.duplicate:

@@ -62,9 +62,8 @@ class DingTalkRuntime:
 
     async def settle(self) -> None:
         """Wait until every received frame is handled and every reply sent."""
-        while self.client._frames or self.replier._tasks:
-            await asyncio.gather(*self.client._frames, *self.replier._tasks,
-                                 return_exceptions=True)
+        while busy := self.client.in_flight() + self.replier.pending():
+            await asyncio.gather(*busy, return_exceptions=True)
 
 
 async def serve(settings: Settings) -> int:

@@ -92,6 +92,10 @@ class StreamClient(dingtalk_stream.DingTalkStreamClient):
         self._frames: set[asyncio.Task[None]] = set()
         self._local_ip: str | None = None
 
+    def in_flight(self) -> list["asyncio.Task[None]"]:
+        """Frames received and not yet handled and ACKed."""
+        return list(self._frames)
+
     def on_callback(self, topic: str, handle: Callable[[dict[str, Any]], Awaitable[None]],
                     response: Any = "OK") -> None:
         self.register_callback_handler(topic, Callbacks(handle, response))

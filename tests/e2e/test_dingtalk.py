@@ -123,6 +123,8 @@ async def test_group_and_private_chat_in_chinese_with_cards_updated_in_place(
     _, card = dingtalk.card(IT_GROUP, "IT-1")
     assert (card["assignee"], card["team"]) == ("张三", "网络组")
     assert group.texts()[-1] == "王芳 将 IT-1（打印机无法联网）由 王芳 转派给 张三，原因：需要网络组处理"
+    # The new assignee hears it 1:1, through the OpenAPI.
+    assert dingtalk.private_texts(ZHANG) == [group.texts()[-1]]
 
     await group.clicks(ZHANG, "IT-1", "pend")  # needs a reason the button cannot bring
     assert dingtalk.private_texts(ZHANG)[-1] == (
