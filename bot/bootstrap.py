@@ -1,5 +1,8 @@
 """The one place where concrete classes are wired together."""
 
+import logging
+import os
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +25,8 @@ from storage.outbox import SqlOutboxStore
 from storage.rate_limit import SqlRateLimiter
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from workflows.kinds import Source
+
+log = logging.getLogger(__name__)
 
 
 class SchemaOutOfDate(Exception):
@@ -81,7 +86,23 @@ async def build_app(settings: Settings, clock: Clock | None = None,
         await engine.dispose()
         raise
     uow = SqlUnitOfWorkFactory(sessions)
+    cards = {Source.SLACK} | ({Source.DINGTALK} if settings.dingtalk_card_template_id else set())
     notify = NotifyConfig(platforms, settings.locale,
-                          {Source.DINGTALK: settings.dingtalk_locale}, settings.tz)
+                          {Source.DINGTALK: settings.dingtalk_locale}, settings.tz,
+                          card_platforms=frozenset(cards))
     return App(settings, loaded, engine, uow, clock,
                ObservedDispatcher(uow, loaded.org, clock, notify), notify)
+
+
+def configure_dingtalk_sdk(settings: Settings) -> None:
+    """dingtalk-stream reads DINGTALK_OPENAPI_ENDPOINT once, when it is first imported, so the
+    variable is set from the settings (which may come from a .env file) before anything imports
+    it; bot/dingtalk imports the SDK only when the DingTalk runtime starts."""
+    endpoint = settings.dingtalk_openapi_endpoint.rstrip("/")
+    os.environ["DINGTALK_OPENAPI_ENDPOINT"] = endpoint
+    loaded = sys.modules.get("dingtalk_stream.utils")
+    if loaded is not None and getattr(loaded, "DINGTALK_OPENAPI_ENDPOINT", endpoint) != endpoint:
+        # Harmless for ticketbot, which passes the endpoint explicitly and never calls the
+        # SDK's own HTTP helpers; worth knowing if someone does.
+        log.warning("dingtalk_stream was imported before its endpoint was set (%s, not %s)",
+                    loaded.DINGTALK_OPENAPI_ENDPOINT, endpoint)

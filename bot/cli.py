@@ -1,4 +1,4 @@
-"""`ticketbot`: the console (the default without messenger credentials), database and config tools."""
+"""`ticketbot`: the console (the default), the DingTalk robot, the relay, database and config tools."""
 
 import argparse
 import asyncio
@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("--failed", action="store_true", help="list: only dead letters")
     sub.add_parser("relay", help="deliver outbox messages to Slack and DingTalk until stopped")
     sub.add_parser("serve", help="run the bot for Slack (HTTP or Socket Mode) with its relay")
+    sub.add_parser("dingtalk", help="run the DingTalk robot (Stream Mode) and the outbox relay "
+                                    "until stopped")
     return parser
 
 
@@ -156,6 +158,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_outbox(settings, args))
     if command == "relay":
         return asyncio.run(_relay(settings))
+    if command == "dingtalk":
+        from bot.dingtalk.runtime import serve
+
+        return asyncio.run(serve(settings))
     if command == "console":
         return asyncio.run(_console(settings, getattr(args, "user", "alice"),
                                     getattr(args, "locale", None)))

@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     dingtalk_robot_code: str | None = Field(default=None, validation_alias="DINGTALK_ROBOT_CODE")
     dingtalk_openapi_endpoint: str = Field(default="https://api.dingtalk.com",
                                            validation_alias="DINGTALK_OPENAPI_ENDPOINT")
+    # The interactive card template (card builder id, "….schema"); without one, tickets are
+    # shown as markdown messages with action links.
+    dingtalk_card_template_id: str | None = Field(default=None,
+                                                  validation_alias="DINGTALK_CARD_TEMPLATE_ID")
+    # The robot's display name, removed wherever `@name` is left in a message's text.
+    dingtalk_robot_name: str | None = Field(default=None, validation_alias="DINGTALK_ROBOT_NAME")
+    # Reconnect a Stream connection that has carried nothing (frames, pongs) for this long.
+    dingtalk_watchdog_seconds: float = Field(default=90.0, gt=0)
 
     @property
     def platforms(self) -> frozenset[Source]:

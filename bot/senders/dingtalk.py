@@ -1,29 +1,63 @@
 """Deliver outbox messages through DingTalk's OpenAPI with an async client (never the SDK's
 blocking helpers, never an expiring sessionWebhook). Access tokens are cached and refreshed
-before they expire."""
+before they expire.
+
+Text goes to a group with /v1.0/robot/groupMessages/send (address `cid…`) and to a person with
+/v1.0/robot/oToMessages/batchSend (address: staffId), as markdown. A ticket card (an Outgoing
+with `card`) is an interactive card from the configured template: created and delivered with
+/v1.0/card/instances/createAndDeliver, then updated in place with PUT /v1.0/card/instances;
+its outTrackId is the reference the relay remembers. DingTalk has no threads: a line meant for
+a card's thread is posted to the card's group.
+"""
 
 import asyncio
+import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
+from bot.dingtalk.cards import card_params, markdown_card
 from commands.ports import Clock
+from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError, Outgoing
 
 # Throttling answers: HTTP 429, or these codes (QPS / flow control, robot sending too fast).
 THROTTLED = ("Throttling", "QpsLimit", "FlowControl", "send.too.fast")
+# The same in the legacy shape, HTTP 200 {"errcode", "errmsg"}: errcode -> seconds to wait.
+# 130101: over 20 messages a minute to one group; 90018 / 90002: app / API QPS exceeded.
+LEGACY_THROTTLED = {130101: 60.0, 90018: 2.0, 90002: 2.0}
 REFRESH_MARGIN = timedelta(minutes=5)
+GROUP_SEND = "/v1.0/robot/groupMessages/send"
+BATCH_SEND = "/v1.0/robot/oToMessages/batchSend"
+CARD_CREATE_AND_DELIVER = "/v1.0/card/instances/createAndDeliver"
+CARD_UPDATE = "/v1.0/card/instances"
+I18N = {"zh-CN": "ZH_CN", "en": "EN_US"}
+
+
+def out_track_id(message: Outgoing) -> str:
+    """The card's id, chosen by us and stable for this outbox row: a retry after an uncertain
+    attempt can look for the card instead of posting a second one."""
+    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:12]
+    return f"ticket-{(message.card or {}).get('key', 'card')}-{digest}"
+
+
+def is_group(address: str) -> bool:
+    return address.startswith("cid")
 
 
 class DingTalkSender:
     def __init__(self, http: httpx.AsyncClient, base_url: str, client_id: str,
-                 client_secret: str, robot_code: str, clock: Clock) -> None:
+                 client_secret: str, robot_code: str, clock: Clock, *,
+                 catalogs: Catalogs | None = None, card_template_id: str | None = None) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.client_id, self.client_secret, self.robot_code = client_id, client_secret, robot_code
         self.clock = clock
+        self.catalogs = catalogs or Catalogs(ZoneInfo("UTC"))
+        self.card_template_id = card_template_id
         self._token: str | None = None
         self._expires: datetime | None = None
         self._lock = asyncio.Lock()
@@ -35,41 +69,114 @@ class DingTalkSender:
             now = self.clock.now()
             if (rejected is not None and rejected == self._token) or self._token is None or (
                     self._expires is None or now >= self._expires - REFRESH_MARGIN):
-                body = await self._post("/v1.0/oauth2/accessToken",
-                                        {"appKey": self.client_id, "appSecret": self.client_secret},
-                                        token=None)
+                body = await self._request("POST", "/v1.0/oauth2/accessToken",
+                                           {"appKey": self.client_id, "appSecret": self.client_secret},
+                                           token=None)
                 self._token = str(body["accessToken"])
                 self._expires = now + timedelta(seconds=int(body.get("expireIn", 7200)))
             return self._token
 
     async def send(self, message: Outgoing, *, check_duplicate: bool) -> str | None:
+        if message.card is not None:
+            return await self._card(message, check_duplicate)
         # DingTalk offers no way to look a message up by our key: after a crash mid-send a
         # message may, rarely, arrive twice on DingTalk.
-        param = json.dumps({"title": message.title, "text": message.text}, ensure_ascii=False)
-        if message.address.startswith("cid"):
-            path = "/v1.0/robot/groupMessages/send"
-            body: dict[str, Any] = {"robotCode": self.robot_code, "msgKey": "sampleMarkdown",
-                                    "msgParam": param, "openConversationId": message.address}
+        return await self.send_markdown(message.address, message.title, message.text)
+
+    async def send_markdown(self, address: str, title: str, text: str) -> str:
+        param = json.dumps({"title": title, "text": text}, ensure_ascii=False)
+        body: dict[str, Any] = {"robotCode": self.robot_code, "msgKey": "sampleMarkdown",
+                                "msgParam": param}
+        if is_group(address):
+            result = await self._call("POST", GROUP_SEND, {**body, "openConversationId": address})
         else:
-            path = "/v1.0/robot/oToMessages/batchSend"
-            body = {"robotCode": self.robot_code, "msgKey": "sampleMarkdown", "msgParam": param,
-                    "userIds": [message.address]}
-        token = await self.token()
-        try:
-            result = await self._post(path, body, token=token)
-        except _Unauthorized:
-            result = await self._post(path, body, token=await self.token(rejected=token))
-        if message.address in (result.get("flowControlledStaffIdList") or []):
+            result = await self._call("POST", BATCH_SEND, {**body, "userIds": [address]})
+        if address in (result.get("flowControlledStaffIdList") or []):
             raise DeliveryError("DingTalk flow control for this user", retry_after=60,
                                 rate_limited=True)
-        if message.address in (result.get("invalidStaffIdList") or []):
-            raise DeliveryError(f"DingTalk: unknown staffId {message.address}", permanent=True)
+        if address in (result.get("invalidStaffIdList") or []):
+            raise DeliveryError(f"DingTalk: unknown staffId {address}", permanent=True)
         return str(result.get("processQueryKey") or "")
 
-    async def _post(self, path: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:
+    async def _card(self, message: Outgoing, check_duplicate: bool) -> str:
+        assert message.card is not None
+        catalog = self.catalogs.get(message.locale, "dingtalk")
+        if not self.card_template_id:
+            # Cards were switched off with rows still queued: show a new card as markdown;
+            # there is nothing to update in place.
+            if message.thread:
+                return message.thread
+            return await self.send_markdown(message.address, message.text,
+                                            markdown_card(message.card, catalog))
+        params = card_params(message.card, catalog)
+        if message.thread:
+            await self._update_card(message.thread, params)
+            return message.thread
+        track = out_track_id(message)
+        if check_duplicate and await self._card_exists(track, params):
+            return track
+        result = await self._call("POST", CARD_CREATE_AND_DELIVER,
+                                  self._create_body(message, track, params))
+        failed = [r for r in (result.get("result") or {}).get("deliverResults") or []
+                  if not r.get("success")]
+        if result.get("success") is False or failed:
+            raise DeliveryError(f"DingTalk card not delivered: {json.dumps(result)[:300]}",
+                                permanent=True)
+        return track
+
+    def _create_body(self, message: Outgoing, track: str, params: dict[str, str]
+                     ) -> dict[str, Any]:
+        card = message.card or {}
+        preview = {I18N.get(message.locale, "ZH_CN"): message.text[:60]}
+        body: dict[str, Any] = {
+            "cardTemplateId": self.card_template_id, "outTrackId": track,
+            "callbackType": "STREAM", "userIdType": 1, "cardData": {"cardParamMap": params},
+        }
+        if is_group(message.address):
+            deliver: dict[str, Any] = {"robotCode": self.robot_code}
+            assignee = card.get("assignee") or {}
+            if assignee.get("dingtalk_id"):  # the card @-mentions whoever has the ticket
+                deliver["atUserIds"] = {assignee["dingtalk_id"]: assignee["label"]}
+            body.update(openSpaceId=f"dtv1.card//IM_GROUP.{message.address}",
+                        imGroupOpenSpaceModel={"supportForward": True, "lastMessageI18n": preview},
+                        imGroupOpenDeliverModel=deliver)
+        else:
+            body.update(openSpaceId=f"dtv1.card//IM_ROBOT.{message.address}",
+                        imRobotOpenSpaceModel={"supportForward": True, "lastMessageI18n": preview},
+                        imRobotOpenDeliverModel={"spaceType": "IM_ROBOT",
+                                                 "robotCode": self.robot_code})
+        return body
+
+    async def _update_card(self, track: str, params: dict[str, str]) -> None:
+        result = await self._call("PUT", CARD_UPDATE, {
+            "outTrackId": track, "cardData": {"cardParamMap": params},
+            "cardUpdateOptions": {"updateCardDataByKey": True}, "userIdType": 1})
+        if result.get("success") is False:
+            raise DeliveryError(f"DingTalk card not updated: {json.dumps(result)[:300]}")
+
+    async def _card_exists(self, track: str, params: dict[str, str]) -> bool:
+        """An earlier attempt may have created the card: updating it tells (and refreshes it)."""
+        try:
+            await self._update_card(track, params)
+        except DeliveryError as error:
+            if error.permanent and "not.found" in str(error).lower():  # never created
+                return False
+            raise
+        return True
+
+    async def _call(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        token = await self.token()
+        try:
+            return await self._request(method, path, body, token=token)
+        except _Unauthorized:
+            return await self._request(method, path, body, token=await self.token(rejected=token))
+
+    async def _request(self, method: str, path: str, body: dict[str, Any],
+                       token: str | None) -> dict[str, Any]:
         headers = {"x-acs-dingtalk-access-token": token} if token else {}
         try:
-            response = await self.http.post(self.base_url + path, json=body, headers=headers)
+            response = await self.http.request(method, self.base_url + path, json=body,
+                                               headers=headers)
         except httpx.TimeoutException as error:
             raise DeliveryError(f"DingTalk timeout: {error!r}", maybe_sent=True) from error
         except httpx.HTTPError as error:
@@ -78,9 +185,12 @@ class DingTalkSender:
             data = response.json()
         except ValueError:
             data = {}
+        if not isinstance(data, dict):
+            data = {}
         if response.status_code < 300:
-            return data if isinstance(data, dict) else {}
-        code = str(data.get("code", "")) if isinstance(data, dict) else ""
+            _check_legacy(data)
+            return data
+        code = str(data.get("code", ""))
         text = f"DingTalk {response.status_code} {code}: {data.get('message', '')}".strip()
         if response.status_code == 429 or any(mark in code for mark in THROTTLED):
             retry_after = float(response.headers.get("Retry-After", "2"))
@@ -92,6 +202,21 @@ class DingTalkSender:
         if 400 <= response.status_code < 500:
             raise DeliveryError(text, permanent=True)
         raise DeliveryError(text, maybe_sent=True)
+
+
+def _check_legacy(data: dict[str, Any]) -> None:
+    """Old-style endpoints answer HTTP 200 with a non-zero errcode on failure."""
+    errcode = data.get("errcode")
+    if errcode in (None, 0, "0"):
+        return
+    text = f"DingTalk errcode {errcode}: {data.get('errmsg', '')}"
+    try:
+        wait = LEGACY_THROTTLED.get(int(errcode))
+    except (TypeError, ValueError):
+        wait = None
+    if wait is not None:
+        raise DeliveryError(text, retry_after=wait, rate_limited=True)
+    raise DeliveryError(text)
 
 
 class _Unauthorized(DeliveryError):

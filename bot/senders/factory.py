@@ -26,5 +26,7 @@ async def platform_senders(settings: Settings, clock: Clock) -> AsyncIterator[di
             senders["dingtalk"] = DingTalkSender(
                 http, settings.dingtalk_openapi_endpoint, settings.dingtalk_client_id,
                 settings.dingtalk_client_secret,
-                settings.dingtalk_robot_code or settings.dingtalk_client_id, clock)
+                settings.dingtalk_robot_code or settings.dingtalk_client_id, clock,
+                catalogs=Catalogs(settings.tz, settings.templates_dir),
+                card_template_id=settings.dingtalk_card_template_id)
         yield senders

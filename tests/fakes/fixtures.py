@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.fakes.dingtalk_gateway import FakeDingTalkGateway
 from tests.fakes.dingtalk_openapi import FakeDingTalk
 from tests.fakes.slack_socket import fake_socket_mode
 from tests.fakes.slack_web import FakeSlack
@@ -25,4 +26,11 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
     """A running fake DingTalk OpenAPI: ``httpx.AsyncClient(base_url=fake_dingtalk.url)``."""
     async with FakeDingTalk() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def fake_dingtalk_gateway() -> AsyncIterator[FakeDingTalkGateway]:
+    """A running fake DingTalk OpenAPI and Stream gateway on one ``url`` (the DINGTALK_OPENAPI_ENDPOINT)."""
+    async with FakeDingTalkGateway() as fake:
         yield fake

@@ -1,0 +1,88 @@
+"""A card button in, the same use cases as typed commands, the card updated by the outbox.
+
+Buttons carry {action, key, v} (see bot.dingtalk.cards). The dedup key is the card, the
+card version the button was on, the person and the action: a double click changes nothing,
+while the same button on a later version of the card is a new request. Actions that need
+words (transfer, pend, resolve, note) run when the template sends them (params `text` /
+`reason`); otherwise the clicker is told what to type.
+"""
+
+import logging
+
+from bot.dingtalk.cards import TEMPLATES_BY_VALUE, typed_command
+from bot.dingtalk.identity import clicker
+from bot.dingtalk.inbound import CardAction
+from bot.dingtalk.replies import Conversation, Replier
+from commands import messages as m
+from commands.answer import Answer
+from commands.dispatcher import Dispatcher
+from commands.ports import UnitOfWorkFactory
+from notifications.escaping import Raw
+from workflows.errors import DomainError
+from workflows.kinds import Source
+
+log = logging.getLogger(__name__)
+
+
+def command_for(action: str, key: str, text: str | None) -> m.Command | None:
+    """The command a button stands for; None when it needs words the click did not bring."""
+    simple: dict[str, m.Command] = {
+        "claim": m.Claim(key), "resume": m.Resume(key, text), "reopen": m.Reopen(key, text),
+        "close": m.Close(key, text), "cancel": m.Cancel(key, text), "urge": m.Urge(key, text),
+    }
+    if action in simple:
+        return simple[action]
+    if not text:
+        return None
+    worded: dict[str, m.Command] = {
+        "pend": m.Pend(key, text), "resolve": m.Resolve(key, text), "note": m.Note(key, text),
+        "suspend": m.Suspend(key, text),
+    }
+    return worded.get(action)
+
+
+class CardActionHandler:
+    def __init__(self, dispatcher: Dispatcher, uow: UnitOfWorkFactory, replier: Replier) -> None:
+        self.dispatcher, self.uow, self.replier = dispatcher, uow, replier
+
+    async def handle(self, action: CardAction) -> None:
+        if not action.user_id or not action.out_track_id or not action.action:
+            log.info("ignoring a card callback without user, card or action: %s", action)
+            return
+        who = clicker(action)
+        conversation = Conversation(action.space_type == "IM_GROUP", action.space_id or "",
+                                    action.user_id, via_card=True)
+        key = action.key or await self._key_of(action)
+        version = action.version or await self._version_of(key)
+        dedup = f"card:{action.out_track_id}:v{version}:{action.user_id}:{action.action}"
+        if key is None:
+            answer = Answer("error.not_found", {}, public=False, ok=False)
+        else:
+            command = command_for(action.action, key, action.text)
+            if command is not None:
+                answer = await self.dispatcher.execute(who, command, dedup_key=dedup)
+            elif action.action in TEMPLATES_BY_VALUE:
+                answer = Answer("dingtalk.needs_input", {
+                    "action": action.action, "command": Raw(typed_command(action.action, key))},
+                    public=False, ok=False)
+            else:
+                answer = Answer("error.unknown_command", {"word": action.action, "suggestion": None},
+                                public=False, ok=False)
+        self.replier.schedule(conversation, answer, dedup)
+
+    async def _version_of(self, key: str | None) -> str:
+        """A button without `v`: the ticket's version now (a double click may then run twice;
+        the second is refused by the lifecycle rules, not silently deduplicated)."""
+        if key is None:
+            return "?"
+        try:
+            async with self.uow() as uow:
+                return str((await uow.tickets.get(key)).version)
+        except DomainError:
+            return "?"
+
+    async def _key_of(self, action: CardAction) -> str | None:
+        """A button without a key: the card's ticket, from where the relay recorded the card."""
+        async with self.uow() as uow:
+            return await uow.tickets.key_by_message(Source.DINGTALK, action.space_id or "",
+                                                    action.out_track_id)

@@ -1,0 +1,121 @@
+"""Ticket cards for DingTalk, rendered from the JSON snapshot an outbox row carries
+(commands.notify.card_snapshot).
+
+With a card template (DINGTALK_CARD_TEMPLATE_ID) the snapshot becomes the template's
+cardParamMap: every value a string, lists as JSON. The template contract (README):
+  key, title, status, status_text, priority, type, category, team, requester, assignee,
+  collaborators, due, description, pending_reason, resolution, version — plain text;
+  markdown — the whole card as DingTalk markdown, for a template that shows just that;
+  actions — JSON [{"id", "text", "params": {"action", "key", "v"}}], one per button to show;
+  can_<action> — "true"/"false", for templates with fixed buttons and visibility rules.
+A button's callback params must be its element's `params` (or action/key/v bound the same
+way): the card callback reads them, and `v` makes a double click recognisable.
+
+Without a template the same card is a markdown message whose actions are
+dtmd://dingtalkclient/sendMessage links: a click sends `claim IT-42` as the user.
+"""
+
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from bot.console.actions import TEMPLATES
+from commands.notify import CARD_ACTIONS
+from notifications.escaping import dingtalk as esc
+from notifications.text import Catalog
+from workflows.actions import Action
+
+TEMPLATES_BY_VALUE = frozenset(a.value for a in TEMPLATES)
+
+
+def typed_command(action: str, key: str) -> str:
+    """How the action is typed in chat, e.g. `transfer IT-42 @… reason: …`."""
+    return TEMPLATES[Action(action)].format(key=key)
+
+
+def needs_input(action: str) -> bool:
+    command = TEMPLATES[Action(action)]
+    return "…" in command or "<" in command
+
+
+def dtmd_link(command: str) -> str:
+    return "dtmd://dingtalkclient/sendMessage?content=" + quote(command, safe="")
+
+
+def _name(person: dict[str, Any] | None) -> str | None:
+    return None if person is None else str(person["label"])
+
+
+def _due(card: dict[str, Any], catalog: Catalog) -> str:
+    return catalog.format_time(datetime.fromisoformat(card["due"])) if card.get("due") else ""
+
+
+def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) -> str:
+    """The card as DingTalk markdown; user text is escaped, so it formats and pings nothing."""
+    t = catalog.text
+    colon = "：" if catalog.locale == "zh-CN" else ": "
+
+    def field(label: str, value: str) -> str:
+        return f"**{t(label)}**{colon}{value}"
+
+    assignee = _name(card.get("assignee"))
+    lines = [
+        f"#### {card['key']} · {esc(card['title'])}",
+        " · ".join([field("card.status", t("status." + card["status"])),
+                    field("card.priority", card["priority"]),
+                    field("card.team", esc(card["team"]))]),
+        " · ".join([field("card.requester", esc(_name(card.get("requester")) or "—")),
+                    field("card.assignee", esc(assignee) if assignee else t("card.unassigned"))]),
+    ]
+    if card.get("due"):
+        lines.append(field("card.due", _due(card, catalog)))
+    if card.get("description"):
+        lines.append("> " + esc(card["description"]).replace("\n", " "))
+    if card.get("pending_reason"):
+        lines.append(field("card.waiting", esc(card["pending_reason"])))
+    if card.get("resolution"):
+        lines.append(field("card.resolution", esc(card["resolution"])))
+    if card.get("collaborators"):
+        names = "、".join(esc(_name(p) or "") for p in card["collaborators"])
+        lines.append(field("card.collaborators", names))
+    actions = [a for a in card.get("actions", []) if a in TEMPLATES_BY_VALUE]
+    if links and actions:
+        direct = [f"[{t('action.' + a)}]({dtmd_link(typed_command(a, card['key']))})"
+                  for a in actions if not needs_input(a)]
+        typed = [f"{t('action.' + a)}{colon}`{typed_command(a, card['key'])}`"
+                 for a in actions if needs_input(a)]
+        if direct:
+            lines.append(" · ".join(direct))
+        lines.extend(typed)
+    return "  \n".join(lines)
+
+
+def button_params(card: dict[str, Any], action: str) -> dict[str, str]:
+    return {"action": action, "key": card["key"], "v": str(card["version"])}
+
+
+def card_params(card: dict[str, Any], catalog: Catalog) -> dict[str, str]:
+    """The template's cardParamMap: strings only, as the card API takes them."""
+    t = catalog.text
+    actions = [a for a in card.get("actions", []) if a in TEMPLATES_BY_VALUE]
+    collaborators = [_name(p) or "" for p in card.get("collaborators") or []]
+    params = {
+        "key": card["key"], "title": card["title"], "status": card["status"],
+        "status_text": t("status." + card["status"]), "priority": card["priority"],
+        "type": card.get("type") or "", "category": card.get("category") or "",
+        "team": card.get("team") or "",
+        "requester": _name(card.get("requester")) or "",
+        "assignee": _name(card.get("assignee")) or t("card.unassigned"),
+        "collaborators": "、".join(collaborators),
+        "due": _due(card, catalog), "description": card.get("description") or "",
+        "pending_reason": card.get("pending_reason") or "",
+        "resolution": card.get("resolution") or "", "version": str(card["version"]),
+        "markdown": markdown_card(card, catalog, links=False),
+        "actions": json.dumps([{"id": a, "text": t("action." + a),
+                                "params": button_params(card, a)} for a in actions],
+                              ensure_ascii=False),
+    }
+    params.update({f"can_{a.value}": "true" if a.value in actions else "false"
+                   for a in CARD_ACTIONS})
+    return params

@@ -1,0 +1,55 @@
+"""A robot message in, the shared grammar and use cases, an answer out.
+
+In a group the robot hears only messages that @ it; in a 1:1 chat, every message. The
+message's msgId is the dedup key: a redelivered message changes nothing and is not answered
+again.
+"""
+
+import logging
+from dataclasses import replace
+
+from bot.dingtalk.identity import known_names, sender
+from bot.dingtalk.inbound import RobotMessage
+from bot.dingtalk.replies import Conversation, Replier
+from bot.dingtalk.text import command_text
+from commands.answer import Answer
+from commands.dispatcher import Dispatcher
+from commands.messages import Create
+from commands.ports import UnitOfWorkFactory
+from workflows.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class MessageHandler:
+    def __init__(self, dispatcher: Dispatcher, uow: UnitOfWorkFactory, replier: Replier,
+                 robot_name: str | None = None) -> None:
+        self.dispatcher, self.uow, self.replier = dispatcher, uow, replier
+        self.robot_name = robot_name
+
+    async def handle(self, message: RobotMessage) -> None:
+        if message.is_group and not message.is_in_at_list:
+            return  # group chatter not addressed to the robot
+        who = sender(message)
+        if who is None or not message.msg_id:
+            log.info("ignoring DingTalk message %s from outside the organisation", message.msg_id)
+            return
+        conversation = Conversation(message.is_group, message.conversation_id, who.user_id,
+                                    message.sender_nick)
+        if message.text is None:  # a picture, a file…: nothing to run
+            self.replier.schedule(conversation, Answer("error.empty", {}, public=False, ok=False),
+                                  message.msg_id)
+            return
+        humans = message.humans_at
+        known = await known_names(self.uow, [u.staff_id or "" for u in humans])
+        text, at_users = command_text(message.text, humans, known, self.robot_name)
+        try:
+            command = self.dispatcher.grammar.parse(text, at_users)
+        except DomainError as error:
+            answer = Answer(error.message_key, dict(error.params), public=False, ok=False)
+        else:
+            if isinstance(command, Create) and message.is_group:
+                # The ticket's card and its changes live in the group it was raised in.
+                command = replace(command, origin_channel=message.conversation_id)
+            answer = await self.dispatcher.execute(who, command, dedup_key=message.msg_id)
+        self.replier.schedule(conversation, answer, message.msg_id)

@@ -1,0 +1,162 @@
+"""Answering a command in DingTalk: where the answer goes, its words, and sending it once.
+
+DingTalk has no ephemeral messages, so answers meant for the asker alone (errors, help, lists,
+`show`, internal notes: Answer.public is False) go to them 1:1 (oToMessages/batchSend), never
+to the group: a list or an error is nobody else's business, which is what Slack's ephemeral
+replies give. Public answers go where the command came from: 1:1, or the group with the
+sender's name; except that a group holding the ticket's interactive card hears nothing more,
+since the card changes in place and the change is posted there (outbox) with actor and reason.
+Everything is sent through the OpenAPI, never the message's sessionWebhook (it expires).
+
+Replies are sent after the platform has been acknowledged, in the background, retried while
+DingTalk throttles. Each inbound id is answered at most once: the reply claims
+`reply:<dedup key>` in the inbound table first, so a redelivered read-only command (`list`)
+is not answered twice, by this process or another replica.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.dingtalk.cards import markdown_card
+from bot.senders.dingtalk import DingTalkSender
+from commands.answer import Answer
+from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
+from commands.ports import Clock, Duplicate, UnitOfWorkFactory
+from notifications.catalogs import Catalogs
+from notifications.escaping import dingtalk as esc
+from notifications.senders import DeliveryError
+from workflows.kinds import Source
+from workflows.organisation import Organisation
+from workflows.ticket import Ticket
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """Where a command came from and who sent it."""
+
+    is_group: bool
+    id: str  # the conversationId (a group's openConversationId)
+    sender_id: str  # staffId
+    sender_name: str | None = None
+    via_card: bool = False  # a card button, not a typed message
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    address: str  # openConversationId or staffId
+    mention: str | None = None  # name of the sender, in a group
+
+
+def card_lives_here(ticket: Ticket, org: Organisation, conversation_id: str) -> bool:
+    """Whether the ticket's card is in this group (mirrors commands.notify's choice: the group
+    it was raised in, else the queue's and team's DingTalk channels)."""
+    if ticket.source is Source.DINGTALK and ticket.origin_channel:
+        return ticket.origin_channel == conversation_id
+    queue, team = org.queue(ticket.queue), org.team(ticket.team)
+    channels = {(queue.channels if queue else {}).get(Source.DINGTALK.value),
+                (team.channels if team else {}).get(Source.DINGTALK.value)}
+    return conversation_id in channels
+
+
+def hard_breaks(text: str) -> str:
+    # DingTalk markdown joins single newlines; two trailing spaces keep the line break.
+    return text.replace("\n", "  \n")
+
+
+class Replier:
+    def __init__(self, sender: DingTalkSender, uow: UnitOfWorkFactory, org: Organisation,
+                 notify: NotifyConfig, catalogs: Catalogs, clock: Clock, *, cards: bool,
+                 attempts: int = 6,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.sender, self.uow, self.org, self.notify = sender, uow, org, notify
+        self.catalogs, self.clock, self.cards = catalogs, clock, cards
+        self.attempts, self.sleep = attempts, sleep
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def schedule(self, conversation: Conversation, answer: Answer, key: str) -> None:
+        """Answer in the background: the platform is acknowledged without waiting for it."""
+        task = asyncio.create_task(self.reply(conversation, answer, key))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def pending(self) -> list["asyncio.Task[None]"]:
+        return list(self._tasks)
+
+    async def idle(self) -> None:
+        """Wait until every scheduled reply is sent (or given up)."""
+        while self._tasks:
+            await asyncio.gather(*self.pending(), return_exceptions=True)
+
+    def target(self, conversation: Conversation, answer: Answer) -> Target | None:
+        if answer.duplicate:
+            return None
+        if not (answer.public and answer.ok) or not conversation.is_group:
+            return Target(conversation.sender_id)
+        if conversation.via_card:
+            return None  # the card itself shows the change
+        if self.cards and answer.ticket is not None and card_lives_here(
+                answer.ticket, self.org, conversation.id):
+            return None
+        return Target(conversation.id, conversation.sender_name)
+
+    async def reply(self, conversation: Conversation, answer: Answer, key: str) -> None:
+        try:
+            target = self.target(conversation, answer)
+            if target is None or not await self._claim(key):
+                return
+            title, text = self.render(answer, await self._locale(conversation.sender_id), target)
+            await self._deliver(target.address, title, text)
+        except Exception:
+            log.exception("DingTalk reply to %s failed", key)
+
+    def render(self, answer: Answer, locale: str, target: Target) -> tuple[str, str]:
+        catalog = self.catalogs.get(locale, Source.DINGTALK.value)
+        text = catalog.answer(answer)
+        if target.mention:
+            text = f"@{esc(target.mention)} {text}"
+        title = text.splitlines()[0][:60] if text else "ticketbot"
+        body = hard_breaks(text)
+        if answer.ticket is not None:
+            card = {**card_snapshot(answer.ticket, self.org),
+                    "actions": [a.value for a in CARD_ACTIONS if a in answer.actions]}
+            body += "\n\n" + markdown_card(card, catalog)
+            title = catalog.text("notify.title", key=answer.ticket.key, title=answer.ticket.title)
+        return title, body
+
+    async def _claim(self, key: str) -> bool:
+        try:
+            async with self.uow() as uow:
+                await uow.inbound.remember(Source.DINGTALK, "reply:" + key, self.clock.now())
+                await uow.commit()
+        except Duplicate:
+            return False
+        except Exception:  # the database is away: better a rare double than a lost answer
+            log.warning("could not record the reply to %s; sending anyway", key, exc_info=True)
+        return True
+
+    async def _locale(self, staff_id: str) -> str:
+        try:
+            async with self.uow() as uow:
+                person = await uow.people.by_platform_id(Source.DINGTALK, staff_id)
+                prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
+                    if person is not None else None
+        except Exception:
+            prefs = None
+        return self.notify.locale_for(Source.DINGTALK, prefs)
+
+    async def _deliver(self, address: str, title: str, text: str) -> None:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                await self.sender.send_markdown(address, title, text)
+                return
+            except DeliveryError as error:
+                # maybe_sent: the platform may have it already; at most once beats twice.
+                if error.permanent or error.maybe_sent or attempt == self.attempts:
+                    log.warning("DingTalk reply to %s not sent: %s", address, error)
+                    return
+                wait = error.retry_after if error.retry_after is not None else 2.0 ** attempt
+                await self.sleep(min(wait, 60.0))
