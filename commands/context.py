@@ -24,6 +24,7 @@ class Context:
     person: Person
     source: Source
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    channel: str | None = None  # the channel or group the request came from
 
     def actor(self, ticket: Ticket) -> Actor:
         return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source)

@@ -48,7 +48,9 @@ def _channels(ticket: Ticket, org: Organisation, platforms: frozenset[Source]
     configured = {**(queue.channels if queue else {}), **(team.channels if team else {})}
     found = [(Source(p), c) for p, c in configured.items() if Source(p) in platforms]
     if Source.CONSOLE in platforms:
-        name = queue.triage_channel if queue and queue.triage_channel else f"#{ticket.queue}"
+        # The team's triage channel first: that is where its unassigned tickets wait.
+        name = (team.triage_channel if team and team.triage_channel
+                else queue.triage_channel if queue and queue.triage_channel else f"#{ticket.queue}")
         found.append((Source.CONSOLE, name))
     return found
 
@@ -60,7 +62,9 @@ def _params(ticket: Ticket, entry: AuditEntry, actor: Person | None,
         "body": body,
         "key": ticket.key, "title": ticket.title, "priority": ticket.priority.value,
         "status": ticket.status.value, "team": ticket.team,
-        "actor": actor.label if actor else None, "reason": entry.reason,
+        # Entries the system added to a person's change (routing, assignment) are not theirs.
+        "actor": actor.label if actor and entry.actor_id == actor.id else None,
+        "reason": entry.reason,
         "requester": ticket.requester.label,
         "assignee": ticket.assignee.label if ticket.assignee else None,
         "previous": assignee[0], "changes": entry.changes,
@@ -135,6 +139,8 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
         if Audience.QUEUE_CHANNEL in audiences:
             targets += [(platform, channel, None, now, config.locale_for(platform))
                         for platform, channel in _channels(ticket, org, config.platforms)]
+        # In the triage channel a new ticket nobody has yet says how to take it.
+        claimable = {**params, "claim": entry.action == "create" and ticket.assignee is None}
         seen: set[tuple[Source, str]] = set()
         for platform, address, person, not_before, locale in targets:
             if (platform, address) in seen:
@@ -143,7 +149,8 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             messages.append(OutboxMessage(
                 idempotency_key=f"{stem}:{platform.value}:{address}", ticket_id=ticket.id,
                 ticket_key=ticket.key, event=entry.action, platform=platform, address=address,
-                template=f"notify.{entry.action}", params=params, locale=locale, urgent=urgent,
+                template=f"notify.{entry.action}", params=claimable if person is None else params,
+                locale=locale, urgent=urgent,
                 created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
     return messages

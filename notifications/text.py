@@ -14,7 +14,7 @@ import yaml
 from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError
 
 from commands.answer import Answer
-from notifications.escaping import finalizer, plain
+from notifications.escaping import Raw, finalizer, plain
 from workflows.people import Person
 from workflows.ticket import Ticket
 
@@ -69,6 +69,10 @@ class Catalog:
             "action": lambda a: self.text(f"action.{a}") if f"action.{a}" in self.templates
             else str(a),
             "role": lambda r: self.text(f"role.{r}"),
+            # `how | term('how')` -> the text of key how.<value>: words for codes in data.
+            "term": lambda value, group: self.text(f"{group}.{value}"),
+            # `key | say(params)`: another template's text, already escaped inside.
+            "say": lambda key, params: Raw(self.text(key, **params)),
         }
 
     def format_time(self, value: datetime) -> str:

@@ -4,6 +4,8 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.assignment import SqlAssignment
+from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
 from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
@@ -21,6 +23,8 @@ class SqlUnitOfWork:
         self.tickets = SqlTickets(self.session, self.people)
         self.outbox = SqlOutbox(self.session)
         self.preferences = SqlPreferences(self.session)
+        self.assignment = SqlAssignment(self.session)
+        self.away = SqlAway(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -93,6 +93,7 @@ class Ticket:
     last_urged_at: datetime | None = None
     duplicate_of: str | None = None
     links: list[str] = field(default_factory=list)
+    skills: tuple[str, ...] = ()  # what whoever takes it should know (from routing)
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.
@@ -153,6 +154,10 @@ class Ticket:
             from_status=None, to_status=self.status,
             changes={"priority": [None, self.priority.value], "team": [None, self.team]},
         ))
+
+    def record_routing(self, actor: Actor, changes: dict[str, list[Any]], reason: str) -> None:
+        """The routing decision, by the system: what the rule changed and which rule it was."""
+        self._record("route", actor, changes=changes, reason=reason)
 
     def claim(self, actor: Actor) -> None:
         mine = self.assignee is not None and self.assignee.id == actor.id

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 SCRIPT = """\
-new P2 VPN down on floor 3
+new P2 Email down on floor 3
 /as bob
 claim IT-1
 transfer IT-1 @carol reason: needs network team
@@ -47,7 +47,7 @@ def test_scripted_session_takes_a_ticket_through_its_whole_life(database_url: st
     assert run.returncode == 0, run.stderr
     out = run.stdout
     for line in (
-        "alice> new P2 VPN down on floor 3",
+        "alice> new P2 Email down on floor 3",
         "Created IT-1 for Alice for IT Support.",
         "bob> claim IT-1",
         "Bob claimed IT-1.",

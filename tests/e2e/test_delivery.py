@@ -86,7 +86,8 @@ async def test_slack_channel_and_direct_messages(platform_app: App, relay: Relay
     await chat.user("U0BOB", Source.SLACK).says("claim IT-1")
     await drain(relay, clock)
     assert texts(fake_slack.messages("C0ITDESK")) == [
-        "New P2 ticket IT-1 from Alice: Wifi down &lt;!channel&gt; on floor 2",
+        "New P2 ticket IT-1 from Alice: Wifi down &lt;!channel&gt; on floor 2"
+        " · unassigned: `claim IT-1` to take it",
         "Bob is now working on IT-1 (Wifi down &lt;!channel&gt; on floor 2).",
     ]
     dm = fake_slack.im_channel("U0ALICE")
@@ -108,7 +109,8 @@ async def test_slack_429_is_waited_out_and_delivered_once(
     assert fake_slack.messages("C0ITDESK") == []
     clock.advance(seconds=1)
     await drain(relay, clock)
-    assert texts(fake_slack.messages("C0ITDESK")) == ["New P3 ticket IT-1 from Alice: Printer offline"]
+    assert texts(fake_slack.messages("C0ITDESK")) == [
+        "New P3 ticket IT-1 from Alice: Printer offline · unassigned: `claim IT-1` to take it"]
     assert fake_slack.ratelimited == 1
 
 
@@ -133,7 +135,7 @@ async def test_slack_down_for_a_while_loses_and_doubles_nothing(
         "Reply `reopen IT-1` if it is not fixed.",
     ]
     assert texts(fake_slack.messages("C0ITDESK")) == [
-        "New P3 ticket IT-1 from Alice: Laptop will not charge",
+        "New P3 ticket IT-1 from Alice: Laptop will not charge · unassigned: `claim IT-1` to take it",
         "Bob is now working on IT-1 (Laptop will not charge).",
     ]
 
@@ -176,7 +178,7 @@ async def test_dingtalk_group_and_direct_messages_in_chinese(
     await chat.user("staff-wang", Source.DINGTALK).says("领取 IT-1")
     await drain(relay, clock)
     assert dingtalk_texts(fake_dingtalk.group_messages("cidITGROUP==")) == [
-        "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网",
+        "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网 · 未指派，发送 `claim IT-1` 领取",
         "王芳 已开始处理 IT-1（打印机\\*无法\\*联网）。",
     ]
     assert dingtalk_texts(fake_dingtalk.user_messages("staff-li")) == [

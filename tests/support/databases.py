@@ -16,7 +16,7 @@ POSTGRES_URL = os.environ.get(
     "TICKETBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("TICKETBOT_REQUIRE_POSTGRES") == "1"
 TABLES = ("audit_events", "comments", "ticket_links", "ticket_collaborators", "tickets",
-          "queues", "people")
+          "queues", "people", "team_cursors", "away")
 
 
 async def pg_execute(url: str, *statements: str) -> None:

@@ -23,7 +23,7 @@ def test_both_locales_have_the_same_keys() -> None:
 
 def test_every_key_the_code_uses_exists() -> None:
     used: set[str] = set()
-    pattern = re.compile(r"\"((?:error|ticket|help)\.[a-z_]+)\"")
+    pattern = re.compile(r"\"((?:error|ticket|help|route|away)\.[a-z_]+)\"")
     for package in ("workflows", "commands", "storage", "bot"):
         for source in (ROOT / package).rglob("*.py"):
             used |= set(pattern.findall(source.read_text(encoding="utf-8")))
