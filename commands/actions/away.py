@@ -44,7 +44,7 @@ async def set_away(cmd: SetAway, ctx: Context) -> Answer:
             TicketQuery(assignee_id=person.id, statuses=OPEN_STATUSES, limit=10))
         await uow.commit()
     return Answer("away.set", {
-        "who": person.label, "self": person.id == ctx.person.id, **local_day(until, tz),
+        "who": person.label, "mine": person.id == ctx.person.id, **local_day(until, tz),
         "open": [t.key for t in tickets], "open_total": total}, public=False)
 
 
@@ -54,4 +54,4 @@ async def back(cmd: Back, ctx: Context) -> Answer:
         was_away = await uow.away.clear(person.id)
         await uow.commit()
     key = "away.back" if was_away else "away.not_away"
-    return Answer(key, {"who": person.label, "self": person.id == ctx.person.id}, public=False)
+    return Answer(key, {"who": person.label, "mine": person.id == ctx.person.id}, public=False)

@@ -53,3 +53,15 @@ def test_missing_variables_fail_loudly() -> None:
 
     with pytest.raises(UndefinedError):
         Catalog("en", UTC).text("ticket.closed")
+
+
+def test_every_code_shown_in_words_has_a_text_in_both_languages() -> None:
+    from workflows.assignment import How, P1Bypass, Strategy
+
+    codes = ({f"how.{h.value}" for h in How} | {f"strategy.{s.value}" for s in Strategy}
+             | {f"bypass.{b.value}" for b in P1Bypass if b is not P1Bypass.NONE}
+             | {f"hit.{k}" for k in ("keyword", "regex", "channel", "department", "type",
+                                     "category")}
+             | {"field.title", "field.description"} | {f"weekday.{d}" for d in range(7)})
+    for locale in ("en", "zh-CN"):
+        assert codes - keys(locale) == set(), locale
