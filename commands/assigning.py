@@ -6,19 +6,10 @@ load and turn.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from commands.ports import UnitOfWork
-from workflows.assignment import (
-    LOAD_STATUSES,
-    Choice,
-    How,
-    P1Bypass,
-    Strategy,
-    TeamState,
-    choose,
-    weighted_load,
-)
+from workflows.assignment import LOAD_STATUSES, P1Bypass, Strategy, TeamState, choose, weighted_load
+from workflows.choice import Choice, How
 from workflows.organisation import Organisation, Team
 from workflows.people import Person
 from workflows.priority import Priority
@@ -70,15 +61,3 @@ async def auto_assign(uow: UnitOfWork, org: Organisation, ticket: Ticket,
     if choice.handle in team.takers:  # a lead taking a P1 does not use up a member's turn
         await uow.assignment.advance(team.key, choice.handle, now)
     return choice, person
-
-
-async def zone_of(uow: UnitOfWork, org: Organisation, person: Person, default: ZoneInfo) -> ZoneInfo:
-    """A person's time zone: their own setting, the organisation file, their team's, else default."""
-    prefs = (await uow.preferences.get_many({person.id})).get(person.id)
-    if prefs is not None and prefs.timezone:
-        return ZoneInfo(prefs.timezone)
-    profile = org.profile(person.handle)
-    if profile.tz is not None:
-        return profile.tz
-    teams = org.teams_of(person.handle)
-    return teams[0].assignment.tz if teams else default

@@ -4,10 +4,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from commands.answer import Answer
-from commands.assigning import zone_of
 from commands.context import Context
 from commands.messages import Back, Mention, SetAway
-from commands.people import resolve_mention
+from commands.people import resolve_mention, zone_of
 from commands.ports import TicketQuery, UnitOfWork
 from workflows.away import back_at
 from workflows.errors import InvalidInput, NotAllowed

@@ -3,10 +3,10 @@ person or team with a reason. A ticket transferred to a team is assigned by that
 
 from commands.actions.away import local_day
 from commands.answer import Answer
-from commands.assigning import auto_assign, zone_of
+from commands.assigning import auto_assign
 from commands.context import Context, changing
 from commands.messages import Assign, BulkAssign, Transfer
-from commands.people import resolve_mention
+from commands.people import resolve_mention, zone_of
 from commands.ports import UnitOfWork
 from workflows.errors import DomainError, NotAllowed
 from workflows.people import Person

@@ -9,7 +9,7 @@ from commands.assigning import pick
 from commands.context import Context
 from commands.messages import ExplainRoute
 from commands.ports import UnitOfWork
-from workflows.assignment import Choice
+from workflows.choice import Choice
 from workflows.errors import InvalidInput
 from workflows.organisation import Organisation, Team
 from workflows.placement import place

@@ -10,7 +10,6 @@ from bench.fairness import least_loaded, round_robin
 from workflows.assignment import (
     DEFAULT_WEIGHTS,
     AssignmentPolicy,
-    How,
     P1Bypass,
     Strategy,
     TeamState,
@@ -18,6 +17,7 @@ from workflows.assignment import (
     rotation,
     weighted_load,
 )
+from workflows.choice import How
 from workflows.priority import Priority
 from workflows.roster import Roster, Shift
 
@@ -143,6 +143,8 @@ def test_skill_with_nothing_required_is_least_loaded() -> None:
     state = TeamState(TEAM, loads={"frank": 3, "grace": 3, "heidi": 1}, skills=SKILLS)
     choice = pick(Strategy.SKILL, state)
     assert (choice.handle, choice.how) == ("heidi", How.SKILL)
+    assert choice.reason() == ("skill match: no particular skill needed; least loaded: "
+                               "frank 3, grace 3, heidi 1")
 
 
 # -- on duty and P1 bypass -------------------------------------------------------------------

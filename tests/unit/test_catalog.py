@@ -56,7 +56,8 @@ def test_missing_variables_fail_loudly() -> None:
 
 
 def test_every_code_shown_in_words_has_a_text_in_both_languages() -> None:
-    from workflows.assignment import How, P1Bypass, Strategy
+    from workflows.assignment import P1Bypass, Strategy
+    from workflows.choice import How
 
     codes = ({f"how.{h.value}" for h in How} | {f"strategy.{s.value}" for s in Strategy}
              | {f"bypass.{b.value}" for b in P1Bypass if b is not P1Bypass.NONE}
