@@ -5,14 +5,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_zone, cross_check_routing
 from storage.directory import DirectoryEntry
+from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
 from workflows.kinds import Source, TicketType
-from workflows.organisation import Organisation, Policies, Queue, Targets, Team
+from workflows.organisation import Organisation, Policies, Profile, Queue, Targets, Team
 from workflows.priority import Priority
+from workflows.roster import Roster
+from workflows.routing import fold
 
 SAMPLE = Path(__file__).parent / "sample_org.yaml"
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
@@ -39,6 +44,10 @@ class PersonSpec(_Strict):
     slack_id: str | None = None
     dingtalk_id: str | None = None
     department: str | None = None
+    skills: list[str] = []
+    timezone: str | None = None
+
+    _zone = field_validator("timezone")(check_zone)
 
 
 class TeamSpec(_Strict):
@@ -48,6 +57,13 @@ class TeamSpec(_Strict):
     members: list[str] = []
     skills: list[str] = []
     channels: dict[Source, str] = {}
+    triage_channel: str | None = None
+    assignment: Strategy = Strategy.MANUAL
+    p1_bypass: P1Bypass = P1Bypass.NONE
+    timezone: str | None = None  # the roster's; the organisation's when not given
+    roster: list[ShiftSpec] = []
+
+    _zone = field_validator("timezone")(check_zone)
 
 
 class QueueSpec(_Strict):
@@ -74,6 +90,14 @@ class PolicySpec(_Strict):
     auto_close_days: int = Field(default=3, ge=1)
     urge_interval_minutes: int = Field(default=30, ge=0)
     targets: dict[Priority, TargetSpec] = {}
+    load_weights: dict[Priority, int] = {}  # how much an open ticket of each priority weighs
+
+    @field_validator("load_weights")
+    @classmethod
+    def _positive(cls, weights: dict[Priority, int]) -> dict[Priority, int]:
+        if any(w < 0 for w in weights.values()):
+            raise ValueError("weights cannot be negative")
+        return weights
 
 
 class OrgSpec(_Strict):
@@ -84,6 +108,11 @@ class OrgSpec(_Strict):
     queues: list[QueueSpec] = Field(min_length=1)
     ticket_types: list[TicketType] = list(TicketType)
     policies: PolicySpec = PolicySpec()
+    timezone: str = "UTC"
+    routing: list[RuleSpec] = []
+    category_skills: dict[str, list[str]] = {}
+
+    _zone = field_validator("timezone")(check_zone)
 
 
 class OrgFileError(Exception):
@@ -138,6 +167,7 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
             for i, handle in enumerate(getattr(team, role)):
                 if handle not in known:
                     problems.append((("teams", ti, role, i), f"unknown person {handle!r}"))
+        problems += _check_assignment(spec, ti, team)
     queue_keys = [q.key for q in spec.queues]
     for qi, queue in enumerate(spec.queues):
         if queue_keys.index(queue.key) != qi:
@@ -147,7 +177,41 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
                              f"unknown team {queue.default_team!r}"))
     if spec.default_queue not in queue_keys:
         problems.append((("default_queue",), f"unknown queue {spec.default_queue!r}"))
+    problems += cross_check_routing(spec.routing, team_keys, queue_keys, spec.ticket_types)
     return problems
+
+
+def _check_assignment(spec: OrgSpec, ti: int, team: TeamSpec) -> list[tuple[tuple[Any, ...], str]]:
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    on_team = set(team.leads) | set(team.members)
+    for si, shift in enumerate(team.roster):
+        for i, handle in enumerate(shift.rotation):
+            if handle not in on_team:
+                problems.append((("teams", ti, "roster", si, "rotation", i),
+                                 f"{handle!r} is not a lead or member of team {team.key!r}"))
+    needs_roster = team.assignment is Strategy.ON_DUTY or team.p1_bypass is P1Bypass.ON_DUTY
+    if needs_roster and not team.roster:
+        field = "assignment" if team.assignment is Strategy.ON_DUTY else "p1_bypass"
+        problems.append((("teams", ti, field), "on_duty needs a roster of shifts for the team"))
+    if team.assignment is Strategy.SKILL:
+        declared = {p.handle: {s.lower() for s in p.skills} for p in spec.people}
+        have = set().union(*(declared.get(h, set()) for h in on_team))
+        for ri, rule in enumerate(spec.routing):
+            if rule.then.team == team.key:
+                for k, skill in enumerate(rule.then.skills):
+                    if skill.lower() not in have:
+                        problems.append((("routing", ri, "set", "skills", k),
+                                         f"no one on team {team.key!r} has skill {skill!r}"))
+    return problems
+
+
+def _team(spec: TeamSpec, org_zone: str) -> Team:
+    policy = AssignmentPolicy(spec.assignment, spec.p1_bypass, ZoneInfo(spec.timezone or org_zone),
+                              Roster(tuple(build_shift(s) for s in spec.roster)))
+    return Team(spec.key, spec.name, frozenset(spec.leads), frozenset(spec.members),
+                frozenset(spec.skills), {p.value: c for p, c in spec.channels.items()},
+                policy, spec.triage_channel, tuple(dict.fromkeys(spec.members)),
+                tuple(dict.fromkeys(spec.leads)))
 
 
 def _build(spec: OrgSpec) -> Organisation:
@@ -155,10 +219,9 @@ def _build(spec: OrgSpec) -> Organisation:
     for priority, target in spec.policies.targets.items():
         targets[priority] = Targets(parse_duration(target.response),
                                     parse_duration(target.resolution))
+    weights = {**Policies().load_weights, **spec.policies.load_weights}
     return Organisation(
-        teams={t.key: Team(t.key, t.name, frozenset(t.leads), frozenset(t.members),
-                           frozenset(t.skills), {p.value: c for p, c in t.channels.items()})
-               for t in spec.teams},
+        teams={t.key: _team(t, spec.timezone) for t in spec.teams},
         queues={q.key: Queue(q.key, q.name, q.default_team, q.triage_channel,
                              {p.value: c for p, c in q.channels.items()})
                 for q in spec.queues},
@@ -170,7 +233,15 @@ def _build(spec: OrgSpec) -> Organisation:
             auto_close_after=timedelta(days=spec.policies.auto_close_days),
             urge_interval=timedelta(minutes=spec.policies.urge_interval_minutes),
             targets=targets,
+            load_weights=weights,
         ),
+        routing=tuple(build_rule(r) for r in spec.routing),
+        profiles={p.handle: Profile(p.department, frozenset(s.lower() for s in p.skills),
+                                    ZoneInfo(p.timezone) if p.timezone else None)
+                  for p in spec.people},
+        category_skills={fold(c): frozenset(s.lower() for s in skills)
+                         for c, skills in spec.category_skills.items()},
+        tz=ZoneInfo(spec.timezone),
     )
 
 

@@ -27,6 +27,10 @@ class Context:
     dedup_key: str | None = None  # the platform's id of this inbound action, if it has one
     origin: str | None = None  # the channel or group the request came from
 
+    @property
+    def channel(self) -> str | None:
+        return self.origin
+
     async def remember_inbound(self, uow: UnitOfWork) -> None:
         """Claim the inbound id first thing in the transaction: a concurrent redelivery waits on
         it and then finds it taken (Duplicate), a later one finds it at once."""

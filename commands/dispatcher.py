@@ -7,6 +7,7 @@ from typing import Any
 
 from commands import messages as m
 from commands.actions import (
+    away,
     claim,
     collaborate,
     comment,
@@ -19,6 +20,7 @@ from commands.actions import (
     priority,
     read,
     relate,
+    route,
     urge,
     waiting,
 )
@@ -39,6 +41,7 @@ HANDLERS: dict[type, Handler] = {
     m.Create: create.create,
     m.Claim: claim.claim,
     m.Assign: handover.assign,
+    m.BulkAssign: handover.bulk_assign,
     m.Transfer: handover.transfer,
     m.AddCollaborators: collaborate.add_collaborators,
     m.Reply: comment.reply,
@@ -61,6 +64,9 @@ HANDLERS: dict[type, Handler] = {
     m.ListTickets: listing.list_tickets,
     m.Mute: preferences.mute,
     m.SetPreferences: preferences.set_preferences,
+    m.SetAway: away.set_away,
+    m.Back: away.back,
+    m.ExplainRoute: route.explain,
     m.Help: help.help_,
 }
 
@@ -98,7 +104,7 @@ class Dispatcher:
                 person = await identify(uow, who)
                 await uow.commit()
             ctx = Context(self.uow, self.org, self.clock, person, who.platform, self.notify,
-                          dedup_key, origin)
+                          dedup_key, origin or who.channel)
             return await HANDLERS[type(command)](command, ctx)
         except Duplicate:
             return DUPLICATE

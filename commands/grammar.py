@@ -6,10 +6,12 @@ Parsing is pure: text in, a command out, or an InvalidInput that says what was e
 import difflib
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import time
 
 from commands import messages as m
 from commands.vocabulary import LIST_SCOPES, USAGE, VERBS
+from commands.when import parse_day
 from workflows.errors import InvalidInput
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
@@ -28,6 +30,11 @@ _NOTIFY_MODES = {"on": "dm", "dm": "dm", "direct": "dm", "私信": "dm", "开": 
                  "channel": "channel", "thread": "channel", "群": "channel", "频道": "channel",
                  "off": "off", "关": "off", "关闭": "off"}
 _LOCALES = {"en": "en", "english": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "中文": "zh-CN"}
+_UNTIL = re.compile(r"^(?:until|till|til|to|到|至|直到)(?:\s+|(?=[^\x00-\x7f]))", re.I)
+_EXPLAIN = re.compile(r"^(?:explain|why|test|解释|说明|测试)(?:\s+|(?=[^\x00-\x7f])|$)", re.I)
+_QUOTES = {'"': '"', "'": "'", "“": "”", "「": "」", "『": "』", "‘": "’"}
+# Chinese is written without spaces: `请假到周一` is the verb 请假 and `到周一`.
+_CJK_VERBS = sorted((a for a in VERBS if not a.isascii() and len(a) >= 2), key=len, reverse=True)
 
 
 class ParseError(InvalidInput):
@@ -81,6 +88,20 @@ def _usage(verb: str) -> ParseError:
     return ParseError("error.usage", verb=verb, usage=USAGE[verb])
 
 
+def unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and _QUOTES.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
+
+
+def _split_cjk_verb(word: str) -> tuple[str, str] | None:
+    for alias in _CJK_VERBS:
+        if word.startswith(alias) and len(word) > len(alias):
+            return alias, word[len(alias):]
+    return None
+
+
 def _first(rest: str) -> tuple[str, str]:
     parts = rest.split(None, 1)
     if not parts:
@@ -101,6 +122,7 @@ class Grammar:
             "history": self._history, "list": self._list, "help": self._help,
             "mute": self._mute, "unmute": self._mute, "notify": self._notify,
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
+            "route": self._route, "away": self._away, "back": self._back,
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
@@ -112,6 +134,9 @@ class Grammar:
         if parse_key(word, self.default_queue) and not rest and not word.isdigit():
             return m.Show(parse_key(word, self.default_queue) or "")
         verb = VERBS.get(word.lower()) or VERBS.get(word)
+        split = _split_cjk_verb(word) if verb is None and not word.isascii() else None
+        if split is not None:
+            verb, rest = VERBS[split[0]], f"{split[1]} {rest}"
         if verb is None:
             guess = difflib.get_close_matches(word.lower(), list(VERBS), n=1, cutoff=0.6)
             suggestion = VERBS[guess[0]] if guess else None
@@ -173,10 +198,21 @@ class Grammar:
 
     def _assign(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
         key, remainder = self._key(verb, rest)
+        keys = [key]
+        while True:  # `assign IT-4 IT-7 9 @carol`: every ticket id before the person
+            token, after = _first(remainder)
+            more = parse_key(token, self.default_queue) if token else None
+            if more is None:
+                break
+            if more not in keys:
+                keys.append(more)
+            remainder = after.strip()
         head, reason = split_reason(remainder)
         mentions, leftover = extract_mentions(head, at_users)
         if len(mentions) != 1 or leftover.lower() not in ("", "to", "给"):
             raise _usage(verb)
+        if len(keys) > 1:
+            return m.BulkAssign(tuple(keys), mentions[0], reason)
         return m.Assign(key, mentions[0], reason)
 
     def _transfer(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
@@ -303,10 +339,10 @@ class Grammar:
         if scope is None:
             return m.ListTickets("status", statuses=(words[0],)) if len(words) == 1 else (
                 self._bad_list(verb))
-        if scope == "team":
+        if scope in ("team", "triage"):
             if len(words) > 2:
                 raise _usage(verb)
-            return m.ListTickets("team", team=words[1] if len(words) > 1 else None)
+            return m.ListTickets(scope, team=words[1] if len(words) > 1 else None)
         if scope == "status":
             if len(words) < 2:
                 raise _usage(verb)
@@ -351,6 +387,39 @@ class Grammar:
         if rest.strip():
             raise _usage(verb)
         return m.SetPreferences()
+
+    def _route(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        text = _EXPLAIN.sub("", rest, count=1).strip()
+        if not unquote(text):
+            raise _usage(verb)
+        ticket = self._new(verb, unquote(text), at_users)
+        assert isinstance(ticket, m.Create)
+        title = unquote(ticket.title)
+        if not title:
+            raise _usage(verb)
+        return m.ExplainRoute(replace(ticket, title=title))
+
+    def _who(self, verb: str, rest: str, at_users: Mapping[str, str]) -> tuple[m.Mention | None, str]:
+        mentions, leftover = extract_mentions(rest, at_users)
+        if len(mentions) > 1:
+            raise _usage(verb)
+        return (mentions[0] if mentions else None), leftover
+
+    def _away(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        who, text = self._who(verb, rest, at_users)
+        text = _UNTIL.sub("", text.strip(), count=1).strip()
+        if not text:
+            raise _usage(verb)
+        day = parse_day(text)
+        if day is None:
+            raise ParseError("error.bad_day", when=text[:40], usage=USAGE[verb])
+        return m.SetAway(day, who)
+
+    def _back(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        who, leftover = self._who(verb, rest, at_users)
+        if leftover:
+            raise _usage(verb)
+        return m.Back(who)
 
     def _help(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         topic = rest.strip().lower() or None

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from workflows.actions import Action
+from workflows.away import Day
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
 
@@ -27,6 +28,7 @@ class Identity:
     platform: Source
     user_id: str  # Slack user id, DingTalk staffId, or the console handle
     name: str | None = None
+    channel: str | None = None  # where they wrote: Slack channel, DingTalk group, console channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,15 @@ class Claim:
 @dataclass(frozen=True, slots=True)
 class Assign:
     key: str
+    to: Mention
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkAssign:
+    """`assign IT-4 IT-7 IT-9 @carol`: several tickets to one person (leads and admins)."""
+
+    keys: tuple[str, ...]
     to: Mention
     reason: str | None = None
 
@@ -201,12 +212,33 @@ class May:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAway:
+    """`away until Monday`; a lead may say `away @bob until Monday`."""
+
+    day: Day
+    who: Mention | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Back:
+    who: Mention | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainRoute:
+    """`route explain VPN down on floor 3`: what routing would do with such a ticket, and why."""
+
+    ticket: Create
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
 
 Command = (
-    Create | Claim | Assign | Transfer | AddCollaborators | Reply | Note | Pend | Resume
-    | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge | Rate | Show
-    | History | ListTickets | Mute | SetPreferences | May | Help
+    Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
+    | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
+    | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
+    | ExplainRoute | Help
 )

@@ -53,7 +53,9 @@ def _channels(ticket: Ticket, org: Organisation, platforms: frozenset[Source]
     configured = {**(queue.channels if queue else {}), **(team.channels if team else {})}
     found = [(Source(p), c) for p, c in configured.items() if Source(p) in platforms]
     if Source.CONSOLE in platforms:
-        name = queue.triage_channel if queue and queue.triage_channel else f"#{ticket.queue}"
+        # The team's triage channel first: that is where its unassigned tickets wait.
+        name = (team.triage_channel if team and team.triage_channel
+                else queue.triage_channel if queue and queue.triage_channel else f"#{ticket.queue}")
         found.append((Source.CONSOLE, name))
     return found
 
@@ -65,7 +67,9 @@ def _params(ticket: Ticket, entry: AuditEntry, actor: Person | None,
         "body": body,
         "key": ticket.key, "title": ticket.title, "priority": ticket.priority.value,
         "status": ticket.status.value, "team": ticket.team,
-        "actor": actor.label if actor else None, "reason": entry.reason,
+        # Entries the system added to a person's change (routing, assignment) are not theirs.
+        "actor": actor.label if actor and entry.actor_id == actor.id else None,
+        "reason": entry.reason,
         "requester": ticket.requester.label,
         "assignee": ticket.assignee.label if ticket.assignee else None,
         "previous": assignee[0], "changes": entry.changes,
@@ -194,8 +198,11 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             targets += [(platform, channel, None, now, config.locale_for(platform))
                         for platform, channel in _channels(ticket, org, config.platforms)
                         if platform not in config.card_platforms]
+        # In the triage channel a new ticket nobody has yet says how to take it.
+        channel_params[index] = {**params,
+                                 "claim": entry.action == "create" and ticket.assignee is None}
         if mentions:
-            channel_params[index] = {**params, "mentions": mentions}
+            channel_params[index]["mentions"] = mentions
         seen: set[tuple[Source, str]] = set()
         for platform, address, person, not_before, locale in targets:
             if (platform, address) in seen:

@@ -2,11 +2,13 @@
 
 import difflib
 import re
+from zoneinfo import ZoneInfo
 
 from commands.messages import Identity, Mention
 from commands.ports import UnitOfWork
 from workflows.errors import InvalidInput
 from workflows.kinds import Source
+from workflows.organisation import Organisation
 from workflows.people import Person
 
 _HANDLE_CHARS = re.compile(r"[^\w.-]+")
@@ -60,3 +62,15 @@ async def resolve_mentions(uow: UnitOfWork, mentions: tuple[Mention, ...]) -> li
         if all(p.id != person.id for p in people):
             people.append(person)
     return people
+
+
+async def zone_of(uow: UnitOfWork, org: Organisation, person: Person, default: ZoneInfo) -> ZoneInfo:
+    """A person's time zone: their own setting, the organisation file, their team's, else default."""
+    prefs = (await uow.preferences.get_many({person.id})).get(person.id)
+    if prefs is not None and prefs.timezone:
+        return ZoneInfo(prefs.timezone)
+    profile = org.profile(person.handle)
+    if profile.tz is not None:
+        return profile.tz
+    teams = org.teams_of(person.handle)
+    return teams[0].assignment.tz if teams else default

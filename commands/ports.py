@@ -1,5 +1,6 @@
 """What the use cases need from the outside world. storage/ implements these; tests may fake them."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from types import TracebackType
@@ -7,6 +8,7 @@ from typing import Any, Protocol
 
 from workflows.kinds import Source
 from workflows.people import Person
+from workflows.priority import Priority
 from workflows.status import Status
 from workflows.ticket import Ticket
 
@@ -19,6 +21,7 @@ class TicketQuery:
     unassigned: bool = False
     statuses: tuple[Status, ...] = ()
     overdue_at: datetime | None = None  # open tickets whose resolution target is before this
+    unassigned_first: bool = False
     limit: int = 20
 
 
@@ -175,12 +178,38 @@ class PeopleRepository(Protocol):
     async def handles(self) -> list[str]: ...
 
 
+class AssignmentRepository(Protocol):
+    """What automatic assignment reads and moves, kept in the database for every replica."""
+
+    async def cursor(self, team: str, *, lock: bool) -> str | None:
+        """Whom the team assigned last. With `lock`, the team's row stays locked until commit,
+        so concurrent assignments to one team take turns instead of picking the same person."""
+        ...
+
+    async def advance(self, team: str, handle: str, now: datetime) -> None: ...
+
+    async def open_work(self, handles: Collection[str],
+                        statuses: tuple[Status, ...]) -> dict[str, dict[Priority, int]]:
+        """Per handle: how many tickets in `statuses` they have, by priority."""
+        ...
+
+
+class AwayRepository(Protocol):
+    async def set(self, person_id: int, until: datetime, now: datetime) -> None: ...
+    async def clear(self, person_id: int) -> bool: ...
+    async def until(self, handles: Collection[str], now: datetime) -> dict[str, datetime]:
+        """Those of `handles` away after `now`, and until when."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     people: PeopleRepository
     outbox: OutboxRepository
     preferences: PreferenceRepository
     inbound: InboundRepository
+    assignment: AssignmentRepository
+    away: AwayRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -3,7 +3,7 @@
 USAGE: dict[str, str] = {
     "new": "new [P1-P5] [type:incident|request|change|task] [category:X] <title> [-- description]",
     "claim": "claim <ticket>",
-    "assign": "assign <ticket> @person [reason: ...]",
+    "assign": "assign <ticket> [<ticket> ...] @person [reason: ...]   (several tickets at once: leads)",
     "transfer": "transfer <ticket> @person|<team> reason: <why>",
     "cc": "cc <ticket> @person [@person ...]",
     "reply": "reply <ticket> <text>",
@@ -22,7 +22,10 @@ USAGE: dict[str, str] = {
     "rate": "rate <ticket> 1-5 [comment]",
     "show": "show <ticket>",
     "history": "history <ticket>",
-    "list": "list [mine|requests|team [name]|overdue|all|<status>]",
+    "list": "list [mine|requests|team [name]|triage [name]|overdue|all|<status>]",
+    "route": 'route explain <ticket text>   e.g. route explain "VPN down on floor 3"',
+    "away": "away [@person] until <Monday|tomorrow|2026-12-01|3d>   (a lead may set a member away)",
+    "back": "back [@person]",
     "mute": "mute <ticket>",
     "unmute": "unmute <ticket>",
     "notify": "notify dm|channel|off",
@@ -36,7 +39,7 @@ VERBS: dict[str, str] = {
     **{verb: verb for verb in USAGE},
     "create": "new", "open": "new", "新建": "new", "提单": "new", "报修": "new", "新工单": "new",
     "take": "claim", "领取": "claim", "接单": "claim", "认领": "claim",
-    "指派": "assign", "分配": "assign",
+    "指派": "assign", "分配": "assign", "reassign": "assign", "改派": "assign",
     "forward": "transfer", "转派": "transfer", "转交": "transfer", "转": "transfer",
     "collab": "cc", "抄送": "cc", "协作": "cc",
     "comment": "reply", "回复": "reply", "评论": "reply",
@@ -60,6 +63,9 @@ VERBS: dict[str, str] = {
     "静音": "mute", "取消静音": "unmute", "通知": "notify", "免打扰": "quiet",
     "lang": "language", "语言": "language", "preferences": "prefs", "settings": "prefs",
     "设置": "prefs",
+    "explain": "route", "路由": "route", "路由解释": "route", "分派说明": "route",
+    "ooo": "away", "请假": "away", "休假": "away", "外出": "away", "不在": "away",
+    "回来": "back", "销假": "back", "回来了": "back",
 }
 
 LIST_SCOPES: dict[str, str] = {
@@ -70,4 +76,5 @@ LIST_SCOPES: dict[str, str] = {
     "overdue": "overdue", "late": "overdue", "超时": "overdue", "逾期": "overdue",
     "all": "all", "open": "all", "全部": "all",
     "status": "status", "状态": "status",
+    "triage": "triage", "unassigned": "triage", "待分配": "triage", "未指派": "triage",
 }

@@ -74,6 +74,10 @@ class Catalog:
             "role": lambda r: self.text(f"role.{r}"),
             "mention": self.mention,
             "relative": self.relative,
+            # `how | term('how')` -> the text of key how.<value>: words for codes in data.
+            "term": lambda value, group: self.text(f"{group}.{value}"),
+            # `key | say(params)`: another template's text, already escaped inside.
+            "say": lambda key, params: Raw(self.text(key, **params)),
         }
 
     def mention(self, person: dict[str, Any] | Person) -> str:

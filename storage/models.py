@@ -79,6 +79,7 @@ class TicketRow(Base):
     pending_reason: Mapped[str | None] = mapped_column(Text)
     last_urged_at: Mapped[datetime | None]
     duplicate_of: Mapped[str | None] = mapped_column(String(32))
+    skills: Mapped[str | None] = mapped_column(String(200))  # comma-separated, from routing
     version: Mapped[int] = mapped_column(Integer, default=0)
     origin_channel: Mapped[str | None] = mapped_column(String(128))
     origin_ts: Mapped[str | None] = mapped_column(String(64))
@@ -214,3 +215,24 @@ class TicketMessageRow(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     address: Mapped[str] = mapped_column(String(128), primary_key=True)
     ref: Mapped[str] = mapped_column(String(128))
+class TeamCursorRow(Base):
+    """Per team: whom automatic assignment picked last (the round-robin cursor). Locked while a
+    new ticket is assigned, so replicas assigning at the same moment take turns, not the same
+    person."""
+
+    __tablename__ = "team_cursors"
+
+    team: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_handle: Mapped[str | None] = mapped_column(String(64))
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime | None]
+
+
+class AwayRow(Base):
+    """Someone away until a moment: skipped by automatic assignment until then."""
+
+    __tablename__ = "away"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    until: Mapped[datetime]
+    since: Mapped[datetime]

@@ -3,7 +3,7 @@ collaborators in the caller's transaction; the version column catches lost updat
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,14 @@ _COPIED = ("title", "description", "category", "team", "created_at", "updated_at
            "response_due_at", "resolution_due_at", "first_response_at", "resolved_at",
            "closed_at", "resolution", "pending_reason", "last_urged_at", "duplicate_of",
            "origin_channel", "origin_ts", "csat_score")
+
+
+def _skills_in(skills: tuple[str, ...]) -> str | None:
+    return ",".join(skills) or None
+
+
+def _skills_out(text: str | None) -> tuple[str, ...]:
+    return tuple(s for s in (text or "").split(",") if s)
 
 
 class SqlTickets:
@@ -68,6 +76,7 @@ class SqlTickets:
                 assignee=people.get(r.assignee_id) if r.assignee_id else None,
                 collaborators=[people[p] for p in collaborators.get(r.id, [])],
                 links=links.get(r.id, []), id=r.id, version=r.version,
+                skills=_skills_out(r.skills),
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -109,6 +118,7 @@ class SqlTickets:
             key=ticket.key, queue=ticket.queue, number=ticket.number, type=ticket.type.value,
             priority=ticket.priority.value, status=ticket.status.value,
             requester_id=ticket.requester.id, source=ticket.source.value, version=0,
+            skills=_skills_in(ticket.skills),
             assignee_id=ticket.assignee.id if ticket.assignee else None,
             **{name: getattr(ticket, name) for name in _COPIED},
         )
@@ -122,7 +132,7 @@ class SqlTickets:
         values.update(
             priority=ticket.priority.value, status=ticket.status.value,
             assignee_id=ticket.assignee.id if ticket.assignee else None,
-            version=ticket.version + 1,
+            version=ticket.version + 1, skills=_skills_in(ticket.skills),
         )
         result = await self.session.execute(
             update(TicketRow)
@@ -190,10 +200,11 @@ class SqlTickets:
                                    TicketRow.status != Status.PENDING.value))
         where = and_(*conditions) if conditions else or_(True)
         total = await self.session.scalar(select(func.count()).select_from(TicketRow).where(where))
+        order = [TicketRow.priority, TicketRow.created_at, TicketRow.id]
+        if query.unassigned_first:  # triage: what nobody has yet comes first
+            order.insert(0, case((TicketRow.assignee_id.is_(None), 0), else_=1))
         rows = list(await self.session.scalars(
-            select(TicketRow).where(where)
-            .order_by(TicketRow.priority, TicketRow.created_at, TicketRow.id)
-            .limit(query.limit)))
+            select(TicketRow).where(where).order_by(*order).limit(query.limit)))
         return await self._to_tickets(rows), int(total or 0)
 
     async def history(self, ticket: Ticket) -> list[HistoryLine]:

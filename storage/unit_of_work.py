@@ -4,6 +4,8 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.assignment import SqlAssignment
+from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
 from storage.inbound import SqlInbound
 from storage.outbox import SqlOutbox
@@ -23,6 +25,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self.session)
         self.preferences = SqlPreferences(self.session)
         self.inbound = SqlInbound(self.session)
+        self.assignment = SqlAssignment(self.session)
+        self.away = SqlAway(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from workflows.assignment import DEFAULT_WEIGHTS, UTC_ZONE, AssignmentPolicy
 from workflows.kinds import TicketType
 from workflows.priority import Priority
+from workflows.routing import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,9 +18,23 @@ class Team:
     members: frozenset[str]
     skills: frozenset[str] = frozenset()
     channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
+    assignment: AssignmentPolicy = field(default_factory=AssignmentPolicy)
+    triage_channel: str | None = None  # where unassigned tickets wait (console channel name)
+    member_order: tuple[str, ...] = ()  # members as declared: the round-robin order
+    lead_order: tuple[str, ...] = ()
 
     def has_member(self, handle: str) -> bool:
         return handle in self.members or handle in self.leads
+
+    @property
+    def takers(self) -> tuple[str, ...]:
+        """Who automatic assignment picks from: the members, or the leads of a team of leads."""
+        members = self.member_order or tuple(sorted(self.members))
+        return members or self.lead_list
+
+    @property
+    def lead_list(self) -> tuple[str, ...]:
+        return self.lead_order or tuple(sorted(self.leads))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +71,16 @@ class Policies:
     auto_close_after: timedelta = timedelta(days=3)
     urge_interval: timedelta = timedelta(minutes=30)
     targets: dict[Priority, Targets] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
+    load_weights: dict[Priority, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the organisation file says about a person beyond their name."""
+
+    department: str | None = None
+    skills: frozenset[str] = frozenset()
+    tz: ZoneInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +91,13 @@ class Organisation:
     default_queue: str = "IT"
     ticket_types: tuple[TicketType, ...] = tuple(TicketType)
     policies: Policies = field(default_factory=Policies)
+    routing: tuple[Rule, ...] = ()
+    profiles: dict[str, Profile] = field(default_factory=dict)  # by handle
+    category_skills: dict[str, frozenset[str]] = field(default_factory=dict)
+    tz: ZoneInfo = UTC_ZONE
+
+    def profile(self, handle: str) -> Profile:
+        return self.profiles.get(handle, Profile())
 
     def team(self, key: str) -> Team | None:
         return self.teams.get(key)

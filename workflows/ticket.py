@@ -98,6 +98,7 @@ class Ticket:
     origin_channel: str | None = None
     origin_ts: str | None = None
     csat_score: int | None = None  # 1-5, given by the requester once resolved
+    skills: tuple[str, ...] = ()  # what whoever takes it should know (from routing)
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.
@@ -158,6 +159,10 @@ class Ticket:
             from_status=None, to_status=self.status,
             changes={"priority": [None, self.priority.value], "team": [None, self.team]},
         ))
+
+    def record_routing(self, actor: Actor, changes: dict[str, list[Any]], reason: str) -> None:
+        """The routing decision, by the system: what the rule changed and which rule it was."""
+        self._record("route", actor, changes=changes, reason=reason)
 
     def claim(self, actor: Actor) -> None:
         mine = self.assignee is not None and self.assignee.id == actor.id

@@ -38,7 +38,7 @@ def _t(action: Action, sources, dest: Status | None, roles) -> Transition:
 STANDARD: tuple[Transition, ...] = (
     _t(Action.CLAIM, {S.NEW}, S.IN_PROGRESS, {R.MEMBER, R.LEAD, R.ADMIN}),
     _t(Action.CLAIM, {S.ASSIGNED}, S.IN_PROGRESS, {R.ASSIGNEE}),
-    _t(Action.ASSIGN, {S.NEW}, S.ASSIGNED, {R.MEMBER, R.LEAD, R.ADMIN}),
+    _t(Action.ASSIGN, {S.NEW}, S.ASSIGNED, {R.MEMBER, R.LEAD, R.ADMIN, R.SYSTEM}),  # routing
     _t(Action.ASSIGN, {S.ASSIGNED, S.IN_PROGRESS}, S.ASSIGNED, OWNERS),
     _t(Action.TRANSFER, {S.NEW}, S.ASSIGNED, {R.MEMBER, R.LEAD, R.ADMIN}),
     _t(Action.TRANSFER, WORKING, S.ASSIGNED, OWNERS),

@@ -17,6 +17,7 @@ from workflows.kinds import Source
 CONSOLE_HELP = """Console: type commands as you would in chat (try `help`).
   /as <name>   act as someone else (e.g. /as bob)
   /whoami      who you are acting as
+  /in <chan>   write as if in a channel (routing rules may match it); /in alone: direct chat
   <n> [args]   run action n of the last card, e.g. `2 @carol reason: needs network`
   /quit        leave"""
 
@@ -29,6 +30,7 @@ class ConsoleSession:
         self.catalog = catalog
         self.write = write
         self.last_key: str | None = None
+        self.channel: str | None = None
         self.last_actions: tuple[Action, ...] = ()
         self.relay = app.relay({Source.CONSOLE.value: ConsoleSender(write)}, pacing={})
 
@@ -53,6 +55,11 @@ class ConsoleSession:
         if line == "/whoami":
             self.write(f"You are {self.user}.")
             return True
+        if line == "/in" or line.startswith("/in "):
+            self.channel = line[3:].strip() or None
+            self.write(f"You are now writing in {self.channel}." if self.channel
+                       else "You are now writing to the bot directly.")
+            return True
         if line.startswith("/as"):
             name = line[3:].strip().lstrip("@").lower()
             if not name:
@@ -67,7 +74,8 @@ class ConsoleSession:
         await close_stale_resolved(self.app.uow, self.app.loaded.org, self.app.clock,
                                    self.app.notify)
         with log_context(platform="console", request_id=new_request_id(), ticket_id=None):
-            answer = await self.app.dispatcher.handle_text(Identity(Source.CONSOLE, self.user), text)
+            answer = await self.app.dispatcher.handle_text(
+                Identity(Source.CONSOLE, self.user, channel=self.channel), text)
             self.show(answer)
             await self.deliver()
         return True

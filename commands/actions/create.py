@@ -1,49 +1,60 @@
+"""Open a ticket: route it by the organisation's rules, then let the team's strategy assign it,
+all in one transaction with its audit lines and notifications."""
+
 from commands.answer import Answer
+from commands.assigning import auto_assign
 from commands.context import Context, commit_change
 from commands.messages import Create
 from commands.people import resolve_mention, resolve_mentions
+from workflows.choice import Choice
 from workflows.errors import InvalidInput
-from workflows.kinds import TicketType
-from workflows.priority import DEFAULT_PRIORITY
+from workflows.placement import Requested, place
 from workflows.roles import Role
 from workflows.status import Status
 from workflows.ticket import MAX_TEXT, MAX_TITLE, Actor, Ticket, due_dates, require_text
 
 
+def requested(cmd: Create, channel: str | None) -> Requested:
+    return Requested(cmd.title, cmd.description, channel, cmd.queue, cmd.type, cmd.category,
+                     cmd.priority)
+
+
 async def create(cmd: Create, ctx: Context) -> Answer:
     org = ctx.org
-    queue = org.queue(cmd.queue or org.default_queue)
-    if queue is None:
-        raise InvalidInput("error.unknown_queue", queue=cmd.queue,
-                           queues=", ".join(sorted(org.queues)))
-    ticket_type = cmd.type or TicketType.INCIDENT
-    if ticket_type not in org.ticket_types:
-        raise InvalidInput("error.type_disabled", type=ticket_type.value)
     title = require_text(cmd.title, "title", MAX_TITLE)
     description = cmd.description.strip()
     if len(description) > MAX_TEXT:
         raise InvalidInput("error.text_too_long", what="description", limit=MAX_TEXT)
-    priority = cmd.priority or DEFAULT_PRIORITY
+    placement = place(org, requested(cmd, ctx.channel), org.profile(ctx.person.handle).department)
+    if placement.type not in org.ticket_types:
+        raise InvalidInput("error.type_disabled", type=placement.type.value)
     now = ctx.clock.now()
-    response_due, resolution_due = due_dates(now, priority, org.policies)
+    response_due, resolution_due = due_dates(now, placement.priority, org.policies)
     async with ctx.uow() as uow:
         await ctx.remember_inbound(uow)
         collaborators = await resolve_mentions(uow, cmd.collaborators)
         ticket = Ticket(
-            key="", queue=queue.key, number=0, title=title, description=description,
-            type=ticket_type, priority=priority, status=Status.NEW, requester=ctx.person,
-            team=queue.default_team, source=ctx.source, created_at=now, updated_at=now,
-            category=cmd.category, response_due_at=response_due,
-            resolution_due_at=resolution_due,
+            key="", queue=placement.queue, number=0, title=title, description=description,
+            type=placement.type, priority=placement.priority, status=Status.NEW,
+            requester=ctx.person, team=placement.team, source=ctx.source, created_at=now,
+            updated_at=now, category=placement.category, response_due_at=response_due,
+            resolution_due_at=resolution_due, skills=tuple(sorted(placement.skills)),
             collaborators=[p for p in collaborators if p.id != ctx.person.id],
             origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
         ticket = await uow.tickets.add(ticket)
         ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))
+        reason = placement.reason()
+        if reason is not None:
+            ticket.record_routing(Actor.system(now), placement.changes, reason)
         if cmd.assignee is not None:
             # The create modal's assignee picker: an agent creating on someone's behalf.
             assignee = await resolve_mention(uow, cmd.assignee)
             ticket.assign(ctx.actor(ticket), assignee, org, None)
+            choice = Choice.manual_pick()
+        else:
+            choice, assignee = await auto_assign(uow, org, ticket, now)
         await commit_change(uow, ticket, org, ctx.notify, ctx.person, now)
     team = org.team(ticket.team)
-    return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team)
+    return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team,
+                    assignee=assignee.label if assignee else None, how=choice.how.value)

@@ -1,4 +1,7 @@
-"""`list`: my work, my requests, a team's queue, overdue tickets, or tickets by status."""
+"""`list`: my work, my requests, a team's queue (unassigned first, for triage), tickets nobody
+has yet, overdue tickets, or tickets by status."""
+
+from dataclasses import replace
 
 from commands.answer import Answer
 from commands.context import Context
@@ -37,7 +40,15 @@ def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, 
         if team is None or org.team(team) is None:
             raise InvalidInput("error.unknown_team", team=cmd.team or "",
                                teams=", ".join(sorted(org.teams)))
-        return scope, TicketQuery(teams=(team,), statuses=OPEN_STATUSES), {"team": team}
+        query = TicketQuery(teams=(team,), statuses=OPEN_STATUSES, unassigned_first=True)
+        return scope, query, {"team": team}
+    if scope == "triage":
+        if cmd.team is not None and org.team(cmd.team) is None:
+            raise InvalidInput("error.unknown_team", team=cmd.team,
+                               teams=", ".join(sorted(org.teams)))
+        teams = (cmd.team,) if cmd.team else scope_teams
+        query = TicketQuery(teams=teams, statuses=OPEN_STATUSES, unassigned=True)
+        return scope, query, {"team": ", ".join(teams) or None}
     if scope == "overdue":
         query = TicketQuery(teams=scope_teams, statuses=OPEN_STATUSES,
                             overdue_at=ctx.clock.now())
@@ -59,5 +70,8 @@ async def list_tickets(cmd: ListTickets, ctx: Context) -> Answer:
     scope, query, params = _query(cmd, ctx)
     async with ctx.uow() as uow:
         tickets, total = await uow.tickets.find(query)
-    return Answer("ticket.list", {"scope": scope, "tickets": tickets, "total": total, **params},
-                  public=False)
+        waiting = total
+        if scope == "team":
+            _, waiting = await uow.tickets.find(replace(query, unassigned=True, limit=0))
+    return Answer("ticket.list", {"scope": scope, "tickets": tickets, "total": total,
+                                  "waiting": waiting, **params}, public=False)

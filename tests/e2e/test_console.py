@@ -8,7 +8,7 @@ import sys
 import pytest
 
 SCRIPT = """\
-new P2 VPN down on floor 3
+new P2 Email down on floor 3
 /as bob
 claim IT-1
 transfer IT-1 @carol reason: needs network team
@@ -47,7 +47,7 @@ def test_scripted_session_takes_a_ticket_through_its_whole_life(database_url: st
     assert run.returncode == 0, run.stderr
     out = run.stdout
     for line in (
-        "alice> new P2 VPN down on floor 3",
+        "alice> new P2 Email down on floor 3",
         "Created IT-1 for Alice for IT Support.",
         "bob> claim IT-1",
         "Bob claimed IT-1.",
@@ -118,3 +118,23 @@ def test_console_speaks_chinese(database_url: str, locale: str, expected: str) -
     run = ticketbot(database_url, "console", "--locale", locale, stdin="新建 P2 打印机无法联网\n")
     assert run.returncode == 0, run.stderr
     assert expected in run.stdout
+
+
+def test_routing_from_the_console(database_url: str) -> None:
+    assert ticketbot(database_url, "db", "upgrade").returncode == 0
+    script = ("new P2 VPN down on floor 3\n/in #netops\nnew Odd blinking light\n/in\n"
+              "route explain printer on floor 2 jams\n/as frank\naway until 3d\n/as erin\n"
+              "list team\n")
+    run = ticketbot(database_url, "console", stdin=script)
+    assert run.returncode == 0, run.stderr
+    for line in (
+        "Created IT-1 for Alice for Network; assigned to Frank (least loaded).",
+        "  📣 to frank: IT-1 (VPN down on floor 3) was assigned to Frank automatically. Reason: "
+        "least loaded (open tickets weighted by priority): frank 0, grace 0",
+        "You are now writing in #netops.",
+        "Created IT-2 for Alice for Network; assigned to Grace (least loaded).",
+        '1. Rule printer matches: keyword "printer" in the title (after 1 rule that did not match).',
+        "You still have 1 open ticket: IT-1. A lead can hand them over with `assign IT-1 @person`.",
+        "Open tickets of team network:",
+    ):
+        assert line in run.stdout, f"missing {line!r} in transcript:\n{run.stdout}"

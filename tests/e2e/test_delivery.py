@@ -195,7 +195,7 @@ async def test_dingtalk_group_and_direct_messages_in_chinese(
     await chat.user("staff-wang", Source.DINGTALK).says("领取 IT-1")
     await drain(relay, clock)
     assert dingtalk_texts(fake_dingtalk.group_messages("cidITGROUP==")) == [
-        "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网",
+        "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网 · 未指派，发送 `claim IT-1` 领取",
         "王芳 已开始处理 IT-1（打印机\\*无法\\*联网）。",
     ]
     assert dingtalk_texts(fake_dingtalk.user_messages("staff-li")) == [

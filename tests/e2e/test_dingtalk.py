@@ -293,7 +293,7 @@ async def test_without_a_card_template_tickets_are_markdown_with_action_links(
     assert "**状态**：新建 · **优先级**：P2 · **团队**：IT 支持" in reply
     assert "**截止时间**：2026-03-03 01:00" in reply  # 17:00 UTC, shown in Asia/Shanghai
     assert reply.endswith("[催单](dtmd://dingtalkclient/sendMessage?content=urge%20IT-1)")
-    assert line == "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网"
+    assert line == "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网 · 未指派，发送 `claim IT-1` 领取"
     assert fake_dingtalk_gateway.cards == {}
 
     await group.says(WANG, "claim IT-1")
@@ -328,7 +328,8 @@ async def test_a_burst_to_one_group_is_paced_and_merged_into_a_digest(
     assert len(dingtalk.group_texts(IT_GROUP)) == 5  # the 12th waits for a token
     clock.advance(seconds=3)
     await dingtalk.settle()
-    assert dingtalk.group_texts(IT_GROUP)[-1] == "李雷 提交了 P3 工单 IT-12：第12台电脑无法开机"
+    assert dingtalk.group_texts(IT_GROUP)[-1] == (
+        "李雷 提交了 P3 工单 IT-12：第12台电脑无法开机 · 未指派，发送 `claim IT-12` 领取")
 
 
 async def test_shutdown_lets_the_message_being_handled_finish_and_ack(

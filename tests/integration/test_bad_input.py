@@ -27,7 +27,7 @@ TABLES = {"people", "queues", "tickets", "ticket_collaborators", "ticket_links",
           "audit_events"}
 
 NEW_USAGE = "Usage: new [P1-P5] [type:incident|request|change|task] [category:X] <title> [-- description]"
-LIST_USAGE = "Usage: list [mine|requests|team [name]|overdue|all|<status>]"
+LIST_USAGE = "Usage: " + USAGE["list"]
 STATUSES = "new, assigned, in_progress, pending, suspended, resolved, closed, cancelled"
 
 
@@ -59,10 +59,10 @@ async def desk(chat: Chat) -> Chat:
     IT-3 resolved by bob; IT-4 cancelled. All requested by alice."""
     alice, bob = chat.user("alice"), chat.user("bob")
     steps = [
-        (alice, "new P2 VPN down on floor 3", "Created IT-1 for Alice for IT Support."),
+        (alice, "new P2 Email down on floor 3", "Created IT-1 for Alice for IT Support."),
         (bob, "claim IT-1", "Bob claimed IT-1."),
         (alice, "cc IT-1 @erin", "Added Erin to IT-1 as collaborators."),
-        (alice, "new printer jam", "Created IT-2 for Alice for IT Support."),
+        (alice, "new stapler jam", "Created IT-2 for Alice for IT Support."),
         (bob, "link IT-1 IT-2", "IT-1 is now linked to IT-2."),
         (alice, "new P4 toner low", "Created IT-3 for Alice for IT Support."),
         (bob, "claim IT-3", "Bob claimed IT-3."),
@@ -100,11 +100,11 @@ PARSE_ERRORS = [
     case("claim-extra-words", "bob", "claim IT-2 right now", "Usage: claim <ticket>"),
     case("claim-bad-key", "bob", "claim foo",
          "\"foo\" is not a ticket id (like IT-42). Usage: claim <ticket>"),
-    case("assign-no-mention", "bob", "assign IT-1", "Usage: assign <ticket> @person [reason: ...]"),
+    case("assign-no-mention", "bob", "assign IT-1", "Usage: " + USAGE["assign"]),
     case("assign-name-without-at", "bob", "assign IT-1 carol",
-         "Usage: assign <ticket> @person [reason: ...]"),
+         "Usage: " + USAGE["assign"]),
     case("assign-two-people", "bob", "assign IT-1 @carol @dave",
-         "Usage: assign <ticket> @person [reason: ...]"),
+         "Usage: " + USAGE["assign"]),
     case("transfer-no-target", "bob", "transfer IT-1",
          "Usage: transfer <ticket> @person|<team> reason: <why>"),
     case("cc-no-mention", "alice", "cc IT-1", "Usage: cc <ticket> @person [@person ...]"),
@@ -139,6 +139,9 @@ PARSE_ERRORS = [
     case("unmute-extra-words", "alice", "unmute IT-1 please", "Usage: unmute <ticket>"),
     case("notify-not-a-mode", "alice", "notify maybe", "Usage: notify dm|channel|off"),
     case("rate-no-score", "alice", "rate IT-3", "Usage: rate <ticket> 1-5 [comment]"),
+    case("away-no-day", "bob", "away", "Usage: " + USAGE["away"]),
+    case("back-extra-words", "bob", "back me now", "Usage: " + USAGE["back"]),
+    case("route-no-text", "bob", "route explain", "Usage: " + USAGE["route"]),
     case("rate-not-a-number", "alice", "rate IT-3 great",
          "\"great\" is not a rating: give a number from 1 (poor) to 5 (excellent)."),
     case("quiet-no-such-hour", "alice", "quiet 25:00-08:00",

@@ -14,7 +14,7 @@ async def count(chat: Chat, stmt) -> int:  # type: ignore[no-untyped-def]
 async def test_full_lifecycle_is_recorded(chat: Chat) -> None:
     alice, bob, carol = chat.user("alice"), chat.user("bob"), chat.user("carol")
 
-    created = await alice.says("new P2 VPN down on floor 3")
+    created = await alice.says("new P2 Email down on floor 3")
     assert created.text == "Created IT-1 for Alice for IT Support."
     assert "New · P2 · incident" in (created.card or "")
     assert created.buttons == ["cc", "reply", "cancel", "urge"]
@@ -38,7 +38,7 @@ async def test_full_lifecycle_is_recorded(chat: Chat) -> None:
     assert closed.buttons == ["rate"]  # the requester may still rate the work
 
     history = (await bob.says("history IT-1")).text.splitlines()
-    assert history[0] == "History of IT-1 · VPN down on floor 3"
+    assert history[0] == "History of IT-1 · Email down on floor 3"
     steps = [line.split("  ")[1:3] for line in history[1:]]
     assert steps == [
         ["Alice", "Created (New)"],

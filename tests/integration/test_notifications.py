@@ -36,7 +36,7 @@ async def test_each_change_tells_the_right_people(chat: Chat) -> None:
     sender = RecordingSender()
     r = relay(chat.app, sender)
     alice, bob, dave = chat.user("alice"), chat.user("bob"), chat.user("dave")
-    await alice.says("new P2 VPN down cc @erin")
+    await alice.says("new P2 Email down cc @erin")
     await bob.says("claim IT-1")
     await bob.says("transfer IT-1 @carol reason: needs the network team")
     await chat.user("carol").says("note IT-1 port 12 flaps")
@@ -45,16 +45,18 @@ async def test_each_change_tells_the_right_people(chat: Chat) -> None:
     heard: dict[str, list[str]] = {}
     for m in sender.sent:
         heard.setdefault(m.address, []).append(m.text)
-    moved = "Bob transferred IT-1 (VPN down cc @erin) from Bob to Carol: needs the network team"
+    moved = "Bob transferred IT-1 (Email down cc @erin) from Bob to Carol: needs the network team"
     assert heard == {
-        "#it-triage": ["New P2 ticket IT-1 from Alice: VPN down cc @erin",
-                       "Bob is now working on IT-1 (VPN down cc @erin).", moved],
-        "erin": ["New P2 ticket IT-1 from Alice: VPN down cc @erin",
+        # The triage channel is told how to take a ticket nobody has yet.
+        "#it-triage": ["New P2 ticket IT-1 from Alice: Email down cc @erin"
+                       " · unassigned: `claim IT-1` to take it",
+                       "Bob is now working on IT-1 (Email down cc @erin).", moved],
+        "erin": ["New P2 ticket IT-1 from Alice: Email down cc @erin",
                  # The internal note reaches agent collaborators only (erin: network team).
                  "Carol added an internal note on IT-1: port 12 flaps"],
-        "alice": ["Bob is now working on IT-1 (VPN down cc @erin).", moved],
+        "alice": ["Bob is now working on IT-1 (Email down cc @erin).", moved],
         "carol": [moved],
-        "frank": ["Dave added you to IT-1 (VPN down cc @erin)."],
+        "frank": ["Dave added you to IT-1 (Email down cc @erin)."],
     }
     # Nobody is told about their own action: bob never hears of his claim or transfer.
     assert "bob" not in heard
@@ -117,22 +119,23 @@ async def test_retry_after_is_waited_out_and_order_per_ticket_is_kept(
         chat: Chat, clock: FakeClock) -> None:
     sender = RecordingSender()
     r = relay(chat.app, sender)
-    await chat.user("alice").says("new Wifi drops")
+    await chat.user("alice").says("new Mail sync drops")
     sender.failures = [DeliveryError("rate limited", retry_after=30, rate_limited=True)]
     await chat.user("bob").says("claim IT-1")
     await chat.user("bob").says("reply IT-1 which floor?")
     await drain(r)
     # The channel post for "create" hit the 429; nothing later for that channel overtook it.
     assert sender.texts("#it-triage") == []
-    assert sender.texts("alice") == ["Bob is now working on IT-1 (Wifi drops).",
+    assert sender.texts("alice") == ["Bob is now working on IT-1 (Mail sync drops).",
                                      "Bob replied on IT-1: which floor?"]
     clock.advance(seconds=29)
     await drain(r)
     assert sender.texts("#it-triage") == []
     clock.advance(seconds=1)
     await drain(r)
-    assert sender.texts("#it-triage") == ["New P3 ticket IT-1 from Alice: Wifi drops",
-                                          "Bob is now working on IT-1 (Wifi drops)."]
+    assert sender.texts("#it-triage") == [
+        "New P3 ticket IT-1 from Alice: Mail sync drops · unassigned: `claim IT-1` to take it",
+        "Bob is now working on IT-1 (Mail sync drops)."]
 
 
 async def test_platform_down_for_a_while_then_everything_arrives_once_in_order(
@@ -201,7 +204,8 @@ async def test_a_permanent_error_goes_to_the_dead_letters_and_can_be_retried(
     assert (row.status, row.last_error) == ("dead", "Slack refused: channel_not_found")
     assert await SqlOutboxStore(session_factory(chat.app.engine)).revive(clock.now()) == 1
     await drain(r)
-    assert sender.texts() == ["New P3 ticket IT-1 from Alice: Scanner offline"]
+    assert sender.texts() == [
+        "New P3 ticket IT-1 from Alice: Scanner offline · unassigned: `claim IT-1` to take it"]
 
 
 async def test_too_many_attempts_end_in_the_dead_letters(chat: Chat, clock: FakeClock) -> None:
@@ -226,7 +230,8 @@ async def test_a_burst_to_one_channel_becomes_a_digest(chat: Chat, clock: FakeCl
     channel = sender.texts("#it-triage")
     assert len(channel) == 1
     assert channel[0].startswith("12 ticket updates:\n• New P3 ticket IT-1 from Alice")
-    assert channel[0].endswith("• New P3 ticket IT-12 from Alice: Desk phone 11 broken")
+    assert channel[0].endswith("• New P3 ticket IT-12 from Alice: Desk phone 11 broken"
+                               " · unassigned: `claim IT-12` to take it")
     assert {row.status for row in await rows(chat.app)} == {"sent"}
 
 
@@ -248,8 +253,10 @@ async def test_pacing_spreads_messages_at_the_allowed_rate(chat: Chat, clock: Fa
 
 
 @pytest.mark.parametrize(("platform", "expected"), [
-    ("slack", "New P3 ticket IT-1 from Alice: Restart &lt;!channel&gt; *now* {{ 7*7 }}"),
-    ("dingtalk", "New P3 ticket IT-1 from Alice: Restart \\<!channel\\> \\*now\\* {{ 7\\*7 }}"),
+    ("slack", "New P3 ticket IT-1 from Alice: Restart &lt;!channel&gt; *now* {{ 7*7 }}"
+     " · unassigned: `claim IT-1` to take it"),
+    ("dingtalk", "New P3 ticket IT-1 from Alice: Restart \\<!channel\\> \\*now\\* {{ 7\\*7 }}"
+     " · unassigned: `claim IT-1` to take it"),
 ])
 async def test_user_text_is_shown_literally(chat: Chat, platform: str, expected: str) -> None:
     await chat.user("alice").says("new Restart <!channel> *now* {{ 7*7 }}")

@@ -28,8 +28,9 @@ async def test_lists_show_each_person_their_work(chat: Chat) -> None:
     assert requests[0] == "Your requests:"
     assert [line.split()[1] for line in requests[1:]] == ["IT-1", "IT-2"]
     team = (await dave.says("list team")).text.splitlines()
-    assert team[0] == "Open tickets of team it:"
-    assert [line.split()[1] for line in team[1:]] == ["IT-1", "IT-3", "IT-2"]  # by priority
+    assert team[0] == "Open tickets of team it (2 unassigned, listed first):"
+    # Triage first: what nobody has yet, then by priority.
+    assert [line.split()[1] for line in team[1:]] == ["IT-3", "IT-2", "IT-1"]
     assert (await dave.says("list pending")).text == "Tickets with status pending:\nNothing here."
     refused = await alice.says("list team")
     assert refused.text == "Only agents can list team tickets. Try `list requests`."
@@ -61,7 +62,7 @@ async def test_resolved_tickets_close_by_themselves(chat: Chat, clock: FakeClock
 
 
 async def test_requester_cannot_reopen_after_the_window(chat: Chat, clock: FakeClock) -> None:
-    await chat.user("alice").says("new VPN token expired")
+    await chat.user("alice").says("new Mail token expired")
     await chat.user("bob").says("claim IT-1")
     await chat.user("bob").says("resolve IT-1 issued a new token")
     clock.advance(days=8)
@@ -86,8 +87,8 @@ async def test_internal_notes_are_hidden_from_the_requester(chat: Chat) -> None:
 
 async def test_merge_closes_the_duplicate_and_links_both(chat: Chat) -> None:
     alice, bob = chat.user("alice"), chat.user("bob")
-    await alice.says("new Wifi down in room 5")
-    await bob.says("new Wifi not working in meeting room 5")
+    await alice.says("new Projector down in room 5")
+    await bob.says("new Projector not working in meeting room 5")
     merged = await bob.says("merge IT-2 into IT-1")
     assert merged.text == "IT-2 was closed as a duplicate of IT-1."
     assert "Closed" in (merged.card or "")

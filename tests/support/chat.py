@@ -27,12 +27,17 @@ class BotReply:
 
 
 class Speaker:
-    def __init__(self, chat: "Chat", handle: str, platform: Source) -> None:
-        self.chat, self.handle, self.platform = chat, handle, platform
+    def __init__(self, chat: "Chat", handle: str, platform: Source,
+                 channel: str | None = None) -> None:
+        self.chat, self.handle, self.platform, self.channel = chat, handle, platform, channel
+
+    def in_channel(self, channel: str) -> "Speaker":
+        """The same person writing in a channel or group instead of to the bot directly."""
+        return Speaker(self.chat, self.handle, self.platform, channel)
 
     async def says(self, text: str) -> BotReply:
         answer = await self.chat.app.dispatcher.handle_text(
-            Identity(self.platform, self.handle), text)
+            Identity(self.platform, self.handle, channel=self.channel), text)
         card = self.chat.catalog.card(answer.ticket) if answer.ticket else None
         return BotReply(answer, self.chat.catalog.answer(answer), card)
 

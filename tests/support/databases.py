@@ -17,7 +17,7 @@ POSTGRES_URL = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("TICKETBOT_REQUIRE_POSTGRES") == "1"
 TABLES = ("audit_events", "comments", "ticket_links", "ticket_collaborators", "outbox",
           "ticket_mutes", "preferences", "rate_buckets", "inbound_events", "ticket_messages", "tickets",
-          "queues", "people")
+          "queues", "people", "team_cursors", "away")
 
 
 async def pg_execute(url: str, *statements: str) -> None:

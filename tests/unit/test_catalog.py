@@ -23,7 +23,7 @@ def test_both_locales_have_the_same_keys() -> None:
 
 def test_every_key_the_code_uses_exists() -> None:
     used: set[str] = set()
-    pattern = re.compile(r"\"((?:error|ticket|help)\.[a-z_]+)\"")
+    pattern = re.compile(r"\"((?:error|ticket|help|route|away)\.[a-z_]+)\"")
     for package in ("workflows", "commands", "storage", "bot"):
         for source in (ROOT / package).rglob("*.py"):
             used |= set(pattern.findall(source.read_text(encoding="utf-8")))
@@ -53,3 +53,16 @@ def test_missing_variables_fail_loudly() -> None:
 
     with pytest.raises(UndefinedError):
         Catalog("en", UTC).text("ticket.closed")
+
+
+def test_every_code_shown_in_words_has_a_text_in_both_languages() -> None:
+    from workflows.assignment import P1Bypass, Strategy
+    from workflows.choice import How
+
+    codes = ({f"how.{h.value}" for h in How} | {f"strategy.{s.value}" for s in Strategy}
+             | {f"bypass.{b.value}" for b in P1Bypass if b is not P1Bypass.NONE}
+             | {f"hit.{k}" for k in ("keyword", "regex", "channel", "department", "type",
+                                     "category")}
+             | {"field.title", "field.description"} | {f"weekday.{d}" for d in range(7)})
+    for locale in ("en", "zh-CN"):
+        assert codes - keys(locale) == set(), locale

@@ -12,6 +12,7 @@ from commands import messages as m
 from commands.grammar import Grammar, ParseError
 from commands.messages import Mention
 from commands.vocabulary import USAGE, VERBS
+from commands.when import parse_day
 from workflows.errors import InvalidInput
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
@@ -130,6 +131,9 @@ HAPPY = [
     pytest.param("merge 41 42", m.Merge("IT-41", "IT-42"), id="merge-bare-numbers"),
     # rate
     pytest.param("rate IT-42 5", m.Rate("IT-42", 5), id="rate"),
+    pytest.param("back", m.Back(None), id="back"),
+    pytest.param("route explain VPN down", m.ExplainRoute(m.Create("VPN down")), id="route-explain"),
+    pytest.param("away until tomorrow", m.SetAway(parse_day("tomorrow")), id="away"),
     pytest.param("rate IT-42 4 quick but had to chase", m.Rate("IT-42", 4, "quick but had to chase"),
                  id="rate-comment"),
     pytest.param("rate IT-42 9", m.Rate("IT-42", 9), id="rate-range-left-to-the-use-case"),
@@ -435,7 +439,7 @@ ERRORS = [
          "typo-keeps-the-typed-word"),
     case(None, "领 IT-1", ("error.unknown_command", {"word": "领", "suggestion": "claim"}), "chinese-typo"),
     case(None, "xyzzy plugh", ("error.unknown_command", {"word": "xyzzy", "suggestion": None}), "gibberish"),
-    case(None, "说明 IT-1", ("error.unknown_command", {"word": "说明", "suggestion": None}),
+    case(None, "说明书 IT-1", ("error.unknown_command", {"word": "说明书", "suggestion": None}),
          "unknown-chinese"),
     case(None, "x" * 60, ("error.unknown_command", {"word": "x" * 40, "suggestion": None}), "word-truncated"),
     # new
@@ -521,6 +525,9 @@ ERRORS = [
     case("merge", "merge IT-41 to IT-42 now", usage("merge"), "trailing-words"),
     # rate
     case("rate", "rate IT-1", usage("rate"), "no-score"),
+    case("away", "away", usage("away"), "no-day"),
+    case("back", "back me now", usage("back"), "extra-words"),
+    case("route", "route", usage("route"), "no-text"),
     case("rate", "rate 5", usage("rate"), "score-alone-is-read-as-the-key"),
     case("rate", "rate IT-1 great", ("error.bad_rating", {"score": "great"}), "word"),
     case("rate", "评价 IT-1 五星", ("error.bad_rating", {"score": "五星"}), "chinese-word"),

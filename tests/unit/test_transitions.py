@@ -27,7 +27,7 @@ STANDARD_SPEC: dict[str, list[Row]] = {
         ("assigned", "in_progress", "assignee"),
     ],
     "assign": [
-        ("new", "assigned", "member lead admin"),
+        ("new", "assigned", "member lead admin system"),  # system: automatic assignment
         ("assigned in_progress", "assigned", "assignee lead admin"),
     ],
     "transfer": [
