@@ -9,10 +9,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.orgfile_sla import SlaSpec, build_book, sla_problems
 from storage.directory import DirectoryEntry
 from workflows.kinds import Source, TicketType
-from workflows.organisation import Organisation, Policies, Queue, Targets, Team
+from workflows.organisation import DEFAULT_TARGETS, Organisation, Policies, Queue, Team
 from workflows.priority import Priority
+from workflows.sla_policy import ClockTargets, SlaBook
 
 SAMPLE = Path(__file__).parent / "sample_org.yaml"
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
@@ -48,6 +50,9 @@ class TeamSpec(_Strict):
     members: list[str] = []
     skills: list[str] = []
     channels: dict[Source, str] = {}
+    on_duty: list[str] = []  # a weekly rota for escalations that reassign to the person on duty
+    escalation_channels: dict[Source, str] = {}
+    control_channels: dict[Source, str] = {}
 
 
 class QueueSpec(_Strict):
@@ -73,7 +78,7 @@ class PolicySpec(_Strict):
     reopen_window_days: int = Field(default=7, ge=0)
     auto_close_days: int = Field(default=3, ge=1)
     urge_interval_minutes: int = Field(default=30, ge=0)
-    targets: dict[Priority, TargetSpec] = {}
+    targets: dict[Priority, TargetSpec] = {}  # wall-clock targets, when there is no `sla:` section
 
 
 class OrgSpec(_Strict):
@@ -84,6 +89,8 @@ class OrgSpec(_Strict):
     queues: list[QueueSpec] = Field(min_length=1)
     ticket_types: list[TicketType] = list(TicketType)
     policies: PolicySpec = PolicySpec()
+    groups: dict[str, list[str]] = {}  # requester groups for SLA policies (departments count too)
+    sla: SlaSpec | None = None
 
 
 class OrgFileError(Exception):
@@ -134,7 +141,7 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
     for ti, team in enumerate(spec.teams):
         if team_keys.index(team.key) != ti:
             problems.append((("teams", ti, "key"), f"duplicate team {team.key!r}"))
-        for role in ("leads", "members"):
+        for role in ("leads", "members", "on_duty"):
             for i, handle in enumerate(getattr(team, role)):
                 if handle not in known:
                     problems.append((("teams", ti, role, i), f"unknown person {handle!r}"))
@@ -147,18 +154,47 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
                              f"unknown team {queue.default_team!r}"))
     if spec.default_queue not in queue_keys:
         problems.append((("default_queue",), f"unknown queue {spec.default_queue!r}"))
+    for group, members in spec.groups.items():
+        for i, handle in enumerate(members):
+            if handle not in known:
+                problems.append((("groups", group, i), f"unknown person {handle!r}"))
+    if spec.sla is not None:
+        if spec.policies.targets:
+            problems.append((("policies", "targets"),
+                             "targets belong to the policies of the sla section when there is one"))
+        problems += sla_problems(spec.sla, set(team_keys), set(queue_keys))
     return problems
 
 
-def _build(spec: OrgSpec) -> Organisation:
-    targets = dict(Policies().targets)
+def _groups(spec: OrgSpec) -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {name: set(members) for name, members in spec.groups.items()}
+    for person in spec.people:
+        if person.department:
+            groups.setdefault(person.department, set()).add(person.handle)
+    return {name: frozenset(members) for name, members in groups.items()}
+
+
+def _sla(spec: OrgSpec) -> SlaBook:
+    if spec.sla is not None:
+        return build_book(spec.sla)
+    targets = dict(DEFAULT_TARGETS)
     for priority, target in spec.policies.targets.items():
-        targets[priority] = Targets(parse_duration(target.response),
-                                    parse_duration(target.resolution))
+        targets[priority] = ClockTargets(parse_duration(target.response),
+                                         parse_duration(target.resolution))
+    return SlaBook.wall_clock(targets)
+
+
+def _team(t: TeamSpec) -> Team:
+    sla_channels = {kind: {p.value: c for p, c in channels.items()} for kind, channels in
+                    (("escalation", t.escalation_channels), ("control", t.control_channels))
+                    if channels}
+    return Team(t.key, t.name, frozenset(t.leads), frozenset(t.members), frozenset(t.skills),
+                {p.value: c for p, c in t.channels.items()}, sla_channels, tuple(t.on_duty))
+
+
+def _build(spec: OrgSpec) -> Organisation:
     return Organisation(
-        teams={t.key: Team(t.key, t.name, frozenset(t.leads), frozenset(t.members),
-                           frozenset(t.skills), {p.value: c for p, c in t.channels.items()})
-               for t in spec.teams},
+        teams={t.key: _team(t) for t in spec.teams},
         queues={q.key: Queue(q.key, q.name, q.default_team, q.triage_channel,
                              {p.value: c for p, c in q.channels.items()})
                 for q in spec.queues},
@@ -169,8 +205,9 @@ def _build(spec: OrgSpec) -> Organisation:
             reopen_window=timedelta(days=spec.policies.reopen_window_days),
             auto_close_after=timedelta(days=spec.policies.auto_close_days),
             urge_interval=timedelta(minutes=spec.policies.urge_interval_minutes),
-            targets=targets,
         ),
+        sla=_sla(spec),
+        groups=_groups(spec),
     )
 
 

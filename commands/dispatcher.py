@@ -19,6 +19,7 @@ from commands.actions import (
     priority,
     read,
     relate,
+    sla,
     urge,
     waiting,
 )
@@ -59,6 +60,8 @@ HANDLERS: dict[type, Handler] = {
     m.ListTickets: listing.list_tickets,
     m.Mute: preferences.mute,
     m.SetPreferences: preferences.set_preferences,
+    m.SlaStatus: sla.sla_status,
+    m.SlaExplain: sla.sla_explain,
     m.Help: help.help_,
 }
 

@@ -182,6 +182,22 @@ class SetPreferences:
 
 
 @dataclass(frozen=True, slots=True)
+class SlaStatus:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SlaExplain:
+    """Dry run: which policy and calendar a ticket opened now would get, and its due times."""
+
+    priority: Priority
+    queue: str | None = None
+    type: TicketType | None = None
+    category: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -189,5 +205,5 @@ class Help:
 Command = (
     Create | Claim | Assign | Transfer | AddCollaborators | Reply | Note | Pend | Resume
     | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge | Show
-    | History | ListTickets | Mute | SetPreferences | Help
+    | History | ListTickets | Mute | SetPreferences | SlaStatus | SlaExplain | Help
 )

@@ -7,13 +7,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
-from workflows.audience import AUDIENCES, Audience, is_urgent
+from workflows.audience import AUDIENCES, LEAD_STANDS_IN, Audience, is_urgent
 from workflows.audit import AuditEntry
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
 from workflows.quiet_hours import QuietHours
 from workflows.ticket import Ticket
+
+CHANNELS = frozenset({Audience.QUEUE_CHANNEL, Audience.ESCALATION_CHANNEL,
+                      Audience.CONTROL_CHANNEL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +56,21 @@ def _channels(ticket: Ticket, org: Organisation, platforms: frozenset[Source]
     return found
 
 
+def _sla_channels(kind: str, ticket: Ticket, org: Organisation, platforms: frozenset[Source]
+                  ) -> list[tuple[Source, str]]:
+    """Escalation or control channels: the policy's, else the team's, per platform."""
+    team = org.team(ticket.team)
+    configured = dict(team.sla_channels.get(kind, {})) if team else {}
+    if ticket.sla is not None:
+        configured.update(org.sla.policy(ticket.sla.snapshot.policy).channels.get(kind, {}))
+    return [(Source(p), c) for p, c in configured.items() if Source(p) in platforms]
+
+
 def _params(ticket: Ticket, entry: AuditEntry, actor: Person | None,
             body: str | None) -> dict[str, Any]:
     assignee = entry.changes.get("assignee", [None, None])
     return {
+        "details": {name: change[1] for name, change in entry.changes.items()},
         "body": body,
         "key": ticket.key, "title": ticket.title, "priority": ticket.priority.value,
         "status": ticket.status.value, "team": ticket.team,
@@ -74,7 +88,7 @@ async def _people(uow: UnitOfWork, audience: Audience, ticket: Ticket, entry: Au
     if audience is Audience.ASSIGNEE:
         if ticket.assignee is not None:
             return [ticket.assignee]
-        if entry.action == "urge":  # nobody has it yet: the lead hears the nudge
+        if entry.action in LEAD_STANDS_IN:  # nobody has it yet: the lead hears it
             return await _people(uow, Audience.TEAM_LEAD, ticket, entry, org)
         return []
     if audience is Audience.COLLABORATORS:
@@ -111,7 +125,7 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
         stem = f"{ticket.key}:v{ticket.version}:{index}"
         people: dict[int, Person] = {}
         for audience in audiences:
-            if audience is not Audience.QUEUE_CHANNEL:
+            if audience not in CHANNELS:
                 for person in await _people(uow, audience, ticket, entry, org):
                     people.setdefault(person.id, person)
         if actor is not None:
@@ -132,9 +146,15 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                 tz = ZoneInfo(pref.timezone) if pref.timezone else config.tz
                 not_before = QuietHours(pref.quiet_from, pref.quiet_to, tz).until(now) or now
             targets.append((*where, person, not_before, config.locale_for(where[0], pref)))
+        channels: list[tuple[Source, str]] = []
         if Audience.QUEUE_CHANNEL in audiences:
-            targets += [(platform, channel, None, now, config.locale_for(platform))
-                        for platform, channel in _channels(ticket, org, config.platforms)]
+            channels += _channels(ticket, org, config.platforms)
+        for audience, kind in ((Audience.ESCALATION_CHANNEL, "escalation"),
+                               (Audience.CONTROL_CHANNEL, "control")):
+            if audience in audiences:
+                channels += _sla_channels(kind, ticket, org, config.platforms)
+        targets += [(platform, channel, None, now, config.locale_for(platform))
+                    for platform, channel in channels]
         seen: set[tuple[Source, str]] = set()
         for platform, address, person, not_before, locale in targets:
             if (platform, address) in seen:

@@ -139,6 +139,18 @@ class TicketRepository(Protocol):
     async def resolved_before(self, cutoff: datetime, limit: int) -> list[str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class SlaClaim:
+    """A ticket a sweep has claimed for its next SLA step, with the fencing token it holds."""
+
+    key: str
+    fence: int
+
+
+class SlaRepository(Protocol):
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[SlaClaim]: ...
+
+
 class PeopleRepository(Protocol):
     async def get(self, person_id: int) -> Person | None: ...
     async def by_handle(self, handle: str) -> Person | None: ...
@@ -154,6 +166,7 @@ class UnitOfWork(Protocol):
     people: PeopleRepository
     outbox: OutboxRepository
     preferences: PreferenceRepository
+    sla: SlaRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

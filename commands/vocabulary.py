@@ -28,6 +28,7 @@ USAGE: dict[str, str] = {
     "quiet": "quiet <from>-<to> [time zone] | quiet off   e.g. quiet 19:00-08:00 Asia/Shanghai",
     "language": "language en|zh-CN",
     "prefs": "prefs",
+    "sla": "sla <ticket> | sla explain P1-P5 [queue=IT] [type=incident] [category=X] [group=X]",
     "help": "help [command]",
 }
 
@@ -58,7 +59,11 @@ VERBS: dict[str, str] = {
     "静音": "mute", "取消静音": "unmute", "通知": "notify", "免打扰": "quiet",
     "lang": "language", "语言": "language", "preferences": "prefs", "settings": "prefs",
     "设置": "prefs",
+    "时效": "sla", "服务时效": "sla", "时限": "sla",
 }
+
+# `sla explain …` (试算: a dry run for a ticket opened now)
+EXPLAIN_WORDS = frozenset({"explain", "dry-run", "simulate", "试算", "预估", "解释"})
 
 LIST_SCOPES: dict[str, str] = {
     "mine": "mine", "me": "mine", "assigned": "mine", "我的": "mine",

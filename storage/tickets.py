@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.ports import CommentLine, HistoryLine, TicketQuery
 from storage.models import AuditRow, CollaboratorRow, CommentRow, LinkRow, QueueRow, TicketRow
 from storage.people import SqlPeople
+from storage.sla import sla_state, sla_values
 from workflows.errors import Conflict, NotFound
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
@@ -58,7 +59,7 @@ class SqlTickets:
                 requester=people[r.requester_id], source=Source(r.source),
                 assignee=people.get(r.assignee_id) if r.assignee_id else None,
                 collaborators=[people[p] for p in collaborators.get(r.id, [])],
-                links=links.get(r.id, []), id=r.id, version=r.version,
+                links=links.get(r.id, []), id=r.id, version=r.version, sla=sla_state(r),
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -101,7 +102,7 @@ class SqlTickets:
             priority=ticket.priority.value, status=ticket.status.value,
             requester_id=ticket.requester.id, source=ticket.source.value, version=0,
             assignee_id=ticket.assignee.id if ticket.assignee else None,
-            **{name: getattr(ticket, name) for name in _COPIED},
+            **{name: getattr(ticket, name) for name in _COPIED}, **sla_values(ticket.sla),
         )
         self.session.add(row)
         await self.session.flush()
@@ -113,7 +114,7 @@ class SqlTickets:
         values.update(
             priority=ticket.priority.value, status=ticket.status.value,
             assignee_id=ticket.assignee.id if ticket.assignee else None,
-            version=ticket.version + 1,
+            version=ticket.version + 1, **sla_values(ticket.sla),
         )
         result = await self.session.execute(
             update(TicketRow)

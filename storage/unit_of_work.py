@@ -8,6 +8,7 @@ from storage.errors import StorageUnavailable, is_unavailable
 from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
 from storage.preferences import SqlPreferences
+from storage.sla import SqlSlaClaims
 from storage.tickets import SqlTickets
 
 
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
         self.tickets = SqlTickets(self.session, self.people)
         self.outbox = SqlOutbox(self.session)
         self.preferences = SqlPreferences(self.session)
+        self.sla = SqlSlaClaims(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -22,3 +22,4 @@ class Action(StrEnum):
     URGE = "urge"
     LINK = "link"
     MERGE = "merge"  # close this ticket as a duplicate of another
+    ESCALATE = "escalate"  # an SLA escalation step reassigns the ticket (the system only)

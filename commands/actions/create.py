@@ -6,8 +6,9 @@ from workflows.errors import InvalidInput
 from workflows.kinds import TicketType
 from workflows.priority import DEFAULT_PRIORITY
 from workflows.roles import Role
+from workflows.sla import start
 from workflows.status import Status
-from workflows.ticket import MAX_TEXT, MAX_TITLE, Actor, Ticket, due_dates, require_text
+from workflows.ticket import MAX_TEXT, MAX_TITLE, Actor, Ticket, require_text
 
 
 async def create(cmd: Create, ctx: Context) -> Answer:
@@ -25,17 +26,16 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         raise InvalidInput("error.text_too_long", what="description", limit=MAX_TEXT)
     priority = cmd.priority or DEFAULT_PRIORITY
     now = ctx.clock.now()
-    response_due, resolution_due = due_dates(now, priority, org.policies)
     async with ctx.uow() as uow:
         collaborators = await resolve_mentions(uow, cmd.collaborators)
         ticket = Ticket(
             key="", queue=queue.key, number=0, title=title, description=description,
             type=ticket_type, priority=priority, status=Status.NEW, requester=ctx.person,
             team=queue.default_team, source=ctx.source, created_at=now, updated_at=now,
-            category=cmd.category, response_due_at=response_due,
-            resolution_due_at=resolution_due,
+            category=cmd.category,
             collaborators=[p for p in collaborators if p.id != ctx.person.id],
         )
+        start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
         ticket = await uow.tickets.add(ticket)
         ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))
         await commit_change(uow, ticket, org, ctx.notify, ctx.person, now)
