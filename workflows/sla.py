@@ -140,8 +140,8 @@ def perform(ticket: Ticket, org: Organisation, due: DueStep, now: datetime,
         details["skipped"] = due.skipped
     system = Actor.system(now)
 
-    def note(action: str, reason: str | None = None, **more: Any) -> None:
-        ticket.record_system(action, now, {k: [None, v] for k, v in {**details, **more}.items()},
+    def note(name: str, reason: str | None = None, **more: Any) -> None:
+        ticket.record_system(name, now, {k: [None, v] for k, v in {**details, **more}.items()},
                              reason=reason)
 
     if step.kind is StepKind.WARNING:
@@ -163,7 +163,8 @@ def _chain_step(ticket: Ticket, due: DueStep, system: Actor, reassign_to: Person
                 note: Any) -> None:
     step = due.step
     action = step.action.action  # type: ignore[union-attr]
-    reason = f"SLA escalation step {step.number} ({step.clock.value} breached)"
+    late = f"; done {int(due.late.total_seconds() // 60)} min late" if due.late else ""
+    reason = f"SLA escalation step {step.number} ({step.clock.value} breached{late})"
     if action is StepAction.NOTIFY_LEAD:
         note("escalation", step=step.number)
     elif action is StepAction.POST_CHANNEL:
