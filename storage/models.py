@@ -93,6 +93,7 @@ class TicketRow(Base):
     sla_paused_business: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # s
     sla_paused_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # s
     sla_response_met: Mapped[bool | None] = mapped_column(Boolean)
+    sla_response_used: Mapped[int | None] = mapped_column(Integer)  # seconds of business time
     sla_response_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sla_response_anchor: Mapped[datetime | None]
     sla_response_breached_at: Mapped[datetime | None]

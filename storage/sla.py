@@ -27,6 +27,8 @@ def sla_values(state: SlaState | None) -> dict[str, Any]:
         "sla_paused_business": int(state.paused_business.total_seconds()),
         "sla_paused_total": int(state.paused_total.total_seconds()),
         "sla_response_met": state.response_met,
+        "sla_response_used": (int(state.response_used.total_seconds())
+                              if state.response_used is not None else None),
         "sla_response_stage": state.response.stage,
         "sla_response_anchor": state.response.anchor,
         "sla_response_breached_at": state.response.breached_at,
@@ -46,6 +48,8 @@ def sla_state(row: TicketRow) -> SlaState | None:
         paused_business=timedelta(seconds=row.sla_paused_business or 0),
         paused_total=timedelta(seconds=row.sla_paused_total or 0),
         response_met=row.sla_response_met,
+        response_used=(timedelta(seconds=row.sla_response_used)
+                       if row.sla_response_used is not None else None),
         response=ClockProgress(row.sla_response_stage or 0, row.sla_response_anchor,
                                row.sla_response_breached_at),
         resolution=ClockProgress(row.sla_resolution_stage or 0, row.sla_resolution_anchor,

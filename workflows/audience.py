@@ -52,7 +52,7 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "escalation_channel": (A.ESCALATION_CHANNEL,),
     "escalate": (A.ASSIGNEE, A.PREVIOUS_ASSIGNEE, A.QUEUE_CHANNEL),  # reassigned by a step
     "sla_reminder": (A.ASSIGNEE, A.TEAM_LEAD),
-    "sla_exhausted": (A.CONTROL_CHANNEL, A.TEAM_LEAD),
+    "sla_exhausted": (A.CONTROL_CHANNEL,),  # the suspension it causes tells the people
 }
 
 # Nobody assigned yet: the team lead hears what the assignee would.

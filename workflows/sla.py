@@ -87,7 +87,7 @@ def settle(ticket: Ticket, org: Organisation, now: datetime) -> None:
     target = state.snapshot.targets.response
     if ticket.first_response_at is not None and state.response_met is None and target is not None:
         used = state.used(Clock.RESPONSE, calendar, ticket.first_response_at)
-        state.response_met = used <= target
+        state.response_met, state.response_used = used <= target, used
         note("sla_response", used=seconds(used), target=seconds(target), met=state.response_met)
     if ticket.status in PAUSING and state.paused_since is None:
         if ticket.status is Status.RESOLVED:

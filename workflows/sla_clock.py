@@ -81,6 +81,7 @@ class SlaState:
     paused_business: timedelta = timedelta(0)  # added to the targets: paused time never counts
     paused_total: timedelta = timedelta(0)  # wall time, for the audit trail
     response_met: bool | None = None  # None until the first response
+    response_used: timedelta | None = None  # business time the first response took
     response: ClockProgress = field(default_factory=ClockProgress)
     resolution: ClockProgress = field(default_factory=ClockProgress)
     next_due_at: datetime | None = None  # the sweep's index: when the next step is due

@@ -61,12 +61,14 @@ def view(ticket: Ticket, org: Organisation, now: datetime) -> SlaView | None:
         target = state.snapshot.targets.of(clock)
         progress = state.progress(clock)
         done = ticket.first_response_at if clock is Clock.RESPONSE else None
-        used = state.used(clock, calendar, done or now)
+        used = state.used(clock, calendar, now)
+        if clock is Clock.RESPONSE and state.response_used is not None:
+            used = state.response_used  # later pauses must not shrink it
         due = state.due(clock, calendar)
         if target is None:
             status = "untracked"
         elif clock is Clock.RESPONSE and done is not None:
-            status = "met" if state.response_met or used <= target else "missed"
+            status = "met" if used <= target else "missed"
         elif not ticket.status.is_open:
             status = "stopped"
         elif paused:

@@ -29,6 +29,7 @@ def upgrade() -> None:
         for name in ("sla_paused_business", "sla_paused_total"):
             batch_op.add_column(sa.Column(name, sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("sla_response_met", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("sla_response_used", sa.Integer(), nullable=True))
         for clock in ("response", "resolution"):
             batch_op.add_column(sa.Column(f"sla_{clock}_stage", sa.Integer(), server_default="0",
                                           nullable=False))
@@ -46,7 +47,7 @@ def downgrade() -> None:
         for name in ("sla_fence", "sla_next_due_at",
                      "sla_resolution_breached_at", "sla_resolution_anchor", "sla_resolution_stage",
                      "sla_response_breached_at", "sla_response_anchor", "sla_response_stage",
-                     "sla_response_met", "sla_paused_total", "sla_paused_business",
+                     "sla_response_used", "sla_response_met", "sla_paused_total", "sla_paused_business",
                      "sla_paused_since", "sla_started_at", "sla_snapshot", "sla_calendar",
                      "sla_policy"):
             batch_op.drop_column(name)
