@@ -7,6 +7,7 @@ from bot.bootstrap import App
 from bot.console.actions import TEMPLATES, command_for
 from bot.senders.console import ConsoleSender
 from commands.actions.autoclose import close_stale_resolved
+from commands.actions.sla_sweep import sweep
 from commands.answer import Answer
 from commands.messages import Identity
 from notifications.text import Catalog
@@ -63,8 +64,10 @@ class ConsoleSession:
         text = self._expand_number(line)
         if text is None:
             return True
+        # The console has no scheduler: the periodic jobs run before each line instead.
         await close_stale_resolved(self.app.uow, self.app.loaded.org, self.app.clock,
                                    self.app.notify)
+        await sweep(self.app.uow, self.app.loaded.org, self.app.clock, self.app.notify)
         answer = await self.app.dispatcher.handle_text(Identity(Source.CONSOLE, self.user), text)
         self.show(answer)
         await self.deliver()
