@@ -13,6 +13,7 @@ from bot.console.session import ConsoleSession, stdout_writer
 from bot.logs import configure_logging
 from bot.orgfile import OrgFileError, load_org
 from bot.settings import Settings
+from bot.simulate import add_arguments as add_simulate_arguments
 from notifications.text import CatalogError
 from workflows.kinds import Source
 
@@ -37,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the bot for Slack (HTTP or Socket Mode) with its relay")
     sub.add_parser("dingtalk", help="run the DingTalk robot (Stream Mode) and the outbox relay "
                                     "until stopped")
+    sub.add_parser("run", help="the scheduler: SLA sweep, outbox relay and auto-close, until stopped")
+    sla = sub.add_parser("sla", help="SLA: one sweep now, or simulate a ticket's timeline")
+    sla_sub = sla.add_subparsers(dest="sla_action", required=True)
+    sla_sub.add_parser("sweep", help="do every SLA step that is due now, once")
+    add_simulate_arguments(sla_sub.add_parser(
+        "simulate", help="due times and escalation steps of a ticket nobody touches"))
     return parser
 
 
@@ -146,6 +153,56 @@ async def _relay(settings: Settings) -> int:
     return 0
 
 
+async def _scheduled(settings: Settings) -> int:
+    import signal
+
+    from bot.scheduler import build_scheduler
+    from bot.senders.factory import platform_senders
+
+    app = await build_app(settings, platforms=settings.platforms)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with platform_senders(settings, app.clock) as senders:
+            scheduler = build_scheduler(app, app.relay(senders) if senders else None)
+            scheduler.start()
+            try:
+                await stop.wait()
+            finally:
+                scheduler.shutdown(wait=False)
+    finally:
+        await app.aclose()
+    return 0
+
+
+async def _sla_sweep(settings: Settings) -> int:
+    from bot.scheduler import sla_tick
+
+    app = await build_app(settings, platforms=settings.platforms)
+    try:
+        report = await sla_tick(app)
+    finally:
+        await app.aclose()
+    print(f"{len(report.done)} SLA step(s) done" + "".join(f"\n  {d}" for d in report.done))
+    return 0
+
+
+def _sla_simulate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.simulate import run
+
+    org = load_org(settings.org_file).org
+    try:
+        lines = run(org, args, SystemClock().now())
+    except ValueError as error:
+        print(f"sla simulate: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     # With messenger credentials the bot serves them; without, the console is the product.
     default = "console" if settings.platforms == {Source.CONSOLE} else "serve"
@@ -154,6 +211,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.serve import serve
 
         return asyncio.run(serve(settings))
+    if command == "run":
+        return asyncio.run(_scheduled(settings))
+    if command == "sla":
+        if args.sla_action == "sweep":
+            return asyncio.run(_sla_sweep(settings))
+        return _sla_simulate(settings, args)
     if command == "outbox":
         return asyncio.run(_outbox(settings, args))
     if command == "relay":

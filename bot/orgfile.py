@@ -11,13 +11,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_zone, cross_check_routing
+from bot.orgfile_sla import SlaSpec, build_book, sla_problems
 from storage.directory import DirectoryEntry
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
 from workflows.kinds import Source, TicketType
-from workflows.organisation import Organisation, Policies, Profile, Queue, Targets, Team
+from workflows.organisation import DEFAULT_TARGETS, Organisation, Policies, Profile, Queue, Team
 from workflows.priority import Priority
 from workflows.roster import Roster
 from workflows.routing import fold
+from workflows.sla_policy import ClockTargets, SlaBook
 
 SAMPLE = Path(__file__).parent / "sample_org.yaml"
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
@@ -64,6 +66,9 @@ class TeamSpec(_Strict):
     roster: list[ShiftSpec] = []
 
     _zone = field_validator("timezone")(check_zone)
+    on_duty: list[str] = []  # a weekly rota for escalations that reassign to the person on duty
+    escalation_channels: dict[Source, str] = {}
+    control_channels: dict[Source, str] = {}
 
 
 class QueueSpec(_Strict):
@@ -89,7 +94,7 @@ class PolicySpec(_Strict):
     reopen_window_days: int = Field(default=7, ge=0)
     auto_close_days: int = Field(default=3, ge=1)
     urge_interval_minutes: int = Field(default=30, ge=0)
-    targets: dict[Priority, TargetSpec] = {}
+    targets: dict[Priority, TargetSpec] = {}  # wall-clock targets, when there is no `sla:` section
     load_weights: dict[Priority, int] = {}  # how much an open ticket of each priority weighs
 
     @field_validator("load_weights")
@@ -113,6 +118,8 @@ class OrgSpec(_Strict):
     category_skills: dict[str, list[str]] = {}
 
     _zone = field_validator("timezone")(check_zone)
+    groups: dict[str, list[str]] = {}  # requester groups for SLA policies (departments count too)
+    sla: SlaSpec | None = None
 
 
 class OrgFileError(Exception):
@@ -163,7 +170,7 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
     for ti, team in enumerate(spec.teams):
         if team_keys.index(team.key) != ti:
             problems.append((("teams", ti, "key"), f"duplicate team {team.key!r}"))
-        for role in ("leads", "members"):
+        for role in ("leads", "members", "on_duty"):
             for i, handle in enumerate(getattr(team, role)):
                 if handle not in known:
                     problems.append((("teams", ti, role, i), f"unknown person {handle!r}"))
@@ -178,7 +185,35 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
     if spec.default_queue not in queue_keys:
         problems.append((("default_queue",), f"unknown queue {spec.default_queue!r}"))
     problems += cross_check_routing(spec.routing, team_keys, queue_keys, spec.ticket_types)
+    for group, members in spec.groups.items():
+        for i, handle in enumerate(members):
+            if handle not in known:
+                problems.append((("groups", group, i), f"unknown person {handle!r}"))
+    if spec.sla is not None:
+        if spec.policies.targets:
+            problems.append((("policies", "targets"),
+                             "targets belong to the policies of the sla section when there is one"))
+        problems += sla_problems(spec.sla, set(team_keys), set(queue_keys))
     return problems
+
+
+def _groups(spec: OrgSpec) -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {name: set(members) for name, members in spec.groups.items()}
+    for person in spec.people:
+        if person.department:
+            groups.setdefault(person.department, set()).add(person.handle)
+    return {name: frozenset(members) for name, members in groups.items()}
+
+
+def _sla(spec: OrgSpec) -> SlaBook:
+    if spec.sla is not None:
+        return build_book(spec.sla)
+    targets = dict(DEFAULT_TARGETS)
+    for priority, target in spec.policies.targets.items():
+        targets[priority] = ClockTargets(parse_duration(target.response),
+                                         parse_duration(target.resolution))
+    return SlaBook.wall_clock(targets)
+
 
 
 def _check_assignment(spec: OrgSpec, ti: int, team: TeamSpec) -> list[tuple[tuple[Any, ...], str]]:
@@ -211,14 +246,15 @@ def _team(spec: TeamSpec, org_zone: str) -> Team:
     return Team(spec.key, spec.name, frozenset(spec.leads), frozenset(spec.members),
                 frozenset(spec.skills), {p.value: c for p, c in spec.channels.items()},
                 policy, spec.triage_channel, tuple(dict.fromkeys(spec.members)),
-                tuple(dict.fromkeys(spec.leads)))
+                tuple(dict.fromkeys(spec.leads)), _sla_channels(spec), tuple(spec.on_duty))
+
+
+def _sla_channels(t: TeamSpec) -> dict[str, dict[str, str]]:
+    return {kind: {p.value: c for p, c in channels.items()} for kind, channels in
+            (("escalation", t.escalation_channels), ("control", t.control_channels)) if channels}
 
 
 def _build(spec: OrgSpec) -> Organisation:
-    targets = dict(Policies().targets)
-    for priority, target in spec.policies.targets.items():
-        targets[priority] = Targets(parse_duration(target.response),
-                                    parse_duration(target.resolution))
     weights = {**Policies().load_weights, **spec.policies.load_weights}
     return Organisation(
         teams={t.key: _team(t, spec.timezone) for t in spec.teams},
@@ -232,7 +268,6 @@ def _build(spec: OrgSpec) -> Organisation:
             reopen_window=timedelta(days=spec.policies.reopen_window_days),
             auto_close_after=timedelta(days=spec.policies.auto_close_days),
             urge_interval=timedelta(minutes=spec.policies.urge_interval_minutes),
-            targets=targets,
             load_weights=weights,
         ),
         routing=tuple(build_rule(r) for r in spec.routing),
@@ -242,6 +277,8 @@ def _build(spec: OrgSpec) -> Organisation:
         category_skills={fold(c): frozenset(s.lower() for s in skills)
                          for c, skills in spec.category_skills.items()},
         tz=ZoneInfo(spec.timezone),
+        sla=_sla(spec),
+        groups=_groups(spec),
     )
 
 

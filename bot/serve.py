@@ -18,6 +18,7 @@ from sqlalchemy import text
 from bot.bootstrap import App, build_app
 from bot.http import build_http
 from bot.metrics import ticket_counts
+from bot.scheduler import sla_tick
 from bot.senders.factory import platform_senders
 from bot.settings import Settings
 from commands.actions.autoclose import close_stale_resolved
@@ -25,6 +26,7 @@ from storage.migrate import schema_state
 
 log = logging.getLogger(__name__)
 AUTOCLOSE_EVERY = 600.0  # seconds
+SLA_EVERY = 30.0
 Check = Callable[[], Awaitable[bool]]
 
 
@@ -102,6 +104,9 @@ async def serve(settings: Settings) -> int:
                 AUTOCLOSE_EVERY, stop,
                 lambda: close_stale_resolved(core.uow, core.loaded.org, core.clock, core.notify)),
                 name="autoclose"))
+            # SLA clocks: every replica sweeps; the database hands each due step to one of them.
+            tasks.append(asyncio.create_task(_every(SLA_EVERY, stop, lambda: sla_tick(core)),
+                                             name="sla"))
             log.info("ticketbot serving on %s:%s (%s)", settings.http_host, settings.http_port,
                      ", ".join(sorted(p.value for p in settings.platforms)))
             await _until_stopped(stop, tasks)

@@ -13,6 +13,7 @@ from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
 from workflows.roles import roles_of
+from workflows.sla import settle
 from workflows.ticket import Actor, Ticket
 
 
@@ -62,7 +63,9 @@ async def changing(ctx: Context, key: str) -> AsyncIterator[tuple[UnitOfWork, Ti
 
 async def commit_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify: NotifyConfig,
                         actor: Person | None, now: datetime) -> None:
-    """Save the ticket with its audit lines and the messages they promise, in one commit."""
+    """Settle the SLA clocks, then save the ticket with its audit lines and the messages they
+    promise, in one commit."""
+    settle(ticket, org, now)
     messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now)
     await uow.tickets.save(ticket)
     await uow.outbox.add(messages)

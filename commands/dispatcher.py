@@ -21,6 +21,7 @@ from commands.actions import (
     read,
     relate,
     route,
+    sla,
     urge,
     waiting,
 )
@@ -67,6 +68,8 @@ HANDLERS: dict[type, Handler] = {
     m.SetAway: away.set_away,
     m.Back: away.back,
     m.ExplainRoute: route.explain,
+    m.SlaStatus: sla.sla_status,
+    m.SlaExplain: sla.sla_explain,
     m.Help: help.help_,
 }
 

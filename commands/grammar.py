@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import time
 
 from commands import messages as m
-from commands.vocabulary import LIST_SCOPES, USAGE, VERBS
+from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, USAGE, VERBS
 from commands.when import parse_day
 from workflows.errors import InvalidInput
 from workflows.kinds import Source, TicketType
@@ -21,6 +21,8 @@ _SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]+))?>")
 _HANDLE_MENTION = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")
 _REASON = re.compile(r"(?:^|\s)(?:reason|because|原因|理由|备注)\s*[:：]\s*|(?:^|\s)because\s+", re.I)
 _OPTION = re.compile(r"^(?P<name>type|category|cat|queue|类型|分类|队列)[:：=](?P<value>\S+)$", re.I)
+_SLA_OPTION = re.compile(
+    r"^(?P<name>type|category|cat|queue|group|类型|分类|队列|用户组)[:：=](?P<value>\S+)$", re.I)
 _TEAM = re.compile(r"^(?:team|团队|组)[:：=](?P<team>\S+)$", re.I)
 _DESCRIPTION_SPLIT = re.compile(r"\n|\s+--\s+|\s+\|\s+")
 _QUIET = re.compile(r"^(?P<h1>\d{1,2})[:：](?P<m1>\d{2})[-~～到](?P<h2>\d{1,2})[:：](?P<m2>\d{2})$")
@@ -123,6 +125,7 @@ class Grammar:
             "mute": self._mute, "unmute": self._mute, "notify": self._notify,
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
             "route": self._route, "away": self._away, "back": self._back,
+            "sla": self._sla,
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
@@ -420,6 +423,30 @@ class Grammar:
         if leftover:
             raise _usage(verb)
         return m.Back(who)
+    def _sla(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        word, remainder = _first(rest)
+        if word.lower() not in EXPLAIN_WORDS:
+            return m.SlaStatus(self._key_only(verb, rest))
+        priority: Priority | None = None
+        options: dict[str, str] = {}
+        for token in remainder.split():
+            option = _SLA_OPTION.match(token)
+            if option:
+                options[option.group("name").lower()] = option.group("value")
+            elif priority is None and Priority.parse(token) is not None:
+                priority = Priority.parse(token)
+            else:
+                raise _usage(verb)
+        if priority is None:
+            raise _usage(verb)
+        raw_type = options.get("type") or options.get("类型")
+        ticket_type = TicketType.parse(raw_type) if raw_type else None
+        if raw_type and ticket_type is None:
+            raise ParseError("error.bad_type", token=raw_type[:40])
+        queue = options.get("queue") or options.get("队列")
+        return m.SlaExplain(priority, queue.upper() if queue else None, ticket_type,
+                            options.get("category") or options.get("cat") or options.get("分类"),
+                            options.get("group") or options.get("用户组"))
 
     def _help(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         topic = rest.strip().lower() or None

@@ -232,6 +232,22 @@ class ExplainRoute:
 
 
 @dataclass(frozen=True, slots=True)
+class SlaStatus:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SlaExplain:
+    """Dry run: which policy and calendar a ticket opened now would get, and its due times."""
+
+    priority: Priority
+    queue: str | None = None
+    type: TicketType | None = None
+    category: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -240,5 +256,5 @@ Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
     | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
-    | ExplainRoute | Help
+    | ExplainRoute | SlaStatus | SlaExplain | Help
 )

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
 from workflows.actions import Action
-from workflows.audience import AUDIENCES, Audience, is_urgent
+from workflows.audience import AUDIENCES, LEAD_STANDS_IN, Audience, is_urgent
 from workflows.audit import AuditEntry
 from workflows.kinds import Source
 from workflows.organisation import Organisation
@@ -16,6 +16,9 @@ from workflows.people import Person
 from workflows.quiet_hours import QuietHours
 from workflows.roles import Role
 from workflows.ticket import Ticket
+
+CHANNELS = frozenset({Audience.QUEUE_CHANNEL, Audience.ESCALATION_CHANNEL,
+                      Audience.CONTROL_CHANNEL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +63,21 @@ def _channels(ticket: Ticket, org: Organisation, platforms: frozenset[Source]
     return found
 
 
+def _sla_channels(kind: str, ticket: Ticket, org: Organisation, platforms: frozenset[Source]
+                  ) -> list[tuple[Source, str]]:
+    """Escalation or control channels: the policy's, else the team's, per platform."""
+    team = org.team(ticket.team)
+    configured = dict(team.sla_channels.get(kind, {})) if team else {}
+    if ticket.sla is not None:
+        configured.update(org.sla.policy(ticket.sla.snapshot.policy).channels.get(kind, {}))
+    return [(Source(p), c) for p, c in configured.items() if Source(p) in platforms]
+
+
 def _params(ticket: Ticket, entry: AuditEntry, actor: Person | None,
             body: str | None) -> dict[str, Any]:
     assignee = entry.changes.get("assignee", [None, None])
     return {
+        "details": {name: change[1] for name, change in entry.changes.items()},
         "body": body,
         "key": ticket.key, "title": ticket.title, "priority": ticket.priority.value,
         "status": ticket.status.value, "team": ticket.team,
@@ -83,7 +97,7 @@ async def _people(uow: UnitOfWork, audience: Audience, ticket: Ticket, entry: Au
     if audience is Audience.ASSIGNEE:
         if ticket.assignee is not None:
             return [ticket.assignee]
-        if entry.action == "urge":  # nobody has it yet: the lead hears the nudge
+        if entry.action in LEAD_STANDS_IN:  # nobody has it yet: the lead hears it
             return await _people(uow, Audience.TEAM_LEAD, ticket, entry, org)
         return []
     if audience is Audience.COLLABORATORS:
@@ -107,7 +121,9 @@ CARD_ACTIONS = (Action.CLAIM, Action.TRANSFER, Action.NOTE, Action.PEND, Action.
                 Action.RESOLVE, Action.REOPEN, Action.CLOSE, Action.URGE)
 # Changes that need no line in the card's thread: the card itself says it, the message is
 # already in the thread, or it is internal.
-SILENT_IN_THREAD = frozenset({"create", "reply", "note", "link"})
+SILENT_IN_THREAD = frozenset({"create", "reply", "note", "link",
+                              # escalation chatter goes to leads and escalation channels
+                              "escalation", "escalation_channel", "sla_reminder", "sla_exhausted"})
 CARD_THREAD = "@card"  # resolved at delivery to the card's message id on that destination
 
 
@@ -169,7 +185,7 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
         stem = f"{ticket.key}:v{ticket.version}:{index}"
         people: dict[int, Person] = {}
         for audience in audiences:
-            if audience is not Audience.QUEUE_CHANNEL:
+            if audience not in CHANNELS:
                 for person in await _people(uow, audience, ticket, entry, org):
                     people.setdefault(person.id, person)
         if actor is not None:
@@ -194,10 +210,17 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                 tz = ZoneInfo(pref.timezone) if pref.timezone else config.tz
                 not_before = QuietHours(pref.quiet_from, pref.quiet_to, tz).until(now) or now
             targets.append((*where, person, not_before, config.locale_for(where[0], pref)))
+        channels: list[tuple[Source, str]] = []
         if Audience.QUEUE_CHANNEL in audiences:
-            targets += [(platform, channel, None, now, config.locale_for(platform))
-                        for platform, channel in _channels(ticket, org, config.platforms)
-                        if platform not in config.card_platforms]
+            channels += [(platform, channel) for platform, channel
+                         in _channels(ticket, org, config.platforms)
+                         if platform not in config.card_platforms]  # cards have their thread
+        for audience, kind in ((Audience.ESCALATION_CHANNEL, "escalation"),
+                               (Audience.CONTROL_CHANNEL, "control")):
+            if audience in audiences:
+                channels += _sla_channels(kind, ticket, org, config.platforms)
+        targets += [(platform, channel, None, now, config.locale_for(platform))
+                    for platform, channel in channels]
         # In the triage channel a new ticket nobody has yet says how to take it.
         channel_params[index] = {**params,
                                  "claim": entry.action == "create" and ticket.assignee is None}
@@ -242,8 +265,8 @@ def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[d
         locale = config.locale_for(platform)
         stem = f"{ticket.key}:v{ticket.version}"
         for index, entry in enumerate(entries):
-            if entry.action in SILENT_IN_THREAD:
-                continue
+            if entry.action in SILENT_IN_THREAD or not AUDIENCES.get(entry.action):
+                continue  # internal lines (SLA clocks) and what the card already shows
             messages.append(OutboxMessage(
                 idempotency_key=f"{stem}:{index}:thread:{platform.value}:{channel}",
                 ticket_id=ticket.id, ticket_key=ticket.key, event=entry.action,

@@ -168,6 +168,18 @@ class TicketRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class SlaClaim:
+    """A ticket a sweep has claimed for its next SLA step, with the fencing token it holds."""
+
+    key: str
+    fence: int
+
+
+class SlaRepository(Protocol):
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[SlaClaim]: ...
+
+
 class PeopleRepository(Protocol):
     async def get(self, person_id: int) -> Person | None: ...
     async def by_handle(self, handle: str) -> Person | None: ...
@@ -210,6 +222,7 @@ class UnitOfWork(Protocol):
     inbound: InboundRepository
     assignment: AssignmentRepository
     away: AwayRepository
+    sla: SlaRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -32,6 +32,7 @@ USAGE: dict[str, str] = {
     "quiet": "quiet <from>-<to> [time zone] | quiet off   e.g. quiet 19:00-08:00 Asia/Shanghai",
     "language": "language en|zh-CN",
     "prefs": "prefs",
+    "sla": "sla <ticket> | sla explain P1-P5 [queue=IT] [type=incident] [category=X] [group=X]",
     "help": "help [command]",
 }
 
@@ -66,7 +67,11 @@ VERBS: dict[str, str] = {
     "explain": "route", "路由": "route", "路由解释": "route", "分派说明": "route",
     "ooo": "away", "请假": "away", "休假": "away", "外出": "away", "不在": "away",
     "回来": "back", "销假": "back", "回来了": "back",
+    "时效": "sla", "服务时效": "sla", "时限": "sla",
 }
+
+# `sla explain …` (试算: a dry run for a ticket opened now)
+EXPLAIN_WORDS = frozenset({"explain", "dry-run", "simulate", "试算", "预估", "解释"})
 
 LIST_SCOPES: dict[str, str] = {
     "mine": "mine", "me": "mine", "assigned": "mine", "我的": "mine",

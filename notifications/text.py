@@ -5,7 +5,7 @@ directory of their own; a broken override is reported when the catalog loads, no
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,6 +78,11 @@ class Catalog:
             "term": lambda value, group: self.text(f"{group}.{value}"),
             # `key | say(params)`: another template's text, already escaped inside.
             "say": lambda key, params: Raw(self.text(key, **params)),
+            "duration": self.format_duration,
+            "clock": lambda c: self.text(f"clock.{c}"),
+            "history_line": self.history_line,
+            "sla_step": lambda s: Raw(self.text(f"sla.step.{s.kind}", clock=s.clock, number=s.number,
+                                                action=s.action, percent=s.percent)),
         }
 
     def mention(self, person: dict[str, Any] | Person) -> str:
@@ -101,8 +106,29 @@ class Catalog:
         key = "time.in" if seconds > 0 else "time.ago"
         return self.text(key, count=count, unit=self.text(f"time.{name}", count=count))
 
-    def format_time(self, value: datetime) -> str:
+    def format_time(self, value: datetime | str) -> str:
+        if isinstance(value, str):  # audit details keep instants as ISO text
+            value = datetime.fromisoformat(value)
         return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
+    def format_duration(self, value: timedelta | float | None) -> str:
+        """`2h 10m`, `3d 4h`, `0m` in English; `2小时10分` in Chinese (seconds or a timedelta)."""
+        seconds = int(value.total_seconds() if isinstance(value, timedelta) else value or 0)
+        minutes = max(0, seconds) // 60
+        days, rest = divmod(minutes, 1440)
+        hours, mins = divmod(rest, 60)
+        parts = [self.text(f"unit.{unit}", n=n) for unit, n in
+                 (("day", days), ("hour", hours), ("minute", mins)) if n]
+        return Raw(self.text("unit.join", parts=parts or [self.text("unit.minute", n=0)]))
+
+    def history_line(self, line: Any) -> str:
+        """An SLA line of the history, in words: `history.<action>` with the line's details."""
+        details = {name: change[1] for name, change in (line.changes or {}).items()}
+        text = self.text(f"history.{line.action}", reason=line.reason, **details)
+        if details.get("late") or details.get("skipped"):
+            text += " " + self.text("history.late", late=details.get("late") or 0,
+                                    skipped=details.get("skipped") or 0, due=details.get("due"))
+        return Raw(text)  # its values were escaped by the line's own template
 
     def text(self, name: str, /, **params: Any) -> str:
         template = self.templates.get(name)

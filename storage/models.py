@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -52,6 +53,10 @@ class TicketRow(Base):
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_requester_status", "requester_id", "status"),
         Index("ix_tickets_status_resolved_at", "status", "resolved_at"),
+        # The SLA sweep's only way in: small (only tickets with a step to come), read in due order.
+        Index("ix_tickets_sla_next_due", "sla_next_due_at",
+              postgresql_where=text("sla_next_due_at IS NOT NULL"),
+              sqlite_where=text("sla_next_due_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +89,24 @@ class TicketRow(Base):
     origin_channel: Mapped[str | None] = mapped_column(String(128))
     origin_ts: Mapped[str | None] = mapped_column(String(64))
     csat_score: Mapped[int | None]
+    # SLA (workflows.sla_clock.SlaState): the policy snapshot, pauses, each clock's progress.
+    sla_policy: Mapped[str | None] = mapped_column(String(64))
+    sla_calendar: Mapped[str | None] = mapped_column(String(64))
+    sla_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sla_started_at: Mapped[datetime | None]
+    sla_paused_since: Mapped[datetime | None]
+    sla_paused_business: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # s
+    sla_paused_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # s
+    sla_response_met: Mapped[bool | None] = mapped_column(Boolean)
+    sla_response_used: Mapped[int | None] = mapped_column(Integer)  # seconds of business time
+    sla_response_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sla_response_anchor: Mapped[datetime | None]
+    sla_response_breached_at: Mapped[datetime | None]
+    sla_resolution_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sla_resolution_anchor: Mapped[datetime | None]
+    sla_resolution_breached_at: Mapped[datetime | None]
+    sla_next_due_at: Mapped[datetime | None]  # a claim pushes it ahead by the sweep's lease
+    sla_fence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CollaboratorRow(Base):

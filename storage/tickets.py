@@ -19,6 +19,7 @@ from storage.models import (
     TicketRow,
 )
 from storage.people import SqlPeople
+from storage.sla import sla_state, sla_values
 from workflows.errors import Conflict, NotFound
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
@@ -76,7 +77,7 @@ class SqlTickets:
                 assignee=people.get(r.assignee_id) if r.assignee_id else None,
                 collaborators=[people[p] for p in collaborators.get(r.id, [])],
                 links=links.get(r.id, []), id=r.id, version=r.version,
-                skills=_skills_out(r.skills),
+                skills=_skills_out(r.skills), sla=sla_state(r),
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -120,7 +121,7 @@ class SqlTickets:
             requester_id=ticket.requester.id, source=ticket.source.value, version=0,
             skills=_skills_in(ticket.skills),
             assignee_id=ticket.assignee.id if ticket.assignee else None,
-            **{name: getattr(ticket, name) for name in _COPIED},
+            **{name: getattr(ticket, name) for name in _COPIED}, **sla_values(ticket.sla),
         )
         self.session.add(row)
         await self.session.flush()
@@ -133,6 +134,7 @@ class SqlTickets:
             priority=ticket.priority.value, status=ticket.status.value,
             assignee_id=ticket.assignee.id if ticket.assignee else None,
             version=ticket.version + 1, skills=_skills_in(ticket.skills),
+            **sla_values(ticket.sla),
         )
         result = await self.session.execute(
             update(TicketRow)

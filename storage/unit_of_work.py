@@ -11,6 +11,7 @@ from storage.inbound import SqlInbound
 from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
 from storage.preferences import SqlPreferences
+from storage.sla import SqlSlaClaims
 from storage.tickets import SqlTickets
 
 
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
         self.inbound = SqlInbound(self.session)
         self.assignment = SqlAssignment(self.session)
         self.away = SqlAway(self.session)
+        self.sla = SqlSlaClaims(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -23,3 +23,4 @@ class Action(StrEnum):
     LINK = "link"
     MERGE = "merge"  # close this ticket as a duplicate of another
     RATE = "rate"  # the requester's satisfaction score (CSAT), once the work is done
+    ESCALATE = "escalate"  # an SLA escalation step reassigns the ticket (the system only)

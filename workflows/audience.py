@@ -1,7 +1,8 @@
 """Who hears about what: for each kind of change, the audiences told about it.
 
-The actor is never told about their own action. Urgent messages (P1 tickets and escalations)
-ignore quiet hours.
+The actor is never told about their own action. Urgent messages (P1 tickets, SLA breaches and
+escalations) ignore quiet hours and mutes. SLA lines the audit trail keeps for the record only
+(clock paused, resumed, re-targeted) tell nobody.
 """
 
 from enum import StrEnum
@@ -17,7 +18,9 @@ class Audience(StrEnum):
     AGENT_COLLABORATORS = "agent_collaborators"  # internal notes: never requester-side people
     NEW_COLLABORATORS = "new_collaborators"
     TEAM_LEAD = "team_lead"
-    QUEUE_CHANNEL = "queue_channel"
+    QUEUE_CHANNEL = "queue_channel"  # also where a ticket's thread lives
+    ESCALATION_CHANNEL = "escalation_channel"  # per policy or team, from the organisation file
+    CONTROL_CHANNEL = "control_channel"  # told when an escalation chain is exhausted
 
 
 A = Audience
@@ -42,9 +45,21 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "urge": (A.ASSIGNEE,),  # the team lead when nobody has the ticket yet
     "merge": (A.REQUESTER,),
     "link": (),
+    # SLA: warnings before the breach, the breach, then the escalation chain's steps.
+    "sla_warning": (A.ASSIGNEE, A.QUEUE_CHANNEL),
+    "sla_breach": (A.ASSIGNEE, A.TEAM_LEAD, A.QUEUE_CHANNEL),
+    "escalation": (A.TEAM_LEAD,),
+    "escalation_channel": (A.ESCALATION_CHANNEL,),
+    "escalate": (A.ASSIGNEE, A.PREVIOUS_ASSIGNEE, A.QUEUE_CHANNEL),  # reassigned by a step
+    "sla_reminder": (A.ASSIGNEE, A.TEAM_LEAD),
+    "sla_exhausted": (A.CONTROL_CHANNEL,),  # the suspension it causes tells the people
 }
 
-ALWAYS_URGENT = frozenset({"escalation", "breach"})
+# Nobody assigned yet: the team lead hears what the assignee would.
+LEAD_STANDS_IN = frozenset({"urge", "sla_warning", "sla_breach", "sla_reminder"})
+
+ALWAYS_URGENT = frozenset({"sla_breach", "escalation", "escalation_channel", "escalate",
+                           "sla_reminder", "sla_exhausted"})
 
 
 def is_urgent(event: str, priority: Priority) -> bool:

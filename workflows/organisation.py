@@ -1,13 +1,14 @@
 """The organisation the bot serves: teams, queues, admins and the policies that apply to tickets."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from workflows.assignment import DEFAULT_WEIGHTS, UTC_ZONE, AssignmentPolicy
 from workflows.kinds import TicketType
 from workflows.priority import Priority
 from workflows.routing import Rule
+from workflows.sla_policy import ClockTargets, SlaBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,14 @@ class Team:
     triage_channel: str | None = None  # where unassigned tickets wait (console channel name)
     member_order: tuple[str, ...] = ()  # members as declared: the round-robin order
     lead_order: tuple[str, ...] = ()
+    # "escalation" / "control" -> platform -> channel id, where SLA escalations are posted
+    sla_channels: dict[str, dict[str, str]] = field(default_factory=dict)
+    on_duty: tuple[str, ...] = ()  # a weekly rota, by ISO week number
+
+    def on_duty_at(self, now: datetime) -> str | None:
+        if not self.on_duty:
+            return None
+        return self.on_duty[now.isocalendar().week % len(self.on_duty)]
 
     def has_member(self, handle: str) -> bool:
         return handle in self.members or handle in self.leads
@@ -48,20 +57,13 @@ class Queue:
     channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
 
 
-@dataclass(frozen=True, slots=True)
-class Targets:
-    """Wall-clock response and resolution targets for one priority."""
-
-    response: timedelta
-    resolution: timedelta
-
-
-DEFAULT_TARGETS: dict[Priority, Targets] = {
-    Priority.P1: Targets(timedelta(minutes=15), timedelta(hours=4)),
-    Priority.P2: Targets(timedelta(hours=1), timedelta(hours=8)),
-    Priority.P3: Targets(timedelta(hours=4), timedelta(days=3)),
-    Priority.P4: Targets(timedelta(days=1), timedelta(days=7)),
-    Priority.P5: Targets(timedelta(days=3), timedelta(days=30)),
+# Used when the organisation file declares no SLA policies: wall-clock time (24x7, UTC).
+DEFAULT_TARGETS: dict[Priority, ClockTargets] = {
+    Priority.P1: ClockTargets(timedelta(minutes=15), timedelta(hours=4)),
+    Priority.P2: ClockTargets(timedelta(hours=1), timedelta(hours=8)),
+    Priority.P3: ClockTargets(timedelta(hours=4), timedelta(days=3)),
+    Priority.P4: ClockTargets(timedelta(days=1), timedelta(days=7)),
+    Priority.P5: ClockTargets(timedelta(days=3), timedelta(days=30)),
 }
 
 
@@ -70,7 +72,6 @@ class Policies:
     reopen_window: timedelta = timedelta(days=7)
     auto_close_after: timedelta = timedelta(days=3)
     urge_interval: timedelta = timedelta(minutes=30)
-    targets: dict[Priority, Targets] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     load_weights: dict[Priority, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
 
@@ -95,6 +96,8 @@ class Organisation:
     profiles: dict[str, Profile] = field(default_factory=dict)  # by handle
     category_skills: dict[str, frozenset[str]] = field(default_factory=dict)
     tz: ZoneInfo = UTC_ZONE
+    sla: SlaBook = field(default_factory=lambda: SlaBook.wall_clock(DEFAULT_TARGETS))
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)  # requester group -> handles
 
     def profile(self, handle: str) -> Profile:
         return self.profiles.get(handle, Profile())
@@ -111,3 +114,6 @@ class Organisation:
 
     def teams_of(self, handle: str) -> list[Team]:
         return [t for t in self.teams.values() if t.has_member(handle)]
+
+    def groups_of(self, handle: str) -> frozenset[str]:
+        return frozenset(name for name, members in self.groups.items() if handle in members)

@@ -12,6 +12,7 @@ from workflows.organisation import Organisation, Policies
 from workflows.people import Person
 from workflows.priority import Priority
 from workflows.roles import Role, roles_of
+from workflows.sla_clock import SlaState
 from workflows.status import Status
 from workflows.transitions import Transition, workflow_for
 
@@ -60,11 +61,6 @@ def require_text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
     return text
 
 
-def due_dates(start: datetime, priority: Priority, policies: Policies) -> tuple[datetime, datetime]:
-    targets = policies.targets[priority]
-    return start + targets.response, start + targets.resolution
-
-
 @dataclass
 class Ticket:
     key: str
@@ -99,6 +95,7 @@ class Ticket:
     origin_ts: str | None = None
     csat_score: int | None = None  # 1-5, given by the requester once resolved
     skills: tuple[str, ...] = ()  # what whoever takes it should know (from routing)
+    sla: SlaState | None = None  # the SLA clocks (workflows.sla settles them with each change)
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.
@@ -154,15 +151,24 @@ class Ticket:
 
     # -- lifecycle -------------------------------------------------------------------------
     def record_creation(self, actor: Actor) -> None:
+        changes: dict[str, list[Any]] = {"priority": [None, self.priority.value],
+                                         "team": [None, self.team]}
+        if self.sla is not None:
+            changes["sla_policy"] = [None, self.sla.snapshot.policy]
         self.new_audit.append(AuditEntry(
             action="create", actor_id=actor.id, at=actor.now, source=actor.source,
-            from_status=None, to_status=self.status,
-            changes={"priority": [None, self.priority.value], "team": [None, self.team]},
+            from_status=None, to_status=self.status, changes=changes,
         ))
 
     def record_routing(self, actor: Actor, changes: dict[str, list[Any]], reason: str) -> None:
         """The routing decision, by the system: what the rule changed and which rule it was."""
         self._record("route", actor, changes=changes, reason=reason)
+    def record_system(self, action: str, at: datetime, changes: dict[str, list[Any]],
+                      reason: str | None = None, actor_id: int | None = None,
+                      source: Source = Source.SYSTEM) -> None:
+        """An SLA line of the history (clocks, warnings, escalations): agents only."""
+        self.new_audit.append(AuditEntry(action=action, actor_id=actor_id, at=at, source=source,
+                                         changes=changes, reason=reason, internal=True))
 
     def claim(self, actor: Actor) -> None:
         mine = self.assignee is not None and self.assignee.id == actor.id
@@ -212,6 +218,15 @@ class Ticket:
         self.pending_reason = None
         self._first_response(actor)
         self._record(action, actor, t, changes, reason=reason)
+
+    def escalate_to(self, actor: Actor, to: Person, reason: str) -> None:
+        """An escalation step hands the ticket to the lead or the person on duty."""
+        t = self._check(Action.ESCALATE, actor)
+        if self.assignee is not None and self.assignee.id == to.id:
+            raise InvalidInput("error.already_assigned", key=self.key, person=to.label)
+        changes = {"assignee": [self._label(self.assignee), to.handle]}
+        self.assignee = to
+        self._record(Action.ESCALATE, actor, t, changes, reason=reason)
 
     def transfer_team(self, actor: Actor, team_key: str, org: Organisation,
                       reason: str | None) -> None:
@@ -271,15 +286,13 @@ class Ticket:
         self.pending_reason = None
         self._record(Action.RESUME, actor, t, reason=(reason or "").strip() or None)
 
-    def set_priority(self, actor: Actor, priority: Priority, policies: Policies,
-                     reason: str | None) -> None:
+    def set_priority(self, actor: Actor, priority: Priority, reason: str | None) -> None:
+        """The SLA clocks are re-targeted when the change is settled (workflows.sla)."""
         t = self._check(Action.PRIORITY, actor)
         if priority is self.priority:
             raise InvalidInput("error.same_priority", key=self.key, priority=priority.value)
         changes: dict[str, list[Any]] = {"priority": [self.priority.value, priority.value]}
         self.priority = priority
-        self.response_due_at, self.resolution_due_at = due_dates(
-            self.created_at, priority, policies)
         self._record(Action.PRIORITY, actor, t, changes, reason=(reason or "").strip() or None)
 
     def resolve(self, actor: Actor, resolution: str | None) -> None:

@@ -60,6 +60,7 @@ STANDARD: tuple[Transition, ...] = (
     _t(Action.LINK, LIVE | {S.RESOLVED, S.CLOSED}, None, AGENTS),
     _t(Action.MERGE, LIVE - {S.SUSPENDED}, S.CLOSED, AGENTS),
     _t(Action.RATE, {S.RESOLVED, S.CLOSED}, None, {R.REQUESTER}),
+    _t(Action.ESCALATE, {S.NEW, S.ASSIGNED, S.IN_PROGRESS}, S.ASSIGNED, {R.SYSTEM}),
 )
 
 

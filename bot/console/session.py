@@ -8,6 +8,7 @@ from bot.console.actions import TEMPLATES, command_for
 from bot.logs import log_context, new_request_id
 from bot.senders.console import ConsoleSender
 from commands.actions.autoclose import close_stale_resolved
+from commands.actions.sla_sweep import sweep
 from commands.answer import Answer
 from commands.messages import Identity
 from notifications.text import Catalog
@@ -71,8 +72,10 @@ class ConsoleSession:
         text = self._expand_number(line)
         if text is None:
             return True
+        # The console has no scheduler: the periodic jobs run before each line instead.
         await close_stale_resolved(self.app.uow, self.app.loaded.org, self.app.clock,
                                    self.app.notify)
+        await sweep(self.app.uow, self.app.loaded.org, self.app.clock, self.app.notify)
         with log_context(platform="console", request_id=new_request_id(), ticket_id=None):
             answer = await self.app.dispatcher.handle_text(
                 Identity(Source.CONSOLE, self.user, channel=self.channel), text)

@@ -10,8 +10,9 @@ from workflows.choice import Choice
 from workflows.errors import InvalidInput
 from workflows.placement import Requested, place
 from workflows.roles import Role
+from workflows.sla import start
 from workflows.status import Status
-from workflows.ticket import MAX_TEXT, MAX_TITLE, Actor, Ticket, due_dates, require_text
+from workflows.ticket import MAX_TEXT, MAX_TITLE, Actor, Ticket, require_text
 
 
 def requested(cmd: Create, channel: str | None) -> Requested:
@@ -29,7 +30,6 @@ async def create(cmd: Create, ctx: Context) -> Answer:
     if placement.type not in org.ticket_types:
         raise InvalidInput("error.type_disabled", type=placement.type.value)
     now = ctx.clock.now()
-    response_due, resolution_due = due_dates(now, placement.priority, org.policies)
     async with ctx.uow() as uow:
         await ctx.remember_inbound(uow)
         collaborators = await resolve_mentions(uow, cmd.collaborators)
@@ -37,11 +37,12 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             key="", queue=placement.queue, number=0, title=title, description=description,
             type=placement.type, priority=placement.priority, status=Status.NEW,
             requester=ctx.person, team=placement.team, source=ctx.source, created_at=now,
-            updated_at=now, category=placement.category, response_due_at=response_due,
-            resolution_due_at=resolution_due, skills=tuple(sorted(placement.skills)),
+            updated_at=now, category=placement.category, skills=tuple(sorted(placement.skills)),
             collaborators=[p for p in collaborators if p.id != ctx.person.id],
             origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
+        start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
+        start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
         ticket = await uow.tickets.add(ticket)
         ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))
         reason = placement.reason()

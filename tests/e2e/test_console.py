@@ -67,14 +67,20 @@ def test_scripted_session_takes_a_ticket_through_its_whole_life(database_url: st
     assert steps == [
         "Alice  Created (New)  [console]",
         "Bob  Claim (New → In progress) · assignee: — → bob  [console]",
+        "Bob  SLA first response after 0m of 1h: met  [console]",
         "Bob  Transfer (In progress → Assigned) · assignee: bob → carol · reason: needs network team"
         "  [console]",
         "Carol  Add note  [console]",
         "Carol  Pend (Assigned → Pending) · reason: waiting for alice to reboot the laptop  [console]",
+        "Carol  SLA clocks paused  [console]",
         "Alice  Resume (Pending → In progress)  [console]",
+        "Alice  SLA clocks resumed · paused 0m (in total 0m)  [console]",
         "Carol  Resolve (In progress → Resolved) · reason: replaced the cable  [console]",
+        "Carol  SLA resolution clock stopped at 0m of 8h: met  [console]",
         "Alice  Reopen (Resolved → In progress) · reason: still drops every hour  [console]",
+        "Alice  SLA clocks resumed · paused 0m (in total 0m)  [console]",
         "Carol  Resolve (In progress → Resolved) · reason: replaced the switch port  [console]",
+        "Carol  SLA resolution clock stopped at 0m of 8h: met  [console]",
         "Alice  Close (Resolved → Closed)  [console]",
     ]
 

@@ -142,6 +142,7 @@ PARSE_ERRORS = [
     case("away-no-day", "bob", "away", "Usage: " + USAGE["away"]),
     case("back-extra-words", "bob", "back me now", "Usage: " + USAGE["back"]),
     case("route-no-text", "bob", "route explain", "Usage: " + USAGE["route"]),
+    case("sla-explain-no-priority", "bob", "sla explain", "Usage: " + USAGE["sla"]),
     case("rate-not-a-number", "alice", "rate IT-3 great",
          "\"great\" is not a rating: give a number from 1 (poor) to 5 (excellent)."),
     case("quiet-no-such-hour", "alice", "quiet 25:00-08:00",

@@ -43,19 +43,26 @@ async def test_full_lifecycle_is_recorded(chat: Chat) -> None:
     assert steps == [
         ["Alice", "Created (New)"],
         ["Bob", "Claim (New → In progress) · assignee: — → bob"],
+        ["Bob", "SLA first response after 0m of 1h: met"],
         ["Bob", "Transfer (In progress → Assigned) · assignee: bob → carol · reason: needs network team"],
         ["Carol", "Add note"],
         ["Carol", "Pend (Assigned → Pending) · reason: waiting for alice to reboot"],
+        ["Carol", "SLA clocks paused"],
         ["Alice", "Resume (Pending → In progress)"],
+        ["Alice", "SLA clocks resumed · paused 0m (in total 0m)"],
         ["Carol", "Resolve (In progress → Resolved) · reason: replaced the cable"],
+        ["Carol", "SLA resolution clock stopped at 0m of 8h: met"],
         ["Alice", "Reopen (Resolved → In progress) · reason: still flaky"],
+        ["Alice", "SLA clocks resumed · paused 0m (in total 0m)"],
         ["Carol", "Resolve (In progress → Resolved) · reason: replaced the switch port"],
+        ["Carol", "SLA resolution clock stopped at 0m of 8h: met"],
         ["Alice", "Close (Resolved → Closed)"],
     ]
-    # The requester does not see internal notes in the history.
-    assert "Add note" not in (await alice.says("history IT-1")).text
+    # The requester sees neither internal notes nor the SLA lines in the history.
+    requester_view = (await alice.says("history IT-1")).text
+    assert "Add note" not in requester_view and "SLA" not in requester_view
 
-    assert await count(chat, select(func.count()).select_from(AuditRow)) == 10
+    assert await count(chat, select(func.count()).select_from(AuditRow)) == 16
     async with chat.app.engine.connect() as conn:
         status = (await conn.execute(select(TicketRow.status))).scalar_one()
     assert status == "closed"

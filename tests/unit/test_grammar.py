@@ -132,6 +132,7 @@ HAPPY = [
     # rate
     pytest.param("rate IT-42 5", m.Rate("IT-42", 5), id="rate"),
     pytest.param("back", m.Back(None), id="back"),
+    pytest.param("sla IT-42", m.SlaStatus("IT-42"), id="sla"),
     pytest.param("route explain VPN down", m.ExplainRoute(m.Create("VPN down")), id="route-explain"),
     pytest.param("away until tomorrow", m.SetAway(parse_day("tomorrow")), id="away"),
     pytest.param("rate IT-42 4 quick but had to chase", m.Rate("IT-42", 4, "quick but had to chase"),
@@ -528,6 +529,7 @@ ERRORS = [
     case("away", "away", usage("away"), "no-day"),
     case("back", "back me now", usage("back"), "extra-words"),
     case("route", "route", usage("route"), "no-text"),
+    case("sla", "sla explain", usage("sla"), "explain-without-priority"),
     case("rate", "rate 5", usage("rate"), "score-alone-is-read-as-the-key"),
     case("rate", "rate IT-1 great", ("error.bad_rating", {"score": "great"}), "word"),
     case("rate", "评价 IT-1 五星", ("error.bad_rating", {"score": "五星"}), "chinese-word"),

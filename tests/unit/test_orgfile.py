@@ -1,6 +1,6 @@
 """The organisation file: the sample loads, and every mistake names file, line and field."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -54,8 +54,11 @@ def test_valid_file_builds_policies(tmp_path: Path) -> None:
     loaded = load_org(write(tmp_path, VALID))
     policies = loaded.org.policies
     assert policies.urge_interval == timedelta(minutes=10)
-    assert policies.targets[Priority.P1].resolution == timedelta(hours=2)
-    assert policies.targets[Priority.P3].resolution == timedelta(days=3)  # default kept
+    # Without an `sla:` section the targets are wall-clock time, as before SLA policies existed.
+    targets = loaded.org.sla.policy("default").targets
+    assert targets[Priority.P1].resolution == timedelta(hours=2)
+    assert targets[Priority.P3].resolution == timedelta(days=3)  # default kept
+    assert loaded.org.sla.calendar("24x7").is_open(datetime(2026, 3, 7, 3, 0, tzinfo=UTC))
     alice = next(e for e in loaded.directory if e.handle == "alice")
     assert (alice.slack_id, alice.dingtalk_id) == ("U0ALICE", "staff-alice")
 

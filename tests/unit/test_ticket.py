@@ -9,9 +9,11 @@ import pytest
 from workflows.audit import AuditEntry
 from workflows.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from workflows.kinds import Source, TicketType
-from workflows.organisation import DEFAULT_TARGETS, Organisation, Policies, Queue, Targets, Team
+from workflows.organisation import DEFAULT_TARGETS, Organisation, Policies, Queue, Team
 from workflows.people import Person
 from workflows.priority import Priority
+from workflows.sla import settle, start
+from workflows.sla_policy import ClockTargets, SlaBook
 from workflows.status import Status
 from workflows.ticket import Actor, NewComment, Ticket
 
@@ -507,27 +509,33 @@ def test_setting_the_same_priority_is_refused() -> None:
     ticket = working()
     before = copy.deepcopy(ticket)
     with pytest.raises(InvalidInput) as caught:
-        ticket.set_priority(act(BOB, ticket), Priority.P3, POLICIES, None)
+        ticket.set_priority(act(BOB, ticket), Priority.P3, None)
     assert_error(caught, "error.same_priority", key="IT-1", priority="P3")
     assert ticket == before
 
 
 def test_changing_the_priority_recomputes_the_due_dates_from_creation() -> None:
+    # Re-targeting happens when the change is settled (in the same transaction), and is audited.
     ticket = working()
-    ticket.set_priority(act(BOB, ticket), Priority.P1, POLICIES, " outage ")
+    start(ticket, ORG, CREATED)
+    ticket.set_priority(act(BOB, ticket), Priority.P1, " outage ")
     assert ticket.priority is Priority.P1
+    settle(ticket, ORG, NOW)
     assert ticket.response_due_at == CREATED + timedelta(minutes=15)
     assert ticket.resolution_due_at == CREATED + timedelta(hours=4)
-    assert ticket.new_audit == [
-        AuditEntry(action="priority", actor_id=BOB.id, at=NOW, source=Source.CONSOLE,
-                   changes={"priority": ["P3", "P1"]}, reason="outage")
-    ]
+    assert ticket.new_audit[0] == AuditEntry(
+        action="priority", actor_id=BOB.id, at=NOW, source=Source.CONSOLE,
+        changes={"priority": ["P3", "P1"]}, reason="outage")
+    assert [e.action for e in ticket.new_audit[1:]] == ["sla_retarget", "sla_response"]
+    assert ticket.new_audit[1].actor_id == BOB.id and ticket.new_audit[1].internal
 
 
 def test_the_due_dates_follow_the_policy_targets() -> None:
-    targets = {**DEFAULT_TARGETS, Priority.P5: Targets(timedelta(days=5), timedelta(days=60))}
+    targets = {**DEFAULT_TARGETS, Priority.P5: ClockTargets(timedelta(days=5), timedelta(days=60))}
+    org = Organisation(ORG.teams, ORG.queues, ORG.admins, sla=SlaBook.wall_clock(targets))
     ticket = make_ticket()
-    ticket.set_priority(Actor.system(NOW), Priority.P5, Policies(targets=targets), None)
+    ticket.set_priority(Actor.system(NOW), Priority.P5, None)
+    settle(ticket, org, NOW)
     assert ticket.response_due_at == CREATED + timedelta(days=5)
     assert ticket.resolution_due_at == CREATED + timedelta(days=60)
     assert ticket.new_audit[-1].actor_id is None
@@ -719,7 +727,7 @@ REFUSALS: dict[str, tuple[Callable[[], Ticket], Callable[[Ticket], None], type[D
         lambda: resolved(NOW - timedelta(days=8)),
         lambda t: t.reopen(act(ALICE, t), POLICIES, None), NotAllowed, "error.reopen_window"),
     "priority-by-requester": (
-        working, lambda t: t.set_priority(act(ALICE, t), Priority.P1, POLICIES, None), NotAllowed,
+        working, lambda t: t.set_priority(act(ALICE, t), Priority.P1, None), NotAllowed,
         "error.wrong_role"),
     "merge-suspended": (
         lambda: working(Status.SUSPENDED), lambda t: t.merge_into(act(DAVE, t), other_ticket()),

@@ -88,6 +88,10 @@ STANDARD_SPEC: dict[str, list[Row]] = {
     "rate": [
         ("resolved closed", None, "requester"),
     ],
+    # An SLA escalation step hands the ticket to the lead or the person on duty.
+    "escalate": [
+        ("new assigned in_progress", "assigned", "system"),
+    ],
 }
 
 # A change is reopened only by its approvers; the requester may withdraw it only before work starts.
@@ -121,7 +125,7 @@ TYPES = ["incident", "service_request", "change_request", "task"]
 ACTIONS = [
     "claim", "assign", "transfer", "transfer_team", "cc", "reply", "note", "pend", "resume",
     "priority", "resolve", "reopen", "close", "cancel", "suspend", "urge", "link", "merge",
-    "rate",
+    "rate", "escalate",
 ]
 STATUSES = ["new", "assigned", "in_progress", "pending", "suspended", "resolved", "closed", "cancelled"]
 ROLES = ["requester", "assignee", "collaborator", "member", "lead", "admin", "system"]

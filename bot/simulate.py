@@ -1,0 +1,73 @@
+"""`ticketbot sla simulate`: a ticket's SLA timeline under a policy, from the command line, with
+no database: due times, warnings and the escalation steps if nobody acts."""
+
+import argparse
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from notifications.text import Catalog
+from workflows.kinds import TicketType
+from workflows.organisation import Organisation
+from workflows.priority import Priority
+from workflows.sla_clock import SlaSnapshot, SlaState
+from workflows.sla_policy import Clock, Facts
+from workflows.sla_report import Pause, simulate
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--priority", default="P3", help="P1-P5 (default P3)")
+    parser.add_argument("--queue", help="default: the organisation's default queue")
+    parser.add_argument("--type", default="incident", help="incident, request, change, task")
+    parser.add_argument("--category")
+    parser.add_argument("--group", help="a requester group")
+    parser.add_argument("--policy", help="use this policy instead of the matching one")
+    parser.add_argument("--at", help="when the ticket opens, ISO 8601 (default: now), "
+                        "e.g. 2026-09-30T17:00+08:00")
+    parser.add_argument("--respond-at", help="when an agent first responds (default: never)")
+    parser.add_argument("--pause", action="append", default=[], metavar="FROM/TO",
+                        help="a pending period, ISO 8601 instants separated by '/'; repeatable")
+    parser.add_argument("--locale", choices=["en", "zh-CN"], default="en")
+
+
+def _instant(text: str, tz: ZoneInfo) -> datetime:
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]:
+    priority = Priority.parse(args.priority)
+    ticket_type = TicketType.parse(args.type)
+    queue = org.queue(args.queue or org.default_queue)
+    if priority is None or ticket_type is None or queue is None:
+        raise ValueError("unknown priority, type or queue")
+    book = org.sla
+    if args.policy:
+        if args.policy not in {p.name for p in book.policies}:
+            raise ValueError(f"unknown policy {args.policy!r}")
+        policy = book.policy(args.policy)
+    else:
+        groups = frozenset({args.group}) if args.group else frozenset()
+        policy = book.match(Facts(queue.key, queue.default_team, ticket_type, args.category,
+                                  groups))
+    calendar = book.calendar(policy.calendar_for(priority))
+    opened = _instant(args.at, calendar.tz) if args.at else now
+    pauses = tuple(Pause(*(_instant(part, calendar.tz) for part in p.split("/", 1)))
+                   for p in args.pause)
+    responded = _instant(args.respond_at, calendar.tz) if args.respond_at else None
+    catalog = Catalog(args.locale, calendar.tz)
+    state = SlaState(SlaSnapshot.of(policy, priority), started_at=opened)
+    due = {c: state.due(c, calendar) for c in Clock}
+    lines = [
+        f"{priority.value} {ticket_type.value} in {queue.key} · policy {policy.name} · "
+        f"calendar {calendar.name} ({calendar.tz}) · opened {catalog.format_time(opened)}",
+        *(f"{catalog.text('clock.' + c.value)} target "
+          f"{catalog.format_duration(state.snapshot.targets.of(c)) if due[c] else '—'}, "
+          f"due {catalog.format_time(due[c]) if due[c] else '—'} (without pauses)"
+          for c in Clock),
+        *(f"paused {catalog.format_time(p.start)} → {catalog.format_time(p.end)}" for p in pauses),
+    ]
+    for step in simulate(book, policy, priority, opened, pauses, responded, limit=60):
+        text = catalog.text(f"sla.step.{step.kind}", clock=step.clock, number=step.number,
+                            action=step.action, percent=step.percent)
+        lines.append(f"  {catalog.format_time(step.at)}  {text}")
+    return lines

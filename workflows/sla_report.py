@@ -1,0 +1,151 @@
+"""What `sla IT-42`, `sla explain` and `ticketbot sla simulate` show: views of the clocks, and a
+dry run of the escalation state machine for a ticket nobody touches."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from workflows.escalation import StepKind, advance, next_step, running_clocks
+from workflows.organisation import Organisation
+from workflows.priority import Priority
+from workflows.sla import calendar_of
+from workflows.sla_clock import SlaSnapshot, SlaState
+from workflows.sla_policy import Clock, Facts, SlaBook, SlaPolicy
+from workflows.ticket import Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class ClockView:
+    state: str  # untracked, running, breached, paused, met, missed, stopped
+    target: timedelta | None
+    used: timedelta
+    due: datetime | None
+    breached_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    clock: str
+    kind: str  # warning, breach, chain, reminder, exhausted
+    at: datetime
+    number: int
+    action: str | None  # chain steps: notify_lead, post_channel, reassign, raise_priority
+    percent: int | None  # warnings
+
+
+@dataclass(frozen=True, slots=True)
+class SlaView:
+    policy: str
+    calendar: str
+    priority: str
+    response: ClockView
+    resolution: ClockView
+    paused_total: timedelta
+    paused_since: datetime | None
+    next: NextStep | None
+
+
+def _next(step_kind: StepKind, clock: Clock, at: datetime, number: int, action: str | None,
+          fraction: float | None) -> NextStep:
+    return NextStep(clock.value, step_kind.value, at, number, action,
+                    round(fraction * 100) if fraction is not None else None)
+
+
+def view(ticket: Ticket, org: Organisation, now: datetime) -> SlaView | None:
+    state = ticket.sla
+    if state is None:
+        return None
+    calendar = calendar_of(state, org.sla)
+    paused = state.paused_since is not None
+
+    def clock_view(clock: Clock) -> ClockView:
+        target = state.snapshot.targets.of(clock)
+        progress = state.progress(clock)
+        done = ticket.first_response_at if clock is Clock.RESPONSE else None
+        used = state.used(clock, calendar, now)
+        if clock is Clock.RESPONSE and state.response_used is not None:
+            used = state.response_used  # later pauses must not shrink it
+        due = state.due(clock, calendar)
+        if target is None:
+            status = "untracked"
+        elif clock is Clock.RESPONSE and done is not None:
+            status = "met" if used <= target else "missed"
+        elif not ticket.status.is_open:
+            status = "stopped"
+        elif paused:
+            status = "paused"
+        elif progress.breached_at is not None or (due is not None and due <= now):
+            status = "breached"
+        else:
+            status = "running"
+        return ClockView(status, target, used, due, progress.breached_at)
+
+    clocks = running_clocks(state, ticket.first_response_at is not None, ticket.status.is_open)
+    step = next_step(state, calendar, clocks)
+    upcoming = None
+    if step is not None:
+        upcoming = _next(step.kind, step.clock, step.due, step.number,
+                         step.action.action.value if step.action else None, step.fraction)
+    return SlaView(state.snapshot.policy, state.snapshot.calendar, ticket.priority.value,
+                   clock_view(Clock.RESPONSE), clock_view(Clock.RESOLUTION), state.paused_total,
+                   state.paused_since if ticket.status.is_open else None, upcoming)
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    start: datetime
+    end: datetime
+
+
+def simulate(book: SlaBook, policy: SlaPolicy, priority: Priority, opened: datetime,
+             pauses: tuple[Pause, ...] = (), responded: datetime | None = None, limit: int = 40
+             ) -> list[NextStep]:
+    """Every step the sweep would take for a ticket opened at `opened`, paused as given,
+    answered at `responded` (never, by default) and never resolved."""
+    state = SlaState(SlaSnapshot.of(policy, priority), started_at=opened)
+    calendar = calendar_of(state, book)
+    events = sorted([(p.start, "pause") for p in pauses] + [(p.end, "resume") for p in pauses]
+                    + ([(responded, "respond")] if responded else []))
+    answered = False
+    timeline: list[NextStep] = []
+    while len(timeline) < limit:
+        step = next_step(state, calendar, running_clocks(state, answered, True))
+        if events and (step is None or events[0][0] <= step.due):
+            at, what = events.pop(0)
+            if what == "pause":
+                state.pause(at)
+            elif what == "resume":
+                state.resume(at, calendar)
+            else:
+                answered = True
+            continue
+        if step is None:
+            break
+        timeline.append(_next(step.kind, step.clock, step.due, step.number,
+                              step.action.action.value if step.action else None, step.fraction))
+        advance(state, step)
+        if step.kind is StepKind.EXHAUSTED:  # the ticket is suspended: nothing runs any more
+            break
+    return timeline
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    policy: str
+    calendar: str
+    timezone: str
+    priority: str
+    opened: datetime
+    response_due: datetime | None
+    resolution_due: datetime | None
+    timeline: list[NextStep]
+
+
+def explain(org: Organisation, priority: Priority, facts: Facts, now: datetime) -> Explanation:
+    """Dry run: the policy and calendar a ticket opened now would get, and its due times."""
+    book = org.sla
+    policy = book.match(facts)
+    state = SlaState(SlaSnapshot.of(policy, priority), started_at=now)
+    calendar = calendar_of(state, book)
+    return Explanation(policy.name, calendar.name, str(calendar.tz), priority.value, now,
+                       state.due(Clock.RESPONSE, calendar), state.due(Clock.RESOLUTION, calendar),
+                       simulate(book, policy, priority, now, limit=12))
