@@ -250,7 +250,7 @@ class Ticket:
         known = {c.id for c in self.collaborators}
         added = []
         for p in people:
-            if p.id not in known:
+            if p.id not in known and p.id != self.requester.id:  # the requester is on it already
                 known.add(p.id)
                 added.append(p)
         if not added:

@@ -33,7 +33,7 @@ def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, 
     if scope == "requests":
         statuses = (*OPEN_STATUSES, Status.RESOLVED)
         return scope, TicketQuery(requester_id=me.id, statuses=statuses), {}
-    if not agent:
+    if not agent and scope != "status":
         raise NotAllowed("error.agents_only", scope=scope)
     if scope == "team":
         team = cmd.team or (my_teams[0] if my_teams else None)
@@ -61,7 +61,9 @@ def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, 
                 raise InvalidInput("error.bad_status", word=word[:40],
                                    statuses=", ".join(s.value for s in Status))
             statuses.append(status)
-        query = TicketQuery(teams=scope_teams, statuses=tuple(statuses))
+        # Requesters filter their own requests by status; agents, their teams' tickets.
+        query = (TicketQuery(teams=scope_teams, statuses=tuple(statuses)) if agent
+                 else TicketQuery(requester_id=me.id, statuses=tuple(statuses)))
         return scope, query, {"statuses": ", ".join(s.value for s in statuses)}
     return "all", TicketQuery(teams=scope_teams, statuses=OPEN_STATUSES), {}
 

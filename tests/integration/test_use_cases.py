@@ -127,3 +127,18 @@ async def test_database_outage_gets_a_clear_retry_reply(chat: Chat, clock: FakeC
         await engine.dispose()
     assert not answer.ok
     assert chat.catalog.answer(answer) == "Could not save, please retry. Nothing was changed."
+
+
+async def test_requesters_list_their_own_requests_by_status(chat: Chat) -> None:
+    alice = chat.user("alice")
+    await alice.says("new Stapler broken")
+    await chat.user("bob").says("new Coffee machine leaking")  # not alice's
+    listed = await alice.says("list new")
+    assert listed.text == "Tickets with status new:\n• IT-1 [P3] Stapler broken · New · unassigned"
+
+
+async def test_the_requester_is_not_added_as_a_collaborator(chat: Chat) -> None:
+    await chat.user("alice").says("new Phone headset crackles")
+    refused = await chat.user("bob").says("cc IT-1 @alice")
+    assert refused.text == "They are already on IT-1."
+    assert not (await chat.user("alice").says("note IT-1 sneaky internal note")).ok

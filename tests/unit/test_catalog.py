@@ -66,3 +66,20 @@ def test_every_code_shown_in_words_has_a_text_in_both_languages() -> None:
              | {"field.title", "field.description"} | {f"weekday.{d}" for d in range(7)})
     for locale in ("en", "zh-CN"):
         assert codes - keys(locale) == set(), locale
+
+
+@pytest.mark.parametrize(("action", "expected"), [
+    ("reply", "Only the requester or an admin can reply to this ticket."),
+    ("priority", "Only the requester or an admin can change the priority of this ticket."),
+    ("transfer_team", "Only the requester or an admin can transfer this ticket."),
+])
+def test_refusals_read_as_sentences(action: str, expected: str) -> None:
+    text = Catalog("en", UTC).text("error.wrong_role", action=action, roles=["requester", "admin"])
+    assert text == expected
+
+
+def test_every_action_has_a_verb_in_both_languages() -> None:
+    from workflows.actions import Action
+
+    for locale in ("en", "zh-CN"):
+        assert {f"verb.{a.value}" for a in Action} <= keys(locale)
