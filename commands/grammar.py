@@ -16,6 +16,7 @@ from workflows.errors import InvalidInput
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _KEY = re.compile(r"^#?(?:(?P<queue>[A-Za-z][A-Za-z0-9]{0,15})-)?(?P<number>\d{1,9})$")
 _SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]+))?>")
 _HANDLE_MENTION = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")
@@ -45,6 +46,7 @@ class ParseError(InvalidInput):
 
 def normalize(text: str) -> str:
     # DingTalk prefixes @-bot messages with spaces (some full-width); chat clients add nbsp.
+    text = _CONTROL.sub("", text)  # NUL and other control characters: never stored, never shown
     return text.replace("\u3000", " ").replace("\xa0", " ").strip()
 
 

@@ -1,5 +1,6 @@
 """The ticket entity. Every method checks the transition table, changes state and records audit."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,8 +53,16 @@ class NewComment:
     source: Source
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(value: str | None) -> str:
+    return _CONTROL.sub("", value or "").strip()
+
+
 def require_text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
+    # Control characters (NUL above all) cannot be stored and mean nothing to a reader.
+    text = _CONTROL.sub("", value or "").strip()
     if not text:
         raise InvalidInput("error.text_required", what=what)
     if len(text) > limit:

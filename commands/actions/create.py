@@ -12,7 +12,7 @@ from workflows.placement import Requested, place
 from workflows.roles import Role
 from workflows.sla import start
 from workflows.status import Status
-from workflows.ticket import MAX_TEXT, MAX_TITLE, Actor, Ticket, require_text
+from workflows.ticket import MAX_TEXT, MAX_TITLE, Actor, Ticket, clean, require_text
 
 
 def requested(cmd: Create, channel: str | None) -> Requested:
@@ -23,7 +23,7 @@ def requested(cmd: Create, channel: str | None) -> Requested:
 async def create(cmd: Create, ctx: Context) -> Answer:
     org = ctx.org
     title = require_text(cmd.title, "title", MAX_TITLE)
-    description = cmd.description.strip()
+    description = clean(cmd.description)
     if len(description) > MAX_TEXT:
         raise InvalidInput("error.text_too_long", what="description", limit=MAX_TEXT)
     placement = place(org, requested(cmd, ctx.channel), org.profile(ctx.person.handle).department)
