@@ -111,6 +111,9 @@ async def serve(settings: Settings) -> int:
                      ", ".join(sorted(p.value for p in settings.platforms)))
             await _until_stopped(stop, tasks)
             await _shut_down(server, socket, tasks, settings.shutdown_timeout)
+            if slack is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(slack.settle(), settings.shutdown_timeout)
     finally:
         await core.aclose()
     return 0

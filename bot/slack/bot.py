@@ -1,5 +1,6 @@
 """The Slack side of ticketbot: one object holding what every listener needs."""
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ class SlackBot:
     intake_reaction: str = "ticket"
     directory: SlackDirectory = field(init=False)
     renderer: SlackRenderer = field(init=False)
+    _background: set[asyncio.Task[None]] = field(init=False, default_factory=set)
+    _homes_due: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.directory = SlackDirectory(self.client)
@@ -51,19 +54,32 @@ class SlackBot:
         who = await self.directory.identity(user_id)
         answer = await self.core.dispatcher.execute(who, command, dedup_key)
         if answer.ok and not answer.duplicate and answer.ticket is not None:
-            await self.refresh_homes(user_id, answer)
+            self.refresh_homes(user_id, answer)
         return answer
 
-    async def refresh_homes(self, user_id: str, answer: Answer) -> None:
-        """The actor's App Home, and the homes of the people the ticket now concerns."""
+    def refresh_homes(self, user_id: str, answer: Answer) -> None:
+        """Republish, after the ack, the App Homes of the actor and of the people the ticket now
+        concerns; a refresh already waiting for someone covers them."""
         ticket = answer.ticket
         people = {user_id}
         if ticket is not None:
             for person in (ticket.requester, ticket.assignee):
                 if person is not None and person.slack_id:
                     people.add(person.slack_id)
-        for person_id in sorted(people):
-            await self.refresh_home(person_id)
+        for person_id in sorted(people - self._homes_due):
+            self._homes_due.add(person_id)
+            task = asyncio.create_task(self._refresh_later(person_id))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def _refresh_later(self, user_id: str) -> None:
+        self._homes_due.discard(user_id)
+        await self.refresh_home(user_id)
+
+    async def settle(self) -> None:
+        """Wait for the App Home refreshes still running (tests, and a graceful shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     async def ephemeral(self, channel: str | None, user_id: str, answer: Answer) -> None:
         """Tell one person: in the channel where they acted, else in their DM with the bot."""

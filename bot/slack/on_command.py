@@ -25,7 +25,7 @@ def register(bot: SlackBot) -> None:
         if answer.duplicate:
             return
         if answer.ok and answer.ticket is not None:
-            await bot.refresh_homes(user, answer)
+            bot.refresh_homes(user, answer)
         await respond(response_type="ephemeral", **bot.renderer.message(answer))
 
     @bot.app.shortcut("create_ticket")

@@ -168,6 +168,7 @@ async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock, fake:
             await socket.close_async()
         server.should_exit = True
         await task
+        await slack.settle()
         await core.aclose()
 
 

@@ -1,0 +1,187 @@
+"""Ack latency and throughput of `/ticket new` and card clicks over real HTTP to one bot process.
+
+    python -m bench.ack_latency [--seconds 5]
+
+Open loop at 50, 100 and 200 requests/s, closed loop at concurrency 1, 8 and 32, against
+`ticketbot serve` on a PostgreSQL scratch database with the fake Slack Web API; then the same
+database writes done directly with SQLAlchemy, for the ratio. Loopback only, bounded in time.
+Targets: p99 under 100 ms at 100 requests/s; closed loop at least 200 tickets/s.
+"""
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import signal
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from bench._db import fresh_database, migrate
+from bench.fault_sigkill import free_port, start_bot, wait_ready
+from storage.engine import make_engine, session_factory
+from storage.models import AuditRow, OutboxRow, QueueRow, TicketRow
+from tests.e2e.slack_stack import ORG
+from tests.fakes.slack_web import FakeSlack
+from tests.support import slack_payloads as sp
+
+COUNTER = itertools.count(1)
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    if not samples:
+        return {}
+    ordered = sorted(samples)
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
+            "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}
+
+
+class Load:
+    def __init__(self, http: httpx.AsyncClient, base: str, fake: FakeSlack) -> None:
+        self.http, self.base, self.fake = http, base, fake
+
+    async def create(self) -> tuple[float, bool]:
+        n = next(COUNTER)
+        body = sp.form_body(sp.slash_command(
+            f"new Bench ticket {n}", user_id="U0ALICE", user_name="alice",
+            channel_id=f"C0B{n % 50}",
+            response_url=self.fake.url.replace("/api/", f"/commands/T0TEAM/{n}/hook")))
+        return await self._post(body)
+
+    async def click(self, key: str) -> tuple[float, bool]:
+        payload = sp.block_actions("ticket:claim", json.dumps({"key": key, "v": 1}),
+                                   user_id="U0BOB", user_name="bob", channel_id="C0B1",
+                                   message_ts="1767000000.000100")
+        return await self._post(sp.interactive_body(payload))
+
+    async def _post(self, body: bytes) -> tuple[float, bool]:
+        headers = {**sp.sign(body), "Content-Type": "application/x-www-form-urlencoded"}
+        started = time.perf_counter()
+        try:
+            response = await self.http.post(f"{self.base}/slack/events", content=body,
+                                            headers=headers)
+        except httpx.HTTPError:
+            return time.perf_counter() - started, False  # counted as a failure, with its time
+        return time.perf_counter() - started, response.status_code == 200
+
+    async def open_loop(self, rate: float, seconds: float) -> dict:
+        tasks = []
+        start = time.perf_counter()
+        for i in range(int(rate * seconds)):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(self.create()))
+        results = await asyncio.gather(*tasks)
+        return {"rate": rate, "requests": len(results), "ok": sum(ok for _, ok in results),
+                **percentiles([t for t, _ in results])}
+
+    async def closed_loop(self, concurrency: int, seconds: float, job=None) -> dict:  # type: ignore[no-untyped-def]
+        job = job or self.create
+        samples: list[float] = []
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                took, ok = await job()
+                if ok:
+                    samples.append(took)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+        return {"concurrency": concurrency, "completed": len(samples),
+                "per_second": round(len(samples) / elapsed, 1), **percentiles(samples)}
+
+
+async def raw_writes(url: str, concurrency: int, seconds: float) -> float:
+    """The same rows a creation writes (ticket, audit line, outbox row, counter), directly."""
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal done
+        while time.perf_counter() < deadline:
+            now = datetime.now(UTC)
+            async with sessions() as session, session.begin():
+                await session.get(QueueRow, "IT", with_for_update=True)
+                n = next(COUNTER) + 10_000_000
+                row = TicketRow(key=f"RAW-{n}", queue="IT", number=n, title="raw", description="",
+                                type="incident", priority="P3", status="new", requester_id=1,
+                                team="it", source="slack", created_at=now, updated_at=now)
+                session.add(row)
+                await session.flush()
+                session.add(AuditRow(ticket_id=row.id, at=now, action="create", source="slack",
+                                     changes={}))
+                session.add(OutboxRow(idempotency_key=f"raw-{n}", ticket_id=row.id, event="card",
+                                      platform="slack", address="C0RAW", template="card",
+                                      params={}, locale="en", created_at=now, not_before=now))
+            done += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    rate = done / (time.perf_counter() - started)
+    await engine.dispose()
+    return rate
+
+
+async def run(seconds: float) -> dict:
+    url = await fresh_database()
+    await asyncio.to_thread(migrate, url)
+    result: dict = {}
+    async with FakeSlack() as fake, httpx.AsyncClient(timeout=10, limits=httpx.Limits(
+            max_connections=64)) as http:
+        org = Path(tempfile.mkdtemp()) / "org.yaml"
+        org.write_text(ORG, encoding="utf-8")
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "TICKETBOT_ORG_FILE": str(org),
+               "SLACK_BOT_TOKEN": fake.token, "SLACK_SIGNING_SECRET": sp.SIGNING_SECRET,
+               "SLACK_API_URL": fake.url, "TICKETBOT_HTTP_HOST": "127.0.0.1",
+               "TICKETBOT_HTTP_PORT": str(port), "TICKETBOT_LOG_LEVEL": "WARNING"}
+        env.pop("SLACK_APP_TOKEN", None)
+        bot = start_bot(env)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            await wait_ready(http, base)
+            load = Load(http, base, fake)
+            await load.closed_loop(4, 1.0)  # warm up
+            result["open_loop"] = [await load.open_loop(r, seconds) for r in (50, 100, 200)]
+            result["closed_loop"] = [await load.closed_loop(c, seconds) for c in (1, 8, 32)]
+            keys = iter(f"IT-{n}" for n in range(1, 100_000))
+            result["clicks_closed_loop_8"] = await load.closed_loop(
+                8, seconds, lambda: load.click(next(keys)))
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=30)
+    raw = await raw_writes(url, 8, seconds)
+    best = max(c["per_second"] for c in result["closed_loop"])
+    result["raw_sqlalchemy_writes_per_second"] = round(raw, 1)
+    result["bot_to_raw_ratio"] = round(best / raw, 3)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    result = asyncio.run(run(parser.parse_args().seconds))
+    print(json.dumps(result, indent=2))
+    at100 = next(r for r in result["open_loop"] if r["rate"] == 100)
+    best = max(c["per_second"] for c in result["closed_loop"])
+    ok = at100.get("p99_ms", 1e9) < 100 and best >= 200
+    print(f"{'PASS' if ok else 'FAIL'}: p99 {at100.get('p99_ms')} ms at 100 requests/s "
+          f"(target < 100); closed loop {best} tickets/s (target >= 200); "
+          f"{result['bot_to_raw_ratio']:.0%} of raw SQLAlchemy writes")
+
+
+if __name__ == "__main__":
+    main()
