@@ -132,16 +132,22 @@ async def _outbox(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _relay(settings: Settings) -> int:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM: long-running commands finish their work and stop."""
     import signal
 
-    from bot.senders.factory import platform_senders
-
-    app = await build_app(settings, platforms=settings.platforms)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def _relay(settings: Settings) -> int:
+    from bot.senders.factory import platform_senders
+
+    app = await build_app(settings, platforms=settings.platforms)
+    stop = _stop_on_signals()
     try:
         async with platform_senders(settings, app.clock) as senders:
             if not senders:
@@ -154,16 +160,11 @@ async def _relay(settings: Settings) -> int:
 
 
 async def _scheduled(settings: Settings) -> int:
-    import signal
-
     from bot.scheduler import build_scheduler
     from bot.senders.factory import platform_senders
 
     app = await build_app(settings, platforms=settings.platforms)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop = _stop_on_signals()
     try:
         async with platform_senders(settings, app.clock) as senders:
             scheduler = build_scheduler(app, app.relay(senders) if senders else None)

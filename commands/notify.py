@@ -139,10 +139,15 @@ def _template(action: str, person: Person | None, ticket: Ticket) -> str:
     return f"notify.{action}"
 
 
+def card_actions(ticket: Ticket) -> list[Action]:
+    """The buttons a shared card (or an App Home row) offers: what anyone may do now. A click
+    by someone who may not is refused with the reason, only to them."""
+    offered = set(ticket.allowed_actions(frozenset(Role) - {Role.SYSTEM}))
+    return [a for a in CARD_ACTIONS if a in offered]
+
+
 def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
     """Everything a card shows, as JSON: the card is rendered from this at delivery."""
-    everyone = frozenset(Role) - {Role.SYSTEM}
-    offered = set(ticket.allowed_actions(everyone))
     team = org.team(ticket.team)
 
     def person(p: Person | None) -> dict[str, Any] | None:
@@ -159,7 +164,7 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         if ticket.resolution_due_at and ticket.status.is_open else None,
         "resolution": ticket.resolution, "pending_reason": ticket.pending_reason,
         "version": ticket.version + 1,  # the version this change saves
-        "actions": [a.value for a in CARD_ACTIONS if a in offered],
+        "actions": [a.value for a in card_actions(ticket)],
     }
 
 

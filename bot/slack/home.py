@@ -16,11 +16,10 @@ from slack_sdk.models.views import View
 
 from bot.slack.cards import ACTION_PREFIX, button_value
 from commands.answer import Answer
-from commands.notify import CARD_ACTIONS
+from commands.notify import card_actions
 from notifications.escaping import slack as esc
 from notifications.text import Catalog
 from workflows.organisation import Organisation
-from workflows.roles import Role
 from workflows.ticket import Ticket
 
 PER_SECTION = 10  # three sections of at most 10 tickets (3 blocks each) stay under 100 blocks
@@ -34,8 +33,7 @@ def _ticket_blocks(ticket: Ticket, catalog: Catalog) -> list[Block]:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(
         text=f"*{ticket.key}* · {esc(ticket.title)}\n"
              f"{t('status.' + ticket.status.value)} · {ticket.priority.value} · {esc(who)}{due}"))]
-    offered = set(ticket.allowed_actions(frozenset(Role) - {Role.SYSTEM}))
-    actions = [a for a in CARD_ACTIONS if a in offered][:5]
+    actions = card_actions(ticket)[:5]
     if actions:
         blocks.append(ActionsBlock(block_id=f"home:{ticket.key}", elements=[
             ButtonElement(text=t(f"action.{a.value}"), action_id=f"{ACTION_PREFIX}{a.value}",
