@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +67,9 @@ async def commit_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, noti
     promise, in one commit."""
     settle(ticket, org, now)
     messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now)
-    await uow.tickets.save(ticket)
+    new = ticket.id is None
+    await uow.tickets.save(ticket)  # a new ticket's row is written here, and gets its id
+    if new:
+        messages = [replace(m, ticket_id=ticket.id) for m in messages]
     await uow.outbox.add(messages)
     await uow.commit()

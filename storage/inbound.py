@@ -1,12 +1,28 @@
+"""Inbound deliveries already handled (Slack event ids, DingTalk msgIds, button clicks…): the row
+is claimed in the handling transaction, so a redelivery is recognised and changes nothing."""
+
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Insert, bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import Duplicate
 from storage.models import InboundEventRow
 from workflows.kinds import Source
+
+_TABLE = InboundEventRow.__table__
+_SEEN = select(_TABLE.c.key).where(_TABLE.c.platform == bindparam("_platform"),
+                                   _TABLE.c.key == bindparam("_key"))
+
+
+def _claim(maker) -> Insert:  # type: ignore[no-untyped-def]
+    return maker(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
+
+
+# Built once per dialect: a statement object memoises its cache key.
+_CLAIM = {"postgresql": _claim(pg_insert), "sqlite": _claim(sqlite_insert)}
 
 
 class SqlInbound:
@@ -14,16 +30,14 @@ class SqlInbound:
         self.session = session
 
     async def seen(self, platform: Source, key: str) -> bool:
-        found = await self.session.scalar(select(InboundEventRow.key).where(
-            InboundEventRow.platform == platform.value, InboundEventRow.key == key))
+        found = await self.session.scalar(_SEEN, {"_platform": platform.value, "_key": key[:200]})
         return found is not None
 
     async def remember(self, platform: Source, key: str, now: datetime) -> None:
-        # The primary key is the lock: a concurrent duplicate blocks here until we commit.
-        try:
-            async with self.session.begin_nested():
-                self.session.add(InboundEventRow(platform=platform.value, key=key[:200],
-                                                 created_at=now))
-                await self.session.flush()
-        except IntegrityError as error:
-            raise Duplicate(key) from error
+        # The primary key is the lock: a concurrent duplicate waits here until the first
+        # transaction ends, then inserts nothing (it committed) or claims the key (it rolled back).
+        claimed = await self.session.scalar(
+            _CLAIM[self.session.bind.dialect.name],
+            {"platform": platform.value, "key": key[:200], "created_at": now})
+        if claimed is None:
+            raise Duplicate(key)

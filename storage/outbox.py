@@ -21,6 +21,9 @@ from storage.models import OutboxRow, TicketMessageRow
 LIVE = ("pending", "sending")
 
 
+_INSERT = insert(OutboxRow.__table__)  # built once: its cache key is memoised
+
+
 class SqlOutbox:
     """The use cases' side: add rows in the caller's transaction; duplicates are ignored."""
 
@@ -30,7 +33,7 @@ class SqlOutbox:
     async def add(self, messages: list[OutboxMessage]) -> None:
         if not messages:
             return
-        await self.session.execute(insert(OutboxRow), [
+        await self.session.execute(_INSERT, [
             {"idempotency_key": m.idempotency_key, "ticket_id": m.ticket_id,
              "ticket_key": m.ticket_key, "event": m.event, "platform": m.platform.value,
              "address": m.address, "thread": m.thread, "person_id": m.person_id,

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PersonRow
@@ -12,7 +12,17 @@ def to_person(row: PersonRow) -> Person:
     return Person(row.id, row.handle, row.name, row.slack_id, row.dingtalk_id)
 
 
-_PLATFORM_COLUMN = {Source.SLACK: PersonRow.slack_id, Source.DINGTALK: PersonRow.dingtalk_id}
+
+# Every request looks its person up: plain rows from statements built once (their cache keys
+# are memoised), not ORM objects.
+_T = PersonRow.__table__
+_COLUMNS = (_T.c.id, _T.c.handle, _T.c.name, _T.c.slack_id, _T.c.dingtalk_id)
+_BY_ID = select(*_COLUMNS).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
+_BY_HANDLE = select(*_COLUMNS).where(_T.c.handle == bindparam("_value"))
+_BY_PLATFORM_ID = {
+    Source.SLACK: select(*_COLUMNS).where(_T.c.slack_id == bindparam("_value")),
+    Source.DINGTALK: select(*_COLUMNS).where(_T.c.dingtalk_id == bindparam("_value")),
+}
 
 
 class SqlPeople:
@@ -26,12 +36,12 @@ class SqlPeople:
     async def many(self, ids: set[int]) -> dict[int, Person]:
         if not ids:
             return {}
-        rows = await self.session.scalars(select(PersonRow).where(PersonRow.id.in_(ids)))
-        return {row.id: to_person(row) for row in rows}
+        rows = await self.session.execute(_BY_ID, {"_ids": sorted(ids)})
+        return {row[0]: Person(*row) for row in rows}
 
     async def by_handle(self, handle: str) -> Person | None:
-        row = await self.session.scalar(select(PersonRow).where(PersonRow.handle == handle))
-        return to_person(row) if row else None
+        row = (await self.session.execute(_BY_HANDLE, {"_value": handle})).first()
+        return Person(*row) if row else None
 
     async def by_name(self, name: str) -> list[Person]:
         rows = await self.session.scalars(
@@ -39,11 +49,11 @@ class SqlPeople:
         return [to_person(r) for r in rows]
 
     async def by_platform_id(self, platform: Source, platform_id: str) -> Person | None:
-        column = _PLATFORM_COLUMN.get(platform)
-        if column is None:
+        stmt = _BY_PLATFORM_ID.get(platform)
+        if stmt is None:
             return None
-        row = await self.session.scalar(select(PersonRow).where(column == platform_id))
-        return to_person(row) if row else None
+        row = (await self.session.execute(stmt, {"_value": platform_id})).first()
+        return Person(*row) if row else None
 
     async def add(self, handle: str, name: str, platform: Source | None = None,
                   platform_id: str | None = None) -> Person:

@@ -1,6 +1,7 @@
 """The Slack side of ticketbot: one object holding what every listener needs."""
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 
@@ -30,10 +31,14 @@ class SlackBot:
     app: AsyncApp
     client: AsyncWebClient
     intake_reaction: str = "ticket"
+    # A burst of changes for one person (a bulk import, a busy lead) becomes one republish of
+    # their App Home this long after the first, instead of one per change.
+    home_refresh_delay: float = 1.0
     directory: SlackDirectory = field(init=False)
     renderer: SlackRenderer = field(init=False)
     _background: set[asyncio.Task[None]] = field(init=False, default_factory=set)
     _homes_due: set[str] = field(init=False, default_factory=set)
+    _flush: asyncio.Event = field(init=False, default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
         self.directory = SlackDirectory(self.client)
@@ -58,8 +63,8 @@ class SlackBot:
         return answer
 
     def refresh_homes(self, user_id: str, answer: Answer) -> None:
-        """Republish, after the ack, the App Homes of the actor and of the people the ticket now
-        concerns; a refresh already waiting for someone covers them."""
+        """Republish, shortly after the ack, the App Homes of the actor and of the people the
+        ticket now concerns; a refresh already waiting for someone covers them."""
         ticket = answer.ticket
         people = {user_id}
         if ticket is not None:
@@ -73,13 +78,20 @@ class SlackBot:
             task.add_done_callback(self._background.discard)
 
     async def _refresh_later(self, user_id: str) -> None:
-        self._homes_due.discard(user_id)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._flush.wait(), self.home_refresh_delay)
+        self._homes_due.discard(user_id)  # changes from here on need a refresh of their own
         await self.refresh_home(user_id)
 
     async def settle(self) -> None:
-        """Wait for the App Home refreshes still running (tests, and a graceful shutdown)."""
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
+        """Run the waiting App Home refreshes now and wait for them (tests, and a graceful
+        shutdown)."""
+        self._flush.set()
+        try:
+            while self._background:
+                await asyncio.gather(*list(self._background), return_exceptions=True)
+        finally:
+            self._flush.clear()
 
     async def ephemeral(self, channel: str | None, user_id: str, answer: Answer) -> None:
         """Tell one person: in the channel where they acted, else in their DM with the bot."""

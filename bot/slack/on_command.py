@@ -3,7 +3,6 @@
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.slack.bot import SlackBot
 from bot.slack.modals import create_modal
@@ -11,11 +10,11 @@ from bot.slack.modals import create_modal
 
 def register(bot: SlackBot) -> None:
     @bot.app.command("/ticket")
-    async def ticket_command(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
+    async def ticket_command(ack: AsyncAck, body: dict[str, Any]) -> None:
         text = (body.get("text") or "").strip()
         user = body["user_id"]
         if not text:
+            await ack()
             metadata = {"channel": body.get("channel_id")}
             view = create_modal(bot.catalog, bot.core.loaded.org, metadata)
             await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -23,10 +22,13 @@ def register(bot: SlackBot) -> None:
         answer = await bot.run_text(user, text, dedup_key=f"command:{body.get('trigger_id')}",
                                     name=body.get("user_name"), channel=body.get("channel_id"))
         if answer.duplicate:
+            await ack()
             return
         if answer.ok and answer.ticket is not None:
             bot.refresh_homes(user, answer)
-        await respond(response_type="ephemeral", **bot.renderer.message(answer))
+        # The reply rides on the acknowledgement itself (Slack shows it to the sender only):
+        # written and committed first, then said, with no second request to response_url.
+        await ack(response_type="ephemeral", **bot.renderer.message(answer))
 
     @bot.app.shortcut("create_ticket")
     async def create_from_message(ack: AsyncAck, body: dict[str, Any]) -> None:

@@ -42,8 +42,7 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
         start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
-        start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
-        ticket = await uow.tickets.add(ticket)
+        ticket = await uow.tickets.add(ticket)  # numbered; written with the rest at commit
         ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))
         reason = placement.reason()
         if reason is not None:

@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from bot.senders.slack import SlackSender
 from bot.serve import readiness
 from bot.settings import Settings
 from bot.slack.app import build_slack
+from bot.slack.bot import SlackBot
 from notifications.relay import Relay, RetryPolicy
 from storage.models import AuditRow, CommentRow
 from tests.fakes.slack_web import FakeSlack
@@ -61,6 +62,8 @@ class SlackStack:
     clock: FakeClock
     url: str
     http: httpx.AsyncClient
+    slack: SlackBot
+    replies: list[dict[str, Any]] = field(default_factory=list)
 
     async def post(self, body: bytes, content_type: str, headers: dict[str, str] | None = None,
                    secret: str = sp.SIGNING_SECRET) -> httpx.Response:
@@ -72,7 +75,10 @@ class SlackStack:
     async def command(self, user: str, text: str, channel: str = "C0GENERAL") -> httpx.Response:
         fields = sp.slash_command(text, user_id=user, user_name=NAMES.get(user, user),
                                   channel_id=channel, response_url=self.response_url())
-        return await self.post(sp.form_body(fields), "application/x-www-form-urlencoded")
+        response = await self.post(sp.form_body(fields), "application/x-www-form-urlencoded")
+        if response.content:
+            self.replies.append(response.json())
+        return response
 
     async def interact(self, payload: dict[str, Any]) -> httpx.Response:
         return await self.post(sp.interactive_body(payload), "application/x-www-form-urlencoded")
@@ -88,8 +94,8 @@ class SlackStack:
         return self.fake.url.replace("/api/", f"/commands/T0TEAM/{len(self.fake.calls)}/hook")
 
     def responses(self) -> list[dict[str, Any]]:
-        """What the app said through response_url (ephemeral replies to /ticket)."""
-        return [c.args for c in self.fake.calls if c.method.startswith("/commands/")]
+        """What the app answered to /ticket: the message in the acknowledgement's body."""
+        return list(self.replies)
 
     async def deliver(self) -> None:
         while await self.relay.run_once():
@@ -162,7 +168,7 @@ async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock, fake:
         await socket.connect_async()
     try:
         async with httpx.AsyncClient(timeout=5) as http:
-            yield SlackStack(core, fake, relay, clock, f"http://127.0.0.1:{port}", http)
+            yield SlackStack(core, fake, relay, clock, f"http://127.0.0.1:{port}", http, slack)
     finally:
         if socket is not None:
             await socket.close_async()

@@ -139,6 +139,19 @@ async def test_the_whole_transcript_over_http(stack: SlackStack) -> None:
     assert "*IT-1* · VPN down on floor 3" in texts_of(home["view"]["blocks"])
 
 
+async def test_app_home_follows_changes_one_republish_per_burst(stack: SlackStack) -> None:
+    stack.slack.home_refresh_delay = 60  # nothing is republished until settle() runs it
+    for title in ("Printer jammed", "Monitor flickers", "Keyboard sticky"):
+        await stack.command("U0ALICE", f"new {title}")
+    assert stack.fake.calls_to("views.publish") == []  # the acks did not wait for App Home
+    await stack.slack.settle()
+    published = stack.fake.calls_to("views.publish")
+    assert [call.args["user_id"] for call in published] == ["U0ALICE"]
+    texts = texts_of(published[0].args["view"]["blocks"])
+    for line in ("*IT-1* · Printer jammed", "*IT-2* · Monitor flickers", "*IT-3* · Keyboard sticky"):
+        assert line in texts
+
+
 async def test_create_by_modal(stack: SlackStack) -> None:
     await stack.command("U0ALICE", "", channel="C0GENERAL")
     view = stack.opened_view()

@@ -29,7 +29,8 @@ async def test_the_transcript_over_socket_mode(stack: SlackStack,
                                channel_id="C0OPS", response_url=stack.response_url())
     ack = await socket.send("slash_commands", command)
     assert "envelope_id" in ack
-    assert stack.responses()[-1]["text"] == "Created IT-1 for Alice for IT Support."
+    assert ack["payload"]["text"] == "Created IT-1 for Alice for IT Support."
+    assert ack["payload"]["response_type"] == "ephemeral"
     await stack.deliver()
     card = card_in(stack, "C0OPS")
     assert card["text"] == "IT-1 · Core switch down (New, P1)"
