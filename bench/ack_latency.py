@@ -12,21 +12,16 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
-import signal
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 
+from bench._bot import serving
 from bench._db import fresh_database, migrate
-from bench.fault_sigkill import free_port, start_bot, wait_ready
 from storage.engine import make_engine, session_factory
 from storage.models import AuditRow, OutboxRow, QueueRow, TicketRow
-from tests.e2e.slack_stack import ORG
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
 
@@ -139,29 +134,14 @@ async def run(seconds: float) -> dict:
     await asyncio.to_thread(migrate, url)
     result: dict = {}
     async with FakeSlack() as fake, httpx.AsyncClient(timeout=10, limits=httpx.Limits(
-            max_connections=64)) as http:
-        org = Path(tempfile.mkdtemp()) / "org.yaml"
-        org.write_text(ORG, encoding="utf-8")
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "TICKETBOT_ORG_FILE": str(org),
-               "SLACK_BOT_TOKEN": fake.token, "SLACK_SIGNING_SECRET": sp.SIGNING_SECRET,
-               "SLACK_API_URL": fake.url, "TICKETBOT_HTTP_HOST": "127.0.0.1",
-               "TICKETBOT_HTTP_PORT": str(port), "TICKETBOT_LOG_LEVEL": "WARNING"}
-        env.pop("SLACK_APP_TOKEN", None)
-        bot = start_bot(env)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            await wait_ready(http, base)
-            load = Load(http, base, fake)
-            await load.closed_loop(4, 1.0)  # warm up
-            result["open_loop"] = [await load.open_loop(r, seconds) for r in (50, 100, 200)]
-            result["closed_loop"] = [await load.closed_loop(c, seconds) for c in (1, 8, 32)]
-            keys = iter(f"IT-{n}" for n in range(1, 100_000))
-            result["clicks_closed_loop_8"] = await load.closed_loop(
-                8, seconds, lambda: load.click(next(keys)))
-        finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(timeout=30)
+            max_connections=64)) as http, serving(url, fake, http) as (_, base):
+        load = Load(http, base, fake)
+        await load.closed_loop(4, 1.0)  # warm up
+        result["open_loop"] = [await load.open_loop(r, seconds) for r in (50, 100, 200)]
+        result["closed_loop"] = [await load.closed_loop(c, seconds) for c in (1, 8, 32)]
+        keys = iter(f"IT-{n}" for n in range(1, 100_000))
+        result["clicks_closed_loop_8"] = await load.closed_loop(
+            8, seconds, lambda: load.click(next(keys)))
     raw = await raw_writes(url, 8, seconds)
     best = max(c["per_second"] for c in result["closed_loop"])
     result["raw_sqlalchemy_writes_per_second"] = round(raw, 1)

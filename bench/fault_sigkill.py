@@ -10,49 +10,17 @@ Loopback only; bounded in requests and time; prints a JSON summary and a verdict
 import argparse
 import asyncio
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
+from bench._bot import bot_env, free_port, start_bot, wait_ready
 from bench._db import fresh_database, migrate
 from storage.engine import make_engine
 from storage.models import AuditRow, OutboxRow, TicketRow
-from tests.e2e.slack_stack import ORG
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_bot(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-async def wait_ready(http: httpx.AsyncClient, url: str, limit: float = 30) -> None:
-    deadline = time.monotonic() + limit
-    for _ in range(int(limit / 0.1)):
-        try:
-            if (await http.get(f"{url}/readyz")).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.1)
-    raise TimeoutError("the bot did not become ready")
 
 
 async def run(requests: int, kill_after: int, concurrency: int) -> dict:
@@ -61,14 +29,8 @@ async def run(requests: int, kill_after: int, concurrency: int) -> dict:
     engine = make_engine(url_db)
     result: dict = {}
     async with FakeSlack() as fake, httpx.AsyncClient(timeout=10) as http:
-        org = Path(tempfile.mkdtemp()) / "org.yaml"
-        org.write_text(ORG, encoding="utf-8")
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": url_db, "TICKETBOT_ORG_FILE": str(org),
-               "SLACK_BOT_TOKEN": fake.token, "SLACK_SIGNING_SECRET": sp.SIGNING_SECRET,
-               "SLACK_API_URL": fake.url, "TICKETBOT_HTTP_HOST": "127.0.0.1",
-               "TICKETBOT_HTTP_PORT": str(port), "TICKETBOT_LOG_LEVEL": "WARNING"}
-        env.pop("SLACK_APP_TOKEN", None)
+        env = bot_env(url_db, fake, port)
         base = f"http://127.0.0.1:{port}"
         bot = start_bot(env)
         await wait_ready(http, base)

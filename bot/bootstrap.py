@@ -21,6 +21,7 @@ from notifications.text import Catalog
 from storage.directory import sync_directory
 from storage.engine import make_engine, session_factory
 from storage.migrate import schema_state
+from storage.numbers import QueueNumbers
 from storage.outbox import SqlOutboxStore
 from storage.rate_limit import SqlRateLimiter
 from storage.unit_of_work import SqlUnitOfWorkFactory
@@ -46,6 +47,7 @@ class App:
     clock: Clock
     dispatcher: ObservedDispatcher
     notify: NotifyConfig
+    numbers: QueueNumbers | None = None  # ticket numbers' own connections (PostgreSQL)
 
     def catalog(self, locale: str | None = None) -> Catalog:
         return Catalog(locale or self.settings.locale, self.settings.tz,
@@ -66,6 +68,8 @@ class App:
                      **options)
 
     async def aclose(self) -> None:
+        if self.numbers is not None:
+            await self.numbers.aclose()
         await self.engine.dispose()
 
 
@@ -85,13 +89,14 @@ async def build_app(settings: Settings, clock: Clock | None = None,
     except BaseException:
         await engine.dispose()
         raise
-    uow = SqlUnitOfWorkFactory(sessions)
+    numbers = QueueNumbers(engine.url) if engine.dialect.name == "postgresql" else None
+    uow = SqlUnitOfWorkFactory(sessions, numbers)
     cards = {Source.SLACK} | ({Source.DINGTALK} if settings.dingtalk_card_template_id else set())
     notify = NotifyConfig(platforms, settings.locale,
                           {Source.DINGTALK: settings.dingtalk_locale}, settings.tz,
                           card_platforms=frozenset(cards))
     return App(settings, loaded, engine, uow, clock,
-               ObservedDispatcher(uow, loaded.org, clock, notify), notify)
+               ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers)
 
 
 def configure_dingtalk_sdk(settings: Settings) -> None:

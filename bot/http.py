@@ -24,7 +24,14 @@ def build_http(slack: AsyncApp | None, ready: Readiness,
         handler = AsyncSlackRequestHandler(slack)
 
         async def slack_events(request: Request) -> Response:
-            return await handler.handle(request)
+            try:
+                return await handler.handle(request)
+            except (ValueError, TypeError, AttributeError, KeyError) as error:
+                # Not UTF-8, a `payload` that is not JSON, or JSON that is not an object: never a
+                # body Slack sends. bolt parses and reads it before any listener runs (listener
+                # errors are bolt's, see on_error), and would answer 500.
+                log.warning("malformed Slack request body: %s", type(error).__name__)
+                return JSONResponse({"error": "malformed request body"}, status_code=400)
 
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
 

@@ -63,8 +63,8 @@ class Relay:
         for row in claimed:
             groups.setdefault((row.platform, row.address), []).append(row)
         await asyncio.gather(*(self._deliver_group(rows) for rows in groups.values()))
-        stats = await self.store.stats(self.clock.now())
-        lag = (self.clock.now() - stats.oldest_due).total_seconds() if stats.oldest_due else 0.0
+        oldest = await self.store.oldest_due(self.clock.now())
+        lag = (self.clock.now() - oldest).total_seconds() if oldest else 0.0
         METRICS.lag.set(max(0.0, lag))
         return len(claimed)
 
@@ -149,10 +149,11 @@ class Relay:
                                                    maybe_sent=True))
             return
         first = rows[0]
+        card = None
         if first.is_card and ref and ref != first.thread and first.ticket_id is not None:
             # A new card (first post, or a re-post after the old one was deleted).
-            await self.store.remember_card(first.ticket_id, platform, first.address, ref)
-        await self.store.mark_sent(ids, self.clock.now(), ref)
+            card = (first.ticket_id, platform, first.address)
+        await self.store.mark_sent(ids, self.clock.now(), ref, card)
         METRICS.delivered.labels(platform).inc(len(ids))
         if len(rows) > 1:
             METRICS.digests.labels(platform).inc()

@@ -4,6 +4,7 @@ A deployer may override any key by putting `<locale>.yaml` files with just those
 directory of their own; a broken override is reported when the catalog loads, not mid-chat.
 """
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,12 @@ class CatalogError(Exception):
 
 
 def _load(path: Path) -> dict[str, str]:
+    # Parsed once per file version: every relay, renderer and test builds catalogs.
+    return dict(_parse(path, path.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=32)
+def _parse(path: Path, _version: int) -> dict[str, str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise CatalogError(f"{path}: expected a mapping of key: template text")

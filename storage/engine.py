@@ -24,8 +24,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         _serialize_sqlite_writers(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    # Kept open rather than overflowing: opening a PostgreSQL connection costs more than most
+    # requests, so a pool that opens and closes connections under load spends its time there.
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 10)
     return create_async_engine(url, **kwargs)
 
 

@@ -8,7 +8,7 @@ the same row; SQLite serialises writers instead. Only the oldest undelivered row
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,7 +21,25 @@ from storage.models import OutboxRow, TicketMessageRow
 LIVE = ("pending", "sending")
 
 
-_INSERT = insert(OutboxRow.__table__)  # built once: its cache key is memoised
+# Statements run for every message are built once: their cache keys are memoised.
+_T = OutboxRow.__table__
+_INSERT = insert(_T)
+_MARK_SENT = update(_T).where(_T.c.id.in_(bindparam("_ids", expanding=True)),
+                              _T.c.status == "sending").values(
+    status="sent", sent_at=bindparam("_now"), platform_ref=bindparam("_ref"), lease_until=None,
+    last_error=None, uncertain=False)
+_OLDEST_DUE = select(func.min(_T.c.not_before)).where(
+    _T.c.status.in_(LIVE), _T.c.not_before <= bindparam("_now"))
+_CARDS = TicketMessageRow.__table__
+
+
+def _card_upsert(maker):  # type: ignore[no-untyped-def]
+    stmt = maker(_CARDS)
+    return stmt.on_conflict_do_update(index_elements=["ticket_id", "platform", "address"],
+                                      set_={"ref": stmt.excluded.ref})
+
+
+_REMEMBER_CARD = {"postgresql": _card_upsert(pg_insert), "sqlite": _card_upsert(sqlite_insert)}
 
 
 class SqlOutbox:
@@ -95,20 +113,27 @@ class SqlOutboxStore:
 
     async def remember_card(self, ticket_id: int, platform: str, address: str, ref: str) -> None:
         async with self.sessions() as session, session.begin():
-            maker = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-            stmt = maker(TicketMessageRow).values(
-                ticket_id=ticket_id, platform=platform, address=address, ref=ref)
-            await session.execute(stmt.on_conflict_do_update(
-                index_elements=["ticket_id", "platform", "address"], set_={"ref": ref}))
+            await self._remember_card(session, ticket_id, platform, address, ref)
+
+    @staticmethod
+    async def _remember_card(session: AsyncSession, ticket_id: int, platform: str, address: str,
+                             ref: str) -> None:
+        await session.execute(_REMEMBER_CARD[session.bind.dialect.name], {
+            "ticket_id": ticket_id, "platform": platform, "address": address, "ref": ref})
 
     async def _set(self, ids: list[int], **values: Any) -> None:
         async with self.sessions() as session, session.begin():
             await session.execute(update(OutboxRow).where(
                 OutboxRow.id.in_(ids), OutboxRow.status == "sending").values(**values))
 
-    async def mark_sent(self, ids: list[int], now: datetime, ref: str | None) -> None:
-        await self._set(ids, status="sent", sent_at=now, platform_ref=ref, lease_until=None,
-                        last_error=None, uncertain=False)
+    async def mark_sent(self, ids: list[int], now: datetime, ref: str | None,
+                        card: tuple[int, str, str] | None = None) -> None:
+        """Sent; with `card` (ticket id, platform, address), also where that card now lives,
+        in the same transaction."""
+        async with self.sessions() as session, session.begin():
+            if card is not None and ref:
+                await self._remember_card(session, *card, ref)
+            await session.execute(_MARK_SENT, {"_ids": ids, "_now": now, "_ref": ref})
 
     async def retry_later(self, ids: list[int], when: datetime, error: str | None,
                           uncertain: bool = False, count_attempt: bool = True) -> None:
@@ -143,6 +168,11 @@ class SqlOutboxStore:
             result = await session.execute(stmt.values(
                 status="pending", attempts=0, not_before=now, last_error=None))
         return int(result.rowcount or 0)
+
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """The oldest message due and not yet delivered (the relay's lag), from the index."""
+        async with self.sessions() as session:
+            return await session.scalar(_OLDEST_DUE, {"_now": now})
 
     async def stats(self, now: datetime) -> OutboxStats:
         async with self.sessions() as session:

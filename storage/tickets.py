@@ -18,6 +18,7 @@ from storage.models import (
     TicketMessageRow,
     TicketRow,
 )
+from storage.numbers import QueueNumbers
 from storage.people import SqlPeople
 from storage.sla import sla_state, sla_values
 from workflows.errors import Conflict, NotFound
@@ -56,9 +57,11 @@ def _skills_out(text: str | None) -> tuple[str, ...]:
 
 
 class SqlTickets:
-    def __init__(self, session: AsyncSession, people: SqlPeople) -> None:
+    def __init__(self, session: AsyncSession, people: SqlPeople,
+                 numbers: QueueNumbers | None = None) -> None:
         self.session = session
         self.people = people
+        self.numbers = numbers
 
     # -- loading ---------------------------------------------------------------------------
     async def get(self, key: str, *, for_update: bool = False) -> Ticket:
@@ -114,7 +117,12 @@ class SqlTickets:
 
     # -- writing ---------------------------------------------------------------------------
     async def _next_number(self, queue: str) -> int:
-        # One atomic increment: concurrent creators queue on the counter row, never share a number.
+        # One atomic increment: concurrent creators never share a number. On PostgreSQL it is
+        # autocommitted on its own (storage.numbers), so they do not queue on the counter row.
+        if self.numbers is not None:
+            number = await self.numbers.next(queue)
+            if number is not None:
+                return number
         number = await self.session.scalar(_NEXT_NUMBER, {"_queue": queue})
         if number is None:
             dialect = self.session.bind.dialect.name

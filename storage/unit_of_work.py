@@ -8,6 +8,7 @@ from storage.assignment import SqlAssignment
 from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
 from storage.inbound import SqlInbound
+from storage.numbers import QueueNumbers
 from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
 from storage.preferences import SqlPreferences
@@ -16,13 +17,15 @@ from storage.tickets import SqlTickets
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 numbers: QueueNumbers | None = None) -> None:
         self._sessions = sessions
+        self._numbers = numbers
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
         self.people = SqlPeople(self.session)
-        self.tickets = SqlTickets(self.session, self.people)
+        self.tickets = SqlTickets(self.session, self.people, self._numbers)
         self.outbox = SqlOutbox(self.session)
         self.preferences = SqlPreferences(self.session)
         self.inbound = SqlInbound(self.session)
@@ -50,8 +53,13 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """`numbers`: ticket numbers taken outside the transaction (PostgreSQL); without it, the
+    queue's counter row is incremented inside it."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 numbers: QueueNumbers | None = None) -> None:
         self._sessions = sessions
+        self.numbers = numbers
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self._sessions, self.numbers)

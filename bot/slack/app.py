@@ -3,7 +3,7 @@
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App
-from bot.slack import on_button, on_command, on_event, on_view
+from bot.slack import on_button, on_command, on_error, on_event, on_view
 from bot.slack.bot import SlackBot
 from bot.slack.observe import ObservedAsyncApp
 
@@ -24,6 +24,6 @@ def build_slack(core: App, client: AsyncWebClient | None = None) -> SlackBot:
         process_before_response=True,
     )
     bot = SlackBot(core, app, client, settings.slack_intake_reaction)
-    for module in (on_command, on_button, on_view, on_event):
+    for module in (on_command, on_button, on_view, on_event, on_error):
         module.register(bot)
     return bot

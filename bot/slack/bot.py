@@ -5,6 +5,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -116,5 +117,6 @@ class SlackBot:
         try:
             await self.client.views_publish(
                 user_id=user_id, view=home_view(lists, self.catalog, self.core.loaded.org))
-        except SlackApiError as error:
-            log.warning("could not publish App Home for %s: %s", user_id, error)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            # Slack refused, was unreachable or slow: the next change republishes it.
+            log.warning("could not publish App Home for %s: %r", user_id, error)

@@ -42,7 +42,6 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
         start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
-        ticket = await uow.tickets.add(ticket)  # numbered; written with the rest at commit
         ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))
         reason = placement.reason()
         if reason is not None:
@@ -54,6 +53,9 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             choice = Choice.manual_pick()
         else:
             choice, assignee = await auto_assign(uow, org, ticket, now)
+        # Numbered last, once nothing in the request can be refused; the row itself is
+        # written with the rest by commit_change.
+        await uow.tickets.add(ticket)
         await commit_change(uow, ticket, org, ctx.notify, ctx.person, now)
     team = org.team(ticket.team)
     return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team,

@@ -152,6 +152,18 @@ async def test_app_home_follows_changes_one_republish_per_burst(stack: SlackStac
         assert line in texts
 
 
+async def test_an_app_home_slack_refuses_is_logged_and_republished_next_time(
+        stack: SlackStack, caplog: pytest.LogCaptureFixture) -> None:
+    stack.fake.fail_next("views.publish", status=500)
+    await stack.command("U0ALICE", "new Printer jammed")
+    await stack.slack.settle()
+    assert "could not publish App Home for U0ALICE" in caplog.text
+    await stack.command("U0ALICE", "new Monitor flickers")
+    await stack.slack.settle()
+    home = stack.fake.calls_to("views.publish")[-1].args
+    assert "*IT-2* · Monitor flickers" in texts_of(home["view"]["blocks"])
+
+
 async def test_create_by_modal(stack: SlackStack) -> None:
     await stack.command("U0ALICE", "", channel="C0GENERAL")
     view = stack.opened_view()

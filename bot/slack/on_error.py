@@ -1,0 +1,29 @@
+"""A listener that fails (a payload Slack would never send, a bug) answers like any refusal: a
+short apology with a reference to find in the logs, never a 500 or a traceback."""
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt.response import BoltResponse
+
+from bot.slack.bot import SlackBot
+from commands.answer import Answer
+
+log = logging.getLogger(__name__)
+
+
+def register(bot: SlackBot) -> None:
+    @bot.app.error
+    async def on_error(error: Exception, body: dict[str, Any],
+                       response: BoltResponse | None) -> None:
+        ref = uuid.uuid4().hex[:8]
+        log.error("Slack request failed (ref %s, type %s)", ref,
+                  body.get("type") or body.get("command"), exc_info=error)
+        if response is None:  # already acknowledged: the person saw the reply
+            return
+        text = bot.renderer.text(Answer("error.internal", {"ref": ref}, public=False, ok=False))
+        response.status = 200  # a retry from Slack would fail the same way
+        response.body = json.dumps({"response_type": "ephemeral", "text": text})
+        response.headers["content-type"] = ["application/json;charset=utf-8"]
