@@ -7,6 +7,7 @@ delivered yet stays in the outbox for the next start (or another replica).
 """
 
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -23,6 +24,18 @@ from bot.senders.dingtalk import DingTalkSender
 from bot.senders.factory import platform_senders
 from bot.settings import Settings
 from notifications.catalogs import Catalogs
+
+log = logging.getLogger(__name__)
+
+
+# A frame whose data is not shaped like DingTalk's. It is ACKed as handled: the platform would
+# redeliver it on an error ACK, and it would fail the same way every time.
+UNREADABLE = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def _unreadable(kind: str, data: Any, error: Exception) -> None:
+    log.warning("ignored an unreadable DingTalk %s (%s: %s); keys: %s", kind,
+                type(error).__name__, error, sorted(data)[:20] if isinstance(data, dict) else "-")
 
 
 class DingTalkRuntime:
@@ -49,10 +62,20 @@ class DingTalkRuntime:
     async def _on_message(self, data: dict[str, Any]) -> None:
         from dingtalk_stream import ChatbotMessage
 
-        await self.messages.handle(robot_message(ChatbotMessage.from_dict(data)))
+        try:
+            message = robot_message(ChatbotMessage.from_dict(data))
+        except UNREADABLE as error:
+            _unreadable("robot message", data, error)
+            return
+        await self.messages.handle(message)
 
     async def _on_card(self, data: dict[str, Any]) -> None:
-        await self.cards.handle(card_action(data))
+        try:
+            action = card_action(data)
+        except UNREADABLE as error:
+            _unreadable("card callback", data, error)
+            return
+        await self.cards.handle(action)
 
     async def run(self, stop: asyncio.Event) -> None:
         try:

@@ -381,3 +381,71 @@ async def test_a_first_time_sender_is_known_by_their_nick_and_answered_in_their_
     assert card["requester"] == "陈晨"
     await dingtalk.group(IT_GROUP).says(WANG, "claim IT-1")
     assert chen.texts()[-1] == "王芳 已开始处理 IT-1（咖啡机坏了）。"
+
+
+def _mangled(base: dict[str, Any]) -> Any:
+    """Strategies for `base` with keys dropped and values replaced by any JSON."""
+    from hypothesis import strategies as st
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20))
+    values = st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+        max_leaves=8)
+    keys = sorted(base)
+    return st.tuples(st.sets(st.sampled_from(keys)),
+                     st.dictionaries(st.sampled_from(keys), values, max_size=3)).map(
+        lambda drop_swap: {**{k: v for k, v in base.items() if k not in drop_swap[0]},
+                           **drop_swap[1]})
+
+
+@pytest.fixture
+def malformed_frames(fake_dingtalk_gateway: FakeDingTalkGateway) -> list[tuple[str, dict[str, Any]]]:
+    """Robot messages and card clicks with fields dropped or of the wrong type (generated before
+    the bot connects: the stream's watchdog replaces a connection left silent for a second)."""
+    from hypothesis import HealthCheck, given, settings
+
+    from tests.fakes.dingtalk_gateway import card_callback
+
+    fake = fake_dingtalk_gateway
+    message = robot_message(text="list", sender_staff_id=LI.staff_id, sender_nick=LI.nick,
+                            conversation_id=IT_GROUP, robot_code=fake.robot_code,
+                            webhook_base=fake.url)
+    click = card_callback(out_track_id="track-IT-999", user_id=WANG.staff_id,
+                          params={"action": "claim", "key": "IT-999"}, space_id=IT_GROUP)
+    frames: list[tuple[str, dict[str, Any]]] = []
+
+    @settings(max_examples=40, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(_mangled(message), _mangled(click))
+    def collect(bad_message: dict[str, Any], bad_click: dict[str, Any]) -> None:
+        frames.extend([("message", bad_message), ("click", bad_click)])
+
+    collect()
+    return frames
+
+
+async def test_malformed_frames_are_acknowledged_and_change_nothing(
+        malformed_frames: list[tuple[str, dict[str, Any]]], dingtalk: DingTalk,
+        fake_dingtalk_gateway: FakeDingTalkGateway) -> None:
+    """A frame that cannot be read is ACKed (a redelivery would fail the same way), written
+    nowhere and answered to no one."""
+    from sqlalchemy import func, select
+
+    from storage.models import AuditRow, OutboxRow, TicketRow
+
+    fake = fake_dingtalk_gateway
+
+    async def written() -> list[int]:
+        async with dingtalk.app.engine.connect() as conn:
+            return [int((await conn.execute(select(func.count()).select_from(model)))
+                        .scalar_one()) for model in (TicketRow, AuditRow, OutboxRow)]
+
+    before = await written()
+    for kind, data in malformed_frames:
+        if kind == "message":
+            ack = await dingtalk.deliver(data)
+        else:
+            ack = await fake.wait_ack(await fake.send_card_callback(data))
+            await dingtalk.settle()
+        assert ack["code"] == 200, (kind, data)
+    assert await written() == before
