@@ -3,6 +3,7 @@
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
 from typing import Any
 
 from commands import messages as m
@@ -30,7 +31,7 @@ from commands.context import Context
 from commands.grammar import Grammar
 from commands.notify import NotifyConfig
 from commands.people import identify
-from commands.ports import Clock, Duplicate, StorageUnavailable, UnitOfWorkFactory
+from commands.ports import Clock, Duplicate, StorageUnavailable, UnitOfWork, UnitOfWorkFactory
 from workflows.errors import DomainError
 from workflows.organisation import Organisation
 
@@ -101,14 +102,17 @@ class Dispatcher:
         the channel or group the request came from: a ticket created there has its card there.
         """
         try:
+            # One transaction for the whole request: the look-ups below and the use case's
+            # work share it (the use case commits or, on a refusal, everything rolls back).
             async with self.uow() as uow:
                 if dedup_key is not None and await uow.inbound.seen(who.platform, dedup_key):
                     return DUPLICATE
-                person = await identify(uow, who)
-                await uow.commit()
-            ctx = Context(self.uow, self.org, self.clock, person, who.platform, self.notify,
-                          dedup_key, origin or who.channel)
-            return await HANDLERS[type(command)](command, ctx)
+                person, new = await identify(uow, who)
+                if new:
+                    await uow.commit()  # someone seen for the first time stays known
+                ctx = Context(_Opened(uow), self.org, self.clock, person, who.platform,
+                              self.notify, dedup_key, origin or who.channel)
+                return await HANDLERS[type(command)](command, ctx)
         except Duplicate:
             return DUPLICATE
         except DomainError as error:
@@ -120,6 +124,28 @@ class Dispatcher:
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error handling %s (ref %s)", type(command).__name__, ref)
             return Answer("error.internal", {"ref": ref}, public=False, ok=False)
+
+
+class _Opened:
+    """A unit-of-work factory handing out the request's open unit of work. Leaving it rolls
+    back what was not committed, as closing a unit of work does; the dispatcher closes it."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def __call__(self) -> "_Opened":
+        return self
+
+    async def __aenter__(self) -> UnitOfWork:
+        return self._uow
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        try:
+            await self._uow.rollback()
+        except Exception:
+            if exc is None:
+                raise  # otherwise the error already on its way out is the one that counts
 
 
 DUPLICATE = Answer("duplicate", {}, public=False, ok=True, duplicate=True)

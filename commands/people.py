@@ -19,18 +19,18 @@ def handle_from(name: str | None, fallback: str) -> str:
     return handle or fallback.lower()
 
 
-async def identify(uow: UnitOfWork, who: Identity) -> Person:
-    """The person behind a chat user; a user seen for the first time is recorded."""
+async def identify(uow: UnitOfWork, who: Identity) -> tuple[Person, bool]:
+    """The person behind a chat user, and whether they were just recorded (first time seen)."""
     if who.platform in (Source.CONSOLE, Source.API):
         person = await uow.people.by_handle(who.user_id.lower())
         if person is None:
-            person = await uow.people.add(who.user_id.lower(), who.name or who.user_id)
-        return person
+            return await uow.people.add(who.user_id.lower(), who.name or who.user_id), True
+        return person, False
     person = await uow.people.by_platform_id(who.platform, who.user_id)
     if person is None:
-        person = await uow.people.add(handle_from(who.name, who.user_id), who.name or who.user_id,
-                                      who.platform, who.user_id)
-    return person
+        return await uow.people.add(handle_from(who.name, who.user_id), who.name or who.user_id,
+                                    who.platform, who.user_id), True
+    return person, False
 
 
 async def resolve_mention(uow: UnitOfWork, mention: Mention) -> Person:

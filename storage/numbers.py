@@ -15,8 +15,9 @@ from storage.engine import make_engine
 from storage.models import QueueRow
 
 _Q = QueueRow.__table__
-_NEXT = (update(_Q).where(_Q.c.key == bindparam("_queue"))
-         .values(next_number=_Q.c.next_number + 1).returning(_Q.c.next_number))
+# The queue's next number, or no row when the queue has no counter yet (parameter `_queue`).
+NEXT_NUMBER = (update(_Q).where(_Q.c.key == bindparam("_queue"))
+               .values(next_number=_Q.c.next_number + 1).returning(_Q.c.next_number))
 
 
 class QueueNumbers:
@@ -30,7 +31,7 @@ class QueueNumbers:
     async def next(self, queue: str) -> int | None:
         """The queue's next number, or None when the queue has no counter row yet."""
         async with self.engine.connect() as conn:
-            return await conn.scalar(_NEXT, {"_queue": queue})
+            return await conn.scalar(NEXT_NUMBER, {"_queue": queue})
 
     async def aclose(self) -> None:
         await self.engine.dispose()

@@ -18,7 +18,7 @@ from storage.models import (
     TicketMessageRow,
     TicketRow,
 )
-from storage.numbers import QueueNumbers
+from storage.numbers import NEXT_NUMBER, QueueNumbers
 from storage.people import SqlPeople
 from storage.sla import sla_state, sla_values
 from workflows.errors import Conflict, NotFound
@@ -41,9 +41,6 @@ _UPDATE_TICKET = update(_TICKETS).where(_TICKETS.c.id == bindparam("_id"),
                                         _TICKETS.c.version == bindparam("_version"))
 _INSERT_AUDIT = insert(AuditRow.__table__)
 _INSERT_COMMENTS = insert(CommentRow.__table__)
-_NEXT_NUMBER = (update(QueueRow.__table__).where(QueueRow.__table__.c.key == bindparam("_queue"))
-                .values(next_number=QueueRow.__table__.c.next_number + 1)
-                .returning(QueueRow.__table__.c.next_number))
 _COLLABORATOR_IDS = select(CollaboratorRow.person_id).where(
     CollaboratorRow.ticket_id == bindparam("_ticket"))
 
@@ -123,13 +120,13 @@ class SqlTickets:
             number = await self.numbers.next(queue)
             if number is not None:
                 return number
-        number = await self.session.scalar(_NEXT_NUMBER, {"_queue": queue})
+        number = await self.session.scalar(NEXT_NUMBER, {"_queue": queue})
         if number is None:
             dialect = self.session.bind.dialect.name
             maker = pg_insert if dialect == "postgresql" else sqlite_insert
             await self.session.execute(
                 maker(QueueRow).values(key=queue, next_number=0).on_conflict_do_nothing())
-            number = await self.session.scalar(_NEXT_NUMBER, {"_queue": queue})
+            number = await self.session.scalar(NEXT_NUMBER, {"_queue": queue})
         assert number is not None
         return number
 

@@ -3,6 +3,8 @@
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -26,6 +28,28 @@ def team_channel(channel: str | None) -> str | None:
     return channel if channel and channel[:1] in ("C", "G") else None
 
 
+class HomeViewers:
+    """People who opened the bot's App Home lately, most recent last. Only their Homes are
+    republished when a ticket changes: anyone else gets a fresh one from `app_home_opened` when
+    they open it. Kept per process; with several replicas, a Home left open is refreshed by the
+    replica that saw it opened, and by any replica when it is opened again."""
+
+    def __init__(self, keep_for: float = 12 * 3600, limit: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.keep_for, self.limit, self.clock = keep_for, limit, clock
+        self._seen: dict[str, float] = {}
+
+    def saw(self, user_id: str) -> None:
+        self._seen.pop(user_id, None)
+        self._seen[user_id] = self.clock()
+        while len(self._seen) > self.limit:
+            del self._seen[next(iter(self._seen))]
+
+    def __contains__(self, user_id: object) -> bool:
+        seen = self._seen.get(user_id) if isinstance(user_id, str) else None
+        return seen is not None and self.clock() - seen < self.keep_for
+
+
 @dataclass
 class SlackBot:
     core: App
@@ -38,6 +62,7 @@ class SlackBot:
     directory: SlackDirectory = field(init=False)
     renderer: SlackRenderer = field(init=False)
     _background: set[asyncio.Task[None]] = field(init=False, default_factory=set)
+    home_viewers: HomeViewers = field(init=False, default_factory=HomeViewers)
     _homes_due: set[str] = field(init=False, default_factory=set)
     _flush: asyncio.Event = field(init=False, default_factory=asyncio.Event)
 
@@ -65,13 +90,15 @@ class SlackBot:
 
     def refresh_homes(self, user_id: str, answer: Answer) -> None:
         """Republish, shortly after the ack, the App Homes of the actor and of the people the
-        ticket now concerns; a refresh already waiting for someone covers them."""
+        ticket now concerns, if they have been looking at theirs; a refresh already waiting for
+        someone covers them."""
         ticket = answer.ticket
         people = {user_id}
         if ticket is not None:
             for person in (ticket.requester, ticket.assignee):
                 if person is not None and person.slack_id:
                     people.add(person.slack_id)
+        people = {p for p in people if p in self.home_viewers}
         for person_id in sorted(people - self._homes_due):
             self._homes_due.add(person_id)
             task = asyncio.create_task(self._refresh_later(person_id))

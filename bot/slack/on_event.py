@@ -104,4 +104,5 @@ def register(bot: SlackBot) -> None:
     @bot.app.event("app_home_opened")
     async def home_opened(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
+            bot.home_viewers.saw(event["user"])
             await bot.refresh_home(event["user"])

@@ -140,20 +140,32 @@ async def test_the_whole_transcript_over_http(stack: SlackStack) -> None:
 
 
 async def test_app_home_follows_changes_one_republish_per_burst(stack: SlackStack) -> None:
+    await stack.event(sp.app_home_opened(user="U0ALICE"))  # Alice looks at her App Home
+    opened = len(stack.fake.calls_to("views.publish"))
     stack.slack.home_refresh_delay = 60  # nothing is republished until settle() runs it
     for title in ("Printer jammed", "Monitor flickers", "Keyboard sticky"):
         await stack.command("U0ALICE", f"new {title}")
-    assert stack.fake.calls_to("views.publish") == []  # the acks did not wait for App Home
+    assert len(stack.fake.calls_to("views.publish")) == opened  # the acks did not wait for it
     await stack.slack.settle()
-    published = stack.fake.calls_to("views.publish")
+    published = stack.fake.calls_to("views.publish")[opened:]
     assert [call.args["user_id"] for call in published] == ["U0ALICE"]
     texts = texts_of(published[0].args["view"]["blocks"])
     for line in ("*IT-1* · Printer jammed", "*IT-2* · Monitor flickers", "*IT-3* · Keyboard sticky"):
         assert line in texts
 
 
+async def test_an_app_home_nobody_opened_is_not_published(stack: SlackStack) -> None:
+    await stack.command("U0ALICE", "new Printer jammed")
+    await stack.slack.settle()
+    assert stack.fake.calls_to("views.publish") == []
+    await stack.event(sp.app_home_opened(user="U0ALICE"))  # opening it shows the ticket
+    home = stack.fake.calls_to("views.publish")[-1].args
+    assert "*IT-1* · Printer jammed" in texts_of(home["view"]["blocks"])
+
+
 async def test_an_app_home_slack_refuses_is_logged_and_republished_next_time(
         stack: SlackStack, caplog: pytest.LogCaptureFixture) -> None:
+    await stack.event(sp.app_home_opened(user="U0ALICE"))
     stack.fake.fail_next("views.publish", status=500)
     await stack.command("U0ALICE", "new Printer jammed")
     await stack.slack.settle()
