@@ -67,14 +67,15 @@ class Load:
             return time.perf_counter() - started, False  # counted as a failure, with its time
         return time.perf_counter() - started, response.status_code == 200
 
-    async def open_loop(self, rate: float, seconds: float) -> dict:
+    async def open_loop(self, rate: float, seconds: float, job=None) -> dict:  # type: ignore[no-untyped-def]
+        job = job or self.create
         tasks = []
         start = time.perf_counter()
         for i in range(int(rate * seconds)):
             delay = start + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(self.create()))
+            tasks.append(asyncio.create_task(job()))
         results = await asyncio.gather(*tasks)
         return {"rate": rate, "requests": len(results), "ok": sum(ok for _, ok in results),
                 **percentiles([t for t, _ in results])}
@@ -165,7 +166,10 @@ async def run(seconds: float) -> dict:
             await drained(url)
             result["closed_loop"].append(await load.closed_loop(concurrency, seconds))
         await drained(url)
-        keys = iter(f"IT-{n}" for n in range(1, 100_000))
+        keys = iter(f"IT-{n}" for n in range(1, 100_000))  # each click claims another ticket
+        result["clicks_open_loop_50"] = await load.open_loop(
+            50, seconds, lambda: load.click(next(keys)))
+        await drained(url)
         result["clicks_closed_loop_8"] = await load.closed_loop(
             8, seconds, lambda: load.click(next(keys)))
     raw = await raw_writes(url, 8, seconds)
