@@ -4,13 +4,15 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialects import ByDialect
 from storage.models import PersonRow, TeamCursorRow, TicketRow
 from workflows.priority import Priority
 from workflows.status import Status
+
+_CREATE_CURSOR = ByDialect(lambda insert: insert(TeamCursorRow.__table__)
+                           .on_conflict_do_nothing())
 
 
 class SqlAssignment:
@@ -21,9 +23,8 @@ class SqlAssignment:
         if lock:
             # Make sure the row exists, then hold its lock until commit (FOR UPDATE on
             # PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
-            maker = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
-            await self.session.execute(maker(TeamCursorRow).values(
-                team=team, last_handle=None, turns=0).on_conflict_do_nothing())
+            await self.session.execute(_CREATE_CURSOR(self.session),
+                                       {"team": team, "last_handle": None, "turns": 0})
         stmt = select(TeamCursorRow.last_handle).where(TeamCursorRow.team == team)
         if lock:
             stmt = stmt.with_for_update()

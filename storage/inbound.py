@@ -3,12 +3,11 @@ is claimed in the handling transaction, so a redelivery is recognised and change
 
 from datetime import datetime
 
-from sqlalchemy import Insert, bindparam, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import Duplicate
+from storage.dialects import ByDialect
 from storage.models import InboundEventRow
 from workflows.kinds import Source
 
@@ -16,13 +15,8 @@ _TABLE = InboundEventRow.__table__
 _SEEN = select(_TABLE.c.key).where(_TABLE.c.platform == bindparam("_platform"),
                                    _TABLE.c.key == bindparam("_key"))
 
-
-def _claim(maker) -> Insert:  # type: ignore[no-untyped-def]
-    return maker(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
-
-
-# Built once per dialect: a statement object memoises its cache key.
-_CLAIM = {"postgresql": _claim(pg_insert), "sqlite": _claim(sqlite_insert)}
+_CLAIM = ByDialect(lambda insert: insert(_TABLE).on_conflict_do_nothing()
+                   .returning(_TABLE.c.key))
 
 
 class SqlInbound:
@@ -37,7 +31,7 @@ class SqlInbound:
         # The primary key is the lock: a concurrent duplicate waits here until the first
         # transaction ends, then inserts nothing (it committed) or claims the key (it rolled back).
         claimed = await self.session.scalar(
-            _CLAIM[self.session.bind.dialect.name],
+            _CLAIM(self.session),
             {"platform": platform.value, "key": key[:200], "created_at": now})
         if claimed is None:
             raise Duplicate(key)

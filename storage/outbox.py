@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from commands.notify import CARD_THREAD
 from commands.ports import Claimed, OutboxMessage, OutboxStats
+from storage.dialects import ByDialect
 from storage.models import OutboxRow, TicketMessageRow
 
 LIVE = ("pending", "sending")
@@ -33,13 +32,13 @@ _OLDEST_DUE = select(func.min(_T.c.not_before)).where(
 _CARDS = TicketMessageRow.__table__
 
 
-def _card_upsert(maker):  # type: ignore[no-untyped-def]
-    stmt = maker(_CARDS)
+def _card_upsert(insert):  # type: ignore[no-untyped-def]
+    stmt = insert(_CARDS)
     return stmt.on_conflict_do_update(index_elements=["ticket_id", "platform", "address"],
                                       set_={"ref": stmt.excluded.ref})
 
 
-_REMEMBER_CARD = {"postgresql": _card_upsert(pg_insert), "sqlite": _card_upsert(sqlite_insert)}
+_REMEMBER_CARD = ByDialect(_card_upsert)
 
 
 class SqlOutbox:
@@ -118,7 +117,7 @@ class SqlOutboxStore:
     @staticmethod
     async def _remember_card(session: AsyncSession, ticket_id: int, platform: str, address: str,
                              ref: str) -> None:
-        await session.execute(_REMEMBER_CARD[session.bind.dialect.name], {
+        await session.execute(_REMEMBER_CARD(session), {
             "ticket_id": ticket_id, "platform": platform, "address": address, "ref": ref})
 
     async def _set(self, ids: list[int], **values: Any) -> None:

@@ -1,10 +1,9 @@
 """Token buckets per destination, kept in the database so every replica spends one budget."""
 
 from sqlalchemy import Float, bindparam, case, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.dialects import ByDialect
 from storage.models import RateBucketRow
 
 # Built once (their cache keys are memoised): the relay spends a token for every message.
@@ -15,13 +14,7 @@ _CAPPED = case((_REFILLED > _BURST, _BURST), else_=_REFILLED)
 _SPEND = (update(_T).where(_T.c.key == bindparam("_key"), _CAPPED >= 1)
           .values(tokens=_CAPPED - 1, updated=_NOW).returning(_T.c.tokens))
 _LEFT = select(_CAPPED).where(_T.c.key == bindparam("_key"))
-
-
-def _create(maker):  # type: ignore[no-untyped-def]
-    return maker(_T).on_conflict_do_nothing()
-
-
-_CREATE = {"postgresql": _create(pg_insert), "sqlite": _create(sqlite_insert)}
+_CREATE = ByDialect(lambda insert: insert(_T).on_conflict_do_nothing())
 
 
 class SqlRateLimiter:
@@ -35,7 +28,7 @@ class SqlRateLimiter:
             granted = await session.scalar(_SPEND, params)
             if granted is not None:
                 return 0.0  # the usual case: one statement
-            await session.execute(_CREATE[session.bind.dialect.name],
+            await session.execute(_CREATE(session),
                                   {"key": key, "tokens": burst, "updated": now})
             granted = await session.scalar(_SPEND, params)
             if granted is not None:

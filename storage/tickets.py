@@ -4,11 +4,10 @@ collaborators in the caller's transaction; the version column catches lost updat
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import CommentLine, HistoryLine, TicketQuery
+from storage.dialects import ByDialect
 from storage.models import (
     AuditRow,
     CollaboratorRow,
@@ -41,6 +40,7 @@ _UPDATE_TICKET = update(_TICKETS).where(_TICKETS.c.id == bindparam("_id"),
                                         _TICKETS.c.version == bindparam("_version"))
 _INSERT_AUDIT = insert(AuditRow.__table__)
 _INSERT_COMMENTS = insert(CommentRow.__table__)
+_CREATE_QUEUE = ByDialect(lambda insert: insert(QueueRow.__table__).on_conflict_do_nothing())
 _COLLABORATOR_IDS = select(CollaboratorRow.person_id).where(
     CollaboratorRow.ticket_id == bindparam("_ticket"))
 
@@ -122,10 +122,8 @@ class SqlTickets:
                 return number
         number = await self.session.scalar(NEXT_NUMBER, {"_queue": queue})
         if number is None:
-            dialect = self.session.bind.dialect.name
-            maker = pg_insert if dialect == "postgresql" else sqlite_insert
-            await self.session.execute(
-                maker(QueueRow).values(key=queue, next_number=0).on_conflict_do_nothing())
+            await self.session.execute(_CREATE_QUEUE(self.session),
+                                       {"key": queue, "next_number": 0})
             number = await self.session.scalar(NEXT_NUMBER, {"_queue": queue})
         assert number is not None
         return number
