@@ -5,7 +5,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,12 +17,7 @@ import httpx
 from tests.e2e.slack_stack import ORG
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.ports import free_port
 
 
 def bot_env(database_url: str, fake: FakeSlack, port: int,

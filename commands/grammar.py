@@ -10,17 +10,21 @@ from dataclasses import replace
 from datetime import time
 
 from commands import messages as m
+from commands.tokens import (
+    ParseError,
+    extract_mentions,
+    first_word,
+    normalize,
+    parse_key,
+    split_reason,
+    unquote,
+    usage_error,
+)
 from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, USAGE, VERBS
 from commands.when import parse_day
-from workflows.errors import InvalidInput
-from workflows.kinds import Source, TicketType
+from workflows.kinds import TicketType
 from workflows.priority import Priority
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_KEY = re.compile(r"^#?(?:(?P<queue>[A-Za-z][A-Za-z0-9]{0,15})-)?(?P<number>\d{1,9})$")
-_SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]+))?>")
-_HANDLE_MENTION = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")
-_REASON = re.compile(r"(?:^|\s)(?:reason|because|原因|理由|备注)\s*[:：]\s*|(?:^|\s)because\s+", re.I)
 _OPTION = re.compile(r"^(?P<name>type|category|cat|queue|类型|分类|队列)[:：=](?P<value>\S+)$", re.I)
 _SLA_OPTION = re.compile(
     r"^(?P<name>type|category|cat|queue|group|类型|分类|队列|用户组)[:：=](?P<value>\S+)$", re.I)
@@ -35,68 +39,8 @@ _NOTIFY_MODES = {"on": "dm", "dm": "dm", "direct": "dm", "私信": "dm", "开": 
 _LOCALES = {"en": "en", "english": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "中文": "zh-CN"}
 _UNTIL = re.compile(r"^(?:until|till|til|to|到|至|直到)(?:\s+|(?=[^\x00-\x7f]))", re.I)
 _EXPLAIN = re.compile(r"^(?:explain|why|test|解释|说明|测试)(?:\s+|(?=[^\x00-\x7f])|$)", re.I)
-_QUOTES = {'"': '"', "'": "'", "“": "”", "「": "」", "『": "』", "‘": "’"}
 # Chinese is written without spaces: `请假到周一` is the verb 请假 and `到周一`.
 _CJK_VERBS = sorted((a for a in VERBS if not a.isascii() and len(a) >= 2), key=len, reverse=True)
-
-
-class ParseError(InvalidInput):
-    pass
-
-
-def normalize(text: str) -> str:
-    # DingTalk prefixes @-bot messages with spaces (some full-width); chat clients add nbsp.
-    text = _CONTROL.sub("", text)  # NUL and other control characters: never stored, never shown
-    return text.replace("\u3000", " ").replace("\xa0", " ").strip()
-
-
-def parse_key(token: str, default_queue: str) -> str | None:
-    match = _KEY.match(token.strip())
-    if not match:
-        return None
-    queue = (match.group("queue") or default_queue).upper()
-    return f"{queue}-{int(match.group('number'))}"
-
-
-def extract_mentions(text: str, at_users: Mapping[str, str] | None = None
-                     ) -> tuple[list[m.Mention], str]:
-    """Mentions in order of appearance, and the text with them removed."""
-    found: list[tuple[int, m.Mention]] = []
-    for match in _SLACK_MENTION.finditer(text):
-        found.append((match.start(), m.Mention(Source.SLACK, match.group("id"),
-                                               match.group("name"))))
-    # Blank Slack mentions out (same length, so positions keep their order) before looking
-    # for @handles, or `<@U1|bob>` would also be read as the handle `U1|bob`.
-    stripped = _SLACK_MENTION.sub(lambda match: " " * len(match.group(0)), text)
-    for match in _HANDLE_MENTION.finditer(stripped):
-        name = match.group("name")
-        staff_id = (at_users or {}).get(name)
-        if staff_id is not None:
-            found.append((match.start(), m.Mention(Source.DINGTALK, staff_id, name)))
-        else:
-            found.append((match.start(), m.Mention(None, name)))
-    stripped = _HANDLE_MENTION.sub(" ", stripped)
-    found.sort(key=lambda pair: pair[0])
-    return [mention for _, mention in found], " ".join(stripped.split())
-
-
-def split_reason(text: str) -> tuple[str, str | None]:
-    """`@carol reason: needs network` -> ('@carol', 'needs network')."""
-    match = _REASON.search(text)
-    if not match:
-        return text.strip(), None
-    return text[: match.start()].strip(), text[match.end():].strip() or None
-
-
-def _usage(verb: str) -> ParseError:
-    return ParseError("error.usage", verb=verb, usage=USAGE[verb])
-
-
-def unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and _QUOTES.get(text[0]) == text[-1]:
-        return text[1:-1].strip()
-    return text
 
 
 def _split_cjk_verb(word: str) -> tuple[str, str] | None:
@@ -104,13 +48,6 @@ def _split_cjk_verb(word: str) -> tuple[str, str] | None:
         if word.startswith(alias) and len(word) > len(alias):
             return alias, word[len(alias):]
     return None
-
-
-def _first(rest: str) -> tuple[str, str]:
-    parts = rest.split(None, 1)
-    if not parts:
-        return "", ""
-    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 class Grammar:
@@ -134,7 +71,7 @@ class Grammar:
         text = normalize(text)
         if not text:
             raise ParseError("error.empty")
-        word, rest = _first(text)
+        word, rest = first_word(text)
         # A bare ticket id means "show it".
         if parse_key(word, self.default_queue) and not rest and not word.isdigit():
             return m.Show(parse_key(word, self.default_queue) or "")
@@ -150,18 +87,18 @@ class Grammar:
 
     # -- helpers ---------------------------------------------------------------------------
     def _key(self, verb: str, rest: str) -> tuple[str, str]:
-        token, remainder = _first(rest)
+        token, remainder = first_word(rest)
         key = parse_key(token, self.default_queue) if token else None
         if key is None:
             if token:
                 raise ParseError("error.bad_key", verb=verb, token=token[:40], usage=USAGE[verb])
-            raise _usage(verb)
+            raise usage_error(verb)
         return key, remainder.strip()
 
     def _key_only(self, verb: str, rest: str) -> str:
         key, remainder = self._key(verb, rest)
         if remainder:
-            raise _usage(verb)
+            raise usage_error(verb)
         return key
 
     # -- verbs -----------------------------------------------------------------------------
@@ -169,7 +106,7 @@ class Grammar:
         priority: Priority | None = None
         options: dict[str, str] = {}
         while rest:
-            token, remainder = _first(rest)
+            token, remainder = first_word(rest)
             p = Priority.parse(token) if token.upper().startswith("P") else None
             option = _OPTION.match(token)
             if p is not None and priority is None:
@@ -190,7 +127,7 @@ class Grammar:
         description = parts[1].strip() if len(parts) > 1 else ""
         mentions, _ = extract_mentions(title, at_users)
         if not title:
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.Create(
             title=title, description=description, priority=priority, type=ticket_type,
             category=options.get("category") or options.get("cat") or options.get("分类"),
@@ -205,7 +142,7 @@ class Grammar:
         key, remainder = self._key(verb, rest)
         keys = [key]
         while True:  # `assign IT-4 IT-7 9 @carol`: every ticket id before the person
-            token, after = _first(remainder)
+            token, after = first_word(remainder)
             more = parse_key(token, self.default_queue) if token else None
             if more is None:
                 break
@@ -215,18 +152,18 @@ class Grammar:
         head, reason = split_reason(remainder)
         mentions, leftover = extract_mentions(head, at_users)
         if len(mentions) != 1 or leftover.lower() not in ("", "to", "给"):
-            raise _usage(verb)
+            raise usage_error(verb)
         if len(keys) > 1:
             return m.BulkAssign(tuple(keys), mentions[0], reason)
         return m.Assign(key, mentions[0], reason)
 
     def _transfer(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
         key, remainder = self._key(verb, rest)
-        target, after = _first(remainder)
+        target, after = first_word(remainder)
         if target.lower() in ("to", "给"):
-            target, after = _first(after)
+            target, after = first_word(after)
         if not target:
-            raise _usage(verb)
+            raise usage_error(verb)
         head, reason = split_reason(after)
         reason = reason or head or None
         team = _TEAM.match(target)
@@ -236,20 +173,20 @@ class Grammar:
         if len(mentions) == 1 and not leftover:
             return m.Transfer(key, to=mentions[0], reason=reason)
         if target.startswith("<@") or target.startswith("@"):
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.Transfer(key, team=target.lower(), reason=reason)
 
     def _cc(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
         key, remainder = self._key(verb, rest)
         mentions, _ = extract_mentions(remainder, at_users)
         if not mentions:
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.AddCollaborators(key, tuple(mentions))
 
     def _text(self, verb: str, rest: str, required: bool = True) -> tuple[str, str]:
         key, text = self._key(verb, rest)
         if required and not text:
-            raise _usage(verb)
+            raise usage_error(verb)
         return key, text
 
     def _reply(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
@@ -275,7 +212,7 @@ class Grammar:
 
     def _priority(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         key, text = self._text(verb, rest)
-        token, after = _first(text)
+        token, after = first_word(text)
         priority = Priority.parse(token)
         if priority is None:
             raise ParseError("error.bad_priority", token=token[:40])
@@ -307,12 +244,12 @@ class Grammar:
 
     def _two_keys(self, verb: str, rest: str) -> tuple[str, str]:
         key, remainder = self._key(verb, rest)
-        token, after = _first(remainder)
+        token, after = first_word(remainder)
         if token.lower() in ("into", "to", "with", "到", "至"):
-            token, after = _first(after)
+            token, after = first_word(after)
         other = parse_key(token, self.default_queue) if token else None
         if other is None or after.strip():
-            raise _usage(verb)
+            raise usage_error(verb)
         return key, other
 
     def _link(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
@@ -323,7 +260,7 @@ class Grammar:
 
     def _rate(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         key, text = self._text(verb, rest)
-        token, comment = _first(text)
+        token, comment = first_word(text)
         if not token.isdigit():
             raise ParseError("error.bad_rating", score=token[:20])
         return m.Rate(key, int(token), comment.strip() or None)
@@ -346,18 +283,18 @@ class Grammar:
                 self._bad_list(verb))
         if scope in ("team", "triage"):
             if len(words) > 2:
-                raise _usage(verb)
+                raise usage_error(verb)
             return m.ListTickets(scope, team=words[1] if len(words) > 1 else None)
         if scope == "status":
             if len(words) < 2:
-                raise _usage(verb)
+                raise usage_error(verb)
             return m.ListTickets("status", statuses=tuple(words[1:]))
         if len(words) > 1:
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.ListTickets(scope)
 
     def _bad_list(self, verb: str) -> m.Command:
-        raise _usage(verb)
+        raise usage_error(verb)
 
     def _mute(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         return m.Mute(self._key_only(verb, rest), muted=verb == "mute")
@@ -365,7 +302,7 @@ class Grammar:
     def _notify(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         mode = _NOTIFY_MODES.get(rest.strip().lower())
         if mode is None:
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.SetPreferences(notify=mode)
 
     def _quiet(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
@@ -374,47 +311,47 @@ class Grammar:
             return m.SetPreferences(quiet_off=True)
         match = _QUIET.match(words[0]) if words and len(words) <= 2 else None
         if match is None:
-            raise _usage(verb)
+            raise usage_error(verb)
         try:
             start, end = (time(int(match.group(h)), int(match.group(mi)))
                           for h, mi in (("h1", "m1"), ("h2", "m2")))
         except ValueError:
-            raise _usage(verb) from None
+            raise usage_error(verb) from None
         return m.SetPreferences(quiet=(start, end), timezone=words[1] if len(words) > 1 else None)
 
     def _language(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         locale = _LOCALES.get(rest.strip().lower())
         if locale is None:
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.SetPreferences(locale=locale)
 
     def _prefs(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         if rest.strip():
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.SetPreferences()
 
     def _route(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
         text = _EXPLAIN.sub("", rest, count=1).strip()
         if not unquote(text):
-            raise _usage(verb)
+            raise usage_error(verb)
         ticket = self._new(verb, unquote(text), at_users)
         assert isinstance(ticket, m.Create)
         title = unquote(ticket.title)
         if not title:
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.ExplainRoute(replace(ticket, title=title))
 
     def _who(self, verb: str, rest: str, at_users: Mapping[str, str]) -> tuple[m.Mention | None, str]:
         mentions, leftover = extract_mentions(rest, at_users)
         if len(mentions) > 1:
-            raise _usage(verb)
+            raise usage_error(verb)
         return (mentions[0] if mentions else None), leftover
 
     def _away(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
         who, text = self._who(verb, rest, at_users)
         text = _UNTIL.sub("", text.strip(), count=1).strip()
         if not text:
-            raise _usage(verb)
+            raise usage_error(verb)
         day = parse_day(text)
         if day is None:
             raise ParseError("error.bad_day", when=text[:40], usage=USAGE[verb])
@@ -423,10 +360,10 @@ class Grammar:
     def _back(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
         who, leftover = self._who(verb, rest, at_users)
         if leftover:
-            raise _usage(verb)
+            raise usage_error(verb)
         return m.Back(who)
     def _sla(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
-        word, remainder = _first(rest)
+        word, remainder = first_word(rest)
         if word.lower() not in EXPLAIN_WORDS:
             return m.SlaStatus(self._key_only(verb, rest))
         priority: Priority | None = None
@@ -438,9 +375,9 @@ class Grammar:
             elif priority is None and Priority.parse(token) is not None:
                 priority = Priority.parse(token)
             else:
-                raise _usage(verb)
+                raise usage_error(verb)
         if priority is None:
-            raise _usage(verb)
+            raise usage_error(verb)
         raw_type = options.get("type") or options.get("类型")
         ticket_type = TicketType.parse(raw_type) if raw_type else None
         if raw_type and ticket_type is None:

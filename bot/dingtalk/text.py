@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.dingtalk.inbound import AtUser
-from commands.grammar import normalize
+from commands.tokens import normalize
 
 # As the grammar reads an @handle: up to whitespace, another @, or punctuation.
 _AT = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")

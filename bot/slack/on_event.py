@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.bot import SlackBot
 from commands import messages as m
-from commands.grammar import extract_mentions
+from commands.tokens import extract_mentions
 from workflows.kinds import Source
 
 _LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,，]*")

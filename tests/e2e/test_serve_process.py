@@ -5,7 +5,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -15,15 +14,10 @@ import httpx
 from tests.e2e.slack_stack import ORG
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
+from tests.support.ports import free_port
 
 SHUTDOWN_TIMEOUT = 5.0
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def wait_until_up(url: str, process: asyncio.subprocess.Process) -> None:
