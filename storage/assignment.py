@@ -12,7 +12,7 @@ from workflows.priority import Priority
 from workflows.status import Status
 
 _CREATE_CURSOR = ByDialect(lambda insert: insert(TeamCursorRow.__table__)
-                           .on_conflict_do_nothing())
+                           .on_conflict_do_nothing(), ("team", "last_handle", "turns"))
 
 
 class SqlAssignment:
@@ -23,8 +23,8 @@ class SqlAssignment:
         if lock:
             # Make sure the row exists, then hold its lock until commit (FOR UPDATE on
             # PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
-            await self.session.execute(_CREATE_CURSOR(self.session),
-                                       {"team": team, "last_handle": None, "turns": 0})
+            await _CREATE_CURSOR.execute(self.session,
+                                         {"team": team, "last_handle": None, "turns": 0})
         stmt = select(TeamCursorRow.last_handle).where(TeamCursorRow.team == team)
         if lock:
             stmt = stmt.with_for_update()

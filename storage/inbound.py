@@ -16,7 +16,7 @@ _SEEN = select(_TABLE.c.key).where(_TABLE.c.platform == bindparam("_platform"),
                                    _TABLE.c.key == bindparam("_key"))
 
 _CLAIM = ByDialect(lambda insert: insert(_TABLE).on_conflict_do_nothing()
-                   .returning(_TABLE.c.key))
+                   .returning(_TABLE.c.key), ("platform", "key", "created_at"))
 
 
 class SqlInbound:
@@ -30,8 +30,7 @@ class SqlInbound:
     async def remember(self, platform: Source, key: str, now: datetime) -> None:
         # The primary key is the lock: a concurrent duplicate waits here until the first
         # transaction ends, then inserts nothing (it committed) or claims the key (it rolled back).
-        claimed = await self.session.scalar(
-            _CLAIM(self.session),
-            {"platform": platform.value, "key": key[:200], "created_at": now})
+        claimed = await _CLAIM.scalar(
+            self.session, {"platform": platform.value, "key": key[:200], "created_at": now})
         if claimed is None:
             raise Duplicate(key)

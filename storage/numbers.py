@@ -10,6 +10,7 @@ database error, a crash) leaves a gap. It is taken after every check a person's 
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from storage.engine import make_engine
 from storage.models import QueueRow
@@ -30,6 +31,16 @@ class QueueNumbers:
 
     async def next(self, queue: str) -> int | None:
         """The queue's next number, or None when the queue has no counter row yet."""
+        try:
+            return await self._next(queue)
+        except DBAPIError as error:
+            # A connection that broke while idle (the server restarted): the pool has now
+            # dropped them all, so one more try runs on a new one. At worst a number is skipped.
+            if not error.connection_invalidated:
+                raise
+            return await self._next(queue)
+
+    async def _next(self, queue: str) -> int | None:
         async with self.engine.connect() as conn:
             return await conn.scalar(NEXT_NUMBER, {"_queue": queue})
 

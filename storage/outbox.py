@@ -38,7 +38,7 @@ def _card_upsert(insert):  # type: ignore[no-untyped-def]
                                       set_={"ref": stmt.excluded.ref})
 
 
-_REMEMBER_CARD = ByDialect(_card_upsert)
+_REMEMBER_CARD = ByDialect(_card_upsert, ("ticket_id", "platform", "address", "ref"))
 
 
 class SqlOutbox:
@@ -117,7 +117,7 @@ class SqlOutboxStore:
     @staticmethod
     async def _remember_card(session: AsyncSession, ticket_id: int, platform: str, address: str,
                              ref: str) -> None:
-        await session.execute(_REMEMBER_CARD(session), {
+        await _REMEMBER_CARD.execute(session, {
             "ticket_id": ticket_id, "platform": platform, "address": address, "ref": ref})
 
     async def _set(self, ids: list[int], **values: Any) -> None:

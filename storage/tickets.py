@@ -40,7 +40,8 @@ _UPDATE_TICKET = update(_TICKETS).where(_TICKETS.c.id == bindparam("_id"),
                                         _TICKETS.c.version == bindparam("_version"))
 _INSERT_AUDIT = insert(AuditRow.__table__)
 _INSERT_COMMENTS = insert(CommentRow.__table__)
-_CREATE_QUEUE = ByDialect(lambda insert: insert(QueueRow.__table__).on_conflict_do_nothing())
+_CREATE_QUEUE = ByDialect(lambda insert: insert(QueueRow.__table__).on_conflict_do_nothing(),
+                          ("key", "next_number"))
 _COLLABORATOR_IDS = select(CollaboratorRow.person_id).where(
     CollaboratorRow.ticket_id == bindparam("_ticket"))
 
@@ -122,8 +123,7 @@ class SqlTickets:
                 return number
         number = await self.session.scalar(NEXT_NUMBER, {"_queue": queue})
         if number is None:
-            await self.session.execute(_CREATE_QUEUE(self.session),
-                                       {"key": queue, "next_number": 0})
+            await _CREATE_QUEUE.execute(self.session, {"key": queue, "next_number": 0})
             number = await self.session.scalar(NEXT_NUMBER, {"_queue": queue})
         assert number is not None
         return number
