@@ -74,6 +74,14 @@ HANDLERS: dict[type, Handler] = {
     m.Help: help.help_,
 }
 
+# Commands whose use case claims the inbound id first thing in its transaction
+# (Context.remember_inbound): a redelivery is recognised there, with no look-up ahead of it.
+CLAIMS_INBOUND: frozenset[type] = frozenset({
+    m.Create, m.Claim, m.Assign, m.BulkAssign, m.Transfer, m.AddCollaborators, m.Reply, m.Note,
+    m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
+    m.Urge, m.Link, m.Merge,
+})
+
 
 class Dispatcher:
     def __init__(self, uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
@@ -105,7 +113,8 @@ class Dispatcher:
             # One transaction for the whole request: the look-ups below and the use case's
             # work share it (the use case commits or, on a refusal, everything rolls back).
             async with self.uow() as uow:
-                if dedup_key is not None and await uow.inbound.seen(who.platform, dedup_key):
+                if (dedup_key is not None and type(command) not in CLAIMS_INBOUND
+                        and await uow.inbound.seen(who.platform, dedup_key)):
                     return DUPLICATE
                 person, new = await identify(uow, who)
                 if new:

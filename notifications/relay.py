@@ -68,18 +68,22 @@ class Relay:
         METRICS.lag.set(max(0.0, lag))
         return len(claimed)
 
-    async def run(self, stop: asyncio.Event, idle: float = 0.5,
+    async def run(self, stop: asyncio.Event, idle: float = 0.5, gather: float = 0.05,
                   sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
+        """Sweep until `stop`: after an empty sweep wait `idle`; after a part batch wait
+        `gather`, so that under a steady flow each sweep (a claim and a look-up of the lag)
+        serves several messages rather than one; after a full batch (a backlog) go on at once."""
         pause = sleep or (lambda seconds: asyncio.wait_for(stop.wait(), seconds))
         while not stop.is_set():
             try:
-                busy = await self.run_once()
+                claimed = await self.run_once()
             except Exception:  # the database may be away; try again shortly
                 log.exception("outbox sweep failed")
-                busy = 0
-            if not busy:
+                claimed = 0
+            wait = idle if not claimed else gather if claimed < self.batch else 0
+            if wait:
                 with contextlib.suppress(TimeoutError):
-                    await pause(idle)
+                    await pause(wait)
 
     async def _deliver_group(self, rows: list[Claimed]) -> None:
         """Rows for one destination, oldest first: spend a token per message; merge the rest

@@ -50,6 +50,8 @@ class Catalog:
             raise CatalogError(f"unknown locale {locale!r}; available: {', '.join(LOCALES)}")
         self.locale = locale
         self.tz = tz
+        # Catalogs built alike say the same words (what renders them may cache by this).
+        self.identity = (locale, platform, str(tz), str(override_dir))
         texts = _load(LOCALES_DIR / f"{locale}.yaml")
         if override_dir is not None:
             override = override_dir / f"{locale}.yaml"

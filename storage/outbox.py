@@ -8,13 +8,13 @@ the same row; SQLite serialises writers instead. Only the oldest undelivered row
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Integer, Row, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from commands.notify import CARD_THREAD
 from commands.ports import Claimed, OutboxMessage, OutboxStats
 from storage.dialects import ByDialect
+from storage.engine import autocommit
 from storage.models import OutboxRow, TicketMessageRow
 
 LIVE = ("pending", "sending")
@@ -30,6 +30,27 @@ _MARK_SENT = update(_T).where(_T.c.id.in_(bindparam("_ids", expanding=True)),
 _OLDEST_DUE = select(func.min(_T.c.not_before)).where(
     _T.c.status.in_(LIVE), _T.c.not_before <= bindparam("_now"))
 _CARDS = TicketMessageRow.__table__
+
+# Claiming is one statement: take the oldest due rows (skipping rows another relay has locked,
+# and rows queued behind an earlier live message of their stream) and lease them. A row found
+# "sending" with an expired lease: its relay died mid-send, so the message may already be out
+# (uncertain); the sender checks before sending again.
+_NOW = bindparam("_now")
+_CANDIDATE, _EARLIER = _T.alias("candidate"), _T.alias("earlier")
+_BLOCKED = exists().where(
+    _EARLIER.c.ticket_id == _CANDIDATE.c.ticket_id, _EARLIER.c.platform == _CANDIDATE.c.platform,
+    _EARLIER.c.address == _CANDIDATE.c.address, _EARLIER.c.id < _CANDIDATE.c.id,
+    _EARLIER.c.status.in_(LIVE))
+_DUE = (select(_CANDIDATE.c.id)
+        .where(or_(and_(_CANDIDATE.c.status == "pending", _CANDIDATE.c.not_before <= _NOW),
+                   and_(_CANDIDATE.c.status == "sending", _CANDIDATE.c.lease_until < _NOW)),
+               ~_BLOCKED)
+        .order_by(_CANDIDATE.c.id).limit(bindparam("_limit", type_=Integer))
+        .with_for_update(skip_locked=True))
+_CLAIM = (update(_T).where(_T.c.id.in_(_DUE))
+          .values(status="sending", lease_until=bindparam("_lease_until"),
+                  attempts=_T.c.attempts + 1, uncertain=or_(_T.c.uncertain, _T.c.status == "sending"))
+          .returning(*_T.c))
 
 
 def _card_upsert(insert):  # type: ignore[no-untyped-def]
@@ -68,38 +89,25 @@ class SqlOutboxStore:
         self.sessions = sessions
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-        earlier = aliased(OutboxRow)
-        due = or_(and_(OutboxRow.status == "pending", OutboxRow.not_before <= now),
-                  and_(OutboxRow.status == "sending", OutboxRow.lease_until < now))
-        blocked = select(earlier.id).where(
-            earlier.ticket_id == OutboxRow.ticket_id, earlier.platform == OutboxRow.platform,
-            earlier.address == OutboxRow.address, earlier.id < OutboxRow.id,
-            earlier.status.in_(LIVE)).exists()
         async with self.sessions() as session, session.begin():
-            rows = list(await session.scalars(
-                select(OutboxRow).where(due, ~blocked).order_by(OutboxRow.id).limit(limit)
-                .with_for_update(skip_locked=True)))
+            rows = sorted((await session.execute(_CLAIM, {
+                "_now": now, "_limit": limit, "_lease_until": now + lease})).all(),
+                key=lambda row: row.id)
             cards = await self._card_refs(session, rows)
-            claimed = []
-            for row in rows:
-                # A row found "sending" with an expired lease: its relay died mid-send, so the
-                # message may already be out. The sender checks before sending again.
-                uncertain = row.uncertain or row.status == "sending"
-                row.status, row.lease_until = "sending", now + lease
-                row.attempts += 1
-                row.uncertain = uncertain
-                thread = row.thread
-                if row.template == "card" or thread == CARD_THREAD:
-                    # The card's message id on this destination, once it has been posted.
-                    thread = cards.get((row.ticket_id, row.platform, row.address))
-                claimed.append(Claimed(
-                    row.id, row.idempotency_key, row.ticket_id, row.ticket_key, row.event,
-                    row.platform, row.address, thread, row.template, dict(row.params),
-                    row.locale, row.urgent, row.attempts, uncertain, row.created_at))
+        claimed = []
+        for row in rows:
+            thread = row.thread
+            if row.template == "card" or thread == CARD_THREAD:
+                # The card's message id on this destination, once it has been posted.
+                thread = cards.get((row.ticket_id, row.platform, row.address))
+            claimed.append(Claimed(
+                row.id, row.idempotency_key, row.ticket_id, row.ticket_key, row.event,
+                row.platform, row.address, thread, row.template, dict(row.params), row.locale,
+                row.urgent, row.attempts, row.uncertain, row.created_at))
         return claimed
 
     @staticmethod
-    async def _card_refs(session: AsyncSession, rows: list[OutboxRow]
+    async def _card_refs(session: AsyncSession, rows: list[Row[Any]]
                          ) -> dict[tuple[int | None, str, str], str]:
         ticket_ids = {r.ticket_id for r in rows
                       if r.ticket_id and (r.template == "card" or r.thread == CARD_THREAD)}
@@ -127,12 +135,16 @@ class SqlOutboxStore:
 
     async def mark_sent(self, ids: list[int], now: datetime, ref: str | None,
                         card: tuple[int, str, str] | None = None) -> None:
-        """Sent; with `card` (ticket id, platform, address), also where that card now lives,
-        in the same transaction."""
-        async with self.sessions() as session, session.begin():
+        """Sent; with `card` (ticket id, platform, address), also where that card now lives.
+
+        Each statement commits on its own, the card's place first: should the second fail,
+        the rows stay leased, come back as "maybe sent", and the sender finds the message
+        already posted instead of posting it again."""
+        async with autocommit(self.sessions) as connection:
             if card is not None and ref:
-                await self._remember_card(session, *card, ref)
-            await session.execute(_MARK_SENT, {"_ids": ids, "_now": now, "_ref": ref})
+                await _REMEMBER_CARD.execute(connection, {
+                    "ticket_id": card[0], "platform": card[1], "address": card[2], "ref": ref})
+            await connection.execute(_MARK_SENT, {"_ids": ids, "_now": now, "_ref": ref})
 
     async def retry_later(self, ids: list[int], when: datetime, error: str | None,
                           uncertain: bool = False, count_attempt: bool = True) -> None:

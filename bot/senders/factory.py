@@ -1,27 +1,33 @@
 """Build the senders for the messengers that have credentials."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 import httpx
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.senders.dingtalk import DingTalkSender
 from bot.senders.slack import SlackSender
 from bot.settings import Settings
+from bot.slack.web import web_client, web_session
 from commands.ports import Clock
 from notifications.catalogs import Catalogs
 from notifications.senders import Sender
 
 
 @asynccontextmanager
-async def platform_senders(settings: Settings, clock: Clock) -> AsyncIterator[dict[str, Sender]]:
+async def platform_senders(settings: Settings, clock: Clock,
+                           slack_session: aiohttp.ClientSession | None = None
+                           ) -> AsyncIterator[dict[str, Sender]]:
+    """`slack_session`: the process's Slack connection pool, if it has one already."""
     senders: dict[str, Sender] = {}
-    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as http:
+    async with (httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as http,
+                contextlib.AsyncExitStack() as stack):
         if settings.slack_bot_token:
-            client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
-                                    timeout=10)
-            senders["slack"] = SlackSender(client, Catalogs(settings.tz, settings.templates_dir))
+            session = slack_session or await stack.enter_async_context(web_session())
+            senders["slack"] = SlackSender(web_client(settings, session),
+                                           Catalogs(settings.tz, settings.templates_dir))
         if settings.dingtalk_client_id and settings.dingtalk_client_secret:
             senders["dingtalk"] = DingTalkSender(
                 http, settings.dingtalk_openapi_endpoint, settings.dingtalk_client_id,

@@ -6,7 +6,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.cards import blocks_json, ticket_card
+from bot.slack.cards import card_blocks
 from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError, Outgoing
 
@@ -52,7 +52,7 @@ class SlackSender:
     async def _card(self, channel: str, message: Outgoing) -> str:
         """Post the ticket's card, or update it in place when it exists (`thread` is its ts)."""
         assert message.card is not None
-        blocks = blocks_json(ticket_card(message.card, self.catalogs.get(message.locale, "slack")))
+        blocks = card_blocks(message.card, self.catalogs.get(message.locale, "slack"))
         if message.thread:
             try:
                 response = await self.client.chat_update(channel=channel, ts=message.thread,

@@ -1,17 +1,19 @@
 """Build the bolt AsyncApp for ticketbot: HTTP (signed requests) or Socket Mode."""
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App
 from bot.slack import on_button, on_command, on_error, on_event, on_view
 from bot.slack.bot import SlackBot
 from bot.slack.observe import ObservedAsyncApp
+from bot.slack.web import web_client
 
 
-def build_slack(core: App, client: AsyncWebClient | None = None) -> SlackBot:
+def build_slack(core: App, client: AsyncWebClient | None = None,
+                session: aiohttp.ClientSession | None = None) -> SlackBot:
     settings = core.settings
-    client = client or AsyncWebClient(token=settings.slack_bot_token,
-                                      base_url=settings.slack_api_url, timeout=10)
+    client = client or web_client(settings, session)
     socket_mode = bool(settings.slack_app_token)
     app = ObservedAsyncApp(  # request id, log context and latency for every request
         client=client,

@@ -5,6 +5,7 @@ buttons carry the ticket key and the card's version, so a double click is recogn
 """
 
 import json
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -81,3 +82,19 @@ def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
 
 def blocks_json(blocks: list[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
+
+
+def card_blocks(card: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
+    """The card's Block Kit JSON. The reply to a change and the relay's post of that card
+    version show the same snapshot, so in one process it is built once (building and checking
+    the models is most of a card's cost). The blocks are shared: read them, never change them."""
+    key = (catalog.identity, json.dumps(card, sort_keys=True, separators=(",", ":")))
+    built = _BUILT.get(key)
+    if built is None:
+        built = _BUILT[key] = tuple(blocks_json(ticket_card(card, catalog)))
+        if len(_BUILT) > 256:
+            _BUILT.popitem(last=False)
+    return list(built)
+
+
+_BUILT: OrderedDict[tuple[object, str], tuple[dict[str, Any], ...]] = OrderedDict()

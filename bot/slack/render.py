@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bot.slack.cards import blocks_json, ticket_card
+from bot.slack.cards import card_blocks
 from commands.answer import Answer
 from commands.notify import card_snapshot
 from notifications.catalogs import Catalogs
@@ -30,5 +30,5 @@ class SlackRenderer:
         card = card_snapshot(answer.ticket, self.org)
         card["version"] = answer.ticket.version
         blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}] if text else []
-        blocks += blocks_json(ticket_card(card, self.catalog))
+        blocks += card_blocks(card, self.catalog)
         return {"text": text or answer.ticket.key, "blocks": blocks}
