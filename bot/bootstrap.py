@@ -1,5 +1,6 @@
 """The one place where concrete classes are wired together."""
 
+import gc
 import logging
 import os
 import sys
@@ -111,3 +112,11 @@ def configure_dingtalk_sdk(settings: Settings) -> None:
         # SDK's own HTTP helpers; worth knowing if someone does.
         log.warning("dingtalk_stream was imported before its endpoint was set (%s, not %s)",
                     loaded.DINGTALK_OPENAPI_ENDPOINT, endpoint)
+
+
+def settle_heap() -> None:
+    """Keep what start-up built (modules, the organisation, templates, compiled statements)
+    out of the collector's full passes. Those objects live as long as the process, and
+    re-examining them made every full collection a pause of 50 to 130 ms under load."""
+    gc.collect()
+    gc.freeze()

@@ -109,6 +109,16 @@ class Claimed:
 
 
 @dataclass(frozen=True, slots=True)
+class Delivered:
+    """Rows one message carried, the platform's id for it, and, for a newly posted card,
+    where it now lives (ticket id, platform, address)."""
+
+    ids: list[int]
+    ref: str | None
+    card: tuple[int, str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxStats:
     pending: int
     sending: int
@@ -121,9 +131,8 @@ class OutboxStore(Protocol):
     """The relay's side of the outbox; each call is its own short transaction."""
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]: ...
-    async def mark_sent(self, ids: list[int], now: datetime, ref: str | None,
-                        card: tuple[int, str, str] | None = None) -> None:
-        """Delivered; `card` (ticket id, platform, address): a card now lives at `ref`."""
+    async def mark_sent(self, delivered: list[Delivered], now: datetime) -> None:
+        """Delivered (a sweep's worth at once), with where new cards now live."""
         ...
     async def retry_later(self, ids: list[int], when: datetime, error: str | None,
                           uncertain: bool = False, count_attempt: bool = True) -> None: ...

@@ -7,12 +7,12 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from commands.ports import Claimed, Clock, OutboxStore
+from commands.ports import Claimed, Clock, Delivered, OutboxStore
 from notifications.catalogs import Catalogs
 from notifications.metrics import METRICS
 from notifications.senders import DeliveryError, Outgoing, Sender
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 class RateLimiter(Protocol):
     async def take(self, key: str, now: float, rate: float, burst: float) -> float: ...
+    async def take_each(self, keys: Collection[str], now: float, rate: float, burst: float
+                        ) -> dict[str, float]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +58,43 @@ class Relay:
         self.rng = rng or random.Random()
 
     async def run_once(self) -> int:
-        """One sweep: claim what is due and deliver it. Returns the number of rows claimed."""
+        """One sweep: claim what is due and deliver it. Returns the number of rows claimed.
+
+        The sweep's database work is batched: one claim, one token from every destination's
+        bucket, and the deliveries marked together at the end."""
         now = self.clock.now()
         claimed = await self.store.claim(now, self.batch, self.lease)
         groups: dict[tuple[str, str], list[Claimed]] = {}
         for row in claimed:
             groups.setdefault((row.platform, row.address), []).append(row)
-        await asyncio.gather(*(self._deliver_group(rows) for rows in groups.values()))
+        first = await self._first_tokens(list(groups), now.timestamp())
+        delivered: list[Delivered] = []
+        outcomes = await asyncio.gather(*(self._deliver_group(rows, delivered, first.get(key))
+                                          for key, rows in groups.items()),
+                                        return_exceptions=True)
+        if delivered:  # what went out is marked even when another destination failed
+            await self.store.mark_sent(delivered, self.clock.now())
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
         oldest = await self.store.oldest_due(self.clock.now())
         lag = (self.clock.now() - oldest).total_seconds() if oldest else 0.0
         METRICS.lag.set(max(0.0, lag))
         return len(claimed)
+
+    async def _first_tokens(self, destinations: list[tuple[str, str]], now: float
+                            ) -> dict[tuple[str, str], float]:
+        """Each paced destination's first token of the sweep, a statement per platform."""
+        waits: dict[tuple[str, str], float] = {}
+        for platform in {p for p, _ in destinations}:
+            pace = self.pacing.get(platform)
+            if pace is None:
+                continue
+            keys = {f"{platform}:{address}": (platform, address)
+                    for p, address in destinations if p == platform}
+            taken = await self.limiter.take_each(keys, now, pace.rate, pace.burst)
+            waits.update({keys[key]: wait for key, wait in taken.items()})
+        return waits
 
     async def run(self, stop: asyncio.Event, idle: float = 0.5, gather: float = 0.05,
                   sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
@@ -85,9 +113,11 @@ class Relay:
                 with contextlib.suppress(TimeoutError):
                     await pause(wait)
 
-    async def _deliver_group(self, rows: list[Claimed]) -> None:
-        """Rows for one destination, oldest first: spend a token per message; merge the rest
-        into a digest when they would exceed the destination's budget."""
+    async def _deliver_group(self, rows: list[Claimed], delivered: list[Delivered],
+                             first_wait: float | None = None) -> None:
+        """Rows for one destination, oldest first: spend a token per message (the first one
+        taken already, as `first_wait`); merge the rest into a digest when they would exceed
+        the destination's budget."""
         platform, address = rows[0].platform, rows[0].address
         pace = self.pacing.get(platform)
         index = 0
@@ -95,8 +125,11 @@ class Relay:
             while index < len(rows):
                 if pace is not None:
                     now = self.clock.now()
-                    wait = await self.limiter.take(f"{platform}:{address}", now.timestamp(),
-                                                   pace.rate, pace.burst)
+                    if first_wait is not None:
+                        wait, first_wait = first_wait, None
+                    else:
+                        wait = await self.limiter.take(f"{platform}:{address}", now.timestamp(),
+                                                       pace.rate, pace.burst)
                     if wait > 0:
                         later = now + timedelta(seconds=wait)
                         await self.store.retry_later([r.id for r in rows[index:]], later, None,
@@ -106,9 +139,9 @@ class Relay:
                 mergeable = [r for r in remaining if not r.is_card and r.thread is None]
                 if pace is not None and len(remaining) > max(1.0, pace.burst) and (
                         len(mergeable) == len(remaining)):
-                    await self._send(remaining)  # one token, one digest
+                    await self._send(remaining, delivered)  # one token, one digest
                     return
-                await self._send([rows[index]])
+                await self._send([rows[index]], delivered)
                 index += 1
 
     def _render(self, rows: list[Claimed]) -> Outgoing:
@@ -133,7 +166,7 @@ class Relay:
         return Outgoing(first.platform, first.address, text, title, key, first.thread,
                         any(r.urgent for r in rows), locale=first.locale)
 
-    async def _send(self, rows: list[Claimed]) -> None:
+    async def _send(self, rows: list[Claimed], delivered: list[Delivered]) -> None:
         ids = [r.id for r in rows]
         platform = rows[0].platform
         sender = self.senders.get(platform)
@@ -157,7 +190,7 @@ class Relay:
         if first.is_card and ref and ref != first.thread and first.ticket_id is not None:
             # A new card (first post, or a re-post after the old one was deleted).
             card = (first.ticket_id, platform, first.address)
-        await self.store.mark_sent(ids, self.clock.now(), ref, card)
+        delivered.append(Delivered(ids, ref, card))  # marked with the sweep's others
         METRICS.delivered.labels(platform).inc(len(ids))
         if len(rows) > 1:
             METRICS.digests.labels(platform).inc()

@@ -67,6 +67,10 @@ class Catalog:
                                keep_trailing_newline=False, finalize=finalizer(escape))
         self.env.filters.update(self._filters())
         self.templates: dict[str, Template] = {}
+        # Words without a placeholder are said as they are, with no template to render (a card
+        # has a dozen of them: its labels and its buttons).
+        self.constants: dict[str, str] = {key: str(text).strip() for key, text in texts.items()
+                                          if "{" not in str(text)}
         for key, text in texts.items():
             try:
                 self.templates[key] = self.env.from_string(text)
@@ -140,6 +144,9 @@ class Catalog:
         return Raw(text)  # its values were escaped by the line's own template
 
     def text(self, name: str, /, **params: Any) -> str:
+        constant = self.constants.get(name)
+        if constant is not None:
+            return constant
         template = self.templates.get(name)
         if template is None:
             return name

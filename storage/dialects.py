@@ -6,7 +6,7 @@ times per ticket creation). Here each is compiled once per database, for a fixed
 columns, and the compiled form is executed on the session's connection, in its transaction.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Compiled, CursorResult, Insert
@@ -15,6 +15,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+def insert_for(connection: AsyncConnection) -> Callable[..., Insert]:
+    """The database's own `insert` (with its `on_conflict_…`), for statements built per call."""
+    return _INSERTS[connection.dialect.name]  # type: ignore[return-value]
 
 
 class ByDialect:
@@ -37,7 +42,9 @@ class ByDialect:
         return found
 
     async def execute(self, session: AsyncSession | AsyncConnection,
-                      params: Mapping[str, Any]) -> CursorResult[Any]:
+                      params: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+                      ) -> CursorResult[Any]:
+        """Run it with `params`; a list of them runs it once for each (executemany)."""
         connection = await session.connection() if isinstance(session, AsyncSession) \
             else session
         return await connection.execute(self.compiled(connection), params)  # type: ignore[call-overload, no-any-return]

@@ -12,7 +12,7 @@ from sqlalchemy import Integer, Row, and_, bindparam, exists, func, insert, or_,
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from commands.notify import CARD_THREAD
-from commands.ports import Claimed, OutboxMessage, OutboxStats
+from commands.ports import Claimed, Delivered, OutboxMessage, OutboxStats
 from storage.dialects import ByDialect
 from storage.engine import autocommit
 from storage.models import OutboxRow, TicketMessageRow
@@ -23,8 +23,7 @@ LIVE = ("pending", "sending")
 # Statements run for every message are built once: their cache keys are memoised.
 _T = OutboxRow.__table__
 _INSERT = insert(_T)
-_MARK_SENT = update(_T).where(_T.c.id.in_(bindparam("_ids", expanding=True)),
-                              _T.c.status == "sending").values(
+_MARK_SENT = update(_T).where(_T.c.id == bindparam("_id"), _T.c.status == "sending").values(
     status="sent", sent_at=bindparam("_now"), platform_ref=bindparam("_ref"), lease_until=None,
     last_error=None, uncertain=False)
 _OLDEST_DUE = select(func.min(_T.c.not_before)).where(
@@ -133,18 +132,21 @@ class SqlOutboxStore:
             await session.execute(update(OutboxRow).where(
                 OutboxRow.id.in_(ids), OutboxRow.status == "sending").values(**values))
 
-    async def mark_sent(self, ids: list[int], now: datetime, ref: str | None,
-                        card: tuple[int, str, str] | None = None) -> None:
-        """Sent; with `card` (ticket id, platform, address), also where that card now lives.
+    async def mark_sent(self, delivered: list[Delivered], now: datetime) -> None:
+        """Sent, with where new cards now live: a sweep's worth in two statements.
 
-        Each statement commits on its own, the card's place first: should the second fail,
-        the rows stay leased, come back as "maybe sent", and the sender finds the message
-        already posted instead of posting it again."""
+        Each commits on its own, the cards' places first: should the second fail, the rows
+        stay leased, come back as "maybe sent", and the sender finds each message already
+        posted instead of posting it again."""
+        cards = [{"ticket_id": d.card[0], "platform": d.card[1], "address": d.card[2],
+                  "ref": d.ref} for d in delivered if d.card is not None and d.ref]
+        marks = [{"_id": row_id, "_now": now, "_ref": d.ref} for d in delivered for row_id in d.ids]
+        if not marks:
+            return
         async with autocommit(self.sessions) as connection:
-            if card is not None and ref:
-                await _REMEMBER_CARD.execute(connection, {
-                    "ticket_id": card[0], "platform": card[1], "address": card[2], "ref": ref})
-            await connection.execute(_MARK_SENT, {"_ids": ids, "_now": now, "_ref": ref})
+            if cards:
+                await _REMEMBER_CARD.execute(connection, cards)
+            await connection.execute(_MARK_SENT, marks)
 
     async def retry_later(self, ids: list[int], when: datetime, error: str | None,
                           uncertain: bool = False, count_attempt: bool = True) -> None:

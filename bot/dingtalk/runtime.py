@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from bot.bootstrap import App, build_app, configure_dingtalk_sdk
+from bot.bootstrap import App, build_app, configure_dingtalk_sdk, settle_heap
 from bot.dingtalk.card_actions import CardActionHandler
 from bot.dingtalk.inbound import card_action, robot_message
 from bot.dingtalk.messages import MessageHandler
@@ -105,6 +105,7 @@ async def serve(settings: Settings) -> int:
             sender = senders["dingtalk"]
             assert isinstance(sender, DingTalkSender)
             runtime = DingTalkRuntime(app, sender, http)
+            settle_heap()
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(runtime.run(stop))
                 tasks.create_task(app.relay(senders).run(stop))
