@@ -70,7 +70,7 @@ class SqlOutbox:
     async def add(self, messages: list[OutboxMessage]) -> None:
         if not messages:
             return
-        await self.session.execute(_INSERT, [
+        await (await self.session.connection()).execute(_INSERT, [
             {"idempotency_key": m.idempotency_key, "ticket_id": m.ticket_id,
              "ticket_key": m.ticket_key, "event": m.event, "platform": m.platform.value,
              "address": m.address, "thread": m.thread, "person_id": m.person_id,

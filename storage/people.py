@@ -14,7 +14,7 @@ def to_person(row: PersonRow) -> Person:
 
 
 # Every request looks its person up: plain rows from statements built once (their cache keys
-# are memoised), not ORM objects.
+# are memoised), run on the session's connection (in its transaction, without the ORM layer).
 _T = PersonRow.__table__
 _COLUMNS = (_T.c.id, _T.c.handle, _T.c.name, _T.c.slack_id, _T.c.dingtalk_id)
 _BY_ID = select(*_COLUMNS).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
@@ -36,11 +36,12 @@ class SqlPeople:
     async def many(self, ids: set[int]) -> dict[int, Person]:
         if not ids:
             return {}
-        rows = await self.session.execute(_BY_ID, {"_ids": sorted(ids)})
+        rows = await (await self.session.connection()).execute(_BY_ID, {"_ids": sorted(ids)})
         return {row[0]: Person(*row) for row in rows}
 
     async def by_handle(self, handle: str) -> Person | None:
-        row = (await self.session.execute(_BY_HANDLE, {"_value": handle})).first()
+        connection = await self.session.connection()
+        row = (await connection.execute(_BY_HANDLE, {"_value": handle})).first()
         return Person(*row) if row else None
 
     async def by_name(self, name: str) -> list[Person]:
@@ -52,7 +53,8 @@ class SqlPeople:
         stmt = _BY_PLATFORM_ID.get(platform)
         if stmt is None:
             return None
-        row = (await self.session.execute(stmt, {"_value": platform_id})).first()
+        connection = await self.session.connection()
+        row = (await connection.execute(stmt, {"_value": platform_id})).first()
         return Person(*row) if row else None
 
     async def add(self, handle: str, name: str, platform: Source | None = None,

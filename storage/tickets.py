@@ -33,7 +33,8 @@ _COPIED = ("title", "description", "category", "team", "created_at", "updated_at
 
 
 # The hot writes are built once: a statement object memoises its cache key, so executing it
-# again costs only its parameters (building one per call was most of a creation's CPU).
+# again costs only its parameters (building one per call was most of a creation's CPU). They
+# run on the session's connection, in its transaction, without the ORM session's layer.
 _TICKETS = TicketRow.__table__
 _INSERT_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
 _UPDATE_TICKET = update(_TICKETS).where(_TICKETS.c.id == bindparam("_id"),
@@ -146,11 +147,11 @@ class SqlTickets:
             values.update(key=ticket.key, queue=ticket.queue, number=ticket.number,
                           type=ticket.type.value, requester_id=ticket.requester.id,
                           source=ticket.source.value, version=ticket.version + 1)
-            ticket.id = await self.session.scalar(_INSERT_TICKET, values)
+            ticket.id = await (await self.session.connection()).scalar(_INSERT_TICKET, values)
             ticket.version += 1
             new = True
         else:
-            result = await self.session.execute(
+            result = await (await self.session.connection()).execute(
                 _UPDATE_TICKET, {"_id": ticket.id, "_version": ticket.version,
                                  "version": ticket.version + 1, **values})
             if result.rowcount != 1:
@@ -179,14 +180,15 @@ class SqlTickets:
             for key in ticket.new_links:
                 self.session.add(LinkRow(ticket_id=ticket.id, other_id=ids[key],
                                          created_at=ticket.updated_at))
+        connection = await self.session.connection()
         if ticket.new_comments:
-            await self.session.execute(_INSERT_COMMENTS, [
+            await connection.execute(_INSERT_COMMENTS, [
                 {"ticket_id": ticket.id, "author_id": c.author_id, "body": c.body,
                  "internal": c.internal, "source": c.source.value, "created_at": c.at}
                 for c in ticket.new_comments
             ])
         if ticket.new_audit:
-            await self.session.execute(_INSERT_AUDIT, [
+            await connection.execute(_INSERT_AUDIT, [
                 {"ticket_id": ticket.id, "at": a.at, "actor_id": a.actor_id, "action": a.action,
                  "from_status": a.from_status.value if a.from_status else None,
                  "to_status": a.to_status.value if a.to_status else None,
