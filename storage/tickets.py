@@ -1,9 +1,24 @@
 """Tickets in and out of rows. Saving writes the ticket, its new audit lines, comments, links and
 collaborators in the caller's transaction; the version column catches lost updates."""
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Row,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import CommentLine, HistoryLine, TicketQuery
@@ -45,6 +60,23 @@ _CREATE_QUEUE = ByDialect(lambda insert: insert(QueueRow.__table__).on_conflict_
                           ("key", "next_number"))
 _COLLABORATOR_IDS = select(CollaboratorRow.person_id).where(
     CollaboratorRow.ticket_id == bindparam("_ticket"))
+# Loading a ticket to change it: its row, its collaborators, its links (both directions: a link
+# is shown on both tickets).
+_TICKET = select(_TICKETS).where(_TICKETS.c.key == bindparam("_key"))
+_TICKET_FOR_UPDATE = _TICKET.with_for_update()
+_IDS = bindparam("_ids", expanding=True)
+_C = CollaboratorRow.__table__
+_COLLABORATORS_OF = (select(_C.c.ticket_id, _C.c.person_id).where(_C.c.ticket_id.in_(_IDS))
+                     .order_by(_C.c.added_at, _C.c.person_id))
+_L, _OTHER = LinkRow.__table__, _TICKETS.alias("other")
+_LINKS_OF = union_all(
+    select(_L.c.ticket_id.label("ticket"), _OTHER.c.key.label("other"),
+           literal(0).label("side"), _L.c.created_at.label("at"))
+    .join(_OTHER, _OTHER.c.id == _L.c.other_id).where(_L.c.ticket_id.in_(_IDS)),
+    select(_L.c.other_id.label("ticket"), _OTHER.c.key.label("other"),
+           literal(1).label("side"), _L.c.created_at.label("at"))
+    .join(_OTHER, _OTHER.c.id == _L.c.ticket_id).where(_L.c.other_id.in_(_IDS)),
+).order_by("side", "at", "other")
 
 
 def _skills_in(skills: tuple[str, ...]) -> str | None:
@@ -64,27 +96,27 @@ class SqlTickets:
 
     # -- loading ---------------------------------------------------------------------------
     async def get(self, key: str, *, for_update: bool = False) -> Ticket:
-        stmt = select(TicketRow).where(TicketRow.key == key.upper())
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = await self.session.scalar(stmt)
+        connection = await self.session.connection()
+        row = (await connection.execute(_TICKET_FOR_UPDATE if for_update else _TICKET,
+                                        {"_key": key.upper()})).first()
         if row is None:
             raise NotFound("error.no_ticket", key=key.upper())
         return (await self._to_tickets([row], full=True))[0]
 
-    async def _to_tickets(self, rows: list[TicketRow], full: bool = False) -> list[Ticket]:
+    async def _to_tickets(self, rows: Sequence[TicketRow | Row[Any]], full: bool = False
+                          ) -> list[Ticket]:
         ids = {r.requester_id for r in rows} | {r.assignee_id for r in rows if r.assignee_id}
         collaborators: dict[int, list[int]] = {}
         links: dict[int, list[str]] = {}
         if full:
-            for ticket_id, person_id in await self.session.execute(
-                select(CollaboratorRow.ticket_id, CollaboratorRow.person_id)
-                .where(CollaboratorRow.ticket_id.in_([r.id for r in rows]))
-                .order_by(CollaboratorRow.added_at, CollaboratorRow.person_id)
-            ):
+            connection = await self.session.connection()
+            ticket_ids = {"_ids": [r.id for r in rows]}
+            for ticket_id, person_id in await connection.execute(_COLLABORATORS_OF, ticket_ids):
                 collaborators.setdefault(ticket_id, []).append(person_id)
                 ids.add(person_id)
-            links = await self._links([r.id for r in rows])
+            for ticket_id, other, _side, _at in await connection.execute(_LINKS_OF, ticket_ids):
+                if other not in links.setdefault(ticket_id, []):
+                    links[ticket_id].append(other)
         people = await self.people.many(ids)
         return [
             Ticket(
@@ -99,20 +131,6 @@ class SqlTickets:
             )
             for r in rows
         ]
-
-    async def _links(self, ticket_ids: list[int]) -> dict[int, list[str]]:
-        """Links in both directions: a link is shown on both tickets."""
-        other = TicketRow.__table__.alias("other")
-        result: dict[int, list[str]] = {}
-        outgoing = select(LinkRow.ticket_id, other.c.key).join(
-            other, other.c.id == LinkRow.other_id).where(LinkRow.ticket_id.in_(ticket_ids))
-        incoming = select(LinkRow.other_id, other.c.key).join(
-            other, other.c.id == LinkRow.ticket_id).where(LinkRow.other_id.in_(ticket_ids))
-        for stmt in (outgoing, incoming):
-            for ticket_id, key in await self.session.execute(stmt):
-                if key not in result.setdefault(ticket_id, []):
-                    result[ticket_id].append(key)
-        return result
 
     # -- writing ---------------------------------------------------------------------------
     async def _next_number(self, queue: str) -> int:
