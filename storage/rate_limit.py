@@ -1,6 +1,6 @@
 """Token buckets per destination, kept in the database so every replica spends one budget."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 from sqlalchemy import Float, bindparam, case, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -32,6 +32,18 @@ def _spend(insert, keys=None):  # type: ignore[no-untyped-def]
 _SPEND = ByDialect(_spend, ())
 
 
+def _chunks(keys: list[str]) -> Iterator[list[str]]:
+    """Runs of 128, 64, …, 1 keys. Each row count is another statement to the driver, which
+    keeps the ones it has prepared on every connection: a few shapes, not one per count (a
+    sweep's destinations number anything from 1 to 200, and memory grew with them)."""
+    start, size = 0, 128
+    while start < len(keys):
+        while size > len(keys) - start:
+            size //= 2
+        yield keys[start:start + size]
+        start += size
+
+
 class SqlRateLimiter:
     def __init__(self, sessions: async_sessionmaker) -> None:  # type: ignore[type-arg]
         self.sessions = sessions
@@ -53,9 +65,11 @@ class SqlRateLimiter:
         if not keys:
             return {}
         params = {"_now": now, "_rate": rate, "_burst": burst}
+        granted: set[str] = set()
         async with autocommit(self.sessions) as connection:
-            statement = _spend(insert_for(connection), keys)
-            granted = set((await connection.scalars(statement, params)).all())
+            for chunk in _chunks(keys):
+                statement = _spend(insert_for(connection), chunk)
+                granted.update((await connection.scalars(statement, params)).all())
             refused = [key for key in keys if key not in granted]
             left = dict((await connection.execute(
                 _LEFT_EACH, {**params, "_keys": refused})).tuples().all()) if refused else {}
