@@ -61,6 +61,11 @@ def _card_upsert(insert):  # type: ignore[no-untyped-def]
 _REMEMBER_CARD = ByDialect(_card_upsert, ("ticket_id", "platform", "address", "ref"))
 
 
+def _card_params(card: tuple[int, str, str], ref: str) -> dict[str, Any]:
+    ticket_id, platform, address = card
+    return {"ticket_id": ticket_id, "platform": platform, "address": address, "ref": ref}
+
+
 class SqlOutbox:
     """The use cases' side: add rows in the caller's transaction; duplicates are ignored."""
 
@@ -118,14 +123,9 @@ class SqlOutboxStore:
         return {(t, p, a): ref for t, p, a, ref in found}
 
     async def remember_card(self, ticket_id: int, platform: str, address: str, ref: str) -> None:
-        async with self.sessions() as session, session.begin():
-            await self._remember_card(session, ticket_id, platform, address, ref)
-
-    @staticmethod
-    async def _remember_card(session: AsyncSession, ticket_id: int, platform: str, address: str,
-                             ref: str) -> None:
-        await _REMEMBER_CARD.execute(session, {
-            "ticket_id": ticket_id, "platform": platform, "address": address, "ref": ref})
+        async with autocommit(self.sessions) as connection:
+            await _REMEMBER_CARD.execute(connection, _card_params((ticket_id, platform, address),
+                                                                  ref))
 
     async def _set(self, ids: list[int], **values: Any) -> None:
         async with self.sessions() as session, session.begin():
@@ -138,8 +138,7 @@ class SqlOutboxStore:
         Each commits on its own, the cards' places first: should the second fail, the rows
         stay leased, come back as "maybe sent", and the sender finds each message already
         posted instead of posting it again."""
-        cards = [{"ticket_id": d.card[0], "platform": d.card[1], "address": d.card[2],
-                  "ref": d.ref} for d in delivered if d.card is not None and d.ref]
+        cards = [_card_params(d.card, d.ref) for d in delivered if d.card is not None and d.ref]
         marks = [{"_id": row_id, "_now": now, "_ref": d.ref} for d in delivered for row_id in d.ids]
         if not marks:
             return

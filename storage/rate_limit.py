@@ -5,31 +5,26 @@ from collections.abc import Collection, Iterator
 from sqlalchemy import Float, bindparam, case, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from storage.dialects import ByDialect, insert_for
+from storage.dialects import insert_for
 from storage.engine import autocommit
 from storage.models import RateBucketRow
 
 _T = RateBucketRow.__table__
-_KEY = bindparam("_key")
 _NOW, _RATE, _BURST = (bindparam(name, type_=Float) for name in ("_now", "_rate", "_burst"))
 _REFILLED = _T.c.tokens + (_NOW - _T.c.updated) * _RATE
 _CAPPED = case((_REFILLED > _BURST, _BURST), else_=_REFILLED)
-_LEFT = select(_CAPPED).where(_T.c.key == _KEY)
-_LEFT_EACH = select(_T.c.key, _CAPPED).where(_T.c.key.in_(bindparam("_keys", expanding=True)))
+_LEFT = select(_T.c.key, _CAPPED).where(_T.c.key.in_(bindparam("_keys", expanding=True)))
 
 
-def _spend(insert, keys=None):  # type: ignore[no-untyped-def]
-    # One statement whether or not the bucket exists yet: a new bucket starts full and pays
+def _spend(insert, keys: list[str]):  # type: ignore[no-untyped-def]
+    # One statement whether or not the buckets exist yet: a new bucket starts full and pays
     # for this message; an existing one is refilled for the time passed and pays if it can.
-    # No row comes back when the bucket is empty.
-    rows = [{"key": key, "tokens": _BURST - 1, "updated": _NOW} for key in keys or [_KEY]]
-    stmt = insert(_T).values(rows if keys else rows[0])
+    # Only the buckets that paid come back.
+    stmt = insert(_T).values([{"key": key, "tokens": _BURST - 1, "updated": _NOW}
+                              for key in keys])
     return stmt.on_conflict_do_update(
         index_elements=["key"], set_={"tokens": _CAPPED - 1, "updated": _NOW},
-        where=_CAPPED >= 1).returning(_T.c.key if keys else _T.c.tokens)
-
-
-_SPEND = ByDialect(_spend, ())
+        where=_CAPPED >= 1).returning(_T.c.key)
 
 
 def _chunks(keys: list[str]) -> Iterator[list[str]]:
@@ -50,20 +45,13 @@ class SqlRateLimiter:
 
     async def take(self, key: str, now: float, rate: float, burst: float) -> float:
         """Spend one token. Returns 0 when granted, else the seconds until one is available."""
-        params = {"_key": key, "_now": now, "_rate": rate, "_burst": burst}
-        async with autocommit(self.sessions) as connection:
-            if await _SPEND.scalar(connection, params) is not None:
-                return 0.0  # the usual case: one statement
-            tokens = await connection.scalar(_LEFT, params)
-        return max(0.001, (1 - float(tokens or 0)) / rate)
+        return (await self.take_each([key], now, rate, burst))[key]
 
     async def take_each(self, keys: Collection[str], now: float, rate: float, burst: float
                         ) -> dict[str, float]:
-        """One token from each of these buckets, in one statement (a relay's sweep starts every
-        destination at once): 0 for each granted, else the seconds until one is available."""
+        """One token from each of these buckets at once (a relay's sweep starts every
+        destination together): 0 for each granted, else the seconds until one is available."""
         keys = sorted(set(keys))  # one row per bucket; a fixed order against deadlocks
-        if not keys:
-            return {}
         params = {"_now": now, "_rate": rate, "_burst": burst}
         granted: set[str] = set()
         async with autocommit(self.sessions) as connection:
@@ -72,7 +60,7 @@ class SqlRateLimiter:
                 granted.update((await connection.scalars(statement, params)).all())
             refused = [key for key in keys if key not in granted]
             left = dict((await connection.execute(
-                _LEFT_EACH, {**params, "_keys": refused})).tuples().all()) if refused else {}
+                _LEFT, {**params, "_keys": refused})).tuples().all()) if refused else {}
         waits = {key: 0.0 for key in granted}
         for key in refused:
             waits[key] = max(0.001, (1 - float(left.get(key) or 0)) / rate)
