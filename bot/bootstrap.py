@@ -5,8 +5,10 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import SystemClock
@@ -21,7 +23,7 @@ from notifications.senders import Sender
 from notifications.text import Catalog
 from storage.directory import sync_directory
 from storage.engine import make_engine, session_factory
-from storage.migrate import schema_state
+from storage.migrate import schema_state, upgrade
 from storage.numbers import QueueNumbers
 from storage.outbox import SqlOutboxStore
 from storage.rate_limit import SqlRateLimiter
@@ -92,12 +94,26 @@ async def build_app(settings: Settings, clock: Clock | None = None,
         raise
     numbers = QueueNumbers(engine.url) if engine.dialect.name == "postgresql" else None
     uow = SqlUnitOfWorkFactory(sessions, numbers)
-    cards = {Source.SLACK} | ({Source.DINGTALK} if settings.dingtalk_card_template_id else set())
+    cards = {Source.SLACK} | ({Source.DINGTALK} if settings.dingtalk_card_mode else set())
     notify = NotifyConfig(platforms, settings.locale,
                           {Source.DINGTALK: settings.dingtalk_locale}, settings.tz,
                           card_platforms=frozenset(cards))
     return App(settings, loaded, engine, uow, clock,
                ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers)
+
+
+def create_embedded_database(url: str) -> bool:
+    """A brand-new SQLite file is created and migrated on the spot, so the console works on a
+    fresh machine with no set-up step. An existing database is never migrated here: an old
+    schema still stops the start-up and asks for `ticketbot db upgrade`. Blocking."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return False
+    path = Path(parsed.database)
+    if path.exists() and path.stat().st_size > 0:
+        return False
+    upgrade(url)
+    return True
 
 
 def configure_dingtalk_sdk(settings: Settings) -> None:

@@ -1,4 +1,5 @@
-"""`ticketbot`: the console (the default), the DingTalk robot, the relay, database and config tools."""
+"""`ticketbot`: the console (the default), `serve` (every messenger and every scheduled job in one
+process), and the database, outbox, SLA and configuration tools."""
 
 import argparse
 import asyncio
@@ -8,14 +9,19 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.bootstrap import SchemaOutOfDate, build_app
+from bot.bootstrap import SchemaOutOfDate, build_app, create_embedded_database
 from bot.console.session import ConsoleSession, stdout_writer
 from bot.logs import configure_logging
 from bot.orgfile import OrgFileError, load_org
 from bot.settings import Settings
+from bot.settings_check import IncompleteSettings, require_complete
 from bot.simulate import add_arguments as add_simulate_arguments
 from notifications.text import CatalogError
+from storage.connection_problems import describe as describe_database_problem
 from workflows.kinds import Source
+
+# Earlier process shapes, kept so existing deployments keep starting: all of them are `serve`.
+SERVE_ALIASES = ("run", "dingtalk", "relay")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,11 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("action", choices=["list", "retry", "stats"])
     outbox.add_argument("ids", nargs="*", type=int, help="retry: these ids (default: all failed)")
     outbox.add_argument("--failed", action="store_true", help="list: only dead letters")
-    sub.add_parser("relay", help="deliver outbox messages to Slack and DingTalk until stopped")
-    sub.add_parser("serve", help="run the bot for Slack (HTTP or Socket Mode) with its relay")
-    sub.add_parser("dingtalk", help="run the DingTalk robot (Stream Mode) and the outbox relay "
-                                    "until stopped")
-    sub.add_parser("run", help="the scheduler: SLA sweep, outbox relay and auto-close, until stopped")
+    sub.add_parser("serve", help="the bot: every configured messenger (Slack HTTP or Socket Mode, "
+                                 "DingTalk Stream Mode), the outbox relay and the scheduled jobs "
+                                 "(SLA sweep, auto-close, retention), until stopped")
+    for alias in SERVE_ALIASES:
+        sub.add_parser(alias, help="the same as serve")
     sla = sub.add_parser("sla", help="SLA: one sweep now, or simulate a ticket's timeline")
     sla_sub = sla.add_subparsers(dest="sla_action", required=True)
     sla_sub.add_parser("sweep", help="do every SLA step that is due now, once")
@@ -63,11 +69,13 @@ async def _stdin_lines(interactive: bool, prompt: Callable[[], str]) -> AsyncIte
 
 
 async def _console(settings: Settings, user: str, locale: str | None) -> int:
+    created = await asyncio.to_thread(create_embedded_database, settings.database_url)
     app = await build_app(settings)
     try:
         session = ConsoleSession(app, user, app.catalog(locale), stdout_writer)
         session.write(f"ticketbot console · organisation {app.loaded.path.name} · "
-                      f"{app.engine.url.render_as_string(hide_password=True)}")
+                      f"{app.engine.url.render_as_string(hide_password=True)}"
+                      + (" (new database created)" if created else ""))
         interactive = sys.stdin.isatty()
         lines = _stdin_lines(interactive, lambda: f"{session.user}> ")
         await session.run(lines, echo=not interactive)
@@ -132,52 +140,6 @@ async def _outbox(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _stop_on_signals() -> asyncio.Event:
-    """An event set by SIGINT or SIGTERM: long-running commands finish their work and stop."""
-    import signal
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    return stop
-
-
-async def _relay(settings: Settings) -> int:
-    from bot.senders.factory import platform_senders
-
-    app = await build_app(settings, platforms=settings.platforms)
-    stop = _stop_on_signals()
-    try:
-        async with platform_senders(settings, app.clock) as senders:
-            if not senders:
-                print("no messenger credentials: nothing to deliver to", file=sys.stderr)
-                return 2
-            await app.relay(senders).run(stop)
-    finally:
-        await app.aclose()
-    return 0
-
-
-async def _scheduled(settings: Settings) -> int:
-    from bot.scheduler import build_scheduler
-    from bot.senders.factory import platform_senders
-
-    app = await build_app(settings, platforms=settings.platforms)
-    stop = _stop_on_signals()
-    try:
-        async with platform_senders(settings, app.clock) as senders:
-            scheduler = build_scheduler(app, app.relay(senders) if senders else None)
-            scheduler.start()
-            try:
-                await stop.wait()
-            finally:
-                scheduler.shutdown(wait=False)
-    finally:
-        await app.aclose()
-    return 0
-
-
 async def _sla_sweep(settings: Settings) -> int:
     from bot.scheduler import sla_tick
 
@@ -208,32 +170,27 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     # With messenger credentials the bot serves them; without, the console is the product.
     default = "console" if settings.platforms == {Source.CONSOLE} else "serve"
     command = args.command or default
-    if command == "serve":
+    if command == "serve" or command in SERVE_ALIASES:
         from bot.serve import serve
 
+        require_complete(settings)
         return asyncio.run(serve(settings))
-    if command == "run":
-        return asyncio.run(_scheduled(settings))
     if command == "sla":
         if args.sla_action == "sweep":
             return asyncio.run(_sla_sweep(settings))
         return _sla_simulate(settings, args)
     if command == "outbox":
         return asyncio.run(_outbox(settings, args))
-    if command == "relay":
-        return asyncio.run(_relay(settings))
-    if command == "dingtalk":
-        from bot.dingtalk.runtime import serve
-
-        return asyncio.run(serve(settings))
     if command == "console":
         return asyncio.run(_console(settings, getattr(args, "user", "alice"),
                                     getattr(args, "locale", None)))
     if command == "db" and args.action == "upgrade":
         from storage.migrate import upgrade
 
-        upgrade(settings.database_url)
-        print("database schema is up to date")
+        applied = upgrade(settings.database_url)
+        if applied:
+            print(f"applied {len(applied)} migration(s):" + "".join(f"\n  {a}" for a in applied))
+        print("the database schema is up to date")
         return 0
     if command == "db":
         return asyncio.run(_db_current(settings))
@@ -248,10 +205,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = Settings()
         configure_logging(settings.log_level, settings.log_format, settings.secret_values())
         return _run(args, settings)
+    except IncompleteSettings as error:
+        print(error, file=sys.stderr)
     except ValidationError as error:
         for e in error.errors():
             print(f"settings: {'.'.join(map(str, e['loc']))}: {e['msg']}", file=sys.stderr)
@@ -262,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        problem = describe_database_problem(error, settings.database_url) if settings else None
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
     return 2
 
 

@@ -5,9 +5,10 @@ Delivery metrics (outbox lag, deliveries, retries, 429s) live in notifications/m
 
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from prometheus_client import Counter, Gauge, Histogram
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import TicketRow
@@ -34,6 +35,16 @@ SLA_SWEEP_SECONDS = Histogram(
 SLA_DUE_BACKLOG = Gauge("ticketbot_sla_due_backlog", "SLA steps due and not yet run")
 
 
+_SLA_DUE = select(func.count()).select_from(TicketRow).where(
+    TicketRow.sla_next_due_at <= bindparam("now"))
+
+
+async def count_sla_due(engine: AsyncEngine, now: datetime) -> int:
+    """Tickets with an SLA step due at `now` (an index-only count on the due-time index)."""
+    async with engine.connect() as conn:
+        return int((await conn.execute(_SLA_DUE, {"now": now})).scalar_one())
+
+
 async def refresh_ticket_counts(engine: AsyncEngine) -> None:
     """One grouped COUNT through the async engine: cheap, and never blocks the event loop."""
     query = select(TicketRow.status, TicketRow.priority, func.count()).group_by(
@@ -45,9 +56,18 @@ async def refresh_ticket_counts(engine: AsyncEngine) -> None:
         TICKETS.labels(status=status, priority=priority).set(count)
 
 
-def ticket_counts(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
+def ticket_counts(engine: AsyncEngine, every: float = 30.0,
+                  monotonic: Callable[[], float] = time.monotonic) -> Callable[[], Awaitable[None]]:
+    """The scrape hook: counts in the database at most once per `every` seconds, so a scrape
+    of every replica every few seconds does not count every ticket each time."""
+    last: list[float] = []
+
     async def refresh() -> None:
+        now = monotonic()
+        if last and now - last[0] < every:
+            return
         await refresh_ticket_counts(engine)
+        last[:] = [now]
 
     return refresh
 

@@ -1,18 +1,26 @@
-"""APScheduler ticks the periodic jobs; the database decides what is due and who does it.
+"""Every scheduled job of the bot, registered here and nowhere else, on one APScheduler.
 
-Every replica may run this scheduler: the SLA sweep claims tickets with a fencing token, the
-relay claims outbox rows, auto-close locks each ticket, so replicas share the work and never
-repeat it. The first tick of each job runs at start-up, which catches up on work missed while
-no bot was running (the SLA steps it does are marked late).
+`ticketbot serve` starts this scheduler in the same process as the messengers. Every replica
+may run it: the SLA sweep claims tickets with a fencing token, auto-close locks each ticket and
+retention deletes in bounded batches, so replicas share the work and never repeat it. The first
+tick of each job runs at start-up, which catches up on work missed while no bot was running
+(the SLA steps it does are marked late). APScheduler only decides *when* to look; what is due
+is decided from the database and the injected clock.
+
+The outbox relay is not a periodic job: it runs beside the scheduler as a long-lived loop that
+wakes as soon as there is something to send (`Relay.run`).
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import App
+from bot.metrics import SLA_DUE_BACKLOG, SLA_SWEEP_SECONDS, Stopwatch, count_sla_due
 from commands.actions.autoclose import close_stale_resolved
 from commands.actions.sla_sweep import SweepReport, sweep
 from notifications.relay import Relay
@@ -23,12 +31,22 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class Intervals:
     sla_seconds: float = 15
-    relay_seconds: float = 2
     autoclose_seconds: float = 300
+    retention_seconds: float = 3600
+
+    @classmethod
+    def from_settings(cls, app: App) -> "Intervals":
+        settings = app.settings
+        return cls(settings.sla_sweep_seconds, settings.autoclose_seconds,
+                   settings.retention_seconds)
 
 
 async def sla_tick(app: App) -> SweepReport:
+    """One sweep; records how long it took and how many tickets were due when it began."""
+    watch = Stopwatch()
+    SLA_DUE_BACKLOG.set(await count_sla_due(app.engine, app.clock.now()))
     report = await sweep(app.uow, app.loaded.org, app.clock, app.notify)
+    SLA_SWEEP_SECONDS.observe(watch.elapsed())
     if report.done or report.stale:
         log.info("SLA sweep: %d step(s) done, %d stale, %d idle", len(report.done), report.stale,
                  report.idle)
@@ -36,7 +54,8 @@ async def sla_tick(app: App) -> SweepReport:
 
 
 async def relay_tick(relay: Relay) -> None:
-    while await relay.run_once():  # drain what is deliverable now, then wait for the next tick
+    """Drain what is deliverable now (the CLI and tests; `serve` runs the relay's own loop)."""
+    while await relay.run_once():
         pass
 
 
@@ -44,19 +63,42 @@ async def autoclose_tick(app: App) -> list[str]:
     return await close_stale_resolved(app.uow, app.loaded.org, app.clock, app.notify)
 
 
-def build_scheduler(app: App, relay: Relay | None, intervals: Intervals = Intervals(),
+Job = Callable[[App], Awaitable[Any]]
+
+
+def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
+    """Job id -> (coroutine taking the App, seconds between ticks)."""
+    from bot.jobs_retention import retention_tick
+
+    return {
+        "sla_sweep": (sla_tick, intervals.sla_seconds),
+        "autoclose": (autoclose_tick, intervals.autoclose_seconds),
+        "retention": (retention_tick, intervals.retention_seconds),
+    }
+
+
+def build_scheduler(app: App, intervals: Intervals | None = None,
                     start_at: datetime | None = None) -> AsyncIOScheduler:
     """Jobs never overlap themselves (max_instances=1) and a backlog of missed ticks runs once
-    (coalesce): the sweep itself catches up on everything due."""
+    (coalesce): each job itself catches up on everything due."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     first = start_at or datetime.now(UTC)
     options = {"max_instances": 1, "coalesce": True, "next_run_time": first,
                "misfire_grace_time": None}
-    scheduler.add_job(sla_tick, "interval", args=[app], seconds=intervals.sla_seconds,
-                      id="sla_sweep", **options)
-    if relay is not None:
-        scheduler.add_job(relay_tick, "interval", args=[relay], seconds=intervals.relay_seconds,
-                          id="outbox_relay", **options)
-    scheduler.add_job(autoclose_tick, "interval", args=[app], seconds=intervals.autoclose_seconds,
-                      id="autoclose", **options)
+    for job_id, (job, seconds) in jobs(intervals or Intervals.from_settings(app)).items():
+        scheduler.add_job(_logged(job_id, job), "interval", args=[app], seconds=seconds,
+                          id=job_id, **options)
     return scheduler
+
+
+def _logged(job_id: str, job: Job) -> Job:
+    """A failing tick is logged with its job's name; the next tick tries again."""
+    async def tick(app: App) -> Any:
+        try:
+            return await job(app)
+        except Exception:
+            log.exception("scheduled job %s failed", job_id)
+            return None
+
+    tick.__name__ = job_id
+    return tick

@@ -1,8 +1,14 @@
-"""The bot process: Slack over HTTP or Socket Mode, the outbox relay, and periodic jobs.
+"""`ticketbot serve`: the one bot process. It runs whatever the settings enable, together:
 
-Stops gracefully on SIGTERM/SIGINT, within TICKETBOT_SHUTDOWN_TIMEOUT: no new requests or Socket
-Mode messages, in-flight requests finished, the relay stopped after its current sweep, then the
-connections and the database engine closed.
+- Slack over HTTP (`/slack/events`) and/or Socket Mode,
+- DingTalk in Stream Mode,
+- the outbox relay (delivery to every configured messenger),
+- every scheduled job (bot/scheduler.py: SLA sweep, auto-close, retention),
+- `/healthz`, `/readyz` (the database, the schema, each messenger's connection) and `/metrics`.
+
+Stops gracefully on SIGTERM/SIGINT, within TICKETBOT_SHUTDOWN_TIMEOUT: the scheduler stops
+ticking, no new requests, Socket Mode messages or Stream frames are taken, in-flight ones finish
+(and ACK), the relay finishes its sweep, then the connections and the database engine close.
 """
 
 import asyncio
@@ -12,21 +18,19 @@ import signal
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+import httpx
 import uvicorn
 from sqlalchemy import text
 
-from bot.bootstrap import App, build_app, settle_heap
+from bot.bootstrap import App, build_app, configure_dingtalk_sdk, settle_heap
 from bot.http import build_http
 from bot.metrics import ticket_counts
-from bot.scheduler import sla_tick
+from bot.scheduler import build_scheduler
 from bot.senders.factory import platform_senders
 from bot.settings import Settings
-from commands.actions.autoclose import close_stale_resolved
 from storage.migrate import schema_state
 
 log = logging.getLogger(__name__)
-AUTOCLOSE_EVERY = 600.0  # seconds
-SLA_EVERY = 30.0
 Check = Callable[[], Awaitable[bool]]
 
 
@@ -48,16 +52,6 @@ async def readiness(core: App, connections: dict[str, Check] | None = None) -> d
     return checks
 
 
-async def _every(seconds: float, stop: asyncio.Event, job) -> None:  # type: ignore[no-untyped-def]
-    while not stop.is_set():
-        try:
-            await job()
-        except Exception:
-            log.exception("periodic job failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), seconds)
-
-
 class _Server(uvicorn.Server):
     """uvicorn without its own signal handling: serve() owns SIGTERM and the shutdown order."""
 
@@ -66,63 +60,95 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def serve(settings: Settings) -> int:
-    core = await build_app(settings, platforms=settings.platforms)
+def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    socket = None
-    web = contextlib.AsyncExitStack()
+    return stop
+
+
+def describe(settings: Settings) -> str:
+    """What this process serves, for the start-up log line."""
+    parts = []
+    if settings.slack_enabled:
+        parts.append("Slack (Socket Mode)" if settings.slack_app_token else "Slack (HTTP)")
+    if settings.dingtalk_enabled:
+        parts.append("DingTalk (Stream Mode, "
+                     + ("cards)" if settings.dingtalk_card_mode else "markdown)"))
+    return ", ".join(parts)
+
+
+async def serve(settings: Settings) -> int:
+    if settings.dingtalk_enabled:
+        configure_dingtalk_sdk(settings)  # before anything imports the SDK
+    core = await build_app(settings, platforms=settings.platforms)
+    stop = _stop_on_signals()
     try:
-        slack = None
-        session = None
-        if settings.slack_bot_token:
-            from bot.slack.app import build_slack
-            from bot.slack.web import web_session
-
-            session = await web.enter_async_context(web_session())  # shared by bolt and relay
-            slack = build_slack(core, session=session)
-        socket_mode = slack is not None and bool(settings.slack_app_token)
-        connections: dict[str, Check] = {}
-
-        async def ready() -> dict[str, bool]:
-            return await readiness(core, connections)
-
-        http = build_http(slack.app if slack is not None and not socket_mode else None, ready,
-                          on_scrape=ticket_counts(core.engine))
-        server = _Server(uvicorn.Config(
-            http, host=settings.http_host, port=settings.http_port, log_level="warning",
-            lifespan="off", timeout_graceful_shutdown=max(1, int(settings.shutdown_timeout))))
-        async with platform_senders(settings, core.clock, session) as senders:
-            tasks = [asyncio.create_task(server.serve(), name="http")]
-            if socket_mode and slack is not None:
-                from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-                socket = AsyncSocketModeHandler(slack.app, settings.slack_app_token)
-                await socket.connect_async()
-                connections["slack_socket"] = socket.client.is_connected
-            if senders:
-                tasks.append(asyncio.create_task(core.relay(senders).run(stop), name="relay"))
-            tasks.append(asyncio.create_task(_every(
-                AUTOCLOSE_EVERY, stop,
-                lambda: close_stale_resolved(core.uow, core.loaded.org, core.clock, core.notify)),
-                name="autoclose"))
-            # SLA clocks: every replica sweeps; the database hands each due step to one of them.
-            tasks.append(asyncio.create_task(_every(SLA_EVERY, stop, lambda: sla_tick(core)),
-                                             name="sla"))
-            settle_heap()
-            log.info("ticketbot serving on %s:%s (%s)", settings.http_host, settings.http_port,
-                     ", ".join(sorted(p.value for p in settings.platforms)))
-            await _until_stopped(stop, tasks)
-            await _shut_down(server, socket, tasks, settings.shutdown_timeout)
-            if slack is not None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(slack.settle(), settings.shutdown_timeout)
+        async with contextlib.AsyncExitStack() as stack:
+            await _run(core, settings, stop, stack)
     finally:
-        await web.aclose()
         await core.aclose()
     return 0
+
+
+async def _run(core: App, settings: Settings, stop: asyncio.Event,
+               stack: contextlib.AsyncExitStack) -> None:
+    slack = session = socket = dingtalk = None
+    if settings.slack_enabled:
+        from bot.slack.app import build_slack
+        from bot.slack.web import web_session
+
+        session = await stack.enter_async_context(web_session())  # shared by bolt and relay
+        slack = build_slack(core, session=session)
+    socket_mode = slack is not None and bool(settings.slack_app_token)
+    connections: dict[str, Check] = {}
+
+    async def ready() -> dict[str, bool]:
+        return await readiness(core, connections)
+
+    http = build_http(slack.app if slack is not None and not socket_mode else None, ready,
+                      on_scrape=ticket_counts(core.engine, settings.metrics_refresh_seconds))
+    server = _Server(uvicorn.Config(
+        http, host=settings.http_host, port=settings.http_port, log_level="warning",
+        lifespan="off", timeout_graceful_shutdown=max(1, int(settings.shutdown_timeout))))
+    senders = await stack.enter_async_context(platform_senders(settings, core.clock, session))
+    tasks = [asyncio.create_task(server.serve(), name="http")]
+    if socket_mode and slack is not None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        socket = AsyncSocketModeHandler(slack.app, settings.slack_app_token)
+        await socket.connect_async()
+        connections["slack_socket"] = socket.client.is_connected
+    if "dingtalk" in senders:
+        from bot.dingtalk.runtime import DingTalkRuntime
+
+        stream_http = await stack.enter_async_context(
+            httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)))
+        dingtalk = DingTalkRuntime(core, senders["dingtalk"], stream_http)  # type: ignore[arg-type]
+        tasks.append(asyncio.create_task(dingtalk.run(stop), name="dingtalk"))
+        connections["dingtalk_stream"] = dingtalk.connected
+    if senders:
+        tasks.append(asyncio.create_task(core.relay(senders).run(stop), name="relay"))
+    scheduler = build_scheduler(core)
+    scheduler.start()
+    settle_heap()
+    serving = describe(settings)
+    if serving:
+        log.info("ticketbot serving %s on %s:%s", serving, settings.http_host, settings.http_port)
+    else:
+        log.warning("no messenger is configured: serving only /healthz, /readyz and /metrics on "
+                    "%s:%s, and the scheduled jobs (set SLACK_BOT_TOKEN or DINGTALK_CLIENT_ID)",
+                    settings.http_host, settings.http_port)
+    try:
+        await _until_stopped(stop, tasks)
+    finally:
+        scheduler.shutdown(wait=False)
+    await _shut_down(server, socket, tasks, settings.shutdown_timeout)
+    for part in (slack, dingtalk):
+        if part is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(part.settle(), settings.shutdown_timeout)
 
 
 async def _until_stopped(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:

@@ -54,16 +54,41 @@ class Settings(BaseSettings):
     dingtalk_robot_name: str | None = Field(default=None, validation_alias="DINGTALK_ROBOT_NAME")
     # Reconnect a Stream connection that has carried nothing (frames, pongs) for this long.
     dingtalk_watchdog_seconds: float = Field(default=90.0, gt=0)
+    # auto: interactive cards when a template id is set, markdown otherwise; on: cards, and a
+    # missing template id stops the start-up; off: markdown even with a template id.
+    dingtalk_cards: Literal["auto", "on", "off"] = "auto"
+
+    # The scheduler's jobs (seconds between ticks; every replica ticks, the database shares work).
+    sla_sweep_seconds: float = Field(default=15.0, gt=0)
+    autoclose_seconds: float = Field(default=300.0, gt=0)
+    retention_seconds: float = Field(default=3600.0, gt=0)
+    # /metrics counts tickets in the database at most this often, however often it is scraped.
+    metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 
     @property
     def platforms(self) -> frozenset[Source]:
         """The messengers with credentials; the console when there are none."""
         found = set()
-        if self.slack_bot_token:
+        if self.slack_enabled:
             found.add(Source.SLACK)
-        if self.dingtalk_client_id and self.dingtalk_client_secret:
+        if self.dingtalk_enabled:
             found.add(Source.DINGTALK)
         return frozenset(found or {Source.CONSOLE})
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def dingtalk_enabled(self) -> bool:
+        return bool(self.dingtalk_client_id and self.dingtalk_client_secret)
+
+    @property
+    def dingtalk_card_mode(self) -> bool:
+        """True: tickets are DingTalk interactive cards; False: markdown messages."""
+        if self.dingtalk_cards == "auto":
+            return bool(self.dingtalk_card_template_id)
+        return self.dingtalk_cards == "on"
 
     @field_validator("timezone")
     @classmethod

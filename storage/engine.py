@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.connection_problems import check_url
+
 # A pooled connection unused for longer than this is checked (one round trip) before it is
 # handed out; busier ones are not, as pinging every checkout cost a round trip or three per
 # transaction. A connection that broke since its last use fails its statement, which tells
@@ -25,6 +27,7 @@ PING_IDLE_AFTER = 1.0  # seconds
 
 def async_url(url: str) -> str:
     """Accept plain `postgresql://` and `sqlite:///` URLs and pick the async drivers."""
+    check_url(url)
     parsed = make_url(url)
     driver = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg",
               "sqlite": "sqlite+aiosqlite"}.get(parsed.drivername)

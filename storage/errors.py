@@ -12,7 +12,7 @@ _UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 def is_unavailable(error: BaseException) -> bool:
     """True for the errors of a database that is away: on a connection in use, when the pool
     opens a new one (asyncpg's own errors, not wrapped there), or a connection left broken."""
-    for found in _chain(error):
+    for found in chain(error):
         if isinstance(found, OperationalError | InterfaceError):
             return True
         if isinstance(found, DBAPIError) and found.connection_invalidated:
@@ -26,7 +26,7 @@ def is_unavailable(error: BaseException) -> bool:
     return False
 
 
-def _chain(error: BaseException) -> list[BaseException]:
+def chain(error: BaseException) -> list[BaseException]:
     """The error, the driver error it wraps, and their causes."""
     seen: list[BaseException] = []
     pending: list[BaseException | None] = [error]
@@ -39,4 +39,4 @@ def _chain(error: BaseException) -> list[BaseException]:
     return seen
 
 
-__all__ = ["StorageUnavailable", "is_unavailable"]
+__all__ = ["StorageUnavailable", "chain", "is_unavailable"]

@@ -21,9 +21,12 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Blocking: run from the CLI or a thread, never on a running event loop."""
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head") -> list[str]:
+    """The migrations applied, oldest first (`0006: …`); none when the schema was current.
+    Blocking: run from the CLI or a thread, never on a running event loop."""
+    config = alembic_config(url)
+    command.upgrade(config, revision)
+    return list(config.attributes.get("applied", []))
 
 
 @dataclass(frozen=True, slots=True)

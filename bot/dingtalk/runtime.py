@@ -1,5 +1,4 @@
-"""`ticketbot dingtalk`: the Stream client and the outbox relay on one event loop, until
-SIGTERM or SIGINT.
+"""DingTalk in `ticketbot serve`: the Stream client, its handlers and the direct replies.
 
 On a signal the client stops reading, lets the frames being handled finish and ACK, closes the
 connection, and sends the replies still queued; the relay finishes its sweep. Whatever is not
@@ -8,21 +7,18 @@ delivered yet stays in the outbox for the next start (or another replica).
 
 import asyncio
 import logging
-import signal
-import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from websockets.protocol import State
 
-from bot.bootstrap import App, build_app, configure_dingtalk_sdk, settle_heap
+from bot.bootstrap import App
 from bot.dingtalk.card_actions import CardActionHandler
 from bot.dingtalk.inbound import card_action, robot_message
 from bot.dingtalk.messages import MessageHandler
 from bot.dingtalk.replies import Replier
 from bot.senders.dingtalk import DingTalkSender
-from bot.senders.factory import platform_senders
-from bot.settings import Settings
 from notifications.catalogs import Catalogs
 
 log = logging.getLogger(__name__)
@@ -48,7 +44,7 @@ class DingTalkRuntime:
         settings = app.settings
         self.replier = Replier(sender, app.uow, app.loaded.org, app.notify,
                                Catalogs(settings.tz, settings.templates_dir), app.clock,
-                               cards=bool(settings.dingtalk_card_template_id), sleep=reply_sleep)
+                               cards=settings.dingtalk_card_mode, sleep=reply_sleep)
         self.messages = MessageHandler(app.dispatcher, app.uow, self.replier,
                                        settings.dingtalk_robot_name)
         self.cards = CardActionHandler(app.dispatcher, app.uow, self.replier)
@@ -83,32 +79,12 @@ class DingTalkRuntime:
         finally:
             await self.replier.idle()
 
+    async def connected(self) -> bool:
+        """For /readyz: a Stream connection is open now."""
+        ws = getattr(self.client, "websocket", None)
+        return ws is not None and getattr(ws, "state", None) is State.OPEN
+
     async def settle(self) -> None:
         """Wait until every received frame is handled and every reply sent."""
         while busy := self.client.in_flight() + self.replier.pending():
             await asyncio.gather(*busy, return_exceptions=True)
-
-
-async def serve(settings: Settings) -> int:
-    configure_dingtalk_sdk(settings)
-    if not (settings.dingtalk_client_id and settings.dingtalk_client_secret):
-        print("DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are not set", file=sys.stderr)
-        return 2
-    app = await build_app(settings, platforms=settings.platforms)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        async with (platform_senders(settings, app.clock) as senders,
-                    httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as http):
-            sender = senders["dingtalk"]
-            assert isinstance(sender, DingTalkSender)
-            runtime = DingTalkRuntime(app, sender, http)
-            settle_heap()
-            async with asyncio.TaskGroup() as tasks:
-                tasks.create_task(runtime.run(stop))
-                tasks.create_task(app.relay(senders).run(stop))
-    finally:
-        await app.aclose()
-    return 0

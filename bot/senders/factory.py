@@ -34,5 +34,6 @@ async def platform_senders(settings: Settings, clock: Clock,
                 settings.dingtalk_client_secret,
                 settings.dingtalk_robot_code or settings.dingtalk_client_id, clock,
                 catalogs=Catalogs(settings.tz, settings.templates_dir),
-                card_template_id=settings.dingtalk_card_template_id)
+                card_template_id=(settings.dingtalk_card_template_id
+                                  if settings.dingtalk_card_mode else None))
         yield senders

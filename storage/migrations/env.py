@@ -13,10 +13,19 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    applied: list[str] = config.attributes.setdefault("applied", [])
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite")
+                      render_as_batch=connection.dialect.name == "sqlite",
+                      on_version_apply=lambda step, **_: applied.append(_described(step)))
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _described(step: object) -> str:
+    """`0006: outbox claim tokens`: the revision and the first line of its docstring."""
+    revision = getattr(step, "up_revision", None)
+    doc = (getattr(revision, "doc", "") or "").strip().splitlines()
+    return f"{getattr(revision, 'revision', '?')}: {doc[0] if doc else ''}".rstrip(": ")
 
 
 async def _run_async() -> None:

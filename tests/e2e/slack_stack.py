@@ -151,7 +151,7 @@ async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock, fake:
     async def ready() -> dict[str, bool]:
         return await readiness(core)
 
-    http_app = build_http(slack.app, ready, on_scrape=ticket_counts(core.engine))
+    http_app = build_http(slack.app, ready, on_scrape=ticket_counts(core.engine, every=0))
     server = uvicorn.Server(uvicorn.Config(http_app, host="127.0.0.1",
                                            port=0, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())

@@ -95,12 +95,6 @@ def test_numbered_card_actions_run_the_action(database_url: str) -> None:
     assert "Bob claimed IT-1." in run.stdout
 
 
-def test_console_refuses_an_unmigrated_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    run = ticketbot(f"sqlite:///{tmp_path / 'fresh.db'}", "console", stdin="list\n")
-    assert run.returncode == 2
-    assert "Run: ticketbot db upgrade" in run.stderr
-
-
 def test_config_check_names_file_line_and_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "org.yaml"
     bad.write_text(
