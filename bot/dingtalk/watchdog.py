@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
+TICK = 0.001  # seconds closer than this count as there: no sleeps shorter than a clock can tell
 
 
 class Liveness:
@@ -38,9 +39,9 @@ class Liveness:
         """Return once nothing has been heard for `silence` seconds. `probe(wait)` pings
         and waits up to `wait` for the pong; it raises when none comes."""
         step = self.silence / 4
-        while (left := self.left()) > 0:
+        while (left := self.left()) > TICK:
             quiet = self.quiet_for()
-            if quiet < step:  # heard from lately: look again when a quarter has passed
+            if quiet < step - TICK:  # heard from lately: look again when a quarter has passed
                 await self.sleep(min(step - quiet, left))
                 continue
             started = self.clock()
@@ -48,7 +49,7 @@ class Liveness:
                 await probe(min(step, left))
             except Exception:  # no pong in time, or the ping could not be sent
                 waited = self.clock() - started
-                if waited < step and self.left() > 0:  # a quick failure: not a busy loop
+                if waited < step - TICK and self.left() > TICK:  # failed fast: not a busy loop
                     await self.sleep(min(step - waited, self.left()))
             else:
                 self.seen()

@@ -272,7 +272,7 @@ async def test_without_a_card_template_tickets_are_markdown_with_action_links(
     # Errors are for the sender alone: 1:1, not in the group.
     await group.says(WANG, "clam IT-1")
     assert len(group.texts()) == 3
-    assert dingtalk.private_texts(WANG)[-1:] == ["无法识别「clam」。你是指 `claim` 吗？发送 `help` 查看命令。"]
+    assert dingtalk.private_texts(WANG)[-1] == "无法识别「clam」。你是指 `claim` 吗？发送 `help` 查看命令。"
     # So is a list asked for in the group.
     await group.says(WANG, "list mine")
     assert len(group.texts()) == 3
