@@ -2,10 +2,11 @@
 failure back to the caller: the relay for outbox rows, which retries later with its own backoff.
 
 Retried at once, with a short exponential backoff and jitter: DingTalk answered 5xx or could not
-be reached (nothing was delivered), and throttling that asks for a short wait (the QPS limits:
-"sleep a second and go on"). Never retried here: permanent refusals, a throttle asking for longer
-than `max_wait` (a flooded group's minute), and a call that may have been delivered (a read
-timeout, a gateway's 502/504) unless it is idempotent, as card calls are (their outTrackId is ours).
+be reached (nothing was delivered). Never retried here: permanent refusals; a call that may have
+been delivered (a read timeout, a gateway's 502/504) unless it is idempotent, as card calls are
+(their outTrackId is ours); and throttling asking for longer than `max_wait` (by default any):
+waiting as long as DingTalk asks is the caller's, the relay re-queuing the row without holding
+its sweep, a reply waiting in its own task.
 """
 
 import asyncio
@@ -48,7 +49,7 @@ class CallRetry:
     attempts: int = 4
     initial: float = 0.5  # seconds; doubles per attempt, with up to `initial` of jitter
     cap: float = 4.0
-    max_wait: float = 5.0  # the longest throttling wait spent here rather than by the caller
+    max_wait: float = 0.0  # the longest throttling wait spent here rather than by the caller
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None

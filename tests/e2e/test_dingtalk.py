@@ -161,13 +161,15 @@ async def test_throttled_replies_and_sends_are_retried_without_loss(
     assert len(me.texts()) == 1 and me.texts()[0].startswith("可用命令")
     assert dingtalk.sleeps == [2.0, 2.0]  # as long as DingTalk asked (Retry-After, default 2 s)
 
-    # The card's creation is throttled for a second or two: the sender waits and creates it once.
+    # The card's creation is throttled: the relay waits and creates it once.
     fake.fail_next(CARD_CREATE_AND_DELIVER_PATH, code="Forbidden.AccessDenied.QpsLimitForApi")
     group = dingtalk.group(IT_GROUP)
     await group.says(LI, "new 打印机卡纸")
+    assert fake.cards == {}
+    clock.advance(seconds=2)
+    await dingtalk.settle()
     assert len(fake.cards) == 1
     assert [c.status for c in fake.calls_to(CARD_CREATE_AND_DELIVER_PATH)] == [403, 200]
-    assert dingtalk.sleeps == [2.0, 2.0, 2.0]
 
     # The group is flooded (legacy 130101, 20 a minute): the line waits a minute, then goes.
     fake.fail_next(GROUP_SEND_PATH, code="130101")
