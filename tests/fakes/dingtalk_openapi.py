@@ -174,7 +174,8 @@ class FakeDingTalk(FakeServer):
         self._queue_failure(path, Failure(status=status, error=code, delay=delay), count)
 
     def fail_next_calls(self, count: int = 1, *, status: int = 500) -> None:
-        """Answer the next ``count`` calls, of any path, with ``status`` (nothing is processed)."""
+        """Answer the next ``count`` OpenAPI calls, of any path, with ``status`` (nothing is processed;
+        the Stream gateway's paths are not affected)."""
         self._any_failures.extend(Failure(status=status) for _ in range(count))
 
     def group_messages(self, open_conversation_id: str) -> list[dict[str, Any]]:
