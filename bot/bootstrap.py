@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import SystemClock
 from bot.observed import ObservedDispatcher
 from bot.orgfile import LoadedOrg, load_org
+from bot.senders.dingtalk import CARD_LANE, CARD_PACING
 from bot.settings import Settings
 from commands.notify import NotifyConfig
 from commands.ports import Clock
@@ -63,6 +64,7 @@ class App:
                                        self.settings.slack_burst),
             Source.DINGTALK.value: Pacing(self.settings.dingtalk_rate_per_minute / 60,
                                           self.settings.dingtalk_burst),
+            CARD_LANE: CARD_PACING,  # cards are not robot messages: not the group's budget
         }
         options.setdefault("pacing", pacing)
         return Relay(SqlOutboxStore(sessions), SqlRateLimiter(sessions), senders,

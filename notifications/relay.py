@@ -66,7 +66,7 @@ class Relay:
         claimed = await self.store.claim(now, self.batch, self.lease)
         groups: dict[tuple[str, str], list[Claimed]] = {}
         for row in claimed:
-            groups.setdefault((row.platform, row.address), []).append(row)
+            groups.setdefault((self._lane(row), row.address), []).append(row)
         first = await self._first_tokens(list(groups), now.timestamp())
         delivered: list[Delivered] = []
         outcomes = await asyncio.gather(*(self._deliver_group(rows, delivered, first.get(key))
@@ -118,7 +118,7 @@ class Relay:
         """Rows for one destination, oldest first: spend a token per message (the first one
         taken already, as `first_wait`); merge the rest into a digest when they would exceed
         the destination's budget."""
-        platform, address = rows[0].platform, rows[0].address
+        platform, address = self._lane(rows[0]), rows[0].address
         pace = self.pacing.get(platform)
         index = 0
         async with self.slots:
@@ -143,6 +143,12 @@ class Relay:
                     return
                 await self._send([rows[index]], delivered)
                 index += 1
+
+    def _lane(self, row: Claimed) -> str:
+        """Whose budget a row spends: a card where the pacing has a "<platform>:card" budget
+        (its updates go through another API than the channel's messages), else its platform's."""
+        lane = f"{row.platform}:card"
+        return lane if row.is_card and lane in self.pacing else row.platform
 
     def _render(self, rows: list[Claimed]) -> Outgoing:
         first = rows[0]

@@ -31,7 +31,9 @@ _OLDEST_DUE = select(func.min(_T.c.not_before)).where(
 _CARDS = TicketMessageRow.__table__
 
 # Claiming is one statement: take the oldest due rows (skipping rows another relay has locked,
-# and rows queued behind an earlier live message of their stream) and lease them. A row found
+# and rows queued behind an earlier live message of their stream: a card waits only for the
+# ticket's earlier cards there, never for a line held back by the channel's budget) and lease
+# them. A row found
 # "sending" with an expired lease: its relay died mid-send, so the message may already be out
 # (uncertain); the sender checks before sending again.
 _NOW = bindparam("_now")
@@ -39,7 +41,7 @@ _CANDIDATE, _EARLIER = _T.alias("candidate"), _T.alias("earlier")
 _BLOCKED = exists().where(
     _EARLIER.c.ticket_id == _CANDIDATE.c.ticket_id, _EARLIER.c.platform == _CANDIDATE.c.platform,
     _EARLIER.c.address == _CANDIDATE.c.address, _EARLIER.c.id < _CANDIDATE.c.id,
-    _EARLIER.c.status.in_(LIVE))
+    _EARLIER.c.status.in_(LIVE), or_(_CANDIDATE.c.template != "card", _EARLIER.c.template == "card"))
 _DUE = (select(_CANDIDATE.c.id)
         .where(or_(and_(_CANDIDATE.c.status == "pending", _CANDIDATE.c.not_before <= _NOW),
                    and_(_CANDIDATE.c.status == "sending", _CANDIDATE.c.lease_until < _NOW)),

@@ -6,10 +6,13 @@ to the group: a list or an error is nobody else's business, which is what Slack'
 replies give. Public answers go where the command came from: 1:1, or the group with the
 sender's name; except that a group holding the ticket's interactive card hears nothing more,
 since the card changes in place and the change is posted there (outbox) with actor and reason.
+Without cards (markdown mode) the same holds for a change the outbox announces in the ticket's
+queue or team group (a creation, a claim, an assignment…): that line is the group's one message.
 Everything is sent through the OpenAPI, never the message's sessionWebhook (it expires).
 
 Replies are sent after the platform has been acknowledged, in the background, retried while
-DingTalk throttles. Each inbound id is answered at most once: the reply claims
+DingTalk throttles or fails transiently (5xx, unreachable), never after a timeout that may have
+delivered it (at most once beats twice). Each inbound id is answered at most once: the reply claims
 `reply:<dedup key>` in the inbound table first, so a redelivered read-only command (`list`)
 is not answered twice, by this process or another replica.
 """
@@ -19,6 +22,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
 from bot.dingtalk.cards import markdown_card
 from bot.senders.dingtalk import DingTalkSender
 from commands.answer import Answer
@@ -27,6 +32,7 @@ from commands.ports import Clock, Duplicate, UnitOfWorkFactory
 from notifications.catalogs import Catalogs
 from notifications.escaping import dingtalk as esc
 from notifications.senders import DeliveryError
+from workflows.audience import AUDIENCES, Audience
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.ticket import Ticket
@@ -51,15 +57,35 @@ class Target:
     mention: str | None = None  # name of the sender, in a group
 
 
+# Answers whose change the outbox announces in the ticket's queue and team groups too: their audit
+# action's audiences include the queue channel (workflows.audience).
+_ANSWER_ACTIONS = {"ticket.created": "create", "ticket.claimed": "claim",
+                   "ticket.assigned": "assign", "ticket.transferred": "transfer",
+                   "ticket.priority": "priority", "ticket.cancelled": "cancel"}
+ANNOUNCED = frozenset(key for key, action in _ANSWER_ACTIONS.items()
+                      if Audience.QUEUE_CHANNEL in AUDIENCES.get(action, ()))
+
+
+def ticket_groups(ticket: Ticket, org: Organisation) -> set[str]:
+    """The DingTalk groups of the ticket's queue and team (commands.notify's channels)."""
+    queue, team = org.queue(ticket.queue), org.team(ticket.team)
+    channels = {(queue.channels if queue else {}).get(Source.DINGTALK.value),
+                (team.channels if team else {}).get(Source.DINGTALK.value)}
+    return {channel for channel in channels if channel}
+
+
 def card_lives_here(ticket: Ticket, org: Organisation, conversation_id: str) -> bool:
     """Whether the ticket's card is in this group (mirrors commands.notify's choice: the group
     it was raised in, else the queue's and team's DingTalk channels)."""
     if ticket.source is Source.DINGTALK and ticket.origin_channel:
         return ticket.origin_channel == conversation_id
-    queue, team = org.queue(ticket.queue), org.team(ticket.team)
-    channels = {(queue.channels if queue else {}).get(Source.DINGTALK.value),
-                (team.channels if team else {}).get(Source.DINGTALK.value)}
-    return conversation_id in channels
+    return conversation_id in ticket_groups(ticket, org)
+
+
+def announced_here(answer: Answer, org: Organisation, conversation_id: str) -> bool:
+    """Whether the outbox posts this change to this group anyway (markdown mode)."""
+    return answer.ticket is not None and answer.key in ANNOUNCED and (
+        conversation_id in ticket_groups(answer.ticket, org))
 
 
 def hard_breaks(text: str) -> str:
@@ -101,6 +127,8 @@ class Replier:
         if self.cards and answer.ticket is not None and card_lives_here(
                 answer.ticket, self.org, conversation.id):
             return None
+        if not self.cards and announced_here(answer, self.org, conversation.id):
+            return None  # the outbox's line is the group's one message for this change
         return Target(conversation.id, conversation.sender_name)
 
     async def reply(self, conversation: Conversation, answer: Answer, key: str) -> None:
@@ -149,14 +177,21 @@ class Replier:
         return self.notify.locale_for(Source.DINGTALK, prefs)
 
     async def _deliver(self, address: str, title: str, text: str) -> None:
-        for attempt in range(1, self.attempts + 1):
-            try:
-                await self.sender.send_markdown(address, title, text)
-                return
-            except DeliveryError as error:
+        """The sender retries briefly itself; this waits longer (a flooded chat's minute, a
+        DingTalk outage of a minute or two) before the answer is given up."""
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.attempts), sleep=self.sleep, reraise=True,
+            wait=_as_asked, retry=retry_if_exception(
                 # maybe_sent: the platform may have it already; at most once beats twice.
-                if error.permanent or error.maybe_sent or attempt == self.attempts:
-                    log.warning("DingTalk reply to %s not sent: %s", address, error)
-                    return
-                wait = error.retry_after if error.retry_after is not None else 2.0 ** attempt
-                await self.sleep(min(wait, 60.0))
+                lambda e: isinstance(e, DeliveryError) and not (e.permanent or e.maybe_sent)))
+        try:
+            await retrying(self.sender.send_markdown, address, title, text)
+        except DeliveryError as error:
+            log.warning("DingTalk reply to %s not sent: %s", address, error)
+
+
+def _as_asked(state: RetryCallState) -> float:
+    """As long as DingTalk asked, else 2, 4, 8 … seconds; never more than a minute."""
+    error = state.outcome.exception() if state.outcome else None
+    asked = error.retry_after if isinstance(error, DeliveryError) else None
+    return min(asked if asked is not None else 2.0 ** state.attempt_number, 60.0)

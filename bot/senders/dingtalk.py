@@ -8,6 +8,11 @@ with `card`) is an interactive card from the configured template: created and de
 /v1.0/card/instances/createAndDeliver, then updated in place with PUT /v1.0/card/instances;
 its outTrackId is the reference the relay remembers. DingTalk has no threads: a line meant for
 a card's thread is posted to the card's group.
+
+Transient failures (5xx, unreachable, short throttling) are retried in-process
+(bot.dingtalk.retrying); what still fails goes back to the relay, which tries again later. Whether
+a card exists is DingTalk's to say, by its documented codes for an unknown or a used outTrackId:
+any other failure (a 500 above all) proves nothing, so no second card is created on a guess.
 """
 
 import asyncio
@@ -20,8 +25,10 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bot.dingtalk.cards import card_params, markdown_card
+from bot.dingtalk.retrying import CallRetry, Sleep, Transient
 from commands.ports import Clock
 from notifications.catalogs import Catalogs
+from notifications.relay import Pacing
 from notifications.senders import DeliveryError, Outgoing
 
 # Throttling answers: HTTP 429, or these codes (QPS / flow control, robot sending too fast).
@@ -29,6 +36,19 @@ THROTTLED = ("Throttling", "QpsLimit", "FlowControl", "send.too.fast")
 # The same in the legacy shape, HTTP 200 {"errcode", "errmsg"}: errcode -> seconds to wait.
 # 130101: over 20 messages a minute to one group; 90018 / 90002: app / API QPS exceeded.
 LEGACY_THROTTLED = {130101: 60.0, 90018: 2.0, 90002: 2.0}
+# A card's outTrackId unknown to DingTalk: PUT /v1.0/card/instances answers HTTP 400
+# param.cardNotExist ("卡片不存在", DingTalk's "更新卡片" error table); the older
+# /v1.0/im/interactiveCards API says cardInstance.notExist.
+CARD_NOT_FOUND = frozenset({"param.cardNotExist", "cardInstance.notExist"})
+# createAndDeliver under an outTrackId already used: HTTP 400 param.cardAlreadyExist ("卡片已经存在").
+CARD_EXISTS = "param.cardAlreadyExist"
+# A gateway that lost the service's answer: the call may have been carried out.
+GATEWAY_LOST = (502, 504)
+# Card instances are created and updated through the card API, not the robot's group messages:
+# they do not count against a group's 20 robot messages a minute, so the relay gives them a budget
+# of their own per group (its "dingtalk:card" lane), well inside the app's QPS for the API.
+CARD_LANE = "dingtalk:card"
+CARD_PACING = Pacing(rate=2.0, burst=10.0)
 REFRESH_MARGIN = timedelta(minutes=5)
 GROUP_SEND = "/v1.0/robot/groupMessages/send"
 BATCH_SEND = "/v1.0/robot/oToMessages/batchSend"
@@ -51,13 +71,16 @@ def is_group(address: str) -> bool:
 class DingTalkSender:
     def __init__(self, http: httpx.AsyncClient, base_url: str, client_id: str,
                  client_secret: str, robot_code: str, clock: Clock, *,
-                 catalogs: Catalogs | None = None, card_template_id: str | None = None) -> None:
+                 catalogs: Catalogs | None = None, card_template_id: str | None = None,
+                 retry: CallRetry | None = None, sleep: Sleep = asyncio.sleep) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.client_id, self.client_secret, self.robot_code = client_id, client_secret, robot_code
         self.clock = clock
         self.catalogs = catalogs or Catalogs(ZoneInfo("UTC"))
         self.card_template_id = card_template_id
+        self.retry = retry or CallRetry()
+        self.sleep = sleep  # between in-process retries (tests pass one that does not wait)
         self._token: str | None = None
         self._expires: datetime | None = None
         self._lock = asyncio.Lock()
@@ -115,8 +138,13 @@ class DingTalkSender:
         track = out_track_id(message)
         if check_duplicate and await self._card_exists(track, params):
             return track
-        result = await self._call("POST", CARD_CREATE_AND_DELIVER,
-                                  self._create_body(message, track, params))
+        try:
+            result = await self._call("POST", CARD_CREATE_AND_DELIVER,
+                                      self._create_body(message, track, params), idempotent=True)
+        except ApiError as error:
+            if error.code == CARD_EXISTS:  # an earlier attempt of this row created it
+                return track
+            raise
         failed = [r for r in (result.get("result") or {}).get("deliverResults") or []
                   if not r.get("success")]
         if result.get("success") is False or failed:
@@ -150,21 +178,30 @@ class DingTalkSender:
     async def _update_card(self, track: str, params: dict[str, str]) -> None:
         result = await self._call("PUT", CARD_UPDATE, {
             "outTrackId": track, "cardData": {"cardParamMap": params},
-            "cardUpdateOptions": {"updateCardDataByKey": True}, "userIdType": 1})
+            "cardUpdateOptions": {"updateCardDataByKey": True}, "userIdType": 1},
+            idempotent=True)
         if result.get("success") is False:
             raise DeliveryError(f"DingTalk card not updated: {json.dumps(result)[:300]}")
 
     async def _card_exists(self, track: str, params: dict[str, str]) -> bool:
-        """An earlier attempt may have created the card: updating it tells (and refreshes it)."""
+        """An earlier attempt may have created the card: updating it tells (and refreshes it).
+        Only DingTalk's "no such card" says it was never created; anything else is raised."""
         try:
             await self._update_card(track, params)
-        except DeliveryError as error:
-            if error.permanent and "not.found" in str(error).lower():  # never created
+        except ApiError as error:
+            if error.code in CARD_NOT_FOUND:
                 return False
             raise
         return True
 
-    async def _call(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _call(self, method: str, path: str, body: dict[str, Any], *,
+                    idempotent: bool = False) -> dict[str, Any]:
+        """One call, repeated in-process while it fails transiently (see bot.dingtalk.retrying);
+        `idempotent`: repeating it cannot deliver twice, even after an uncertain attempt."""
+        return await self.retry.call(self._authorised, method, path, body,
+                                     idempotent=idempotent, sleep=self.sleep)
+
+    async def _authorised(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
         token = await self.token()
         try:
             return await self._request(method, path, body, token=token)
@@ -177,10 +214,12 @@ class DingTalkSender:
         try:
             response = await self.http.request(method, self.base_url + path, json=body,
                                                headers=headers)
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as error:  # the request never left
+            raise Transient(f"DingTalk unreachable: {error!r}") from error
         except httpx.TimeoutException as error:
             raise DeliveryError(f"DingTalk timeout: {error!r}", maybe_sent=True) from error
         except httpx.HTTPError as error:
-            raise DeliveryError(f"DingTalk unreachable: {error!r}") from error
+            raise Transient(f"DingTalk unreachable: {error!r}") from error
         try:
             data = response.json()
         except ValueError:
@@ -192,16 +231,20 @@ class DingTalkSender:
             return data
         code = str(data.get("code", ""))
         text = f"DingTalk {response.status_code} {code}: {data.get('message', '')}".strip()
-        if response.status_code == 429 or any(mark in code for mark in THROTTLED):
+        status = response.status_code
+        if status == 429 or any(mark in code for mark in THROTTLED):
             retry_after = float(response.headers.get("Retry-After", "2"))
             raise DeliveryError(text, retry_after=retry_after, rate_limited=True)
-        if response.status_code == 401 or "InvalidAuthentication" in code or "token" in code.lower():
+        if status == 401 or "InvalidAuthentication" in code or "token" in code.lower():
             if token is not None:
                 raise _Unauthorized(text)
             raise DeliveryError(text, permanent=True)
-        if 400 <= response.status_code < 500:
-            raise DeliveryError(text, permanent=True)
-        raise DeliveryError(text, maybe_sent=True)
+        if 400 <= status < 500:
+            raise ApiError(text, code, permanent=True)
+        if status in GATEWAY_LOST:
+            raise DeliveryError(text, maybe_sent=True)
+        # DingTalk's own 5xx (system.busy, 500 / 503): the call was not carried out.
+        raise Transient(text)
 
 
 def _check_legacy(data: dict[str, Any]) -> None:
@@ -217,6 +260,14 @@ def _check_legacy(data: dict[str, Any]) -> None:
     if wait is not None:
         raise DeliveryError(text, retry_after=wait, rate_limited=True)
     raise DeliveryError(text)
+
+
+class ApiError(DeliveryError):
+    """DingTalk refused the call with an error code of its own."""
+
+    def __init__(self, message: str, code: str, **flags: Any) -> None:
+        super().__init__(message, **flags)
+        self.code = code
 
 
 class _Unauthorized(DeliveryError):

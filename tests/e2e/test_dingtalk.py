@@ -8,15 +8,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from bot.bootstrap import build_app, configure_dingtalk_sdk
-from bot.dingtalk.runtime import DingTalkRuntime
-from bot.senders.dingtalk import DingTalkSender
-from bot.senders.factory import platform_senders
-from bot.settings import Settings
-from notifications.relay import RetryPolicy
 from tests.fakes.dingtalk_gateway import BOT_TOPIC, OPEN_PATH, FakeDingTalkGateway, robot_message
 from tests.fakes.dingtalk_openapi import (
     ACCESS_TOKEN_PATH,
@@ -26,7 +19,7 @@ from tests.fakes.dingtalk_openapi import (
     GROUP_SEND_PATH,
 )
 from tests.support.clock import FakeClock
-from tests.support.dingtalk import DingTalk, Member
+from tests.support.dingtalk import DingTalk, Member, running
 
 ORG = """\
 default_queue: IT
@@ -56,46 +49,19 @@ def template() -> str | None:
 
 
 @pytest.fixture
+def silence() -> float:
+    return 5.0  # long enough that a stalled test loop never looks like a dead link
+
+
+@pytest.fixture
 async def dingtalk(database_url: str, tmp_path: Path, clock: FakeClock,
                    fake_dingtalk_gateway: FakeDingTalkGateway, template: str | None,
-                   monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DingTalk]:
-    fake = fake_dingtalk_gateway
+                   silence: float, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DingTalk]:
     org = tmp_path / "org.yaml"
     org.write_text(ORG, encoding="utf-8")
-    # The deployer's view: environment variables only.
-    monkeypatch.setenv("DINGTALK_OPENAPI_ENDPOINT", fake.url)
-    monkeypatch.setenv("DINGTALK_CLIENT_ID", fake.app_key)
-    monkeypatch.setenv("DINGTALK_CLIENT_SECRET", fake.app_secret)
-    monkeypatch.setenv("DINGTALK_ROBOT_CODE", fake.robot_code)
-    if template:
-        monkeypatch.setenv("DINGTALK_CARD_TEMPLATE_ID", template)
-    settings = Settings(_env_file=None, database_url=database_url, org_file=org,
-                        timezone="Asia/Shanghai")
-    configure_dingtalk_sdk(settings)
-    app = await build_app(settings, clock=clock, platforms=settings.platforms)
-    sleeps: list[float] = []
-
-    async def no_wait(seconds: float) -> None:
-        sleeps.append(seconds)
-        await asyncio.sleep(0)
-
-    from bot.dingtalk.stream import Backoff
-
-    try:
-        async with platform_senders(settings, clock) as senders, httpx.AsyncClient() as http:
-            sender = senders["dingtalk"]
-            assert isinstance(sender, DingTalkSender)
-            runtime = DingTalkRuntime(app, sender, http, reply_sleep=no_wait, silence=1.0,
-                                      backoff=Backoff(base=0.02, cap=0.1), close_timeout=0.2)
-            stop = asyncio.Event()
-            running = asyncio.create_task(runtime.run(stop))
-            await fake.wait_connections(1)
-            relay = app.relay(senders, pacing={}, retry=RetryPolicy(max_attempts=10, base=1, cap=30))
-            yield DingTalk(fake, runtime, relay, app, senders, stop, running, sleeps)
-            stop.set()
-            await asyncio.wait_for(running, 10)
-    finally:
-        await app.aclose()
+    async with running(fake_dingtalk_gateway, database_url, org, clock, monkeypatch,
+                       template=template, silence=silence) as world:
+        yield world
 
 
 async def test_group_and_private_chat_in_chinese_with_cards_updated_in_place(
@@ -203,6 +169,7 @@ async def test_throttled_replies_and_sends_are_retried_without_loss(
     clock.advance(seconds=2)
     await dingtalk.settle()
     assert len(fake.cards) == 1
+    assert [c.status for c in fake.calls_to(CARD_CREATE_AND_DELIVER_PATH)] == [403, 200]
 
     # The group is flooded (legacy 130101, 20 a minute): the line waits a minute, then goes.
     fake.fail_next(GROUP_SEND_PATH, code="130101")
@@ -259,6 +226,7 @@ async def test_a_dropped_connection_reconnects_and_loses_nothing(
     assert len(fake.cards) == 3
 
 
+@pytest.mark.parametrize("silence", [1.0])
 async def test_a_silent_connection_is_replaced(
         dingtalk: DingTalk, fake_dingtalk_gateway: FakeDingTalkGateway) -> None:
     fake = fake_dingtalk_gateway
@@ -285,31 +253,54 @@ async def test_system_ping_and_disconnect(
 @pytest.mark.parametrize("template", [None])
 async def test_without_a_card_template_tickets_are_markdown_with_action_links(
         dingtalk: DingTalk, fake_dingtalk_gateway: FakeDingTalkGateway) -> None:
-    group = dingtalk.group(IT_GROUP)
-    await group.says(LI, "new P2 打印机*无法*联网")
-    reply, line = group.texts()
-    assert reply.startswith("@李雷 已为 李雷 创建工单 IT-1，由 IT 支持 处理。\n\n"
-                            "#### IT-1 · 打印机\\*无法\\*联网")
+    me = dingtalk.private(LI)
+    await me.says("new P2 打印机*无法*联网")
+    [reply] = me.texts()
+    assert reply.startswith("已为 李雷 创建工单 IT-1，由 IT 支持 处理。\n\n#### IT-1 · 打印机\\*无法\\*联网")
     assert "**状态**：新建 · **优先级**：P2 · **团队**：IT 支持" in reply
     assert "**截止时间**：2026-03-03 01:00" in reply  # 17:00 UTC, shown in Asia/Shanghai
     assert reply.endswith("[催单](dtmd://dingtalkclient/sendMessage?content=urge%20IT-1)")
-    assert line == "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网 · 未指派，发送 `claim IT-1` 领取"
     assert fake_dingtalk_gateway.cards == {}
 
-    await group.says(WANG, "claim IT-1")
-    reply = group.texts()[2]
-    assert reply.startswith("@王芳 王芳 已领取 IT-1。")
-    assert "转派：`transfer IT-1 @… reason: …`" in reply
-    assert group.texts()[3] == "王芳 已开始处理 IT-1（打印机\\*无法\\*联网）。"
+    await dingtalk.private(WANG).says("claim IT-1")
+    group = dingtalk.group(IT_GROUP)
+    assert len(group.texts()) == 2  # the creation and the claim, from the outbox
+    await group.says(WANG, "pend IT-1 等待配件")  # not announced in the group: answered there
+    [answer] = group.texts()[2:]
+    assert answer.startswith("@王芳 IT-1 进入等待：等待配件\n\n#### IT-1 · 打印机\\*无法\\*联网")
+    assert "转派：`transfer IT-1 @… reason: …`" in answer
+    assert "[恢复处理](dtmd://dingtalkclient/sendMessage?content=resume%20IT-1)" in answer
 
     # Errors are for the sender alone: 1:1, not in the group.
     await group.says(WANG, "clam IT-1")
-    assert len(group.texts()) == 4
-    assert dingtalk.private_texts(WANG) == ["无法识别「clam」。你是指 `claim` 吗？发送 `help` 查看命令。"]
+    assert len(group.texts()) == 3
+    assert dingtalk.private_texts(WANG)[-1] == "无法识别「clam」。你是指 `claim` 吗？发送 `help` 查看命令。"
     # So is a list asked for in the group.
     await group.says(WANG, "list mine")
-    assert len(group.texts()) == 4
+    assert len(group.texts()) == 3
     assert dingtalk.private_texts(WANG)[-1].startswith("指派给我的工单：")
+
+
+@pytest.mark.parametrize("template", [None])
+async def test_without_a_card_template_a_change_is_one_message_in_the_group(
+        dingtalk: DingTalk) -> None:
+    """The queue's group hears of a creation, a claim or a transfer from the outbox; the reply to
+    whoever asked in that group would say it a second time."""
+    group = dingtalk.group(IT_GROUP)
+    await group.says(LI, "new P2 打印机*无法*联网")
+    assert group.texts() == [
+        "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网 · 未指派，发送 `claim IT-1` 领取"]
+    await group.says(WANG, "claim IT-1")
+    assert group.texts()[1:] == ["王芳 已开始处理 IT-1（打印机\\*无法\\*联网）。"]
+    await group.says(WANG, "transfer IT-1 @张三 原因: 需要网络组处理", at=(ZHANG,))
+    assert group.texts()[2:] == [
+        "王芳 将 IT-1（打印机\\*无法\\*联网）由 王芳 转派给 张三，原因：需要网络组处理"]
+    # In another group (not the ticket's) the asker is still answered there.
+    other = dingtalk.group("cidELSEWHERE==")
+    await other.says(ZHANG, "priority IT-1 P1")
+    [answer] = other.texts()
+    assert answer.startswith("@张三 IT-1 优先级由 P2 改为 P1。")
+    assert len(group.texts()) == 4
 
 
 @pytest.mark.parametrize("template", [None])
@@ -401,7 +392,7 @@ def _mangled(base: dict[str, Any]) -> Any:
 @pytest.fixture
 def malformed_frames(fake_dingtalk_gateway: FakeDingTalkGateway) -> list[tuple[str, dict[str, Any]]]:
     """Robot messages and card clicks with fields dropped or of the wrong type (generated before
-    the bot connects: the stream's watchdog replaces a connection left silent for a second)."""
+    the bot connects: generating them takes seconds the stream's watchdog should not count)."""
     from hypothesis import HealthCheck, given, settings
 
     from tests.fakes.dingtalk_gateway import card_callback

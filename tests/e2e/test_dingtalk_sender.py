@@ -1,12 +1,12 @@
 """The DingTalk sender's card path and throttling answers, against the fake OpenAPI."""
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from bot.dingtalk.retrying import CallRetry
 from bot.senders.dingtalk import DingTalkSender, out_track_id
 from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError, Outgoing
@@ -32,11 +32,26 @@ def card_message(thread: str | None = None, card: dict | None = None) -> Outgoin
 
 
 @pytest.fixture
-async def sender(fake_dingtalk: FakeDingTalk) -> AsyncIterator[DingTalkSender]:
+def waits() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def attempts() -> int:
+    return CallRetry().attempts
+
+
+@pytest.fixture
+async def sender(fake_dingtalk: FakeDingTalk, waits: list[float], attempts: int
+                 ) -> AsyncIterator[DingTalkSender]:
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
     async with httpx.AsyncClient() as http:
         yield DingTalkSender(http, fake_dingtalk.url, fake_dingtalk.app_key, fake_dingtalk.app_secret,
                              fake_dingtalk.robot_code, FakeClock(),
-                             catalogs=Catalogs(ZoneInfo("Asia/Shanghai")), card_template_id="tpl.schema")
+                             catalogs=Catalogs(ZoneInfo("Asia/Shanghai")), card_template_id="tpl.schema",
+                             retry=CallRetry(attempts=attempts), sleep=no_wait)
 
 
 async def test_a_card_is_created_and_delivered_then_updated_in_place(
@@ -59,6 +74,7 @@ async def test_a_card_is_created_and_delivered_then_updated_in_place(
     assert update["cardUpdateOptions"] == {"updateCardDataByKey": True}
 
 
+@pytest.mark.parametrize("attempts", [1])  # no in-process retry: the relay's next attempt
 async def test_an_uncertain_card_is_looked_for_before_it_is_created_again(
         sender: DingTalkSender, fake_dingtalk: FakeDingTalk) -> None:
     # The first attempt reached DingTalk but its answer was lost.
@@ -71,19 +87,65 @@ async def test_an_uncertain_card_is_looked_for_before_it_is_created_again(
     track = await sender.send(card_message(), check_duplicate=True)
     assert len(fake_dingtalk.calls_to(CARD_CREATE_AND_DELIVER_PATH)) == 1
     assert list(fake_dingtalk.cards) == [track]
-    # Never created: the look-up finds nothing and the card is created.
-    other = replace(card_message(card={**CARD, "key": "IT-4"}), idempotency_key="IT-4:v0:card")
-    assert await sender.send(other, check_duplicate=True) in fake_dingtalk.cards
+
+
+@pytest.mark.parametrize("attempts", [1])
+async def test_a_card_dingtalk_says_it_does_not_know_is_created(
+        sender: DingTalkSender, fake_dingtalk: FakeDingTalk) -> None:
+    """The look-up of an uncertain card is answered 400 param.cardNotExist (the "更新卡片" error
+    table): never created, so it is created now."""
+    track = await sender.send(card_message(), check_duplicate=True)
+    assert [c.status for c in fake_dingtalk.calls_to(CARD_UPDATE_PATH)] == [400]
+    assert [c.status for c in fake_dingtalk.calls_to(CARD_CREATE_AND_DELIVER_PATH)] == [200]
+    assert list(fake_dingtalk.cards) == [track]
+
+
+async def test_a_500_on_the_look_up_never_creates_a_second_card(
+        sender: DingTalkSender, fake_dingtalk: FakeDingTalk, attempts: int) -> None:
+    track = await sender.send(card_message(), check_duplicate=False)
+    fake_dingtalk.fail_next(CARD_UPDATE_PATH, status=500, count=attempts)  # system.busy, every try
+    with pytest.raises(DeliveryError) as busy:
+        await sender.send(card_message(), check_duplicate=True)
+    assert not busy.value.permanent  # the relay tries again later
+    assert [c.status for c in fake_dingtalk.calls_to(CARD_UPDATE_PATH)] == [500] * attempts
+    assert len(fake_dingtalk.calls_to(CARD_CREATE_AND_DELIVER_PATH)) == 1
+    assert list(fake_dingtalk.cards) == [track]
+    # DingTalk recovers: the look-up finds the card and refreshes it; still one card.
+    assert await sender.send(card_message(), check_duplicate=True) == track
+    assert list(fake_dingtalk.cards) == [track]
+
+
+async def test_a_lost_answer_is_retried_in_process_and_finds_the_card_it_created(
+        sender: DingTalkSender, fake_dingtalk: FakeDingTalk) -> None:
+    fake_dingtalk.fail_next(CARD_CREATE_AND_DELIVER_PATH, status=200, delay=1.0)
+    sender.http.timeout = httpx.Timeout(0.2)
+    track = await sender.send(card_message(), check_duplicate=False)
+    # The repeat is refused as param.cardAlreadyExist: the first attempt did create it.
+    assert [c.status for c in fake_dingtalk.calls_to(CARD_CREATE_AND_DELIVER_PATH)] == [200, 400]
+    assert list(fake_dingtalk.cards) == [track]
+
+
+async def test_a_500_is_retried_in_process_and_the_message_sent_once(
+        sender: DingTalkSender, fake_dingtalk: FakeDingTalk, waits: list[float]) -> None:
+    fake_dingtalk.fail_next_calls(2)  # the first two calls, whatever they are
+    text = Outgoing("dingtalk", "cidGROUP==", "hello", "hello", "k1")
+    assert await sender.send(text, check_duplicate=False)
+    assert len(fake_dingtalk.group_messages("cidGROUP==")) == 1
+    assert [c.status for c in fake_dingtalk.calls] == [500, 500, 200, 200]  # token twice, token, send
+    assert len(waits) == 2 and all(0 < w <= 4 for w in waits)  # backoff with jitter
 
 
 @pytest.mark.parametrize(("code", "wait"), [("130101", 60.0), ("90018", 2.0)])
 async def test_legacy_throttling_in_a_200_answer_is_not_taken_for_success(
-        sender: DingTalkSender, fake_dingtalk: FakeDingTalk, code: str, wait: float) -> None:
+        sender: DingTalkSender, fake_dingtalk: FakeDingTalk, waits: list[float], code: str,
+        wait: float) -> None:
     fake_dingtalk.fail_next(GROUP_SEND_PATH, code=code)
     text = Outgoing("dingtalk", "cidGROUP==", "hello", "hello", "k1")
     with pytest.raises(DeliveryError) as throttled:
         await sender.send(text, check_duplicate=False)
+    # Waiting as long as DingTalk asks is the caller's (the relay re-queues the row).
     assert (throttled.value.rate_limited, throttled.value.retry_after) == (True, wait)
+    assert waits == []
     assert await sender.send(text, check_duplicate=False)
     assert len(fake_dingtalk.group_messages("cidGROUP==")) == 1
 

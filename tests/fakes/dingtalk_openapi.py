@@ -52,16 +52,23 @@ set to something other than the default 500):
   HTTP 200 ``{"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}``; the fake
   answers exactly that (also 90018 / 90002 in the legacy ``errcode`` shape).
 * Any other ``code`` answers ``{"code": code, "requestid", "message": code}`` with ``status``. Without a
-  code, a 5xx answers ``ServiceUnavailable`` (503) or ``InternalError`` (other). ``down`` answers every
-  request HTTP 503 ``ServiceUnavailable`` (the connection stays open, nothing is closed).
-  ``status=200`` without a code answers normally, after ``delay`` (the call is processed first, as a
-  server whose reply is lost to a client timeout).
+  code, a 5xx answers ``ServiceUnavailable`` (503), or on the card paths ``system.busy`` (the 500 of
+  the card pages' error tables), or ``InternalError`` (other). ``down`` answers every request HTTP 503
+  ``ServiceUnavailable`` (the connection stays open, nothing is closed). ``status=200`` without a code
+  answers normally, after ``delay`` (the call is processed first, as a server whose reply is lost to a
+  client timeout). ``fail_next_calls(n)`` answers the next ``n`` calls, whatever their path, with 500
+  (nothing is processed).
+
+Cards, by their ``outTrackId`` (error tables of DingTalk's "更新卡片" page,
+open.dingtalk.com/document/development/interactive-card-update-interface, and "创建并投放卡片",
+…/create-and-deliver-cards): updating a card that was never created answers HTTP 400
+``{"code": "param.cardNotExist", "message": "param.cardNotExist"}`` (卡片不存在); creating one under an
+``outTrackId`` already used answers HTTP 400 ``param.cardAlreadyExist`` (卡片已经存在).
 
 Not verified against the platform (plausible stand-ins, documented as such): the ``message`` texts of
 the QPS codes, ``send.too.fast`` and legacy 90018 / 90002; the bodies of ``ServiceUnavailable`` /
 ``InternalError``; 404 ``InvalidAction.NotFound`` for an unknown path; 400 ``invalidParameter`` for a
-card without ``cardTemplateId`` / ``outTrackId``; 400 ``resource.not.found`` (a code of DingTalk's global
-error table) for updating an unknown card; ``invalidParameter.msgParam.tooLong``'s message.
+card without ``cardTemplateId`` / ``outTrackId``; ``invalidParameter.msgParam.tooLong``'s message.
 """
 
 from __future__ import annotations
@@ -73,6 +80,7 @@ import json
 import secrets
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +93,9 @@ GROUP_SEND_PATH = "/v1.0/robot/groupMessages/send"
 BATCH_SEND_PATH = "/v1.0/robot/oToMessages/batchSend"
 CARD_CREATE_AND_DELIVER_PATH = "/v1.0/card/instances/createAndDeliver"
 CARD_UPDATE_PATH = "/v1.0/card/instances"
+#: the card pages' codes for an unknown outTrackId (update) and a used one (create)
+CARD_NOT_FOUND = "param.cardNotExist"
+CARD_ALREADY_EXISTS = "param.cardAlreadyExist"
 
 #: new-API error codes the fake knows: code -> (HTTP status, message); the QPS / send.too.fast
 #: messages are stand-ins
@@ -146,6 +157,7 @@ class FakeDingTalk(FakeServer):
         self._groups: dict[str, list[dict[str, Any]]] = {}
         self._users: dict[str, list[dict[str, Any]]] = {}
         self._seq = itertools.count(1)
+        self._any_failures: deque[Failure] = deque()
 
     # -- public helpers ----------------------------------------------------------------------------
 
@@ -160,6 +172,11 @@ class FakeDingTalk(FakeServer):
                   delay: float = 0.0) -> None:
         """Script the next ``count`` calls of ``path`` (see the module docstring for ``code``)."""
         self._queue_failure(path, Failure(status=status, error=code, delay=delay), count)
+
+    def fail_next_calls(self, count: int = 1, *, status: int = 500) -> None:
+        """Answer the next ``count`` OpenAPI calls, of any path, with ``status`` (nothing is processed;
+        the Stream gateway's paths are not affected)."""
+        self._any_failures.extend(Failure(status=status) for _ in range(count))
 
     def group_messages(self, open_conversation_id: str) -> list[dict[str, Any]]:
         """Messages delivered to a group, oldest first.
@@ -208,11 +225,12 @@ class FakeDingTalk(FakeServer):
                 body = None
         args = _record_args(body, raw)
 
-        failure = None if self.down else self._take_failure(path)
+        failure = None if self.down else (
+            self._any_failures.popleft() if self._any_failures else self._take_failure(path))
         if self.down:
             reply = _error(503, "ServiceUnavailable", KNOWN_ERRORS["ServiceUnavailable"][1])
         elif failure is not None and not (failure.status == 200 and failure.error is None):
-            reply = _scripted(failure)
+            reply = _scripted(failure, path)
         else:
             reply = self._answer(request, path, body)
         self._record(path, args, request, reply.status)
@@ -320,6 +338,8 @@ class FakeDingTalk(FakeServer):
                     spaces.append((space_type, space_id))
         if not spaces:
             return _error(400, "param.openSpaceIdInvalid", "param.openSpaceIdInvalid")
+        if out_track_id in self.cards:
+            return _error(400, CARD_ALREADY_EXISTS, CARD_ALREADY_EXISTS)
         self.cards[out_track_id] = {**body, "updates": []}
         results = [{"spaceType": space_type, "spaceId": space_id, "success": True,
                     "carrierId": f"fake-carrier-{next(self._seq):08d}"} for space_type, space_id in spaces]
@@ -329,7 +349,7 @@ class FakeDingTalk(FakeServer):
     def _update_card(self, body: dict[str, Any]) -> _Reply:
         card = self.cards.get(str(body.get("outTrackId")))
         if card is None:
-            return _error(400, "resource.not.found", f"card instance {body.get('outTrackId')} not found")
+            return _error(400, CARD_NOT_FOUND, CARD_NOT_FOUND)
         card["updates"].append(body)
         new_params = (body.get("cardData") or {}).get("cardParamMap")
         if isinstance(new_params, dict):
@@ -349,11 +369,13 @@ _ROUTES = {
 }
 
 
-def _scripted(failure: Failure) -> _Reply:
+def _scripted(failure: Failure, path: str) -> _Reply:
     code = failure.error
     if code is None:
         if failure.status == 503:
             return _error(503, "ServiceUnavailable", KNOWN_ERRORS["ServiceUnavailable"][1])
+        if failure.status == 500 and path.startswith(CARD_UPDATE_PATH):
+            return _error(500, "system.busy", "system.busy")
         return _error(failure.status, "InternalError", "The request processing has failed due to some "
                                                        "unknown error.")
     if code in LEGACY_ERRCODES:

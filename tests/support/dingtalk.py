@@ -6,14 +6,66 @@ replies it triggers, then lets the outbox relay deliver what the change promised
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from bot.bootstrap import App
+import httpx
+import pytest
+
+from bot.bootstrap import App, build_app, configure_dingtalk_sdk
 from bot.dingtalk.runtime import DingTalkRuntime
-from notifications.relay import Relay
+from bot.senders.dingtalk import DingTalkSender
+from bot.senders.factory import platform_senders
+from bot.settings import Settings
+from notifications.relay import Relay, RetryPolicy
 from notifications.senders import Sender
 from tests.fakes.dingtalk_gateway import FakeDingTalkGateway, card_callback, robot_message
+from tests.support.clock import FakeClock
+
+
+@asynccontextmanager
+async def running(fake: FakeDingTalkGateway, database_url: str, org: Path, clock: FakeClock,
+                  monkeypatch: pytest.MonkeyPatch, *, template: str | None,
+                  silence: float = 5.0) -> AsyncIterator["DingTalk"]:
+    """The robot connected to `fake`, configured from environment variables as a deployer would;
+    nothing waits for real: replies and in-process retries record their waits in `sleeps`."""
+    monkeypatch.setenv("DINGTALK_OPENAPI_ENDPOINT", fake.url)
+    monkeypatch.setenv("DINGTALK_CLIENT_ID", fake.app_key)
+    monkeypatch.setenv("DINGTALK_CLIENT_SECRET", fake.app_secret)
+    monkeypatch.setenv("DINGTALK_ROBOT_CODE", fake.robot_code)
+    if template:
+        monkeypatch.setenv("DINGTALK_CARD_TEMPLATE_ID", template)
+    settings = Settings(_env_file=None, database_url=database_url, org_file=org,
+                        timezone="Asia/Shanghai")
+    configure_dingtalk_sdk(settings)
+    app = await build_app(settings, clock=clock, platforms=settings.platforms)
+    sleeps: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        sleeps.append(seconds)
+        await asyncio.sleep(0)
+
+    from bot.dingtalk.stream import Backoff
+
+    try:
+        async with platform_senders(settings, clock) as senders, httpx.AsyncClient() as http:
+            sender = senders["dingtalk"]
+            assert isinstance(sender, DingTalkSender)
+            sender.sleep = no_wait
+            runtime = DingTalkRuntime(app, sender, http, reply_sleep=no_wait, silence=silence,
+                                      backoff=Backoff(base=0.02, cap=0.1), close_timeout=0.2)
+            stop = asyncio.Event()
+            running = asyncio.create_task(runtime.run(stop))
+            await fake.wait_connections(1)
+            relay = app.relay(senders, pacing={}, retry=RetryPolicy(max_attempts=10, base=1, cap=30))
+            yield DingTalk(fake, runtime, relay, app, senders, stop, running, sleeps)
+            stop.set()
+            await asyncio.wait_for(running, 10)
+    finally:
+        await app.aclose()
 
 
 @dataclass(frozen=True)
@@ -31,7 +83,7 @@ class DingTalk:
     senders: dict[str, Sender]
     stop: asyncio.Event
     running: "asyncio.Task[None]"
-    sleeps: list[float] = field(default_factory=list)  # how long replies waited while throttled
+    sleeps: list[float] = field(default_factory=list)  # waits of replies and in-process retries
 
     async def settle(self, relay: bool = True) -> None:
         """Until the replies are sent and, with `relay`, the outbox is delivered."""
