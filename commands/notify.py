@@ -124,8 +124,8 @@ CARD_ACTIONS = (Action.CLAIM, Action.TRANSFER, Action.NOTE, Action.PEND, Action.
 SILENT_IN_THREAD = frozenset({"create", "reply", "note", "link",
                               # escalation chatter goes to leads and escalation channels
                               "escalation", "escalation_channel", "sla_reminder", "sla_exhausted"})
-CARD_THREAD = "@card"
-COMMENTS = frozenset({"reply", "note"})  # resolved at delivery to the card's message id on that destination
+CARD_THREAD = "@card"  # resolved at delivery to the card's message id on that destination
+COMMENTS = frozenset({"reply", "note"})
 
 
 def person_ref(p: Person) -> dict[str, Any]:

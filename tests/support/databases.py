@@ -10,6 +10,8 @@ import atexit
 import os
 import secrets
 import shutil
+import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,7 @@ class OwnPostgres:
             pytest.skip(message)
         self._created = True
         atexit.register(self.drop)  # also when the session is interrupted before its teardown
+        _interrupt_on_sigterm()  # so a run killed by `kill` or a CI timeout unwinds to atexit
         upgrade(self.url)
         return self.url
 
@@ -91,6 +94,17 @@ class OwnPostgres:
         asyncio.run(server_execute(
             self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self._created = False
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM ends Python without running atexit; as an interrupt, pytest stops and tears down."""
+    if threading.current_thread() is threading.main_thread() and (
+            signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+def _raise_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 async def truncate_postgres(url: str) -> None:
