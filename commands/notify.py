@@ -125,6 +125,7 @@ SILENT_IN_THREAD = frozenset({"create", "reply", "note", "link",
                               # escalation chatter goes to leads and escalation channels
                               "escalation", "escalation_channel", "sla_reminder", "sla_exhausted"})
 CARD_THREAD = "@card"  # resolved at delivery to the card's message id on that destination
+COMMENTS = frozenset({"reply", "note"})
 
 
 def person_ref(p: Person) -> dict[str, Any]:
@@ -132,11 +133,25 @@ def person_ref(p: Person) -> dict[str, Any]:
     return {"label": p.label, "slack_id": p.slack_id, "dingtalk_id": p.dingtalk_id}
 
 
-def _template(action: str, person: Person | None, ticket: Ticket) -> str:
+def _template(action: str, person: Person | None, ticket: Ticket,
+              mentioned: frozenset[str] = frozenset()) -> str:
     # Closing asks the requester how it went (CSAT); everyone else just hears it is closed.
     if action == "close" and person is not None and person.id == ticket.requester.id:
         return "notify.csat"
+    # Someone a reply or note mentioned (and so added) reads the text and that they joined.
+    if action in COMMENTS and person is not None and person.handle in mentioned:
+        return f"notify.{action}_mention"
     return f"notify.{action}"
+
+
+def _added_handles(entries: list[AuditEntry]) -> frozenset[str]:
+    """Who this change adds as collaborators (its `cc` lines)."""
+    added: set[str] = set()
+    for entry in entries:
+        if entry.action == "cc":
+            before, after = entry.changes.get("collaborators", [[], []])
+            added |= set(after) - set(before)
+    return frozenset(added)
 
 
 def card_actions(ticket: Ticket) -> list[Action]:
@@ -181,6 +196,11 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             params["previous"] = previous.label if previous else params["previous"]
         all_params.append(params)
     channel_params = list(all_params)  # with @-mentions of people who follow in the channel
+    # A reply or note that mentions people adds them in the same change: each hears one message,
+    # the comment's, rather than that and "added you" too.
+    mentioned = _added_handles(entries) if any(e.action in COMMENTS for e in entries) else (
+        frozenset())
+    told_of_comment: set[int] = set()
     for index, entry in enumerate(entries):
         audiences = AUDIENCES.get(entry.action, ())
         if not audiences:
@@ -195,6 +215,9 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                     people.setdefault(person.id, person)
         if actor is not None:
             people.pop(actor.id, None)
+        if entry.action == "cc":
+            for person_id in told_of_comment:
+                people.pop(person_id, None)
         prefs = await uow.preferences.get_many(set(people))
         targets: list[tuple[Source, str, Person | None, datetime, str]] = []
         mentions: list[dict[str, Any]] = []
@@ -236,10 +259,12 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             if (platform, address) in seen:
                 continue
             seen.add((platform, address))
+            if person is not None and entry.action in COMMENTS:
+                told_of_comment.add(person.id)
             messages.append(OutboxMessage(
                 idempotency_key=f"{stem}:{platform.value}:{address}", ticket_id=ticket.id,
                 ticket_key=ticket.key, event=entry.action, platform=platform, address=address,
-                template=_template(entry.action, person, ticket),
+                template=_template(entry.action, person, ticket, mentioned),
                 params=params if person is not None else channel_params[index],
                 locale=locale, urgent=urgent, created_at=now, not_before=not_before,
                 person_id=person.id if person else None))

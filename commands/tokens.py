@@ -14,6 +14,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _KEY = re.compile(r"^#?(?:(?P<queue>[A-Za-z][A-Za-z0-9]{0,15})-)?(?P<number>\d{1,9})$")
 _SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]+))?>")
 _HANDLE_MENTION = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")
+# Everyone-at-once words are text, never a person: `Printer broken @here` is a title.
+_BROADCAST = frozenset({"here", "channel", "everyone", "所有人"})
+_TRAILING_PUNCTUATION = ".!?…。！？、"
 _REASON = re.compile(r"(?:^|\s)(?:reason|because|原因|理由|备注)\s*[:：]\s*|(?:^|\s)because\s+", re.I)
 _QUOTES = {'"': '"', "'": "'", "“": "”", "「": "」", "『": "』", "‘": "’"}
 
@@ -48,14 +51,22 @@ def extract_mentions(text: str, at_users: Mapping[str, str] | None = None
     stripped = _SLACK_MENTION.sub(lambda match: " " * len(match.group(0)), text)
     for match in _HANDLE_MENTION.finditer(stripped):
         name = match.group("name")
+        if is_broadcast(name):
+            continue
         staff_id = (at_users or {}).get(name)
         if staff_id is not None:
             found.append((match.start(), m.Mention(Source.DINGTALK, staff_id, name)))
         else:
             found.append((match.start(), m.Mention(None, name)))
-    stripped = _HANDLE_MENTION.sub(" ", stripped)
+    stripped = _HANDLE_MENTION.sub(
+        lambda match: match.group(0) if is_broadcast(match.group("name")) else " ", stripped)
     found.sort(key=lambda pair: pair[0])
     return [mention for _, mention in found], " ".join(stripped.split())
+
+
+def is_broadcast(name: str) -> bool:
+    """`@here`, `@channel`, `@everyone`, DingTalk's `@所有人` (trailing punctuation aside)."""
+    return name.rstrip(_TRAILING_PUNCTUATION).casefold() in _BROADCAST
 
 
 def split_reason(text: str) -> tuple[str, str | None]:

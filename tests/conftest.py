@@ -1,5 +1,5 @@
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,7 @@ from bot.settings import Settings
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from tests.support.databases import (
-    prepare_postgres,
+    OwnPostgres,
     sqlite_copy,
     sqlite_template,
     truncate_postgres,
@@ -24,8 +24,18 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _postgres() -> str:
-    return prepare_postgres()
+def _own_postgres() -> Iterator[OwnPostgres]:
+    """The suite's own PostgreSQL database, dropped when the session ends (tests failed or not)."""
+    database = OwnPostgres()
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+@pytest.fixture(scope="session")
+def _postgres(_own_postgres: OwnPostgres) -> str:
+    return _own_postgres.create()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

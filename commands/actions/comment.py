@@ -1,20 +1,43 @@
-"""Public replies (the requester sees them) and internal notes (agents only)."""
+"""Public replies (the requester sees them) and internal notes (agents only). People @-mentioned
+in the text join the ticket as collaborators in the same change, and are told."""
 
 from dataclasses import replace
 
 from commands.answer import Answer
 from commands.context import Context, changing
 from commands.messages import Note, Reply
+from commands.people import resolve_mentions
+from workflows.people import Person
+from workflows.ticket import Actor, Ticket
 
 
 async def reply(cmd: Reply, ctx: Context) -> Answer:
-    async with changing(ctx, cmd.key) as (_, ticket, actor):
+    async with changing(ctx, cmd.key) as (uow, ticket, actor):
+        people = await resolve_mentions(uow, cmd.mentions)  # an unknown name refuses it all
         ticket.reply(actor, cmd.text)
-    return ctx.card("ticket.replied", ticket)
+        added = _add_mentioned(ticket, actor, people)
+    return ctx.card("ticket.replied", ticket, people=_labels(added))
 
 
 async def note(cmd: Note, ctx: Context) -> Answer:
-    async with changing(ctx, cmd.key) as (_, ticket, actor):
+    async with changing(ctx, cmd.key) as (uow, ticket, actor):
+        people = await resolve_mentions(uow, cmd.mentions)
         ticket.note(actor, cmd.text)
+        added = _add_mentioned(ticket, actor, people)
     # Internal notes are never broadcast where a requester could read them.
-    return replace(ctx.card("ticket.noted", ticket), public=False)
+    return replace(ctx.card("ticket.noted", ticket, people=_labels(added)), public=False)
+
+
+def _add_mentioned(ticket: Ticket, actor: Actor, people: list[Person]) -> list[Person]:
+    """Mentioned people not yet on the ticket become collaborators (the `cc` line the notices
+    and the history read); mentioning someone already on it, or oneself, adds nothing."""
+    on_it = {c.id for c in ticket.collaborators} | {ticket.requester.id, actor.id}
+    if ticket.assignee is not None:
+        on_it.add(ticket.assignee.id)
+    fresh = [p for p in people if p.id not in on_it]
+    return ticket.add_collaborators(actor, fresh) if fresh else []
+
+
+def _labels(people: list[Person]) -> str:
+    return ", ".join(p.label for p in people)
+

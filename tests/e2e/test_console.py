@@ -138,3 +138,26 @@ def test_routing_from_the_console(database_url: str) -> None:
         "Open tickets of team network:",
     ):
         assert line in run.stdout, f"missing {line!r} in transcript:\n{run.stdout}"
+
+
+def test_people_mentioned_in_notes_and_replies_join_and_are_told(database_url: str) -> None:
+    assert ticketbot(database_url, "db", "upgrade").returncode == 0
+    script = ("new P2 Relay keeps tripping\n/as bob\nclaim IT-1\n"
+              "note IT-1 @carol please check the relay\nreply IT-1 @dave is on it too\n"
+              "/as alice\nnew P3 Printer broken @here\n/as dave\nhistory IT-1\n")
+    run = ticketbot(database_url, "console", stdin=script)
+    assert run.returncode == 0, run.stderr
+    for line in (
+        "Internal note added to IT-1 (agents only). Added Carol as collaborators.",
+        "  📣 to carol: Bob mentioned you in an internal note on IT-1 (Relay keeps tripping) and "
+        "added you to it: @carol please check the relay",
+        "Reply added to IT-1. Added Dave as collaborators.",
+        "  📣 to dave: Bob mentioned you on IT-1 (Relay keeps tripping) and added you to it: "
+        "@dave is on it too",
+        "  📣 to alice: Bob replied on IT-1: @dave is on it too",
+        "Created IT-2 for Alice for IT Support.",  # `@here` is part of the title, not a person
+    ):
+        assert line in run.stdout, f"missing {line!r} in transcript:\n{run.stdout}"
+    history = [TIME.sub("", line) for line in run.stdout.splitlines() if TIME.match(line)]
+    assert "Bob  Add collaborator · added: carol  [console]" in history
+    assert "Bob  Add collaborator · added: dave  [console]" in history

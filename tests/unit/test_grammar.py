@@ -335,6 +335,32 @@ def test_at_users_only_match_their_own_names() -> None:
     assert parse("assign IT-1 @bob", at_users={"张三": "staff001"}) == m.Assign("IT-1", Mention(None, "bob"))
 
 
+@pytest.mark.parametrize("word", ["@here", "@channel", "@everyone", "@HERE", "@here!", "@所有人"])
+def test_everyone_at_once_words_are_title_text_not_people(word: str) -> None:
+    assert parse(f"new P3 Printer broken {word}") == m.Create(
+        f"Printer broken {word}", priority=Priority.P3)
+    assert parse(f"new {word} printer broken @bob") == m.Create(
+        f"{word} printer broken @bob", collaborators=(Mention(None, "bob"),))
+    assert parse(f"reply IT-1 {word} it is back") == m.Reply("IT-1", f"{word} it is back")
+
+
+def test_broadcast_words_are_nobody_to_add_or_assign() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse("cc IT-1 @here")
+    assert caught.value.message_key == "error.usage"
+    with pytest.raises(ParseError):
+        parse("assign IT-1 @channel")
+    # Only the whole word: a person whose handle starts with one of them is still a person.
+    assert parse("assign IT-1 @heretic") == m.Assign("IT-1", Mention(None, "heretic"))
+
+
+def test_note_and_reply_carry_their_mentions() -> None:
+    assert parse("note IT-1 @carol please check the relay") == m.Note(
+        "IT-1", "@carol please check the relay", (Mention(None, "carol"),))
+    assert parse("备注 IT-1 @张三 请看一下", at_users={"张三": "staff001"}) == m.Note(
+        "IT-1", "@张三 请看一下", (Mention(Source.DINGTALK, "staff001", "张三"),))
+
+
 def test_mention_str_shows_the_name() -> None:
     assert str(Mention(Source.DINGTALK, "staff001", "张三")) == "@张三"
     assert str(Mention(None, "bob")) == "@bob"
