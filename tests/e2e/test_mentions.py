@@ -12,7 +12,15 @@ from sqlalchemy import select
 from bot.bootstrap import App
 from storage.models import CollaboratorRow, PersonRow
 from tests.e2e.slack_stack import SlackStack, slack_stack
-from tests.e2e.test_dingtalk import IT_GROUP, LI, WANG, ZHANG, dingtalk, template  # noqa: F401
+from tests.e2e.test_dingtalk import (  # noqa: F401 (fixtures)
+    IT_GROUP,
+    LI,
+    WANG,
+    ZHANG,
+    dingtalk,
+    silence,
+    template,
+)
 from tests.fakes.slack_web import FakeSlack
 from tests.support.clock import FakeClock
 from tests.support.dingtalk import DingTalk
