@@ -124,8 +124,8 @@ class Relay:
         dead) or claimed by another relay since fail the fence and are left alone."""
         while True:
             await self.renew_sleep(self.lease.total_seconds() / 3)
-            try:
-                await self.store.renew(claimed, self.clock.now() + self.lease)
+            try:  # shielded: the sweep's end cancels this loop, never a statement midway
+                await asyncio.shield(self.store.renew(claimed, self.clock.now() + self.lease))
             except Exception:  # the database may be away; the next renewal may succeed
                 log.exception("renewing the outbox lease failed")
 
