@@ -14,6 +14,7 @@ from typing import Protocol
 
 from commands.ports import Claimed, Clock, Delivered, OutboxStore
 from notifications.catalogs import Catalogs
+from notifications.marks import SentMarks
 from notifications.metrics import METRICS
 from notifications.senders import DeliveryError, Outgoing, Sender
 
@@ -68,6 +69,7 @@ class Relay:
         self.slots = asyncio.Semaphore(concurrency)
         self.rng = rng or random.Random()
         self.renew_sleep = renew_sleep
+        self.marks = SentMarks(store, clock, lambda rows, n: self._fenced(rows, n, "sent"))
 
     async def run_once(self) -> int:
         """One sweep: claim what is due and deliver it. Returns the number of rows claimed.
@@ -163,8 +165,7 @@ class Relay:
             await self._send_group(rows, delivered, first_wait)
         finally:  # what went out is marked even when a later write failed
             if delivered:
-                marked = await self.store.mark_sent(delivered, self.clock.now())
-                self._fenced([r for d in delivered for r in d.rows], marked, "sent")
+                await self.marks.mark(delivered)
 
     async def _send_group(self, rows: list[Claimed], delivered: list[Delivered],
                           first_wait: float | None) -> None:

@@ -33,6 +33,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from commands.notify import CARD_THREAD
@@ -51,9 +52,21 @@ _INSERT = insert(_T)
 # statement for a list of (id, token) pairs, so the count of rows changed is exact).
 _HELD = (tuple_(_T.c.id, _T.c.claim_token).in_(bindparam("_held", expanding=True)),
          _T.c.status == "sending")
-_MARK_SENT = update(_T).where(*_HELD).values(
-    status="sent", sent_at=bindparam("_now"), platform_ref=bindparam("_ref"), lease_until=None,
-    last_error=None, uncertain=False)
+# "Sent" marks, many messages (each its own platform id) in one statement with an exact count:
+# on PostgreSQL joined to arrays of row ids, tokens and platform ids; SQLite runs one per message
+# (executemany, whose count it reports) in one transaction.
+_SENT = dict(status="sent", sent_at=bindparam("_now"), lease_until=None, last_error=None,
+             uncertain=False)
+_MARKS = func.unnest(bindparam("_ids", type_=ARRAY(Integer)),
+                     bindparam("_tokens", type_=ARRAY(Integer)),
+                     bindparam("_refs", type_=ARRAY(String))
+                     ).table_valued("id", "token", "ref").render_derived(name="marks")
+_MARK_SENT_PG = update(_T).where(
+    _T.c.id == _MARKS.c.id, _T.c.claim_token == _MARKS.c.token, _T.c.status == "sending",
+).values(platform_ref=_MARKS.c.ref, **_SENT)
+_MARK_SENT_EACH = update(_T).where(
+    _T.c.id == bindparam("_id"), _T.c.claim_token == bindparam("_token"),
+    _T.c.status == "sending").values(platform_ref=bindparam("_ref"), **_SENT)
 _RETRY = update(_T).where(*_HELD).values(
     status="pending", not_before=bindparam("_when"), lease_until=None,
     uncertain=bindparam("_uncertain"),
@@ -197,27 +210,29 @@ class SqlOutboxStore:
         return await self._fenced(_RENEW, rows, _until=until)
 
     async def mark_sent(self, delivered: list[Delivered], now: datetime) -> int:
-        """Sent, with where new cards now live: a destination's worth in one or two statements.
+        """Sent, with where new cards now live, in one or two statements.
 
         A new card's place is written in the same transaction as its row's mark, so a crash
         leaves either both or neither: the row then comes back as "maybe sent", and the sender
         finds the card already posted instead of posting it again."""
-        delivered = [d for d in delivered if d.rows]
+        marks = [(r.id, r.token, d.ref) for d in delivered for r in d.rows]
         cards = [{**_card_params(d.card, d.ref), "_id": d.rows[0].id, "_token": d.rows[0].token}
                  for d in delivered if d.card is not None and d.ref]
-        if not delivered:
+        if not marks:
             return 0
-        # The usual case (no new card) autocommits each message's mark on its own.
+        # The usual case (no new card) is one autocommitted statement.
         async with (autocommit(self.sessions) if not cards else self._transaction()
                     ) as connection:
-            marked = 0
-            for d in delivered:  # a statement per message: usually one, a digest is one too
-                result = await connection.execute(_MARK_SENT, {
-                    "_held": _held(d.rows), "_now": now, "_ref": d.ref})
-                marked += int(result.rowcount or 0)
+            if connection.dialect.name == "postgresql":
+                ids, tokens, refs = (list(column) for column in zip(*marks, strict=True))
+                result = await connection.execute(_MARK_SENT_PG, {
+                    "_ids": ids, "_tokens": tokens, "_refs": refs, "_now": now})
+            else:
+                result = await connection.execute(_MARK_SENT_EACH, [
+                    {"_id": i, "_token": t, "_ref": ref, "_now": now} for i, t, ref in marks])
             if cards:
                 await _REMEMBER_SENT_CARD.execute(connection, cards)
-        return marked
+        return int(result.rowcount or 0)
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncConnection]:

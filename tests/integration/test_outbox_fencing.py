@@ -2,18 +2,20 @@
 
 import asyncio
 from collections.abc import Awaitable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
 from commands.ports import Delivered
+from notifications.catalogs import Catalogs
 from notifications.relay import Relay
 from notifications.senders import DeliveryError, Outgoing
 from storage.engine import session_factory
 from storage.models import OutboxRow, TicketMessageRow
 from storage.outbox import SqlOutboxStore
+from storage.rate_limit import SqlRateLimiter
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from tests.support.senders import RecordingSender
@@ -113,13 +115,30 @@ async def test_a_lease_that_runs_out_mid_sweep_still_means_one_delivery(
     assert (row.status, row.platform_ref, row.attempts) == ("sent", "ref-1", 2)
 
 
+class WatchedStore(SqlOutboxStore):
+    """The real store, telling the test when a "sent" mark has been written."""
+
+    def __init__(self, chat: Chat) -> None:
+        super().__init__(session_factory(chat.app.engine))
+        self.marked = asyncio.Event()
+
+    async def mark_sent(self, delivered: list[Delivered], now: datetime) -> int:
+        written = await super().mark_sent(delivered, now)
+        self.marked.set()
+        return written
+
+
 async def test_each_destination_is_marked_sent_when_its_own_sends_are_done(
         chat: Chat, clock: FakeClock) -> None:
     platform = RecordingSender()
     await chat.user("alice").says("new Email down cc @erin")  # the triage channel and erin
     slow = SlowPlatform(platform, addresses={"#it-triage"})
-    sweep = asyncio.create_task(relay(chat, slow).run_once())
+    store, settings = WatchedStore(chat), chat.app.settings
+    sweep = asyncio.create_task(Relay(
+        store, SqlRateLimiter(store.sessions), {"console": slow},
+        Catalogs(settings.tz, settings.templates_dir, clock.now), clock, pacing={}).run_once())
     await within(slow.entered.wait())
+    await within(store.marked.wait())
     # The sweep is still busy with the channel; erin's message is already recorded as sent.
     states = {row.address: row.status for row in await outbox(chat)}
     assert states == {"#it-triage": "sending", "erin": "sent"}
