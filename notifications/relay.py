@@ -190,7 +190,10 @@ class Relay:
                             waiting, later, None, count_attempt=False), "wait for pace")
                         return
                 remaining = rows[index:]
-                mergeable = [r for r in remaining if not r.is_card and r.thread is None]
+                # A message that may be out already is sent alone, so that the sender can
+                # look for it: a digest has a key of its own and would repeat it.
+                mergeable = [r for r in remaining
+                             if not r.is_card and r.thread is None and not r.uncertain]
                 if pace is not None and len(remaining) > max(1.0, pace.burst) and (
                         len(mergeable) == len(remaining)):
                     await self._send(remaining, delivered)  # one token, one digest
@@ -264,7 +267,6 @@ class Relay:
         delay = error.retry_after if error.retry_after is not None else self.retry.delay(
             attempts, self.rng)
         when = self.clock.now() + timedelta(seconds=delay)
-        uncertain = error.maybe_sent or any(r.uncertain for r in rows)
         self._fenced(rows, await self.store.retry_later(rows, when, str(error),
-                                                        uncertain=uncertain), "retry")
+                                                        maybe_sent=error.maybe_sent), "retry")
         METRICS.retries.labels(platform).inc(len(ids))

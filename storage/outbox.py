@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Integer,
     Row,
     String,
@@ -69,7 +70,9 @@ _MARK_SENT_EACH = update(_T).where(
     _T.c.status == "sending").values(platform_ref=bindparam("_ref"), **_SENT)
 _RETRY = update(_T).where(*_HELD).values(
     status="pending", not_before=bindparam("_when"), lease_until=None,
-    uncertain=bindparam("_uncertain"),
+    # What a row knew stays known: an earlier attempt that may have been delivered still may
+    # have been, whatever this attempt's outcome (or a wait for pace) was.
+    uncertain=or_(_T.c.uncertain, bindparam("_maybe_sent", type_=Boolean)),
     last_error=func.coalesce(bindparam("_error", type_=Text), _T.c.last_error))
 _RETRY_UNCOUNTED = _RETRY.values(attempts=_T.c.attempts - 1)  # waiting for pace is no attempt
 _DEAD = update(_T).where(*_HELD).values(status="dead", last_error=bindparam("_error"),
@@ -240,9 +243,9 @@ class SqlOutboxStore:
             yield await session.connection()
 
     async def retry_later(self, rows: list[Claimed], when: datetime, error: str | None,
-                          uncertain: bool = False, count_attempt: bool = True) -> int:
+                          maybe_sent: bool = False, count_attempt: bool = True) -> int:
         return await self._fenced(_RETRY if count_attempt else _RETRY_UNCOUNTED, rows,
-                                  _when=when, _uncertain=uncertain,
+                                  _when=when, _maybe_sent=maybe_sent,
                                   _error=None if error is None else error[:2000])
 
     async def mark_dead(self, rows: list[Claimed], error: str) -> int:
