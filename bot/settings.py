@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     slack_burst: float = Field(default=3.0, ge=1)
     dingtalk_rate_per_minute: float = Field(default=20.0, gt=0)
     dingtalk_burst: float = Field(default=5.0, ge=1)
+    # Retention (the scheduler's retention job), deleting in batches of `retention_batch` rows.
+    # Sent outbox rows are kept this many days (pending, sending and dead ones always).
+    retention_outbox_days: float = Field(default=7.0, gt=0)
+    # Inbound ids must outlive the platforms' redeliveries (Slack: about 1 h, DingTalk: a day).
+    retention_inbound_hours: float = Field(default=48.0, ge=24)
+    # A rate bucket unused this long is full again, the same as a new one.
+    retention_bucket_idle_minutes: float = Field(default=10.0, gt=0)
+    retention_batch: int = Field(default=500, ge=1, le=10_000)
 
     # Messengers. Secrets come from the environment only.
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

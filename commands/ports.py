@@ -102,6 +102,7 @@ class Claimed:
     attempts: int
     uncertain: bool  # an earlier attempt may have been delivered
     created_at: datetime
+    token: int  # this claim's fencing token: every later write of the row must present it
 
     @property
     def is_card(self) -> bool:
@@ -110,10 +111,10 @@ class Claimed:
 
 @dataclass(frozen=True, slots=True)
 class Delivered:
-    """Rows one message carried, the platform's id for it, and, for a newly posted card,
-    where it now lives (ticket id, platform, address)."""
+    """Rows one message carried (as claimed), the platform's id for it, and, for a newly
+    posted card, where it now lives (ticket id, platform, address)."""
 
-    ids: list[int]
+    rows: list[Claimed]
     ref: str | None
     card: tuple[int, str, str] | None = None
 
@@ -128,15 +129,25 @@ class OutboxStats:
 
 
 class OutboxStore(Protocol):
-    """The relay's side of the outbox; each call is its own short transaction."""
+    """The relay's side of the outbox; each call is its own short transaction.
+
+    Every write after a claim is fenced: it changes only rows still held by the claim the
+    given `Claimed` came from, and returns how many it changed (fewer: a newer claim has
+    them, after this one's lease ran out)."""
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]: ...
-    async def mark_sent(self, delivered: list[Delivered], now: datetime) -> None:
-        """Delivered (a sweep's worth at once), with where new cards now live."""
+    async def renew(self, rows: list[Claimed], until: datetime) -> int:
+        """Extend the lease of the rows this claim still holds."""
         ...
-    async def retry_later(self, ids: list[int], when: datetime, error: str | None,
-                          uncertain: bool = False, count_attempt: bool = True) -> None: ...
-    async def mark_dead(self, ids: list[int], error: str) -> None: ...
+    async def mark_sent(self, delivered: list[Delivered], now: datetime) -> int:
+        """Delivered (a destination's worth at once), with where new cards now live."""
+        ...
+    async def retry_later(self, rows: list[Claimed], when: datetime, error: str | None,
+                          maybe_sent: bool = False, count_attempt: bool = True) -> int:
+        """Back to pending until `when`; a row stays "maybe sent" once it was, and becomes so
+        if this attempt `maybe_sent`."""
+        ...
+    async def mark_dead(self, rows: list[Claimed], error: str) -> int: ...
     async def stats(self, now: datetime) -> OutboxStats: ...
     async def oldest_due(self, now: datetime) -> datetime | None: ...
     async def remember_card(self, ticket_id: int, platform: str, address: str, ref: str) -> None:

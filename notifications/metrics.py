@@ -17,6 +17,9 @@ class _Metrics:
         "ticketbot_delivery_ratelimited", "Rate-limit answers (429) from a platform", ["platform"]))
     dead: Counter = field(default_factory=lambda: Counter(
         "ticketbot_delivery_dead", "Messages given up on (dead letters)", ["platform"]))
+    fenced: Counter = field(default_factory=lambda: Counter(
+        "ticketbot_outbox_fenced",
+        "Outbox writes left undone because a newer claim holds the rows (a lease ran out)"))
     digests: Counter = field(default_factory=lambda: Counter(
         "ticketbot_delivery_digests", "Digests sent instead of a burst", ["platform"]))
 

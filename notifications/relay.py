@@ -7,13 +7,14 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from commands.ports import Claimed, Clock, Delivered, OutboxStore
 from notifications.catalogs import Catalogs
+from notifications.marks import SentMarks
 from notifications.metrics import METRICS
 from notifications.senders import DeliveryError, Outgoing, Sender
 
@@ -43,12 +44,23 @@ class RetryPolicy:
         return ceiling / 2 + rng.uniform(0, ceiling / 2)  # "equal jitter": spread, never zero
 
 
+# The lease is renewed while a sweep runs, rather than sized for the worst sweep: one
+# destination's messages go out one after another, each bounded only by its sender's timeouts
+# and retries (10 s a call, a few calls a message), so a worst-case sweep of a full batch
+# takes minutes, and a lease that long would also hold a crashed relay's rows for minutes.
+# Renewed every third of its length, the lease only has to outlive one missed renewal and a
+# slow statement. Should a relay stall past it anyway, the fencing tokens make its late writes
+# change nothing, and the newer claim, marked "maybe sent", looks before sending again.
+LEASE = timedelta(seconds=60)
+
+
 class Relay:
     def __init__(self, store: OutboxStore, limiter: RateLimiter, senders: dict[str, Sender],
                  catalogs: Catalogs, clock: Clock, pacing: dict[str, Pacing] | None = None,
                  retry: RetryPolicy | None = None, batch: int = 200,
-                 lease: timedelta = timedelta(seconds=60), concurrency: int = 32,
-                 rng: random.Random | None = None) -> None:
+                 lease: timedelta = LEASE, concurrency: int = 32,
+                 rng: random.Random | None = None,
+                 renew_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.store, self.limiter, self.senders = store, limiter, senders
         self.catalogs, self.clock = catalogs, clock
         self.pacing = pacing or {}
@@ -56,24 +68,24 @@ class Relay:
         self.batch, self.lease = batch, lease
         self.slots = asyncio.Semaphore(concurrency)
         self.rng = rng or random.Random()
+        self.renew_sleep = renew_sleep
+        self.marks = SentMarks(store, clock, lambda rows, n: self._fenced(rows, n, "sent"))
 
     async def run_once(self) -> int:
         """One sweep: claim what is due and deliver it. Returns the number of rows claimed.
 
         The sweep's database work is batched: one claim, one token from every destination's
-        bucket, and the deliveries marked together at the end."""
+        bucket; each destination's deliveries are marked as soon as its sends are done."""
         now = self.clock.now()
         claimed = await self.store.claim(now, self.batch, self.lease)
         groups: dict[tuple[str, str], list[Claimed]] = {}
         for row in claimed:
             groups.setdefault((self._lane(row), row.address), []).append(row)
-        first = await self._first_tokens(list(groups), now.timestamp())
-        delivered: list[Delivered] = []
-        outcomes = await asyncio.gather(*(self._deliver_group(rows, delivered, first.get(key))
-                                          for key, rows in groups.items()),
-                                        return_exceptions=True)
-        if delivered:  # what went out is marked even when another destination failed
-            await self.store.mark_sent(delivered, self.clock.now())
+        async with self._leased(claimed):
+            first = await self._first_tokens(list(groups), now.timestamp())
+            outcomes = await asyncio.gather(*(self._deliver_group(rows, first.get(key))
+                                              for key, rows in groups.items()),
+                                            return_exceptions=True)
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -96,6 +108,37 @@ class Relay:
             waits.update({keys[key]: wait for key, wait in taken.items()})
         return waits
 
+    @contextlib.asynccontextmanager
+    async def _leased(self, claimed: list[Claimed]) -> AsyncIterator[None]:
+        if not claimed:
+            yield
+            return
+        renewing = asyncio.create_task(self._keep_leased(claimed))
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _keep_leased(self, claimed: list[Claimed]) -> None:
+        """Renew the sweep's lease every third of it. Rows already written (sent, retried,
+        dead) or claimed by another relay since fail the fence and are left alone."""
+        while True:
+            await self.renew_sleep(self.lease.total_seconds() / 3)
+            try:  # shielded: the sweep's end cancels this loop, never a statement midway
+                await asyncio.shield(self.store.renew(claimed, self.clock.now() + self.lease))
+            except Exception:  # the database may be away; the next renewal may succeed
+                log.exception("renewing the outbox lease failed")
+
+    def _fenced(self, rows: list[Claimed], written: int, what: str) -> None:
+        """Count rows a write left alone because a newer claim holds them."""
+        lost = len(rows) - written
+        if lost > 0:
+            log.warning("outbox rows %s: %s skipped, a newer claim holds %d of them (this "
+                        "relay's lease had run out)", [r.id for r in rows], what, lost)
+            METRICS.fenced.inc(lost)
+
     async def run(self, stop: asyncio.Event, idle: float = 0.5, gather: float = 0.05,
                   sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         """Sweep until `stop`: after an empty sweep wait `idle`; after a part batch wait
@@ -113,11 +156,21 @@ class Relay:
                 with contextlib.suppress(TimeoutError):
                     await pause(wait)
 
-    async def _deliver_group(self, rows: list[Claimed], delivered: list[Delivered],
-                             first_wait: float | None = None) -> None:
-        """Rows for one destination, oldest first: spend a token per message (the first one
-        taken already, as `first_wait`); merge the rest into a digest when they would exceed
-        the destination's budget."""
+    async def _deliver_group(self, rows: list[Claimed], first_wait: float | None = None
+                             ) -> None:
+        """Rows for one destination, oldest first, marked sent together once its sends are
+        done (a slow destination does not hold back the others' marks)."""
+        delivered: list[Delivered] = []
+        try:
+            await self._send_group(rows, delivered, first_wait)
+        finally:  # what went out is marked even when a later write failed
+            if delivered:
+                await self.marks.mark(delivered)
+
+    async def _send_group(self, rows: list[Claimed], delivered: list[Delivered],
+                          first_wait: float | None) -> None:
+        """Spend a token per message (the first one taken already, as `first_wait`); merge
+        the rest into a digest when they would exceed the destination's budget."""
         platform, address = self._lane(rows[0]), rows[0].address
         pace = self.pacing.get(platform)
         index = 0
@@ -132,11 +185,15 @@ class Relay:
                                                        pace.rate, pace.burst)
                     if wait > 0:
                         later = now + timedelta(seconds=wait)
-                        await self.store.retry_later([r.id for r in rows[index:]], later, None,
-                                                     count_attempt=False)
+                        waiting = rows[index:]
+                        self._fenced(waiting, await self.store.retry_later(
+                            waiting, later, None, count_attempt=False), "wait for pace")
                         return
                 remaining = rows[index:]
-                mergeable = [r for r in remaining if not r.is_card and r.thread is None]
+                # A message that may be out already is sent alone, so that the sender can
+                # look for it: a digest has a key of its own and would repeat it.
+                mergeable = [r for r in remaining
+                             if not r.is_card and r.thread is None and not r.uncertain]
                 if pace is not None and len(remaining) > max(1.0, pace.burst) and (
                         len(mergeable) == len(remaining)):
                     await self._send(remaining, delivered)  # one token, one digest
@@ -177,7 +234,8 @@ class Relay:
         platform = rows[0].platform
         sender = self.senders.get(platform)
         if sender is None:
-            await self.store.mark_dead(ids, f"no sender configured for {platform}")
+            self._fenced(rows, await self.store.mark_dead(
+                rows, f"no sender configured for {platform}"), "dead letter")
             METRICS.dead.labels(platform).inc(len(ids))
             return
         try:
@@ -196,7 +254,7 @@ class Relay:
         if first.is_card and ref and ref != first.thread and first.ticket_id is not None:
             # A new card (first post, or a re-post after the old one was deleted).
             card = (first.ticket_id, platform, first.address)
-        delivered.append(Delivered(ids, ref, card))  # marked with the sweep's others
+        delivered.append(Delivered(rows, ref, card))  # marked with the destination's others
         METRICS.delivered.labels(platform).inc(len(ids))
         if len(rows) > 1:
             METRICS.digests.labels(platform).inc()
@@ -209,12 +267,12 @@ class Relay:
         attempts = max(r.attempts for r in rows)
         if error.permanent or attempts >= self.retry.max_attempts:
             log.warning("outbox rows %s dead after %s attempts: %s", ids, attempts, error)
-            await self.store.mark_dead(ids, str(error))
+            self._fenced(rows, await self.store.mark_dead(rows, str(error)), "dead letter")
             METRICS.dead.labels(platform).inc(len(ids))
             return
         delay = error.retry_after if error.retry_after is not None else self.retry.delay(
             attempts, self.rng)
         when = self.clock.now() + timedelta(seconds=delay)
-        uncertain = error.maybe_sent or any(r.uncertain for r in rows)
-        await self.store.retry_later(ids, when, str(error), uncertain=uncertain)
+        self._fenced(rows, await self.store.retry_later(rows, when, str(error),
+                                                        maybe_sent=error.maybe_sent), "retry")
         METRICS.retries.labels(platform).inc(len(ids))

@@ -160,6 +160,7 @@ class OutboxRow(Base):
     __table_args__ = (
         Index("ix_outbox_due", "status", "not_before"),
         Index("ix_outbox_stream", "ticket_id", "platform", "address", "status"),
+        Index("ix_outbox_sent", "status", "sent_at"),  # the retention job's oldest sent rows
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,6 +179,8 @@ class OutboxRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/sending/sent/dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False)  # a send may have happened
+    # Raised by every claim; each later write names the claim it belongs to (fencing).
+    claim_token: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
     lease_until: Mapped[datetime | None]

@@ -3,13 +3,39 @@
 Claiming uses `FOR UPDATE SKIP LOCKED` on PostgreSQL, so relays on several replicas never take
 the same row; SQLite serialises writers instead. Only the oldest undelivered row of each
 (ticket, destination) stream is claimable, which keeps messages about one ticket in order.
+
+Fencing: each claim raises the row's `claim_token`, and every later write (sent, retry later,
+dead letter, lease renewal, the card's place) matches `id`, `claim_token` and `status =
+'sending'`. A relay whose lease ran out (a pause, a send slower than its lease) and whose rows
+another relay has claimed since changes nothing: it cannot put back to "pending" a message the
+newer claim has delivered, nor record its own card over the newer one. Time is always the
+caller's `now` (the injected clock), never read here.
 """
 
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Row, and_, bindparam, exists, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Row,
+    String,
+    Text,
+    Update,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from commands.notify import CARD_THREAD
 from commands.ports import Claimed, Delivered, OutboxMessage, OutboxStats
@@ -23,9 +49,35 @@ LIVE = ("pending", "sending")
 # Statements run for every message are built once: their cache keys are memoised.
 _T = OutboxRow.__table__
 _INSERT = insert(_T)
-_MARK_SENT = update(_T).where(_T.c.id == bindparam("_id"), _T.c.status == "sending").values(
-    status="sent", sent_at=bindparam("_now"), platform_ref=bindparam("_ref"), lease_until=None,
-    last_error=None, uncertain=False)
+# The fence of every write after a claim: the rows, still held by that very claim (one
+# statement for a list of (id, token) pairs, so the count of rows changed is exact).
+_HELD = (tuple_(_T.c.id, _T.c.claim_token).in_(bindparam("_held", expanding=True)),
+         _T.c.status == "sending")
+# "Sent" marks, many messages (each its own platform id) in one statement with an exact count:
+# on PostgreSQL joined to arrays of row ids, tokens and platform ids; SQLite runs one per message
+# (executemany, whose count it reports) in one transaction.
+_SENT = dict(status="sent", sent_at=bindparam("_now"), lease_until=None, last_error=None,
+             uncertain=False)
+_MARKS = func.unnest(bindparam("_ids", type_=ARRAY(Integer)),
+                     bindparam("_tokens", type_=ARRAY(Integer)),
+                     bindparam("_refs", type_=ARRAY(String))
+                     ).table_valued("id", "token", "ref").render_derived(name="marks")
+_MARK_SENT_PG = update(_T).where(
+    _T.c.id == _MARKS.c.id, _T.c.claim_token == _MARKS.c.token, _T.c.status == "sending",
+).values(platform_ref=_MARKS.c.ref, **_SENT)
+_MARK_SENT_EACH = update(_T).where(
+    _T.c.id == bindparam("_id"), _T.c.claim_token == bindparam("_token"),
+    _T.c.status == "sending").values(platform_ref=bindparam("_ref"), **_SENT)
+_RETRY = update(_T).where(*_HELD).values(
+    status="pending", not_before=bindparam("_when"), lease_until=None,
+    # What a row knew stays known: an earlier attempt that may have been delivered still may
+    # have been, whatever this attempt's outcome (or a wait for pace) was.
+    uncertain=or_(_T.c.uncertain, bindparam("_maybe_sent", type_=Boolean)),
+    last_error=func.coalesce(bindparam("_error", type_=Text), _T.c.last_error))
+_RETRY_UNCOUNTED = _RETRY.values(attempts=_T.c.attempts - 1)  # waiting for pace is no attempt
+_DEAD = update(_T).where(*_HELD).values(status="dead", last_error=bindparam("_error"),
+                                        lease_until=None)
+_RENEW = update(_T).where(*_HELD).values(lease_until=bindparam("_until"))
 _OLDEST_DUE = select(func.min(_T.c.not_before)).where(
     _T.c.status.in_(LIVE), _T.c.not_before <= bindparam("_now"))
 _CARDS = TicketMessageRow.__table__
@@ -50,7 +102,8 @@ _DUE = (select(_CANDIDATE.c.id)
         .with_for_update(skip_locked=True))
 _CLAIM = (update(_T).where(_T.c.id.in_(_DUE))
           .values(status="sending", lease_until=bindparam("_lease_until"),
-                  attempts=_T.c.attempts + 1, uncertain=or_(_T.c.uncertain, _T.c.status == "sending"))
+                  attempts=_T.c.attempts + 1, claim_token=_T.c.claim_token + 1,
+                  uncertain=or_(_T.c.uncertain, _T.c.status == "sending"))
           .returning(*_T.c))
 
 
@@ -61,6 +114,27 @@ def _card_upsert(insert):  # type: ignore[no-untyped-def]
 
 
 _REMEMBER_CARD = ByDialect(_card_upsert, ("ticket_id", "platform", "address", "ref"))
+
+
+def _fenced_card_upsert(insert):  # type: ignore[no-untyped-def]
+    # The card's place, written only if the row it came with was just marked sent by this very
+    # claim (in the same transaction): a stale relay's card never replaces the newer one's.
+    marked = exists().where(_T.c.id == bindparam("_id"), _T.c.claim_token == bindparam("_token"),
+                            _T.c.status == "sent")
+    values = select(bindparam("ticket_id", type_=Integer), bindparam("platform", type_=String),
+                    bindparam("address", type_=String), bindparam("ref", type_=String)
+                    ).where(marked)
+    stmt = insert(_CARDS).from_select(["ticket_id", "platform", "address", "ref"], values)
+    return stmt.on_conflict_do_update(index_elements=["ticket_id", "platform", "address"],
+                                      set_={"ref": stmt.excluded.ref})
+
+
+_REMEMBER_SENT_CARD = ByDialect(_fenced_card_upsert,
+                                ("ticket_id", "platform", "address", "ref", "_id", "_token"))
+
+
+def _held(rows: list[Claimed]) -> list[tuple[int, int]]:
+    return [(r.id, r.token) for r in rows]
 
 
 def _card_params(card: tuple[int, str, str], ref: str) -> dict[str, Any]:
@@ -109,7 +183,7 @@ class SqlOutboxStore:
             claimed.append(Claimed(
                 row.id, row.idempotency_key, row.ticket_id, row.ticket_key, row.event,
                 row.platform, row.address, thread, row.template, dict(row.params), row.locale,
-                row.urgent, row.attempts, row.uncertain, row.created_at))
+                row.urgent, row.attempts, row.uncertain, row.created_at, row.claim_token))
         return claimed
 
     @staticmethod
@@ -129,38 +203,55 @@ class SqlOutboxStore:
             await _REMEMBER_CARD.execute(connection, _card_params((ticket_id, platform, address),
                                                                   ref))
 
-    async def _set(self, ids: list[int], **values: Any) -> None:
-        async with self.sessions() as session, session.begin():
-            await session.execute(update(OutboxRow).where(
-                OutboxRow.id.in_(ids), OutboxRow.status == "sending").values(**values))
-
-    async def mark_sent(self, delivered: list[Delivered], now: datetime) -> None:
-        """Sent, with where new cards now live: a sweep's worth in two statements.
-
-        Each commits on its own, the cards' places first: should the second fail, the rows
-        stay leased, come back as "maybe sent", and the sender finds each message already
-        posted instead of posting it again."""
-        cards = [_card_params(d.card, d.ref) for d in delivered if d.card is not None and d.ref]
-        marks = [{"_id": row_id, "_now": now, "_ref": d.ref} for d in delivered for row_id in d.ids]
-        if not marks:
-            return
+    async def _fenced(self, statement: Update, rows: list[Claimed], **values: Any) -> int:
+        """Write the rows this claim still holds; returns how many that was."""
+        if not rows:
+            return 0
         async with autocommit(self.sessions) as connection:
+            result = await connection.execute(statement, {"_held": _held(rows), **values})
+        return int(result.rowcount or 0)
+
+    async def renew(self, rows: list[Claimed], until: datetime) -> int:
+        return await self._fenced(_RENEW, rows, _until=until)
+
+    async def mark_sent(self, delivered: list[Delivered], now: datetime) -> int:
+        """Sent, with where new cards now live, in one or two statements.
+
+        A new card's place is written in the same transaction as its row's mark, so a crash
+        leaves either both or neither: the row then comes back as "maybe sent", and the sender
+        finds the card already posted instead of posting it again."""
+        marks = [(r.id, r.token, d.ref) for d in delivered for r in d.rows]
+        cards = [{**_card_params(d.card, d.ref), "_id": d.rows[0].id, "_token": d.rows[0].token}
+                 for d in delivered if d.card is not None and d.ref]
+        if not marks:
+            return 0
+        # The usual case (no new card) is one autocommitted statement.
+        async with (autocommit(self.sessions) if not cards else self._transaction()
+                    ) as connection:
+            if connection.dialect.name == "postgresql":
+                ids, tokens, refs = (list(column) for column in zip(*marks, strict=True))
+                result = await connection.execute(_MARK_SENT_PG, {
+                    "_ids": ids, "_tokens": tokens, "_refs": refs, "_now": now})
+            else:
+                result = await connection.execute(_MARK_SENT_EACH, [
+                    {"_id": i, "_token": t, "_ref": ref, "_now": now} for i, t, ref in marks])
             if cards:
-                await _REMEMBER_CARD.execute(connection, cards)
-            await connection.execute(_MARK_SENT, marks)
+                await _REMEMBER_SENT_CARD.execute(connection, cards)
+        return int(result.rowcount or 0)
 
-    async def retry_later(self, ids: list[int], when: datetime, error: str | None,
-                          uncertain: bool = False, count_attempt: bool = True) -> None:
-        values: dict[str, Any] = {"status": "pending", "not_before": when, "lease_until": None,
-                                  "uncertain": uncertain}
-        if error is not None:
-            values["last_error"] = error[:2000]
-        if not count_attempt:
-            values["attempts"] = OutboxRow.attempts - 1
-        await self._set(ids, **values)
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
+        async with self.sessions() as session, session.begin():
+            yield await session.connection()
 
-    async def mark_dead(self, ids: list[int], error: str) -> None:
-        await self._set(ids, status="dead", last_error=error[:2000], lease_until=None)
+    async def retry_later(self, rows: list[Claimed], when: datetime, error: str | None,
+                          maybe_sent: bool = False, count_attempt: bool = True) -> int:
+        return await self._fenced(_RETRY if count_attempt else _RETRY_UNCOUNTED, rows,
+                                  _when=when, _maybe_sent=maybe_sent,
+                                  _error=None if error is None else error[:2000])
+
+    async def mark_dead(self, rows: list[Claimed], error: str) -> int:
+        return await self._fenced(_DEAD, rows, _error=error[:2000])
 
     async def dead(self, limit: int = 50) -> list[OutboxRow]:
         async with self.sessions() as session:

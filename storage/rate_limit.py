@@ -11,7 +11,13 @@ from storage.models import RateBucketRow
 
 _T = RateBucketRow.__table__
 _NOW, _RATE, _BURST = (bindparam(name, type_=Float) for name in ("_now", "_rate", "_burst"))
-_REFILLED = _T.c.tokens + (_NOW - _T.c.updated) * _RATE
+# Time is the caller's (the relay's injected clock), never read here. Replicas' clocks may
+# disagree by a little: a clock behind the bucket's last update refills nothing (rather than
+# a negative amount that starves it) and never moves `updated` back (which would let the
+# replica ahead count the same seconds again), so skew cannot raise the shared rate.
+_ELAPSED = case((_T.c.updated < _NOW, _NOW - _T.c.updated), else_=0.0)
+_LATEST = case((_T.c.updated < _NOW, _NOW), else_=_T.c.updated)
+_REFILLED = _T.c.tokens + _ELAPSED * _RATE
 _CAPPED = case((_REFILLED > _BURST, _BURST), else_=_REFILLED)
 _LEFT = select(_T.c.key, _CAPPED).where(_T.c.key.in_(bindparam("_keys", expanding=True)))
 
@@ -23,7 +29,7 @@ def _spend(insert, keys: list[str]):  # type: ignore[no-untyped-def]
     stmt = insert(_T).values([{"key": key, "tokens": _BURST - 1, "updated": _NOW}
                               for key in keys])
     return stmt.on_conflict_do_update(
-        index_elements=["key"], set_={"tokens": _CAPPED - 1, "updated": _NOW},
+        index_elements=["key"], set_={"tokens": _CAPPED - 1, "updated": _LATEST},
         where=_CAPPED >= 1).returning(_T.c.key)
 
 

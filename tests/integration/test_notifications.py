@@ -181,6 +181,26 @@ async def test_a_crash_between_send_and_mark_does_not_send_twice(
     assert [row.status for row in await rows(chat.app)] == ["sent"]
 
 
+async def test_messages_that_may_be_out_are_checked_even_after_waiting_for_pace(
+        chat: Chat, clock: FakeClock) -> None:
+    sender = RecordingSender()
+    await chat.user("alice").says("new Badge reader dead")
+    await chat.user("alice").says("new Door stuck open")
+    # A relay claims both channel posts, delivers them, and dies before recording either.
+    store = SqlOutboxStore(session_factory(chat.app.engine))
+    for claimed in await store.claim(clock.now(), 10, timedelta(seconds=60)):
+        await sender.send(Outgoing("console", claimed.address, "x", "x", claimed.idempotency_key),
+                          check_duplicate=False)
+    clock.advance(seconds=61)
+    r = relay(chat.app, sender, pacing={"console": Pacing(rate=1.0, burst=1)})
+    await drain(r)  # one token: the first is looked for; the second waits for the next token
+    clock.advance(seconds=1)
+    await drain(r)
+    assert len(sender.sent) == 2  # neither posted again, alone or in a digest
+    assert len(sender.checked) == 2
+    assert [row.status for row in await rows(chat.app)] == ["sent", "sent"]
+
+
 async def test_two_relays_at_once_never_double_send(chat: Chat) -> None:
     sender = RecordingSender()
     people = ["alice", "bob", "carol", "dave", "erin"]
