@@ -4,6 +4,9 @@ priority changes mid-flight, reopen, the first response, and policy validation."
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from workflows.calendar import BusinessCalendar
 from workflows.escalation import StepKind
 from workflows.holidays import ChinaHolidays
@@ -12,6 +15,7 @@ from workflows.organisation import Organisation, Queue, Team
 from workflows.people import Person
 from workflows.priority import Priority
 from workflows.sla import due_now, perform, settle, start
+from workflows.sla_clock import SlaSnapshot, SlaState
 from workflows.sla_policy import Clock, ClockTargets, Facts, PolicyMatch, SlaBook, SlaPolicy
 from workflows.status import Status
 from workflows.ticket import Actor, Ticket
@@ -256,3 +260,25 @@ def test_policy_validation() -> None:
     book = SlaBook({"shanghai": SHANGHAI}, (STANDARD,), "missing")
     assert book.problems() == ["default policy 'missing' is not defined",
                                "policy standard: unknown calendar '24x7'"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.integers(0, 6 * 24 * 60), min_size=0, max_size=8, unique=True),
+       st.sampled_from([Priority.P2, Priority.P3, Priority.P1]))
+def test_a_due_time_is_when_the_target_is_used_up_outside_the_pauses(
+        edges: list[int], priority: Priority) -> None:
+    opened_at = sh(2026, 3, 5, 10, 0)
+    points = sorted(edges)[: len(edges) // 2 * 2]
+    pauses = [(opened_at + points[i] * M, opened_at + points[i + 1] * M)
+              for i in range(0, len(points), 2)]
+    snapshot = SlaSnapshot.of(STANDARD, priority)
+    calendar = BOOK.calendar(snapshot.calendar)
+    target = snapshot.targets.resolution
+    assert target is not None
+    state = SlaState(snapshot, opened_at, pauses=list(pauses))
+    due = state.due(Clock.RESOLUTION, calendar)
+    assert due is not None and state.used(Clock.RESOLUTION, calendar, due) == target
+    if all(due != end for _, end in pauses):  # a pause begun just as the target was used up
+        assert state.used(Clock.RESOLUTION, calendar, due - M) < target  # ends when it resumes
+    before = [p for p in pauses if p[0] <= due]
+    assert SlaState(snapshot, opened_at, pauses=before).due(Clock.RESOLUTION, calendar) == due
