@@ -6,7 +6,7 @@ each ticket's fencing token and pushes its due time ahead by a lease: no other s
 meanwhile, and if the claimer dies the ticket falls due again when the lease runs out.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,13 +16,33 @@ from commands.ports import SlaClaim
 from storage.models import TicketRow
 from workflows.sla_clock import ClockProgress, SlaSnapshot, SlaState
 
+# Ended pauses travel in the snapshot's JSON (no new column): a row written before they did has
+# no "pauses" key, and its `sla_paused_business` is carried over as a number.
+PAUSES, CARRIED = "pauses", "paused_carried"
+
+
+def _snapshot_json(state: SlaState) -> dict[str, Any]:
+    pauses = [[begin.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()]
+              for begin, end in state.pauses]
+    return {**state.snapshot.to_json(), PAUSES: pauses,
+            CARRIED: int(state.carried.total_seconds())}
+
+
+def _pauses(data: dict[str, Any], row: TicketRow) -> tuple[list[tuple[datetime, datetime]],
+                                                           timedelta]:
+    if PAUSES not in data:
+        return [], timedelta(seconds=row.sla_paused_business or 0)
+    pauses = [(datetime.fromisoformat(begin), datetime.fromisoformat(end))
+              for begin, end in data[PAUSES]]
+    return pauses, timedelta(seconds=data.get(CARRIED) or 0)
+
 
 def sla_values(state: SlaState | None) -> dict[str, Any]:
     if state is None:
         return {}
     return {
         "sla_policy": state.snapshot.policy, "sla_calendar": state.snapshot.calendar,
-        "sla_snapshot": state.snapshot.to_json(), "sla_started_at": state.started_at,
+        "sla_snapshot": _snapshot_json(state), "sla_started_at": state.started_at,
         "sla_paused_since": state.paused_since,
         "sla_paused_business": int(state.paused_business.total_seconds()),
         "sla_paused_total": int(state.paused_total.total_seconds()),
@@ -42,6 +62,7 @@ def sla_values(state: SlaState | None) -> dict[str, Any]:
 def sla_state(row: TicketRow) -> SlaState | None:
     if row.sla_snapshot is None or row.sla_started_at is None:
         return None
+    pauses, carried = _pauses(row.sla_snapshot, row)
     return SlaState(
         snapshot=SlaSnapshot.from_json(row.sla_snapshot), started_at=row.sla_started_at,
         paused_since=row.sla_paused_since,
@@ -55,6 +76,7 @@ def sla_state(row: TicketRow) -> SlaState | None:
         resolution=ClockProgress(row.sla_resolution_stage or 0, row.sla_resolution_anchor,
                                  row.sla_resolution_breached_at),
         next_due_at=row.sla_next_due_at, fence=row.sla_fence or 0,
+        pauses=pauses, carried=carried,
     )
 
 

@@ -84,6 +84,7 @@ class BusinessCalendar:
         remaining = duration
         if remaining <= timedelta(0):
             return start
+        start = start.astimezone(UTC)  # aware arithmetic in a local zone would add wall time
         for day in self._days_from(start):
             for a, b in self.spans(day):
                 if b <= start:
@@ -99,6 +100,7 @@ class BusinessCalendar:
         total = timedelta(0)
         if end <= start:
             return total
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
         last = end.astimezone(self.tz).date()
         for day in self._days_from(start):
             if day > last:
@@ -110,10 +112,12 @@ class BusinessCalendar:
         return total
 
     def is_open(self, at: datetime) -> bool:
+        at = at.astimezone(UTC)
         return any(a <= at < b for a, b in self.spans(at.astimezone(self.tz).date()))
 
     def next_open(self, at: datetime) -> datetime:
         """`at` itself during working time, else the start of the next working span."""
+        at = at.astimezone(UTC)
         for day in self._days_from(at):
             for a, b in self.spans(day):
                 if b > at:
@@ -132,18 +136,62 @@ class BusinessCalendar:
         return timedelta(minutes=sum(b - a for spans in self.week for a, b in spans))
 
 
-def _instant(day: date, minute: int, tz: ZoneInfo) -> datetime:
+def _resolve(day: date, minute: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """A local time of a date as (earliest, latest) UTC instant: they differ in a DST fold;
+    in a gap the time does not exist and both are the instant the clocks jump."""
     if minute >= DAY:
-        return datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(UTC)
-    return datetime.combine(day, time(minute // 60, minute % 60), tz).astimezone(UTC)
+        day, minute = day + timedelta(days=1), 0
+    naive = datetime.combine(day, time(minute // 60, minute % 60))
+    first = naive.replace(tzinfo=tz).astimezone(UTC)
+    second = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) == naive:
+        return min(first, second), max(first, second)
+    jump = _transition(min(first, second), max(first, second), tz)
+    return jump, jump
+
+
+def _transition(before: datetime, after: datetime, tz: ZoneInfo) -> datetime:
+    """The instant the UTC offset changes between two instants (whole seconds apart)."""
+    offset = before.astimezone(tz).utcoffset()
+    while after - before > timedelta(seconds=1):
+        middle = before + (after - before) // 2
+        middle -= timedelta(microseconds=middle.microsecond)
+        if middle.astimezone(tz).utcoffset() == offset:
+            before = middle
+        else:
+            after = middle
+    return after
+
+
+def _start(day: date, minute: int, tz: ZoneInfo) -> datetime:
+    """A span starts at the first instant the wall clock shows its start."""
+    return _resolve(day, minute, tz)[0]
+
+
+def _end(day: date, minute: int, tz: ZoneInfo) -> datetime:
+    """A span ends at the last instant the wall clock shows its end: a window ending inside a
+    fold counts the repeated hour (00:30-01:45 on a fall-back night lasts 2 h 15 min). An end
+    at the very start of the fold (01:00) was reached before the hour repeats."""
+    first, last = _resolve(day, minute, tz)
+    if last == first:
+        return first
+    naive = datetime.combine(day, time(0)) + timedelta(minutes=minute)
+    just_before = (last - timedelta(microseconds=1)).astimezone(tz).replace(tzinfo=None)
+    return last if just_before < naive else first
 
 
 @lru_cache(maxsize=65536)
 def _spans(calendar: BusinessCalendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
-    found = []
+    """Each local span as the real interval it covers; spans that DST makes overlap (one ending
+    in the repeated hour, the next starting in it) are merged, so no instant counts twice."""
+    found: list[tuple[datetime, datetime]] = []
     for a, b in sorted(calendar.hours_of(day)):
-        start, end = _instant(day, a, calendar.tz), _instant(day, b, calendar.tz)
-        if end > start:  # a span swallowed by a DST gap counts for nothing
+        start, end = _start(day, a, calendar.tz), _end(day, b, calendar.tz)
+        if end <= start:  # a span swallowed by a DST gap counts for nothing
+            continue
+        if found and start < found[-1][1]:
+            found[-1] = (found[-1][0], max(found[-1][1], end))
+        else:
             found.append((start, end))
     return tuple(found)
 

@@ -131,6 +131,7 @@ def retarget(state: SlaState, snapshot: SlaSnapshot, calendar: BusinessCalendar,
     ends its escalation; warnings not yet reached under the new targets will be given."""
     old = state.snapshot
     state.snapshot = snapshot
+    state.remeasure(calendar)  # pauses are instants: the new calendar measures them itself
     for clock in Clock:
         progress = state.progress(clock)
         if progress.stage > len(old.warnings):  # past the breach: keep the place in the chain
@@ -139,9 +140,9 @@ def retarget(state: SlaState, snapshot: SlaSnapshot, calendar: BusinessCalendar,
         else:  # never skip the breach because the new policy has fewer warnings
             progress.stage = min(progress.stage, len(snapshot.warnings))
         first_future = len(snapshot.warnings) + 1
-        for index in range(len(snapshot.warnings) + 1):
-            step = step_at(state, clock, index, calendar)
-            if step is not None and step.due > now:
+        for index, fraction in enumerate((*snapshot.warnings, 1.0)):
+            due = state.reaches(clock, calendar, fraction)  # not the breach done before
+            if due is not None and due > now:
                 first_future = index
                 break
         if first_future <= len(snapshot.warnings):  # not (or no longer) breached

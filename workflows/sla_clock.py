@@ -73,12 +73,17 @@ class ClockProgress:
     breached_at: datetime | None = None
 
 
+Interval = tuple[datetime, datetime]
+
+
 @dataclass
 class SlaState:
     snapshot: SlaSnapshot
     started_at: datetime
     paused_since: datetime | None = None
-    paused_business: timedelta = timedelta(0)  # added to the targets: paused time never counts
+    # Paused business time in the snapshot's calendar, for reading only: due times are measured
+    # from `pauses`, so a calendar change (priority) re-measures them.
+    paused_business: timedelta = timedelta(0)
     paused_total: timedelta = timedelta(0)  # wall time, for the audit trail
     response_met: bool | None = None  # None until the first response
     response_used: timedelta | None = None  # business time the first response took
@@ -86,22 +91,48 @@ class SlaState:
     resolution: ClockProgress = field(default_factory=ClockProgress)
     next_due_at: datetime | None = None  # the sweep's index: when the next step is due
     fence: int = 0  # bumped by every claim and every step: a stale run does nothing
+    pauses: list[Interval] = field(default_factory=list)  # ended pauses, in wall-clock instants
+    carried: timedelta = timedelta(0)  # business time paused before pauses were kept as intervals
 
     def progress(self, clock: Clock) -> ClockProgress:
         return self.response if clock is Clock.RESPONSE else self.resolution
 
     def due(self, clock: Clock, calendar: BusinessCalendar, fraction: float = 1.0
             ) -> datetime | None:
-        """When `fraction` of the clock's target is used up (if nothing more is paused)."""
+        """When `fraction` of the clock's target is used up (if nothing more is paused). A
+        breach once done never moves: its due time is the instant it was done for."""
+        breached_at = self.progress(clock).breached_at
+        if fraction >= 1.0 and breached_at is not None:
+            return breached_at
+        return self.reaches(clock, calendar, fraction)
+
+    def reaches(self, clock: Clock, calendar: BusinessCalendar, fraction: float = 1.0
+                ) -> datetime | None:
+        """The instant the clock, running outside its pauses, has used `fraction` of its target.
+        A pause that begins after that instant changes nothing: it cannot postpone a breach."""
         target = self.snapshot.targets.of(clock)
         if target is None:
             return None
-        return calendar.add(self.started_at, target * fraction + self.paused_business)
+        cursor, remaining = self.started_at, target * fraction + self.carried
+        for begin, end in self.pauses:
+            reached = calendar.add(cursor, remaining)
+            if reached < begin:
+                return reached
+            remaining -= calendar.elapsed(cursor, begin)
+            cursor = max(cursor, end)
+        return calendar.add(cursor, remaining)
 
     def used(self, clock: Clock, calendar: BusinessCalendar, until: datetime) -> timedelta:
         """Business time the clock has used by `until`, pauses excluded."""
         end = min(until, self.paused_since) if self.paused_since else until
-        return max(timedelta(0), calendar.elapsed(self.started_at, end) - self.paused_business)
+        paused = self.carried + sum((calendar.elapsed(begin, min(stop, end))
+                                     for begin, stop in self.pauses), timedelta(0))
+        return max(timedelta(0), calendar.elapsed(self.started_at, end) - paused)
+
+    def remeasure(self, calendar: BusinessCalendar) -> None:
+        """The paused business time in another calendar (a priority change moved the ticket)."""
+        self.paused_business = self.carried + sum(
+            (calendar.elapsed(begin, end) for begin, end in self.pauses), timedelta(0))
 
     def pause(self, now: datetime) -> None:
         if self.paused_since is None:
@@ -114,6 +145,7 @@ class SlaState:
             return timedelta(0), timedelta(0)
         wall = now - self.paused_since
         business = calendar.elapsed(self.paused_since, now)
+        self.pauses.append((self.paused_since, now))
         self.paused_business += business
         self.paused_total += wall
         for progress in (self.response, self.resolution):

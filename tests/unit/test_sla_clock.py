@@ -4,13 +4,18 @@ priority changes mid-flight, reopen, the first response, and policy validation."
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from workflows.calendar import BusinessCalendar
+from workflows.escalation import StepKind
 from workflows.holidays import ChinaHolidays
 from workflows.kinds import Source, TicketType
 from workflows.organisation import Organisation, Queue, Team
 from workflows.people import Person
 from workflows.priority import Priority
-from workflows.sla import settle, start
+from workflows.sla import due_now, perform, settle, start
+from workflows.sla_clock import SlaSnapshot, SlaState
 from workflows.sla_policy import Clock, ClockTargets, Facts, PolicyMatch, SlaBook, SlaPolicy
 from workflows.status import Status
 from workflows.ticket import Actor, Ticket
@@ -144,6 +149,77 @@ def test_a_priority_change_mid_flight_re_targets_from_creation_and_is_recorded()
     assert ticket.resolution_due_at == sh(2026, 3, 2, 13, 0)
 
 
+def test_a_pause_over_the_weekend_is_re_measured_on_the_24x7_calendar_of_p1() -> None:
+    ticket = opened(sh(2026, 3, 6, 16, 0))  # a P3 on Friday at 16:00
+    ticket.claim(act(BOB, ticket, sh(2026, 3, 6, 16, 0)))
+    settled(ticket, sh(2026, 3, 6, 16, 0))
+    ticket.pend(act(BOB, ticket, sh(2026, 3, 6, 16, 30)), "waiting for the vendor")
+    settled(ticket, sh(2026, 3, 6, 16, 30))
+    ticket.resume(act(ALICE, ticket, sh(2026, 3, 9, 9, 0)))
+    settled(ticket, sh(2026, 3, 9, 9, 0))
+    raised = sh(2026, 3, 9, 9, 5)
+    ticket.set_priority(act(DAVE, ticket, raised), Priority.P1, "the whole floor is down")
+    [(action, details)] = settled(ticket, raised)
+    # On 24x7 the ticket has run 16:00-16:30 on Friday and 09:00-09:05 on Monday: 35 minutes of
+    # its 4 hours. The 64.5 h paused count as 64.5 h, not as Friday's 1.5 office hours.
+    assert action == "sla_retarget" and details["calendar"] == "24x7"
+    assert ticket.resolution_due_at == sh(2026, 3, 9, 12, 30)
+    assert details["resolution_due"] == ticket.resolution_due_at.isoformat()
+    assert ticket.sla is not None and ticket.sla.used(Clock.RESOLUTION, ALWAYS, raised) == 35 * M
+    assert ticket.sla.paused_business == 64.5 * H
+    assert due_now(ticket, ORG, raised) is None  # nothing is breached
+    # Lowered again: the office calendar measures the same pause as 1.5 business hours.
+    ticket.set_priority(act(DAVE, ticket, sh(2026, 3, 9, 9, 10)), Priority.P3, None)
+    settled(ticket, sh(2026, 3, 9, 9, 10))
+    assert ticket.resolution_due_at == SHANGHAI.add(sh(2026, 3, 6, 16, 0), 24 * H)
+
+
+def p2_claimed_monday() -> Ticket:
+    ticket = opened(sh(2026, 3, 2, 9, 0), Priority.P2)  # resolution due Tuesday 09:30
+    ticket.claim(act(BOB, ticket, sh(2026, 3, 2, 9, 0)))
+    settled(ticket, sh(2026, 3, 2, 9, 0))
+    assert ticket.resolution_due_at == sh(2026, 3, 3, 9, 30)
+    return ticket
+
+
+def pend_and_resume(ticket: Ticket, pend: datetime, resume: datetime) -> None:
+    ticket.pend(act(BOB, ticket, pend), "waiting for the vendor")
+    settled(ticket, pend)
+    ticket.resume(act(ALICE, ticket, resume))
+    settled(ticket, resume)
+
+
+def test_a_pause_after_the_due_instant_does_not_postpone_the_breach() -> None:
+    ticket = p2_claimed_monday()
+    pend_and_resume(ticket, sh(2026, 3, 3, 11, 0), sh(2026, 3, 4, 10, 0))  # nobody swept
+    assert ticket.resolution_due_at == sh(2026, 3, 3, 9, 30)
+    due = due_now(ticket, ORG, sh(2026, 3, 4, 10, 0))
+    assert due is not None and due.step.kind is StepKind.BREACH
+    assert due.step.due == sh(2026, 3, 3, 9, 30) and due.late is not None
+
+
+def test_a_pause_begun_before_the_due_instant_still_moves_it() -> None:
+    ticket = p2_claimed_monday()
+    pend_and_resume(ticket, sh(2026, 3, 3, 9, 0), sh(2026, 3, 3, 10, 0))
+    assert ticket.resolution_due_at == sh(2026, 3, 3, 10, 30)
+
+
+def test_a_breached_clock_keeps_its_due_time_through_pauses_and_a_raise() -> None:
+    ticket = p2_claimed_monday()
+    now = sh(2026, 3, 3, 9, 30)
+    while (due := due_now(ticket, ORG, now)) is not None:  # the sweep: warnings, then the breach
+        perform(ticket, ORG, due, now)
+        settled(ticket, now)
+    assert ticket.sla is not None and ticket.sla.resolution.breached_at == sh(2026, 3, 3, 9, 30)
+    pend_and_resume(ticket, sh(2026, 3, 3, 18, 0), sh(2026, 3, 4, 10, 0))
+    assert ticket.resolution_due_at == sh(2026, 3, 3, 9, 30)
+    ticket.set_priority(act(DAVE, ticket, sh(2026, 3, 4, 10, 5)), Priority.P1, None)
+    [(_, details)] = settled(ticket, sh(2026, 3, 4, 10, 5))
+    assert datetime.fromisoformat(details["resolution_due"]) == sh(2026, 3, 3, 9, 30)
+    assert ticket.resolution_due_at == sh(2026, 3, 3, 9, 30)
+    assert ticket.sla.resolution.breached_at == sh(2026, 3, 3, 9, 30)
+
+
 def test_reopen_resumes_the_resolution_clock_without_the_resolved_time() -> None:
     ticket = opened(sh(2026, 3, 2, 9, 0))
     ticket.claim(act(BOB, ticket, sh(2026, 3, 2, 9, 0)))
@@ -184,3 +260,25 @@ def test_policy_validation() -> None:
     book = SlaBook({"shanghai": SHANGHAI}, (STANDARD,), "missing")
     assert book.problems() == ["default policy 'missing' is not defined",
                                "policy standard: unknown calendar '24x7'"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.integers(0, 6 * 24 * 60), min_size=0, max_size=8, unique=True),
+       st.sampled_from([Priority.P2, Priority.P3, Priority.P1]))
+def test_a_due_time_is_when_the_target_is_used_up_outside_the_pauses(
+        edges: list[int], priority: Priority) -> None:
+    opened_at = sh(2026, 3, 5, 10, 0)
+    points = sorted(edges)[: len(edges) // 2 * 2]
+    pauses = [(opened_at + points[i] * M, opened_at + points[i + 1] * M)
+              for i in range(0, len(points), 2)]
+    snapshot = SlaSnapshot.of(STANDARD, priority)
+    calendar = BOOK.calendar(snapshot.calendar)
+    target = snapshot.targets.resolution
+    assert target is not None
+    state = SlaState(snapshot, opened_at, pauses=list(pauses))
+    due = state.due(Clock.RESOLUTION, calendar)
+    assert due is not None and state.used(Clock.RESOLUTION, calendar, due) == target
+    if all(due != end for _, end in pauses):  # a pause begun just as the target was used up
+        assert state.used(Clock.RESOLUTION, calendar, due - M) < target  # ends when it resumes
+    before = [p for p in pauses if p[0] <= due]
+    assert SlaState(snapshot, opened_at, pauses=before).due(Clock.RESOLUTION, calendar) == due
