@@ -28,7 +28,8 @@ class Intervals:
 
 
 async def sla_tick(app: App) -> SweepReport:
-    report = await sweep(app.uow, app.loaded.org, app.clock, app.notify)
+    report = await sweep(app.uow, app.loaded.org, app.clock, app.notify,
+                         max_attempts=app.settings.sla_max_attempts)
     if report.done or report.stale:
         log.info("SLA sweep: %d step(s) done, %d stale, %d idle", len(report.done), report.stale,
                  report.idle)

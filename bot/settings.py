@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     slack_burst: float = Field(default=3.0, ge=1)
     dingtalk_rate_per_minute: float = Field(default=20.0, gt=0)
     dingtalk_burst: float = Field(default=5.0, ge=1)
+    # An SLA step failing this many sweeps in a row is given up: `ticketbot sla failed`.
+    sla_max_attempts: int = Field(default=5, ge=1)
 
     # Messengers. Secrets come from the environment only.
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
