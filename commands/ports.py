@@ -187,6 +187,7 @@ class SlaClaim:
 
     key: str
     fence: int
+    failing: bool = False  # earlier attempts at its step failed
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, func, select, update
+from sqlalchemy import Insert, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import SlaClaim, SlaFailure
@@ -24,6 +24,8 @@ from storage.models import SlaFailureRow, TicketRow
 from workflows.sla_clock import ClockProgress, SlaSnapshot, SlaState
 
 _T, _F = TicketRow.__table__, SlaFailureRow.__table__
+# Whether a claimed ticket's step failed before: only then does its success forget the attempts.
+_FAILING = exists().where(_F.c.ticket_id == _T.c.id).label("failing")
 _CLAIMED_TICKET = (select(_T.c.id).where(_T.c.key == bindparam("_key"),
                                          _T.c.sla_fence == bindparam("_fence"))
                    .with_for_update())
@@ -103,9 +105,9 @@ class SqlSlaClaims:
         rows = await self.session.execute(
             update(TicketRow).where(TicketRow.id.in_(due.scalar_subquery()))
             .values(sla_fence=TicketRow.sla_fence + 1, sla_next_due_at=now + lease)
-            .returning(TicketRow.key, TicketRow.sla_fence)
+            .returning(TicketRow.key, TicketRow.sla_fence, _FAILING)
             .execution_options(synchronize_session=False))
-        return [SlaClaim(key, fence) for key, fence in rows]
+        return [SlaClaim(key, fence, bool(failing)) for key, fence, failing in rows]
 
     async def database_now(self) -> datetime:
         connection = await self.session.connection()

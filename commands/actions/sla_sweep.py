@@ -75,7 +75,8 @@ async def run_step(uow: UnitOfWorkFactory, org: Organisation, clock: Clock, noti
         else:
             report.idle += 1
         ticket.sla.fence += 1
-        await work.sla.step_done(ticket.key)
+        if claim.failing:
+            await work.sla.step_done(ticket.key)
         await commit_change(work, ticket, org, notify, None, now)
 
 
