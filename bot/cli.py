@@ -16,6 +16,7 @@ from bot.orgfile import OrgFileError, load_org
 from bot.settings import Settings
 from bot.settings_check import IncompleteSettings, require_complete
 from bot.simulate import add_arguments as add_simulate_arguments
+from bot.sla_failed import add_arguments as add_sla_failed_arguments
 from notifications.text import CatalogError
 from storage.connection_problems import describe as describe_database_problem
 from workflows.kinds import Source
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     sla = sub.add_parser("sla", help="SLA: one sweep now, or simulate a ticket's timeline")
     sla_sub = sla.add_subparsers(dest="sla_action", required=True)
     sla_sub.add_parser("sweep", help="do every SLA step that is due now, once")
+    add_sla_failed_arguments(sla_sub)
     add_simulate_arguments(sla_sub.add_parser(
         "simulate", help="due times and escalation steps of a ticket nobody touches"))
     return parser
@@ -178,6 +180,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "sla":
         if args.sla_action == "sweep":
             return asyncio.run(_sla_sweep(settings))
+        if args.sla_action in ("failed", "retry"):
+            from bot.sla_failed import run as run_sla_failed
+
+            return asyncio.run(run_sla_failed(settings, args))
         return _sla_simulate(settings, args)
     if command == "outbox":
         return asyncio.run(_outbox(settings, args))

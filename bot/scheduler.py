@@ -45,7 +45,8 @@ async def sla_tick(app: App) -> SweepReport:
     """One sweep; records how long it took and how many tickets were due when it began."""
     watch = Stopwatch()
     SLA_DUE_BACKLOG.set(await count_sla_due(app.engine, app.clock.now()))
-    report = await sweep(app.uow, app.loaded.org, app.clock, app.notify)
+    report = await sweep(app.uow, app.loaded.org, app.clock, app.notify,
+                         max_attempts=app.settings.sla_max_attempts)
     SLA_SWEEP_SECONDS.observe(watch.elapsed())
     if report.done or report.stale:
         log.info("SLA sweep: %d step(s) done, %d stale, %d idle", len(report.done), report.stale,

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # A rate bucket unused this long is full again, the same as a new one.
     retention_bucket_idle_minutes: float = Field(default=10.0, gt=0)
     retention_batch: int = Field(default=500, ge=1, le=10_000)
+    # An SLA step failing this many sweeps in a row is given up: `ticketbot sla failed`.
+    sla_max_attempts: int = Field(default=5, ge=1)
 
     # Messengers. Secrets come from the environment only.
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

@@ -25,18 +25,13 @@ class Context:
     person: Person
     source: Source
     notify: NotifyConfig = field(default_factory=NotifyConfig)
-    dedup_key: str | None = None  # the platform's id of this inbound action, if it has one
+    # The platform's id of this inbound action, if it has one; the dispatcher has claimed it.
+    dedup_key: str | None = None
     origin: str | None = None  # the channel or group the request came from
 
     @property
     def channel(self) -> str | None:
         return self.origin
-
-    async def remember_inbound(self, uow: UnitOfWork) -> None:
-        """Claim the inbound id first thing in the transaction: a concurrent redelivery waits on
-        it and then finds it taken (Duplicate), a later one finds it at once."""
-        if self.dedup_key is not None:
-            await uow.inbound.remember(self.source, self.dedup_key, self.clock.now())
 
     def actor(self, ticket: Ticket) -> Actor:
         return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source)
@@ -55,7 +50,6 @@ async def changing(ctx: Context, key: str) -> AsyncIterator[tuple[UnitOfWork, Ti
     If the caller raises, nothing is written: the unit of work rolls back on exit.
     """
     async with ctx.uow() as uow:
-        await ctx.remember_inbound(uow)
         ticket = await uow.tickets.get(key, for_update=True)
         yield uow, ticket, ctx.actor(ticket)
         await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, ctx.clock.now())
@@ -65,6 +59,14 @@ async def commit_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, noti
                         actor: Person | None, now: datetime) -> None:
     """Settle the SLA clocks, then save the ticket with its audit lines and the messages they
     promise, in one commit."""
+    await save_change(uow, ticket, org, notify, actor, now)
+    await uow.commit()
+
+
+async def save_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify: NotifyConfig,
+                      actor: Person | None, now: datetime) -> None:
+    """`commit_change` without the commit: for a request that changes several tickets in its
+    one transaction."""
     settle(ticket, org, now)
     messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now)
     new = ticket.id is None
@@ -72,4 +74,3 @@ async def commit_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, noti
     if new:
         messages = [replace(m, ticket_id=ticket.id) for m in messages]
     await uow.outbox.add(messages)
-    await uow.commit()

@@ -74,8 +74,9 @@ HANDLERS: dict[type, Handler] = {
     m.Help: help.help_,
 }
 
-# Commands whose use case claims the inbound id first thing in its transaction
-# (Context.remember_inbound): a redelivery is recognised there, with no look-up ahead of it.
+# Commands that change something: the dispatcher claims their inbound id once for the whole
+# request, in its transaction, before the use case runs. De-duplication belongs to the request:
+# a bulk command changing three tickets claims one id, and a redelivery changes none of them.
 CLAIMS_INBOUND: frozenset[type] = frozenset({
     m.Create, m.Claim, m.Assign, m.BulkAssign, m.Transfer, m.AddCollaborators, m.Reply, m.Note,
     m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
@@ -113,12 +114,17 @@ class Dispatcher:
             # One transaction for the whole request: the look-ups below and the use case's
             # work share it (the use case commits or, on a refusal, everything rolls back).
             async with self.uow() as uow:
-                if (dedup_key is not None and type(command) not in CLAIMS_INBOUND
+                claims = dedup_key is not None and type(command) in CLAIMS_INBOUND
+                if (dedup_key is not None and not claims
                         and await uow.inbound.seen(who.platform, dedup_key)):
                     return DUPLICATE
-                person, new = await identify(uow, who)
+                person, new = await identify(uow, who, self.clock.now())
                 if new:
                     await uow.commit()  # someone seen for the first time stays known
+                if claims and dedup_key is not None:
+                    # Committed with the use case's change, rolled back with its refusal; a
+                    # concurrent redelivery waits on this row, then finds it taken (Duplicate).
+                    await uow.inbound.remember(who.platform, dedup_key, self.clock.now())
                 ctx = Context(_Opened(uow), self.org, self.clock, person, who.platform,
                               self.notify, dedup_key, origin or who.channel)
                 return await HANDLERS[type(command)](command, ctx)

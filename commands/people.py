@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from commands.messages import Identity, Mention
@@ -19,27 +20,28 @@ def handle_from(name: str | None, fallback: str) -> str:
     return handle or fallback.lower()
 
 
-async def identify(uow: UnitOfWork, who: Identity) -> tuple[Person, bool]:
-    """The person behind a chat user, and whether they were just recorded (first time seen)."""
+async def identify(uow: UnitOfWork, who: Identity, now: datetime) -> tuple[Person, bool]:
+    """The person behind a chat user, and whether they were just recorded (first time seen).
+    Two first contacts at once (replicas, a double click) both end with the one person."""
     if who.platform in (Source.CONSOLE, Source.API):
         person = await uow.people.by_handle(who.user_id.lower())
         if person is None:
-            return await uow.people.add(who.user_id.lower(), who.name or who.user_id), True
+            return await uow.people.add(who.user_id.lower(), who.name or who.user_id, now)
         return person, False
     person = await uow.people.by_platform_id(who.platform, who.user_id)
     if person is None:
         return await uow.people.add(handle_from(who.name, who.user_id), who.name or who.user_id,
-                                    who.platform, who.user_id), True
+                                    now, who.platform, who.user_id)
     return person, False
 
 
-async def resolve_mention(uow: UnitOfWork, mention: Mention) -> Person:
+async def resolve_mention(uow: UnitOfWork, mention: Mention, now: datetime) -> Person:
     if mention.platform is not None:
         person = await uow.people.by_platform_id(mention.platform, mention.value)
         if person is None:
-            person = await uow.people.add(handle_from(mention.name, mention.value),
-                                          mention.name or mention.value, mention.platform,
-                                          mention.value)
+            person, _ = await uow.people.add(handle_from(mention.name, mention.value),
+                                             mention.name or mention.value, now,
+                                             mention.platform, mention.value)
         return person
     person = await uow.people.by_handle(mention.value.lower())
     if person is not None:
@@ -55,10 +57,11 @@ async def resolve_mention(uow: UnitOfWork, mention: Mention) -> Person:
                        suggestion=guess[0] if guess else None)
 
 
-async def resolve_mentions(uow: UnitOfWork, mentions: tuple[Mention, ...]) -> list[Person]:
+async def resolve_mentions(uow: UnitOfWork, mentions: tuple[Mention, ...], now: datetime
+                           ) -> list[Person]:
     people: list[Person] = []
     for mention in mentions:
-        person = await resolve_mention(uow, mention)
+        person = await resolve_mention(uow, mention, now)
         if all(p.id != person.id for p in people):
             people.append(person)
     return people

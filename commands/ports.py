@@ -198,10 +198,37 @@ class SlaClaim:
 
     key: str
     fence: int
+    failing: bool = False  # earlier attempts at its step failed
+
+
+@dataclass(frozen=True, slots=True)
+class SlaFailure:
+    """A ticket whose SLA step keeps failing: `dead_at` is set once the sweep gave up on it."""
+
+    key: str
+    attempts: int
+    error: str
+    failed_at: datetime
+    dead_at: datetime | None
 
 
 class SlaRepository(Protocol):
+    async def database_now(self) -> datetime:
+        """The database's clock: every replica's claims measured against one time."""
+        ...
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[SlaClaim]: ...
+    async def step_failed(self, claim: SlaClaim, error: str, now: datetime, max_attempts: int
+                          ) -> SlaFailure | None:
+        """Count a failed attempt of the claimed step (None if the claim is stale); after
+        `max_attempts` the ticket is no longer claimed: a dead letter."""
+        ...
+    async def step_done(self, key: str) -> None:
+        """Forget earlier failed attempts of the ticket's step: it is done."""
+        ...
+    async def dead_letters(self, limit: int = 100) -> list[SlaFailure]: ...
+    async def retry(self, keys: list[str] | None) -> list[str]:
+        """Queue dead letters (those of `keys`, or all) for the next sweep, with fresh attempts."""
+        ...
 
 
 class PeopleRepository(Protocol):
@@ -209,8 +236,11 @@ class PeopleRepository(Protocol):
     async def by_handle(self, handle: str) -> Person | None: ...
     async def by_name(self, name: str) -> list[Person]: ...
     async def by_platform_id(self, platform: Source, platform_id: str) -> Person | None: ...
-    async def add(self, handle: str, name: str, platform: Source | None = None,
-                  platform_id: str | None = None) -> Person: ...
+    async def add(self, handle: str, name: str, now: datetime, platform: Source | None = None,
+                  platform_id: str | None = None) -> tuple[Person, bool]:
+        """The person with this platform id (or, without one, this handle), recorded now if
+        nobody has been; True when this call recorded them. A taken handle gets a suffix."""
+        ...
     async def handles(self) -> list[str]: ...
 
 

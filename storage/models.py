@@ -230,6 +230,20 @@ class InboundEventRow(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class SlaFailureRow(Base):
+    """A ticket whose SLA step failed: attempts so far and the last error; `dead_at` once the
+    sweep gave up (operators list and retry these). Deleted when the step is done."""
+
+    __tablename__ = "sla_failures"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text)
+    first_failed_at: Mapped[datetime]
+    last_failed_at: Mapped[datetime]
+    dead_at: Mapped[datetime | None]
+
+
 class TicketMessageRow(Base):
     """Where a ticket's card was posted on a platform (Slack channel + ts): updated in place,
     and its thread is the ticket's conversation."""

@@ -1,8 +1,9 @@
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialects import ByDialect
 from storage.models import PersonRow
 from workflows.kinds import Source
 from workflows.people import Person
@@ -10,7 +11,6 @@ from workflows.people import Person
 
 def to_person(row: PersonRow) -> Person:
     return Person(row.id, row.handle, row.name, row.slack_id, row.dingtalk_id)
-
 
 
 # Every request looks its person up: plain rows from statements built once (their cache keys
@@ -23,6 +23,11 @@ _BY_PLATFORM_ID = {
     Source.SLACK: select(*_COLUMNS).where(_T.c.slack_id == bindparam("_value")),
     Source.DINGTALK: select(*_COLUMNS).where(_T.c.dingtalk_id == bindparam("_value")),
 }
+# A first contact inserts or, if any unique column (handle, platform id) is taken, nothing: a
+# concurrent insert of the same person waits on the unique index, then finds the row committed.
+_ADD = ByDialect(lambda insert: insert(_T).on_conflict_do_nothing().returning(*_COLUMNS),
+                 ("handle", "name", "slack_id", "dingtalk_id", "created_at"))
+_PLATFORM_COLUMN = {Source.SLACK: "slack_id", Source.DINGTALK: "dingtalk_id"}
 
 
 class SqlPeople:
@@ -57,21 +62,27 @@ class SqlPeople:
         row = (await connection.execute(stmt, {"_value": platform_id})).first()
         return Person(*row) if row else None
 
-    async def add(self, handle: str, name: str, platform: Source | None = None,
-                  platform_id: str | None = None) -> Person:
-        unique = handle[:60]
+    async def add(self, handle: str, name: str, now: datetime, platform: Source | None = None,
+                  platform_id: str | None = None) -> tuple[Person, bool]:
+        column = _PLATFORM_COLUMN.get(platform) if platform is not None else None
+        values = {"handle": "", "name": name[:128], "slack_id": None, "dingtalk_id": None,
+                  "created_at": now}
+        if column is not None:
+            values[column] = platform_id
         suffix = 1
-        while await self.by_handle(unique) is not None:
+        while True:
+            values["handle"] = handle[:60] if suffix == 1 else f"{handle[:56]}-{suffix}"
+            row = (await _ADD.execute(self.session, values)).first()
+            if row is not None:
+                return Person(*row), True
+            # Nothing inserted: someone else recorded this person first, or took the handle.
+            if platform is not None and column is not None and platform_id is not None:
+                found = await self.by_platform_id(platform, platform_id)
+            else:
+                found = await self.by_handle(str(values["handle"]))
+            if found is not None:
+                return found, False
             suffix += 1
-            unique = f"{handle[:56]}-{suffix}"
-        row = PersonRow(handle=unique, name=name[:128], created_at=datetime.now(UTC))
-        if platform is Source.SLACK:
-            row.slack_id = platform_id
-        elif platform is Source.DINGTALK:
-            row.dingtalk_id = platform_id
-        self.session.add(row)
-        await self.session.flush()
-        return to_person(row)
 
     async def handles(self) -> list[str]:
         return list(await self.session.scalars(select(PersonRow.handle)))

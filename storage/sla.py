@@ -4,16 +4,23 @@ A claim finds due tickets through the partial index on `sla_next_due_at`, skips 
 transaction holds (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises writers), bumps
 each ticket's fencing token and pushes its due time ahead by a lease: no other sweep takes it
 meanwhile, and if the claimer dies the ticket falls due again when the lease runs out.
+
+"Due" is measured by the database's clock as well as the sweeping replica's (the earlier of the
+two), so a replica whose clock runs fast does nothing early. A step that keeps failing is
+counted here (fenced by its claim) and, after the sweep's limit, no longer claimed: a dead
+letter that `ticketbot sla failed` lists and `sla retry` re-queues.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Insert, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands.ports import SlaClaim
-from storage.models import TicketRow
+from commands.ports import SlaClaim, SlaFailure
+from storage.dialects import ByDialect
+from storage.models import SlaFailureRow, TicketRow
 from workflows.sla_clock import ClockProgress, SlaSnapshot, SlaState
 
 # Ended pauses travel in the snapshot's JSON (no new column): a row written before they did has
@@ -35,6 +42,36 @@ def _pauses(data: dict[str, Any], row: TicketRow) -> tuple[list[tuple[datetime, 
     pauses = [(datetime.fromisoformat(begin), datetime.fromisoformat(end))
               for begin, end in data[PAUSES]]
     return pauses, timedelta(seconds=data.get(CARRIED) or 0)
+
+
+_T, _F = TicketRow.__table__, SlaFailureRow.__table__
+# Whether a claimed ticket's step failed before: only then does its success forget the attempts.
+_FAILING = exists().where(_F.c.ticket_id == _T.c.id).label("failing")
+_CLAIMED_TICKET = (select(_T.c.id).where(_T.c.key == bindparam("_key"),
+                                         _T.c.sla_fence == bindparam("_fence"))
+                   .with_for_update())
+
+
+def _count_failure(insert: Callable[..., Any]) -> Insert:
+    statement = insert(_F)
+    return statement.on_conflict_do_update(index_elements=[_F.c.ticket_id], set_={
+        "attempts": _F.c.attempts + 1, "last_error": statement.excluded.last_error,
+        "last_failed_at": statement.excluded.last_failed_at,
+    }).returning(_F.c.attempts)
+
+
+_COUNT_FAILURE = ByDialect(_count_failure, ("ticket_id", "attempts", "last_error",
+                                            "first_failed_at", "last_failed_at"))
+_GIVE_UP = update(_F).where(_F.c.ticket_id == bindparam("_id")).values(dead_at=bindparam("_at"))
+_UNSCHEDULE = update(_T).where(_T.c.id == bindparam("_id")).values(sla_next_due_at=None)
+_RESCHEDULE = update(_T).where(_T.c.id == bindparam("_id")).values(
+    sla_next_due_at=bindparam("_at"))
+_FORGET = delete(_F).where(_F.c.ticket_id == bindparam("_id"))
+_DONE = delete(_F).where(_F.c.ticket_id.in_(select(_T.c.id).where(_T.c.key == bindparam("_key"))))
+# The databases' own clocks: PostgreSQL's time of this statement; SQLite's in the text form the
+# UTCDateTime columns are stored in.
+_DATABASE_NOW = {"postgresql": select(func.statement_timestamp()),
+                 "sqlite": select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))}
 
 
 def sla_values(state: SlaState | None) -> dict[str, Any]:
@@ -91,6 +128,56 @@ class SqlSlaClaims:
         rows = await self.session.execute(
             update(TicketRow).where(TicketRow.id.in_(due.scalar_subquery()))
             .values(sla_fence=TicketRow.sla_fence + 1, sla_next_due_at=now + lease)
-            .returning(TicketRow.key, TicketRow.sla_fence)
+            .returning(TicketRow.key, TicketRow.sla_fence, _FAILING)
             .execution_options(synchronize_session=False))
-        return [SlaClaim(key, fence) for key, fence in rows]
+        return [SlaClaim(key, fence, bool(failing)) for key, fence, failing in rows]
+
+    async def database_now(self) -> datetime:
+        connection = await self.session.connection()
+        value = await connection.scalar(_DATABASE_NOW[connection.dialect.name])
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    async def step_failed(self, claim: SlaClaim, error: str, now: datetime, max_attempts: int
+                          ) -> SlaFailure | None:
+        connection = await self.session.connection()
+        ticket_id = await connection.scalar(_CLAIMED_TICKET,
+                                            {"_key": claim.key, "_fence": claim.fence})
+        if ticket_id is None:  # another sweep holds the ticket now: its attempt counts, not ours
+            return None
+        error = error[:2000]
+        attempts = await _COUNT_FAILURE.scalar(self.session, {
+            "ticket_id": ticket_id, "attempts": 1, "last_error": error,
+            "first_failed_at": now, "last_failed_at": now})
+        dead = attempts >= max_attempts
+        if dead:
+            await connection.execute(_GIVE_UP, {"_id": ticket_id, "_at": now})
+            await connection.execute(_UNSCHEDULE, {"_id": ticket_id})
+        return SlaFailure(claim.key, attempts, error, now, now if dead else None)
+
+    async def step_done(self, key: str) -> None:
+        await (await self.session.connection()).execute(_DONE, {"_key": key})
+
+    async def dead_letters(self, limit: int = 100) -> list[SlaFailure]:
+        rows = await self.session.execute(
+            select(_T.c.key, _F.c.attempts, _F.c.last_error, _F.c.last_failed_at, _F.c.dead_at)
+            .join(_T, _T.c.id == _F.c.ticket_id).where(_F.c.dead_at.is_not(None))
+            .order_by(_F.c.dead_at, _T.c.id).limit(limit))
+        return [SlaFailure(*row) for row in rows]
+
+    async def retry(self, keys: list[str] | None) -> list[str]:
+        query = (select(_T.c.id, _T.c.key, _F.c.first_failed_at)
+                 .join(_F, _F.c.ticket_id == _T.c.id)
+                 .where(_F.c.dead_at.is_not(None)).order_by(_T.c.id))
+        if keys is not None:
+            query = query.where(_T.c.key.in_([k.upper() for k in keys]))
+        found = (await self.session.execute(query)).all()
+        connection = await self.session.connection()
+        for ticket_id, _, first_failed_at in found:
+            # Due again since it first failed: the next sweep of any replica takes it, with a
+            # fresh set of attempts.
+            await connection.execute(_RESCHEDULE, {"_id": ticket_id, "_at": first_failed_at})
+            await connection.execute(_FORGET, {"_id": ticket_id})
+        return [key for _, key, _ in found]

@@ -22,7 +22,7 @@ def local_day(moment: datetime, tz: ZoneInfo) -> dict[str, object]:
 
 async def _target(uow: UnitOfWork, ctx: Context, who: Mention | None) -> Person:
     """Oneself, or (for a lead or admin) a member of a team they lead."""
-    person = ctx.person if who is None else await resolve_mention(uow, who)
+    person = ctx.person if who is None else await resolve_mention(uow, who, ctx.clock.now())
     org = ctx.org
     if not org.is_agent(person.handle):
         raise InvalidInput("error.away_not_agent", person=person.label)

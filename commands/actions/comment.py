@@ -13,7 +13,7 @@ from workflows.ticket import Actor, Ticket
 
 async def reply(cmd: Reply, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (uow, ticket, actor):
-        people = await resolve_mentions(uow, cmd.mentions)  # an unknown name refuses it all
+        people = await resolve_mentions(uow, cmd.mentions, actor.now)  # an unknown name refuses all
         ticket.reply(actor, cmd.text)
         added = _add_mentioned(ticket, actor, people)
     return ctx.card("ticket.replied", ticket, people=_labels(added))
@@ -21,7 +21,7 @@ async def reply(cmd: Reply, ctx: Context) -> Answer:
 
 async def note(cmd: Note, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (uow, ticket, actor):
-        people = await resolve_mentions(uow, cmd.mentions)
+        people = await resolve_mentions(uow, cmd.mentions, actor.now)
         ticket.note(actor, cmd.text)
         added = _add_mentioned(ticket, actor, people)
     # Internal notes are never broadcast where a requester could read them.

@@ -31,8 +31,7 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         raise InvalidInput("error.type_disabled", type=placement.type.value)
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        await ctx.remember_inbound(uow)
-        collaborators = await resolve_mentions(uow, cmd.collaborators)
+        collaborators = await resolve_mentions(uow, cmd.collaborators, now)
         ticket = Ticket(
             key="", queue=placement.queue, number=0, title=title, description=description,
             type=placement.type, priority=placement.priority, status=Status.NEW,
@@ -48,7 +47,7 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             ticket.record_routing(Actor.system(now), placement.changes, reason)
         if cmd.assignee is not None:
             # The create modal's assignee picker: an agent creating on someone's behalf.
-            assignee = await resolve_mention(uow, cmd.assignee)
+            assignee = await resolve_mention(uow, cmd.assignee, now)
             ticket.assign(ctx.actor(ticket), assignee, org, None)
             choice = Choice.manual_pick()
         else:

@@ -4,7 +4,7 @@ person or team with a reason. A ticket transferred to a team is assigned by that
 from commands.actions.away import local_day
 from commands.answer import Answer
 from commands.assigning import auto_assign
-from commands.context import Context, changing
+from commands.context import Context, changing, save_change
 from commands.messages import Assign, BulkAssign, Transfer
 from commands.people import resolve_mention, zone_of
 from commands.ports import UnitOfWork
@@ -23,39 +23,54 @@ async def _away_note(uow: UnitOfWork, ctx: Context, person: Person) -> dict[str,
 
 async def assign(cmd: Assign, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (uow, ticket, actor):
-        person = await resolve_mention(uow, cmd.to)
+        person = await resolve_mention(uow, cmd.to, actor.now)
         ticket.assign(actor, person, ctx.org, cmd.reason)
         away = await _away_note(uow, ctx, person)
     return ctx.card("ticket.assigned", ticket, to=person.label, away=away)
 
 
 async def bulk_assign(cmd: BulkAssign, ctx: Context) -> Answer:
-    """Each ticket in its own transaction: one closed or foreign ticket does not hold up the
-    others, and the reply says exactly which moved and why the rest did not."""
+    """One transaction for the request (its inbound id is claimed once, in it), so a retried
+    delivery changes nothing and a crash leaves none half done. A ticket that may not move is
+    refused before anything of it is written, and the reply says which moved and why the rest
+    did not. Tickets are locked in one order, so two bulk commands cannot deadlock."""
     async with ctx.uow() as uow:
-        person = await resolve_mention(uow, cmd.to)
+        now = ctx.clock.now()
+        person = await resolve_mention(uow, cmd.to, now)
         away = await _away_note(uow, ctx, person)
-        await uow.commit()
-    done: list[str] = []
-    failed: list[dict[str, object]] = []
-    for key in cmd.keys:
-        try:
-            async with changing(ctx, key) as (_, ticket, actor):
+        done: dict[str, str] = {}
+        failed: dict[str, dict[str, object]] = {}
+        for key in sorted(dict.fromkeys(k.upper() for k in cmd.keys), key=_lock_order):
+            try:
+                ticket = await uow.tickets.get(key, for_update=True)
+                actor = ctx.actor(ticket)
                 if not actor.roles & {Role.LEAD, Role.ADMIN}:
                     raise NotAllowed("error.bulk_leads_only", key=ticket.key)
                 ticket.assign(actor, person, ctx.org, cmd.reason)
-            done.append(ticket.key)
-        except DomainError as error:
-            failed.append({"key": key, "error": error.message_key, "params": dict(error.params)})
-    return Answer("ticket.bulk_assigned", {"to": person.label, "done": done, "failed": failed,
-                                           "away": away}, ok=bool(done))
+            except DomainError as error:
+                failed[key] = {"key": key, "error": error.message_key,
+                               "params": dict(error.params)}
+                continue
+            await save_change(uow, ticket, ctx.org, ctx.notify, ctx.person, actor.now)
+            done[key] = ticket.key
+        if done:  # nothing moved: like any refusal, nothing is kept (a retry is answered again)
+            await uow.commit()
+    order = [k.upper() for k in dict.fromkeys(cmd.keys)]  # the reply follows the request
+    return Answer("ticket.bulk_assigned", {
+        "to": person.label, "done": [done[k] for k in order if k in done],
+        "failed": [failed[k] for k in order if k in failed], "away": away}, ok=bool(done))
+
+
+def _lock_order(key: str) -> tuple[str, int, str]:
+    queue, _, number = key.rpartition("-")
+    return (queue, int(number), key) if number.isdigit() else (key, 0, key)
 
 
 async def transfer(cmd: Transfer, ctx: Context) -> Answer:
     assignee, how = None, None
     async with changing(ctx, cmd.key) as (uow, ticket, actor):
         if cmd.to is not None:
-            person = await resolve_mention(uow, cmd.to)
+            person = await resolve_mention(uow, cmd.to, actor.now)
             ticket.transfer(actor, person, ctx.org, cmd.reason)
             target = person.label
         else:

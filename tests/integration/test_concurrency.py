@@ -1,11 +1,15 @@
-"""Races a busy help desk produces: two agents claiming at once, a burst of new tickets."""
+"""Races a busy help desk produces: two agents claiming at once, a burst of new tickets, one
+person's first messages arriving together (two replicas, a double click)."""
 
 import asyncio
 
+import pytest
 from sqlalchemy import select
 
-from storage.models import AuditRow, TicketRow
+from storage.models import AuditRow, PersonRow, TicketRow
 from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from workflows.kinds import Source
 
 
 async def test_two_concurrent_claims_have_exactly_one_winner(chat: Chat) -> None:
@@ -37,3 +41,43 @@ async def test_fifty_concurrent_creations_get_distinct_gapless_ids(chat: Chat) -
             select(AuditRow.ticket_id).where(AuditRow.action == "create"))).scalars().all()
     assert numbers == list(range(1, 51))
     assert sorted(created) == sorted(set(created)) and len(created) == 50
+
+
+async def test_two_first_contacts_of_one_slack_user_make_one_person(chat: Chat) -> None:
+    newbie = chat.user("U0NEWBIE", Source.SLACK)
+    replies = await asyncio.gather(newbie.says("new VPN drops"), newbie.says("new Wifi slow"),
+                                   newbie.says("list"))
+    assert all(r.ok for r in replies), [r.text for r in replies]
+    async with chat.app.engine.connect() as conn:
+        people = (await conn.execute(
+            select(PersonRow.handle).where(PersonRow.slack_id == "U0NEWBIE"))).scalars().all()
+        requesters = set((await conn.execute(select(TicketRow.requester_id))).scalars())
+    assert people == ["u0newbie"] and len(requesters) == 1
+
+
+async def test_first_contacts_racing_past_the_look_up_both_end_with_the_one_person(
+        chat: Chat, database_url: str, clock: FakeClock) -> None:
+    """Both replicas looked the user up and found nobody; both insert. On PostgreSQL the second
+    insert waits on the unique index and then finds the first one's row (SQLite serialises
+    writers at BEGIN, so there the two cannot interleave like this)."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers at BEGIN: the look-ups cannot interleave")
+    looked = asyncio.Barrier(2)
+
+    async def first_contact(name: str) -> tuple[int, bool]:
+        async with chat.app.uow() as uow:
+            assert await uow.people.by_platform_id(Source.DINGTALK, "staff0042") is None
+            await looked.wait()
+            person, new = await uow.people.add("li.lei", name, clock.now(), Source.DINGTALK,
+                                               "staff0042")
+            await uow.commit()
+            return person.id, new
+
+    (a, a_new), (b, b_new) = await asyncio.gather(first_contact("Li Lei"),
+                                                  first_contact("李雷"))
+    assert a == b and sorted([a_new, b_new]) == [False, True]
+    async with chat.app.engine.connect() as conn:
+        rows = (await conn.execute(select(PersonRow.handle, PersonRow.created_at)
+                                   .where(PersonRow.dingtalk_id == "staff0042"))).all()
+    assert [r.handle for r in rows] == ["li.lei"]
+    assert rows[0].created_at == clock.now()  # the injected clock, not the wall clock

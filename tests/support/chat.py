@@ -1,5 +1,12 @@
-"""Chat-transcript helpers: `await chat.user("alice").says("new P2 VPN down")`."""
+"""Chat-transcript helpers: `await chat.user("alice").says("new P2 VPN down")`.
 
+Messages from Slack and DingTalk carry a delivery id, as the adapters pass it (Slack: the
+Events API `event_id`, keyed `event:<id>` by bot/slack/on_event.py; DingTalk: the message's
+`msgId`, by bot/dingtalk/messages.py), so de-duplication is exercised by every transcript;
+`redelivers` sends the same delivery again, as a platform retry does.
+"""
+
+import uuid
 from dataclasses import dataclass
 
 from bot.bootstrap import App
@@ -13,6 +20,8 @@ class BotReply:
     answer: Answer
     text: str
     card: str | None
+    said: str = ""  # what was said, and under which delivery id (None on the console)
+    delivery: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -35,17 +44,41 @@ class Speaker:
         """The same person writing in a channel or group instead of to the bot directly."""
         return Speaker(self.chat, self.handle, self.platform, channel)
 
-    async def says(self, text: str) -> BotReply:
+    async def says(self, text: str, delivery: str | None = None) -> BotReply:
+        """`delivery`: the platform's id for this message (a fresh one if not given)."""
+        if delivery is None:
+            delivery = self.chat.new_delivery(self.platform)
         answer = await self.chat.app.dispatcher.handle_text(
-            Identity(self.platform, self.handle, channel=self.channel), text)
+            Identity(self.platform, self.handle, channel=self.channel), text,
+            dedup_key=dedup_key(self.platform, delivery))
         card = self.chat.catalog.card(answer.ticket) if answer.ticket else None
-        return BotReply(answer, self.chat.catalog.answer(answer), card)
+        return BotReply(answer, self.chat.catalog.answer(answer), card, text, delivery)
+
+    async def redelivers(self, reply: BotReply) -> BotReply:
+        """The platform delivering the same message again (Slack retries, DingTalk resends)."""
+        return await self.says(reply.said, reply.delivery)
+
+
+def dedup_key(platform: Source, delivery: str | None) -> str | None:
+    """The inbound id the adapter derives from a delivery id."""
+    if delivery is None or platform not in (Source.SLACK, Source.DINGTALK):
+        return None
+    return f"event:{delivery}" if platform is Source.SLACK else delivery
 
 
 class Chat:
     def __init__(self, app: App, locale: str = "en") -> None:
         self.app = app
         self.catalog = app.catalog(locale)
+
+    def new_delivery(self, platform: Source) -> str | None:
+        """A fresh id shaped like the platform's (Slack `Ev…`, DingTalk `msg…`), unique across
+        every Chat on the same database; none on the console."""
+        if platform is Source.SLACK:
+            return "Ev" + uuid.uuid4().hex[:12].upper()
+        if platform is Source.DINGTALK:
+            return "msg" + uuid.uuid4().hex
+        return None
 
     def user(self, handle: str, platform: Source = Source.CONSOLE) -> Speaker:
         return Speaker(self, handle, platform)
