@@ -4,8 +4,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -18,9 +21,41 @@ from bot.slack.identity import SlackDirectory
 from bot.slack.render import SlackRenderer
 from commands import messages as m
 from commands.answer import Answer
+from commands.dispatcher import CLAIMS_INBOUND
+from commands.tokens import extract_mentions
 from notifications.catalogs import Catalogs
+from workflows.errors import DomainError
+from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Request:
+    """Who sent the Slack request being handled, where, and whether it changed anything yet:
+    an apology for a later failure must not say "nothing was changed" when something was."""
+
+    user: str | None = None
+    channel: str | None = None
+    committed: bool = False
+
+    @classmethod
+    def of(cls, body: dict[str, Any]) -> "Request":
+        event = body.get("event") or {}
+        user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
+        channel = (body.get("channel_id") or (body.get("channel") or {}).get("id")
+                   or (body.get("container") or {}).get("channel_id") or event.get("channel")
+                   or (event.get("item") or {}).get("channel"))
+        return cls(user if isinstance(user, str) else None,
+                   channel if isinstance(channel, str) else None)
+
+
+#: the request being handled (set per request by ObservedAsyncApp; copied into follow-ups)
+CURRENT: ContextVar[Request | None] = ContextVar("slack_request", default=None)
+
+
+def slack_mentions(text: str) -> list[str]:
+    return [x.value for x in extract_mentions(text)[0] if x.platform is Source.SLACK]
 
 
 def team_channel(channel: str | None) -> str | None:
@@ -62,6 +97,7 @@ class SlackBot:
     directory: SlackDirectory = field(init=False)
     renderer: SlackRenderer = field(init=False)
     _background: set[asyncio.Task[None]] = field(init=False, default_factory=set)
+    _followups: set[asyncio.Task[None]] = field(init=False, default_factory=set)
     home_viewers: HomeViewers = field(init=False, default_factory=HomeViewers)
     _homes_due: set[str] = field(init=False, default_factory=set)
     _flush: asyncio.Event = field(init=False, default_factory=asyncio.Event)
@@ -75,17 +111,85 @@ class SlackBot:
     def catalog(self):  # type: ignore[no-untyped-def]
         return self.renderer.catalog
 
+    def after_ack(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` once the listener has returned, so bolt sends the ack first: every Web
+        API call of a request belongs here (Slack allows 3 s for the ack, and slow calls and
+        their retries take longer). A failure is logged and the person is told."""
+        task = asyncio.create_task(self._guarded(work))
+        self._followups.add(task)
+        task.add_done_callback(self._followups.discard)
+
+    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception as error:
+            await self.apologise(error)
+
+    async def apologise(self, error: Exception) -> None:
+        ref = uuid.uuid4().hex[:8]
+        log.error("Slack follow-up failed (ref %s)", ref, exc_info=error)
+        request = CURRENT.get()
+        if request is None or request.user is None:
+            return
+        await self.tell(request.channel, request.user, self.apology(ref))
+
+    def apology(self, ref: str) -> str:
+        """Chosen by whether the request's change was committed before the failure."""
+        request = CURRENT.get()
+        if request is not None and request.committed:
+            return self.catalog.text("slack.failed_after_save", ref=ref)
+        return self.renderer.text(Answer("error.internal", {"ref": ref}, public=False, ok=False))
+
+    def log_refusal(self, what: str, error: SlackApiError) -> None:
+        code = error.response.get("error") if error.response is not None else None
+        log.warning("Slack refused a call for a %s: %s", what, code or error)
+
+    async def drain(self) -> None:
+        """Wait for every follow-up started so far (tests, and a graceful shutdown)."""
+        while self._followups:
+            await asyncio.gather(*list(self._followups), return_exceptions=True)
+
+    def parse(self, text: str) -> m.Command | None:
+        try:
+            return self.core.dispatcher.grammar.parse(text, None)
+        except DomainError:
+            return None  # handle_text gives the refusal
+
+    async def refuse_unknown(self, text: str) -> Answer | None:
+        """A `<@U…>` the workspace does not know (users.info: user_not_found) is refused before
+        anything runs: otherwise it would become a person named after an id."""
+        unknown = await self.directory.unknown(slack_mentions(text))
+        if not unknown:
+            return None
+        return Answer("slack.unknown_user", {"user": ", ".join(unknown)}, public=False, ok=False)
+
     async def run_text(self, user_id: str, text: str, dedup_key: str | None,
                        name: str | None = None, channel: str | None = None) -> Answer:
+        refused = await self.refuse_unknown(text)
+        if refused is not None:
+            return refused
         who = await self.directory.identity(user_id, name)
-        return await self.core.dispatcher.handle_text(who, text, dedup_key=dedup_key,
-                                                      origin=team_channel(channel))
+        command = self.parse(text)
+        if command is None:
+            return await self.core.dispatcher.handle_text(who, text, dedup_key=dedup_key,
+                                                          origin=team_channel(channel))
+        return await self._execute(who, command, dedup_key, team_channel(channel))
 
-    async def run(self, user_id: str, command: m.Command, dedup_key: str | None) -> Answer:
-        who = await self.directory.identity(user_id)
-        answer = await self.core.dispatcher.execute(who, command, dedup_key)
+    async def run(self, user_id: str, command: m.Command, dedup_key: str | None,
+                  name: str | None = None) -> Answer:
+        who = await self.directory.identity(user_id, name)
+        answer = await self._execute(who, command, dedup_key, None)
         if answer.ok and not answer.duplicate and answer.ticket is not None:
             self.refresh_homes(user_id, answer)
+        return answer
+
+    async def _execute(self, who: m.Identity, command: m.Command, dedup_key: str | None,
+                       origin: str | None) -> Answer:
+        answer = await self.core.dispatcher.execute(who, command, dedup_key, origin)
+        request = CURRENT.get()
+        if (request is not None and answer.ok and not answer.duplicate
+                and type(command) in CLAIMS_INBOUND):
+            request.committed = True
         return answer
 
     def refresh_homes(self, user_id: str, answer: Answer) -> None:
@@ -116,6 +220,7 @@ class SlackBot:
         shutdown)."""
         self._flush.set()
         try:
+            await self.drain()
             while self._background:
                 await asyncio.gather(*list(self._background), return_exceptions=True)
         finally:
@@ -125,15 +230,27 @@ class SlackBot:
         """Tell one person: in the channel where they acted, else in their DM with the bot."""
         if answer.duplicate:
             return
-        message = self.renderer.message(answer)
-        try:
-            if channel and not channel.startswith("D"):
+        await self.tell(channel, user_id, **self.renderer.message(answer))
+
+    async def tell(self, channel: str | None, user_id: str, text: str, **message: Any) -> None:
+        """An ephemeral line in the channel; in the DM with the bot when there is no channel or
+        the channel refuses it (the bot is not in it, say)."""
+        message["text"] = text
+        if channel and not channel.startswith("D"):
+            try:
                 await self.client.chat_postEphemeral(channel=channel, user=user_id, **message)
                 return
+            except SlackApiError as error:
+                log.info("ephemeral reply refused in %s (%s): the DM instead", channel,
+                         error.response.get("error") if error.response is not None else error)
+            except (aiohttp.ClientError, TimeoutError) as error:
+                log.warning("could not reply to %s in %s: %r", user_id, channel, error)
+                return
+        try:
             opened = await self.client.conversations_open(users=user_id)
             await self.client.chat_postMessage(channel=opened["channel"]["id"], **message)
-        except SlackApiError as error:
-            log.warning("could not reply to %s in %s: %s", user_id, channel, error)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("could not reply to %s in %s: %r", user_id, channel, error)
 
     async def refresh_home(self, user_id: str) -> None:
         """Republish a person's App Home; failures are logged, never shown."""
