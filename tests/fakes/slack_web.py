@@ -151,7 +151,7 @@ class FakeSlack(FakeServer):
         return [call for call in self.calls if call.method == method]
 
     def fail_next(self, method: str, *, status: int = 500, count: int = 1, retry_after: int | None = None,
-                  error: str | None = None, delay: float = 0.0) -> None:
+                  error: str | None = None, delay: float = 0.0, disconnect: bool = False) -> None:
         """Script the next ``count`` calls of ``method``.
 
         ``status=429`` answers ``Retry-After: retry_after`` (default 1) and ``{"ok": false, "error":
@@ -159,9 +159,11 @@ class FakeSlack(FakeServer):
         answer an HTML error page, or ``{"ok": false, "error": X}`` when ``error`` is given.
         ``status=200`` without ``error`` answers normally. ``delay`` seconds pass before the answer
         (the call is processed first, like a server whose reply is lost to a client timeout).
+        ``disconnect=True`` closes the connection without answering, before processing the call
+        (the client sees the server disconnect).
         """
         self._queue_failure(method, Failure(status=status, retry_after=retry_after, error=error,
-                                            delay=delay), count)
+                                            delay=delay, extra={"disconnect": disconnect}), count)
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """Messages successfully posted to ``channel``, oldest first, as currently shown (after updates)."""
@@ -211,6 +213,11 @@ class FakeSlack(FakeServer):
             args, invalid_json = dict(request.query), True
 
         failure = None if self.down else self._take_failure(method)
+        if failure is not None and failure.extra.get("disconnect"):
+            self._record(method, args, request, 0)
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)  # never written: the connection is gone
         if self.down:
             reply = _html_error(503)
         elif failure is not None and not (failure.status == 200 and failure.error is None):
