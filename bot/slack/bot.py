@@ -164,10 +164,14 @@ class SlackBot:
         return Answer("slack.unknown_user", {"user": ", ".join(unknown)}, public=False, ok=False)
 
     async def run_text(self, user_id: str, text: str, dedup_key: str | None,
-                       name: str | None = None, channel: str | None = None) -> Answer:
-        refused = await self.refuse_unknown(text)
-        if refused is not None:
-            return refused
+                       name: str | None = None, channel: str | None = None,
+                       verify_mentions: bool = True) -> Answer:
+        """`verify_mentions=False`: the caller knows every `<@U…>` in `text` already (and must
+        not call Slack: it has not acked yet)."""
+        if verify_mentions:
+            refused = await self.refuse_unknown(text)
+            if refused is not None:
+                return refused
         who = await self.directory.identity(user_id, name)
         command = self.parse(text)
         if command is None:

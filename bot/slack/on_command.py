@@ -66,7 +66,7 @@ def register(bot: SlackBot) -> None:
             bot.after_ack(run_then_respond())
             return
         answer = await bot.run_text(user, text, dedup_key=dedup, name=body.get("user_name"),
-                                    channel=channel)
+                                    channel=channel, verify_mentions=False)
         if answer.duplicate:
             await ack()
             return
