@@ -1,6 +1,7 @@
 """Slack intake: a `<@U…>` the workspace does not know is refused and changes nothing; App Home
 never repeats a block_id when a ticket is in two of its sections."""
 
+import json
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -67,3 +68,16 @@ async def test_app_home_block_ids_are_unique_with_a_ticket_in_two_sections(
     assert [i for i, n in ids.items() if n > 1] == []
     assert sum(1 for i in ids if i.endswith(":IT-1")) == 2  # the ticket is in both sections
     assert any(v["type"] == "home" for v in stack.fake.views.values())  # Slack took it
+
+
+async def test_a_reaction_on_a_thread_reply_makes_it_a_ticket(stack: SlackStack) -> None:
+    parent = (await stack.slack.client.chat_postMessage(channel="C0HELP", text="Room 2"))["ts"]
+    reply = stack.fake.post_reply("C0HELP", parent, "Projector dead in room 2", user="U0ALICE")
+    await stack.event(sp.reaction_added("ticket", user="U0BOB", item_channel="C0HELP",
+                                        item_ts=reply, item_user="U0ALICE"))
+    said = stack.fake.ephemeral_messages("C0HELP")
+    assert [(m["user"], m["text"]) for m in said] == [
+        ("U0BOB", "Created IT-1 for Alice for IT Support.")]
+    await stack.command("U0ALICE", "show IT-1")
+    assert "Projector dead in room 2" in json.dumps(stack.responses()[-1]["blocks"])
+    assert stack.fake.calls_to("conversations.replies")[0].args["ts"] == reply

@@ -76,3 +76,13 @@ async def test_the_apology_follows_whether_the_request_committed(stack: SlackSta
             assert expected in stack.slack.apology("abc123")
         finally:
             CURRENT.reset(token)
+
+
+async def test_a_reply_the_channel_refuses_reaches_the_dm(stack: SlackStack) -> None:
+    stack.fake.outside("C0ELSEWHERE")  # the modal was opened from a channel the bot is not in
+    submitted = sp.view_submission("ticket_create", {
+        "title": {"value": sp.text_input_state("Keyboard sticky")}}, user_id="U0ALICE",
+        user_name="alice", private_metadata='{"channel": "C0ELSEWHERE"}')
+    await stack.interact(submitted)
+    dm = stack.fake.messages(stack.fake.im_channel("U0ALICE"))
+    assert dm[-1]["text"] == "Created IT-1 for Alice for IT Support."

@@ -40,7 +40,8 @@ practice, which is what the fake does unless ``bot_replies_in_channels`` is Fals
 Channel membership: the bot starts as a member of every channel (as if invited) except those given
 to ``outside()``. Outside a channel, reading it (history, replies) answers ``not_in_channel``;
 chat.postMessage still posts to a public channel when the token has ``chat:write.public`` (it
-"posts to channels the app isn't a member of"), else ``not_in_channel``. ``conversations.join``
+"posts to channels the app isn't a member of"), else ``not_in_channel``; chat.postEphemeral
+answers ``not_in_channel``. ``conversations.join``
 (scope ``channels:join``) joins a public channel, warns ``already_in_channel`` when already in it,
 answers ``method_not_supported_for_channel_type`` for private channels and ``missing_scope`` (with
 ``needed``/``provided``) without the scope. ``scopes`` holds the token's scopes.
@@ -335,6 +336,8 @@ class FakeSlack(FakeServer):
             return _Reply(200, {"ok": False, "error": "channel_not_found"})
         if not user:
             return _Reply(200, {"ok": False, "error": "user_not_in_channel"})
+        if not self.is_member(channel):
+            return _Reply(200, {"ok": False, "error": "not_in_channel"})
         if not any(args.get(key) for key in ("text", "blocks", "attachments")):
             return _Reply(200, {"ok": False, "error": "no_text"})
         ts = self._next_ts()
