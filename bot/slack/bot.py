@@ -12,6 +12,9 @@ from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.authorization.async_single_team_authorization import (
+    AsyncSingleTeamAuthorization,
+)
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -110,6 +113,17 @@ class SlackBot:
     @property
     def catalog(self):  # type: ignore[no-untyped-def]
         return self.renderer.catalog
+
+    async def warm_up(self) -> None:
+        """bolt asks auth.test on the first request, before that request's ack: ask it at
+        start-up instead. Slack unreachable now: bolt asks on the first request, as before."""
+        for middleware in getattr(self.app, "_async_middleware_list", []):
+            if (isinstance(middleware, AsyncSingleTeamAuthorization)
+                    and middleware.auth_test_result is None):
+                try:
+                    middleware.auth_test_result = await self.client.auth_test()
+                except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+                    log.warning("auth.test at start-up failed: %r", error)
 
     def after_ack(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` once the listener has returned, so bolt sends the ack first: every Web

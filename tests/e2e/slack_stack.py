@@ -161,6 +161,7 @@ async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock, fake:
     # The client bolt uses, with the retries production gives it (bot.slack.web).
     client = AsyncWebClient(token=fake.token, base_url=fake.url, retry_handlers=retry_handlers())
     slack = build_slack(core, client)
+    await slack.warm_up()
 
     async def ready() -> dict[str, bool]:
         return await readiness(core)

@@ -126,3 +126,13 @@ async def test_a_modal_opens_before_any_other_slack_call(stack: SlackStack) -> N
         assert elapsed < WELL_UNDER
         await settled(stack)
         assert fake.calls[before].method == "views.open"
+
+
+async def test_the_first_request_after_start_up_is_acked_fast_too(stack: SlackStack) -> None:
+    """bolt's auth.test was asked at start-up (SlackBot.warm_up), not before this ack."""
+    stack.fake.delay = SLOW
+    elapsed, response = await timed(stack, command(stack, "U0ALICE", "new Mouse broken"),
+                                    "application/x-www-form-urlencoded")
+    assert elapsed < WELL_UNDER
+    assert response.json()["text"] == "Created IT-1 for Alice for IT Support."
+    assert len(stack.fake.calls_to("auth.test")) == 1
