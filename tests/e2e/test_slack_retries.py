@@ -2,12 +2,14 @@
 (slack_sdk's retry handlers); when one finally fails the person is told, and an apology says
 "nothing was changed" only when nothing was."""
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.slack.bot import CURRENT, Request
+from commands.context import Context
 from storage.models import TicketRow
 from tests.e2e.slack_stack import SlackStack, slack_stack
 from tests.fakes.slack_web import FakeSlack
@@ -86,3 +88,20 @@ async def test_a_reply_the_channel_refuses_reaches_the_dm(stack: SlackStack) -> 
     await stack.interact(submitted)
     dm = stack.fake.messages(stack.fake.im_channel("U0ALICE"))
     assert dm[-1]["text"] == "Created IT-1 for Alice for IT Support."
+
+
+async def test_a_failure_after_the_commit_does_not_say_nothing_changed(
+        stack: SlackStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    await stack.command("U0ALICE", "new Printer jammed")
+
+    def breaks(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug after the commit")
+
+    monkeypatch.setattr(Context, "card", breaks)  # building the reply, after the claim committed
+    await stack.command("U0BOB", "claim IT-1")
+    said = stack.responses()[-1]["text"]
+    assert "Nothing was changed" not in said
+    assert said.startswith("Sorry, something went wrong on our side after your change was saved")
+    monkeypatch.undo()
+    await stack.command("U0BOB", "show IT-1")
+    assert "<@U0BOB>" in json.dumps(stack.responses()[-1]["blocks"])  # the claim did happen
