@@ -3,10 +3,8 @@
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
-from collections.abc import Callable, Coroutine
-from contextvars import ContextVar
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,72 +18,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App
 from bot.slack.home import home_view
+from bot.slack.home_viewers import HomeViewers
 from bot.slack.identity import SlackDirectory
 from bot.slack.render import SlackRenderer
+from bot.slack.request import CURRENT, slack_mentions
 from commands import messages as m
 from commands.answer import Answer
 from commands.dispatcher import CLAIMS_INBOUND
-from commands.tokens import extract_mentions
 from notifications.catalogs import Catalogs
 from workflows.errors import DomainError
-from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Request:
-    """Who sent the Slack request being handled, where, and whether it changed anything yet:
-    an apology for a later failure must not say "nothing was changed" when something was."""
-
-    user: str | None = None
-    channel: str | None = None
-    committed: bool = False
-
-    @classmethod
-    def of(cls, body: dict[str, Any]) -> "Request":
-        event = body.get("event") or {}
-        user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
-        channel = (body.get("channel_id") or (body.get("channel") or {}).get("id")
-                   or (body.get("container") or {}).get("channel_id") or event.get("channel")
-                   or (event.get("item") or {}).get("channel"))
-        return cls(user if isinstance(user, str) else None,
-                   channel if isinstance(channel, str) else None)
-
-
-#: the request being handled (set per request by ObservedAsyncApp; copied into follow-ups)
-CURRENT: ContextVar[Request | None] = ContextVar("slack_request", default=None)
-
-
-def slack_mentions(text: str) -> list[str]:
-    return [x.value for x in extract_mentions(text)[0] if x.platform is Source.SLACK]
 
 
 def team_channel(channel: str | None) -> str | None:
     """Public and private channels can hold a ticket's card; DMs cannot."""
     return channel if channel and channel[:1] in ("C", "G") else None
-
-
-class HomeViewers:
-    """People who opened the bot's App Home lately, most recent last. Only their Homes are
-    republished when a ticket changes: anyone else gets a fresh one from `app_home_opened` when
-    they open it. Kept per process; with several replicas, a Home left open is refreshed by the
-    replica that saw it opened, and by any replica when it is opened again."""
-
-    def __init__(self, keep_for: float = 12 * 3600, limit: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.keep_for, self.limit, self.clock = keep_for, limit, clock
-        self._seen: dict[str, float] = {}
-
-    def saw(self, user_id: str) -> None:
-        self._seen.pop(user_id, None)
-        self._seen[user_id] = self.clock()
-        while len(self._seen) > self.limit:
-            del self._seen[next(iter(self._seen))]
-
-    def __contains__(self, user_id: object) -> bool:
-        seen = self._seen.get(user_id) if isinstance(user_id, str) else None
-        return seen is not None and self.clock() - seen < self.keep_for
 
 
 @dataclass

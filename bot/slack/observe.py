@@ -10,7 +10,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.logs import log_context, new_request_id
 from bot.metrics import ACK_SECONDS, REQUEST_SECONDS, Stopwatch
-from bot.slack.bot import CURRENT, Request
+from bot.slack.request import CURRENT, Request
 
 
 class _TimedAck(AsyncAck):

@@ -12,8 +12,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.bot import SlackBot, slack_mentions
+from bot.slack.bot import SlackBot
 from bot.slack.modals import create_modal
+from bot.slack.request import slack_mentions
 from workflows.kinds import Source
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,8 @@ from typing import Any
 
 from slack_bolt.response import BoltResponse
 
-from bot.slack.bot import CURRENT, SlackBot
+from bot.slack.bot import SlackBot
+from bot.slack.request import CURRENT
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.bot import SlackBot, slack_mentions
+from bot.slack.bot import SlackBot
+from bot.slack.request import slack_mentions
 from commands import messages as m
 from workflows.kinds import Source
 

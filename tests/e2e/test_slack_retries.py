@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.bot import CURRENT, Request
+from bot.slack.request import CURRENT, Request
 from commands.context import Context
 from storage.models import TicketRow
 from tests.e2e.slack_stack import SlackStack, slack_stack
