@@ -101,6 +101,7 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
 
         session = await stack.enter_async_context(web_session())  # shared by bolt and relay
         slack = build_slack(core, session=session)
+        await slack.warm_up()  # auth.test now, not before the first request's ack
     socket_mode = slack is not None and bool(settings.slack_app_token)
     connections: dict[str, Check] = {}
 

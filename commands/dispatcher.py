@@ -110,6 +110,7 @@ class Dispatcher:
         msgId, …): a second delivery of it changes nothing and answers `duplicate`. `origin` is
         the channel or group the request came from: a ticket created there has its card there.
         """
+        opened: _Opened | None = None
         try:
             # One transaction for the whole request: the look-ups below and the use case's
             # work share it (the use case commits or, on a refusal, everything rolls back).
@@ -125,7 +126,8 @@ class Dispatcher:
                     # Committed with the use case's change, rolled back with its refusal; a
                     # concurrent redelivery waits on this row, then finds it taken (Duplicate).
                     await uow.inbound.remember(who.platform, dedup_key, self.clock.now())
-                ctx = Context(_Opened(uow), self.org, self.clock, person, who.platform,
+                opened = _Opened(uow)
+                ctx = Context(opened, self.org, self.clock, person, who.platform,
                               self.notify, dedup_key, origin or who.channel)
                 return await HANDLERS[type(command)](command, ctx)
         except Duplicate:
@@ -134,11 +136,14 @@ class Dispatcher:
             return _refusal(error)
         except StorageUnavailable:
             log.warning("storage unavailable while handling %s", type(command).__name__)
-            return Answer("error.storage", {}, public=False, ok=False)
+            # "Nothing was changed" only if the use case committed nothing.
+            key = "error.storage_partial" if opened and opened.committed else "error.storage"
+            return Answer(key, {}, public=False, ok=False)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error handling %s (ref %s)", type(command).__name__, ref)
-            return Answer("error.internal", {"ref": ref}, public=False, ok=False)
+            key = "error.internal_partial" if opened and opened.committed else "error.internal"
+            return Answer(key, {"ref": ref}, public=False, ok=False)
 
 
 class _Opened:
@@ -147,12 +152,13 @@ class _Opened:
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
+        self.committed = False  # whether the use case committed anything (see execute)
 
     def __call__(self) -> "_Opened":
         return self
 
     async def __aenter__(self) -> UnitOfWork:
-        return self._uow
+        return _Committing(self._uow, self)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
@@ -161,6 +167,20 @@ class _Opened:
         except Exception:
             if exc is None:
                 raise  # otherwise the error already on its way out is the one that counts
+
+
+class _Committing:
+    """The request's unit of work, noting on its `_Opened` that a commit went through."""
+
+    def __init__(self, uow: UnitOfWork, opened: _Opened) -> None:
+        self._uow, self._opened = uow, opened
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow, name)
+
+    async def commit(self) -> None:
+        await self._uow.commit()
+        self._opened.committed = True
 
 
 DUPLICATE = Answer("duplicate", {}, public=False, ok=True, duplicate=True)

@@ -43,6 +43,9 @@ class Create:
     assignee: Mention | None = None  # only agents may set it (the create modal's picker)
     origin_channel: str | None = None  # where it was raised, for the card and its thread
     origin_ts: str | None = None  # the chat message it was raised from (shortcut, reaction)
+    # Filed for someone else (a shortcut or reaction on their message): they are the requester;
+    # the person running the command is recorded as who filed it.
+    requester: Mention | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ async def platform_senders(settings: Settings, clock: Clock,
                 contextlib.AsyncExitStack() as stack):
         if settings.slack_bot_token:
             session = slack_session or await stack.enter_async_context(web_session())
-            senders["slack"] = SlackSender(web_client(settings, session),
+            senders["slack"] = SlackSender(web_client(settings, session, delivery=True),
                                            Catalogs(settings.tz, settings.templates_dir))
         if settings.dingtalk_client_id and settings.dingtalk_client_secret:
             senders["dingtalk"] = DingTalkSender(

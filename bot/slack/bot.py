@@ -3,22 +3,30 @@
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.authorization.async_single_team_authorization import (
+    AsyncSingleTeamAuthorization,
+)
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App
 from bot.slack.home import home_view
+from bot.slack.home_viewers import HomeViewers
 from bot.slack.identity import SlackDirectory
 from bot.slack.render import SlackRenderer
+from bot.slack.request import CURRENT, slack_mentions
 from commands import messages as m
 from commands.answer import Answer
+from commands.dispatcher import CLAIMS_INBOUND
 from notifications.catalogs import Catalogs
+from workflows.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -26,28 +34,6 @@ log = logging.getLogger(__name__)
 def team_channel(channel: str | None) -> str | None:
     """Public and private channels can hold a ticket's card; DMs cannot."""
     return channel if channel and channel[:1] in ("C", "G") else None
-
-
-class HomeViewers:
-    """People who opened the bot's App Home lately, most recent last. Only their Homes are
-    republished when a ticket changes: anyone else gets a fresh one from `app_home_opened` when
-    they open it. Kept per process; with several replicas, a Home left open is refreshed by the
-    replica that saw it opened, and by any replica when it is opened again."""
-
-    def __init__(self, keep_for: float = 12 * 3600, limit: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.keep_for, self.limit, self.clock = keep_for, limit, clock
-        self._seen: dict[str, float] = {}
-
-    def saw(self, user_id: str) -> None:
-        self._seen.pop(user_id, None)
-        self._seen[user_id] = self.clock()
-        while len(self._seen) > self.limit:
-            del self._seen[next(iter(self._seen))]
-
-    def __contains__(self, user_id: object) -> bool:
-        seen = self._seen.get(user_id) if isinstance(user_id, str) else None
-        return seen is not None and self.clock() - seen < self.keep_for
 
 
 @dataclass
@@ -62,6 +48,7 @@ class SlackBot:
     directory: SlackDirectory = field(init=False)
     renderer: SlackRenderer = field(init=False)
     _background: set[asyncio.Task[None]] = field(init=False, default_factory=set)
+    _followups: set[asyncio.Task[None]] = field(init=False, default_factory=set)
     home_viewers: HomeViewers = field(init=False, default_factory=HomeViewers)
     _homes_due: set[str] = field(init=False, default_factory=set)
     _flush: asyncio.Event = field(init=False, default_factory=asyncio.Event)
@@ -75,17 +62,100 @@ class SlackBot:
     def catalog(self):  # type: ignore[no-untyped-def]
         return self.renderer.catalog
 
-    async def run_text(self, user_id: str, text: str, dedup_key: str | None,
-                       name: str | None = None, channel: str | None = None) -> Answer:
-        who = await self.directory.identity(user_id, name)
-        return await self.core.dispatcher.handle_text(who, text, dedup_key=dedup_key,
-                                                      origin=team_channel(channel))
+    async def warm_up(self) -> None:
+        """bolt asks auth.test on the first request, before that request's ack: ask it at
+        start-up instead. Slack unreachable now: bolt asks on the first request, as before."""
+        for middleware in getattr(self.app, "_async_middleware_list", []):
+            if (isinstance(middleware, AsyncSingleTeamAuthorization)
+                    and middleware.auth_test_result is None):
+                try:
+                    middleware.auth_test_result = await self.client.auth_test()
+                except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+                    log.warning("auth.test at start-up failed: %r", error)
 
-    async def run(self, user_id: str, command: m.Command, dedup_key: str | None) -> Answer:
-        who = await self.directory.identity(user_id)
-        answer = await self.core.dispatcher.execute(who, command, dedup_key)
+    def after_ack(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` once the listener has returned, so bolt sends the ack first: every Web
+        API call of a request belongs here (Slack allows 3 s for the ack, and slow calls and
+        their retries take longer). A failure is logged and the person is told."""
+        task = asyncio.create_task(self._guarded(work))
+        self._followups.add(task)
+        task.add_done_callback(self._followups.discard)
+
+    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception as error:
+            await self.apologise(error)
+
+    async def apologise(self, error: Exception) -> None:
+        ref = uuid.uuid4().hex[:8]
+        log.error("Slack follow-up failed (ref %s)", ref, exc_info=error)
+        request = CURRENT.get()
+        if request is None or request.user is None:
+            return
+        await self.tell(request.channel, request.user, self.apology(ref))
+
+    def apology(self, ref: str) -> str:
+        """Chosen by whether the request's change was committed before the failure."""
+        request = CURRENT.get()
+        if request is not None and request.committed:
+            return self.catalog.text("slack.failed_after_save", ref=ref)
+        return self.renderer.text(Answer("error.internal", {"ref": ref}, public=False, ok=False))
+
+    def log_refusal(self, what: str, error: SlackApiError) -> None:
+        code = error.response.get("error") if error.response is not None else None
+        log.warning("Slack refused a call for a %s: %s", what, code or error)
+
+    async def drain(self) -> None:
+        """Wait for every follow-up started so far (tests, and a graceful shutdown)."""
+        while self._followups:
+            await asyncio.gather(*list(self._followups), return_exceptions=True)
+
+    def parse(self, text: str) -> m.Command | None:
+        try:
+            return self.core.dispatcher.grammar.parse(text, None)
+        except DomainError:
+            return None  # handle_text gives the refusal
+
+    async def refuse_unknown(self, text: str) -> Answer | None:
+        """A `<@U…>` the workspace does not know (users.info: user_not_found) is refused before
+        anything runs: otherwise it would become a person named after an id."""
+        unknown = await self.directory.unknown(slack_mentions(text))
+        if not unknown:
+            return None
+        return Answer("slack.unknown_user", {"user": ", ".join(unknown)}, public=False, ok=False)
+
+    async def run_text(self, user_id: str, text: str, dedup_key: str | None,
+                       name: str | None = None, channel: str | None = None,
+                       verify_mentions: bool = True) -> Answer:
+        """`verify_mentions=False`: the caller knows every `<@U…>` in `text` already (and must
+        not call Slack: it has not acked yet)."""
+        if verify_mentions:
+            refused = await self.refuse_unknown(text)
+            if refused is not None:
+                return refused
+        who = await self.directory.identity(user_id, name)
+        command = self.parse(text)
+        if command is None:
+            return await self.core.dispatcher.handle_text(who, text, dedup_key=dedup_key,
+                                                          origin=team_channel(channel))
+        return await self._execute(who, command, dedup_key, team_channel(channel))
+
+    async def run(self, user_id: str, command: m.Command, dedup_key: str | None,
+                  name: str | None = None) -> Answer:
+        who = await self.directory.identity(user_id, name)
+        answer = await self._execute(who, command, dedup_key, None)
         if answer.ok and not answer.duplicate and answer.ticket is not None:
             self.refresh_homes(user_id, answer)
+        return answer
+
+    async def _execute(self, who: m.Identity, command: m.Command, dedup_key: str | None,
+                       origin: str | None) -> Answer:
+        answer = await self.core.dispatcher.execute(who, command, dedup_key, origin)
+        request = CURRENT.get()
+        if (request is not None and answer.ok and not answer.duplicate
+                and type(command) in CLAIMS_INBOUND):
+            request.committed = True
         return answer
 
     def refresh_homes(self, user_id: str, answer: Answer) -> None:
@@ -116,6 +186,7 @@ class SlackBot:
         shutdown)."""
         self._flush.set()
         try:
+            await self.drain()
             while self._background:
                 await asyncio.gather(*list(self._background), return_exceptions=True)
         finally:
@@ -125,15 +196,27 @@ class SlackBot:
         """Tell one person: in the channel where they acted, else in their DM with the bot."""
         if answer.duplicate:
             return
-        message = self.renderer.message(answer)
-        try:
-            if channel and not channel.startswith("D"):
+        await self.tell(channel, user_id, **self.renderer.message(answer))
+
+    async def tell(self, channel: str | None, user_id: str, text: str, **message: Any) -> None:
+        """An ephemeral line in the channel; in the DM with the bot when there is no channel or
+        the channel refuses it (the bot is not in it, say)."""
+        message["text"] = text
+        if channel and not channel.startswith("D"):
+            try:
                 await self.client.chat_postEphemeral(channel=channel, user=user_id, **message)
                 return
+            except SlackApiError as error:
+                log.info("ephemeral reply refused in %s (%s): the DM instead", channel,
+                         error.response.get("error") if error.response is not None else error)
+            except (aiohttp.ClientError, TimeoutError) as error:
+                log.warning("could not reply to %s in %s: %r", user_id, channel, error)
+                return
+        try:
             opened = await self.client.conversations_open(users=user_id)
             await self.client.chat_postMessage(channel=opened["channel"]["id"], **message)
-        except SlackApiError as error:
-            log.warning("could not reply to %s in %s: %s", user_id, channel, error)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("could not reply to %s in %s: %r", user_id, channel, error)
 
     async def refresh_home(self, user_id: str) -> None:
         """Republish a person's App Home; failures are logged, never shown."""

@@ -25,7 +25,7 @@ from workflows.ticket import Ticket
 PER_SECTION = 10  # three sections of at most 10 tickets (3 blocks each) stay under 100 blocks
 
 
-def _ticket_blocks(ticket: Ticket, catalog: Catalog) -> list[Block]:
+def _ticket_blocks(ticket: Ticket, catalog: Catalog, scope: str) -> list[Block]:
     t = catalog.text
     who = ticket.assignee.label if ticket.assignee else t("card.unassigned")
     due = (f" · {t('card.due')} {catalog.format_time(ticket.resolution_due_at)}"
@@ -35,7 +35,9 @@ def _ticket_blocks(ticket: Ticket, catalog: Catalog) -> list[Block]:
              f"{t('status.' + ticket.status.value)} · {ticket.priority.value} · {esc(who)}{due}"))]
     actions = card_actions(ticket)[:5]
     if actions:
-        blocks.append(ActionsBlock(block_id=f"home:{ticket.key}", elements=[
+        # A ticket can be in two sections (mine and the team's): block ids must not repeat in
+        # a view, so the section is part of it.
+        blocks.append(ActionsBlock(block_id=f"home:{scope}:{ticket.key}", elements=[
             ButtonElement(text=t(f"action.{a.value}"), action_id=f"{ACTION_PREFIX}{a.value}",
                           value=button_value(ticket.key, ticket.version)) for a in actions]))
     return blocks
@@ -54,7 +56,7 @@ def home_view(lists: dict[str, Answer], catalog: Catalog, org: Organisation) -> 
         if not tickets:
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t("home.empty"))]))
         for ticket in tickets:
-            blocks += _ticket_blocks(ticket, catalog)
+            blocks += _ticket_blocks(ticket, catalog, scope)
     return View(type="home", blocks=blocks[:100])
 
 

@@ -20,11 +20,33 @@ class SlackDirectory:
     async def name(self, user_id: str) -> str | None:
         if user_id not in self._names:
             try:
-                info = await self.client.users_info(user=user_id)
+                await self._look_up(user_id)
             except SlackApiError:
                 return None  # a name is nice to have; the id is what counts
-            user = info.get("user") or {}
-            profile = user.get("profile") or {}
-            self._names[user_id] = (profile.get("display_name") or user.get("real_name")
-                                    or user.get("name") or user_id)
-        return self._names[user_id]
+        return self._names.get(user_id)
+
+    def cached_name(self, user_id: str) -> str | None:
+        """The name if it was looked up already (no call: usable before an ack)."""
+        return self._names.get(user_id)
+
+    async def unknown(self, user_ids: list[str]) -> list[str]:
+        """Those of `user_ids` the workspace does not know (users.info: user_not_found). Other
+        failures (Slack unreachable after its retries) are raised: nothing can be decided."""
+        missing = []
+        for user_id in dict.fromkeys(user_ids):
+            if user_id in self._names:
+                continue
+            try:
+                await self._look_up(user_id)
+            except SlackApiError as error:
+                if error.response is None or error.response.get("error") != "user_not_found":
+                    raise
+                missing.append(user_id)  # not remembered: the person may be invited later
+        return missing
+
+    async def _look_up(self, user_id: str) -> None:
+        info = await self.client.users_info(user=user_id)
+        user = info.get("user") or {}
+        profile = user.get("profile") or {}
+        self._names[user_id] = (profile.get("display_name") or user.get("real_name")
+                                or user.get("name") or user_id)

@@ -10,6 +10,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.logs import log_context, new_request_id
 from bot.metrics import ACK_SECONDS, REQUEST_SECONDS, Stopwatch
+from bot.slack.request import CURRENT, Request
 
 
 class _TimedAck(AsyncAck):
@@ -57,8 +58,11 @@ class ObservedAsyncApp(AsyncApp):
         watch = Stopwatch()
         req.context["ack"] = _TimedAck(
             lambda: ACK_SECONDS.labels(platform="slack", kind=kind).observe(watch.elapsed()))
+        # Follow-ups started by the listeners copy this context: they share the Request.
+        token = CURRENT.set(Request.of(body))
         with log_context(platform="slack", request_id=slack_request_id(body), ticket_id=None):
             try:
                 return await super().async_dispatch(req)
             finally:
+                CURRENT.reset(token)
                 REQUEST_SECONDS.labels(platform="slack", kind=kind).observe(watch.elapsed())

@@ -1,10 +1,16 @@
-"""Card and App Home buttons: quick actions run at once; the others open their modal."""
+"""Card and App Home buttons: quick actions run at once; the others open their modal.
+
+The click is acknowledged first; the work follows (bot.after_ack). A step's modal is opened
+before anything else that talks to Slack: its trigger_id expires 3 s after the click.
+"""
 
 import json
+import logging
 import re
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
 
 from bot.slack.bot import SlackBot
 from bot.slack.cards import ACTION_PREFIX
@@ -15,29 +21,44 @@ from workflows.actions import Action
 QUICK = {"claim": m.Claim, "urge": m.Urge, "resume": m.Resume, "reopen": m.Reopen,
          "close": m.Close}
 
+log = logging.getLogger(__name__)
+
+
+def payload_name(body: dict[str, Any]) -> str | None:
+    """The clicker's name as the payload gives it, so no users.info is needed first."""
+    person = body.get("user") or {}
+    return person.get("name") or person.get("username")
+
 
 def register(bot: SlackBot) -> None:
-    @bot.app.action(re.compile(f"^{ACTION_PREFIX}"))
-    async def card_button(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
+    async def clicked(body: dict[str, Any]) -> None:
         action = body["actions"][0]
         step = action["action_id"].removeprefix(ACTION_PREFIX)
         value = json.loads(action.get("value") or "{}")
         key, version = value.get("key", ""), value.get("v")
-        user = body["user"]["id"]
+        user, name = body["user"]["id"], payload_name(body)
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id")
         if step in QUICK:
             # One click on one card version is one action: a double click is a duplicate.
             dedup = f"button:{user}:{key}:v{version}:{step}"
-            answer = await bot.run(user, QUICK[step](key), dedup)
+            answer = await bot.run(user, QUICK[step](key), dedup, name=name)
             if not answer.ok:
                 await bot.ephemeral(channel, user, answer)
             return
         if step in STEP_MODALS:
-            check = await bot.run(user, m.May(key, Action(step)), None)
+            check = await bot.run(user, m.May(key, Action(step)), None, name=name)
             if not check.ok:
                 await bot.ephemeral(channel, user, check)
                 return
             view = step_modal(step, bot.catalog, bot.core.loaded.org, key, {"channel": channel})
-            await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+            try:
+                await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+            except SlackApiError as error:
+                log.warning("could not open the %s modal: %s", step, error.response.get("error"))
+                await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+
+    @bot.app.action(re.compile(f"^{ACTION_PREFIX}"))
+    async def card_button(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        bot.after_ack(clicked(body))

@@ -1,26 +1,73 @@
-"""`/ticket`: no text opens the create modal; any text runs the shared grammar."""
+"""`/ticket`: no text opens the create modal; any text runs the shared grammar. The message
+shortcut "Create ticket" opens the modal prefilled from the message.
 
+Nothing here calls the Web API before the ack: a command is written and committed, then its
+reply rides on the ack itself; modals open right after the ack (a trigger_id lives 3 s).
+"""
+
+import logging
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
 
 from bot.slack.bot import SlackBot
 from bot.slack.modals import create_modal
+from bot.slack.request import slack_mentions
+from workflows.kinds import Source
+
+log = logging.getLogger(__name__)
 
 
 def register(bot: SlackBot) -> None:
+    async def open_modal(trigger_id: str, view: Any, channel: str | None, user: str) -> None:
+        try:
+            await bot.client.views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError as error:
+            # e.g. expired_trigger_id: Slack was too slow to answer within the trigger's 3 s.
+            log.warning("could not open the create modal: %s", error.response.get("error"))
+            await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+
+    async def known_to_us(text: str) -> bool:
+        """Every `<@U…>` in `text` is someone this deployment knows already: nothing needs
+        asking Slack (users.info), so the command can run before the ack."""
+        ids = slack_mentions(text)
+        if not ids:
+            return True
+        async with bot.core.uow() as uow:
+            for user_id in ids:
+                if await uow.people.by_platform_id(Source.SLACK, user_id) is None:
+                    return False
+        return True
+
     @bot.app.command("/ticket")
-    async def ticket_command(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def ticket_command(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         text = (body.get("text") or "").strip()
-        user = body["user_id"]
+        user, channel = body["user_id"], body.get("channel_id")
         if not text:
             await ack()
-            metadata = {"channel": body.get("channel_id")}
-            view = create_modal(bot.catalog, bot.core.loaded.org, metadata)
-            await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+            view = create_modal(bot.catalog, bot.core.loaded.org, {"channel": channel})
+            bot.after_ack(open_modal(body["trigger_id"], view, channel, user))
             return
-        answer = await bot.run_text(user, text, dedup_key=f"command:{body.get('trigger_id')}",
-                                    name=body.get("user_name"), channel=body.get("channel_id"))
+        dedup = f"command:{body.get('trigger_id')}"
+        if not await known_to_us(text):
+            # Slack must say whether the people it names exist: ack now, answer through the
+            # command's response_url (it works in every channel, member or not).
+            await ack()
+
+            async def run_then_respond() -> None:
+                answer = await bot.run_text(user, text, dedup_key=dedup,
+                                            name=body.get("user_name"), channel=channel)
+                if answer.ok and answer.ticket is not None:
+                    bot.refresh_homes(user, answer)
+                if not answer.duplicate:
+                    await respond(response_type="ephemeral", **bot.renderer.message(answer))
+
+            bot.after_ack(run_then_respond())
+            return
+        answer = await bot.run_text(user, text, dedup_key=dedup, name=body.get("user_name"),
+                                    channel=channel, verify_mentions=False)
         if answer.duplicate:
             await ack()
             return
@@ -32,12 +79,24 @@ def register(bot: SlackBot) -> None:
 
     @bot.app.shortcut("create_ticket")
     async def create_from_message(ack: AsyncAck, body: dict[str, Any]) -> None:
-        """Message shortcut: a create modal prefilled from the message, linked back to it."""
+        """Message shortcut: a create modal prefilled from the message, linked back to it. The
+        message's author becomes the requester; who used the shortcut files it."""
         await ack()
         message = body.get("message") or {}
         text = (message.get("text") or "").strip()
         title = text.splitlines()[0] if text else ""
-        metadata = {"channel": (body.get("channel") or {}).get("id"), "ts": message.get("ts")}
+        channel, user = (body.get("channel") or {}).get("id"), body["user"]["id"]
+        metadata = {"channel": channel, "ts": message.get("ts")}
+        if message.get("user") and not message.get("bot_id") and message["user"] != user:
+            metadata["author"] = message["user"]
         view = create_modal(bot.catalog, bot.core.loaded.org, metadata, title=title[:150],
                             description=text)
-        await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        async def open_then_look_up() -> None:
+            await open_modal(body["trigger_id"], view, channel, user)
+            if metadata.get("author"):
+                # While the form is filled in: the author's name, for the submission (which
+                # must answer before its ack, so it only reads the cache).
+                await bot.directory.name(metadata["author"])
+
+        bot.after_ack(open_then_look_up())

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.response import BoltResponse
 
 from bot.slack.bot import SlackBot
-from commands.answer import Answer
+from bot.slack.request import CURRENT
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +21,12 @@ def register(bot: SlackBot) -> None:
         ref = uuid.uuid4().hex[:8]
         log.error("Slack request failed (ref %s, type %s)", ref,
                   body.get("type") or body.get("command"), exc_info=error)
-        if response is None:  # already acknowledged: the person saw the reply
+        if response is None:  # already acknowledged: only a message can reach the person
+            request = CURRENT.get()
+            if request is not None and request.user:
+                bot.after_ack(bot.tell(request.channel, request.user, bot.apology(ref)))
             return
-        text = bot.renderer.text(Answer("error.internal", {"ref": ref}, public=False, ok=False))
+        text = bot.apology(ref)  # "nothing was changed" only when nothing was committed
         response.status = 200  # a retry from Slack would fail the same way
         response.body = json.dumps({"response_type": "ephemeral", "text": text})
         response.headers["content-type"] = ["application/json;charset=utf-8"]

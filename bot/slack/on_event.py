@@ -1,5 +1,9 @@
 """Events: @-mentions and DMs run the grammar, thread replies become comments, a reaction
-turns a message into a ticket, App Home opens."""
+turns a message into a ticket, App Home opens.
+
+bolt acknowledges an event when its listener returns; each listener only starts the work
+(bot.after_ack), so no Web API call delays the ack.
+"""
 
 import re
 from typing import Any
@@ -7,8 +11,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.bot import SlackBot
+from bot.slack.request import slack_mentions
 from commands import messages as m
-from commands.tokens import extract_mentions
 from workflows.kinds import Source
 
 _LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,，]*")
@@ -17,10 +21,13 @@ _LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,，]*")
 def register(bot: SlackBot) -> None:
     @bot.app.event("app_mention")
     async def mentioned(body: dict[str, Any], event: dict[str, Any]) -> None:
+        bot.after_ack(_mentioned(body["event_id"], event))
+
+    async def _mentioned(event_id: str, event: dict[str, Any]) -> None:
         if event.get("thread_ts") and await _in_ticket_thread(event):
             return  # handled as a comment by the message listener
         text = _LEADING_MENTION.sub("", event.get("text") or "", count=1)
-        answer = await bot.run_text(event["user"], text, dedup_key=f"event:{body['event_id']}",
+        answer = await bot.run_text(event["user"], text, dedup_key=f"event:{event_id}",
                                     channel=event.get("channel"))
         await bot.ephemeral(event.get("channel"), event["user"], answer)
 
@@ -28,15 +35,17 @@ def register(bot: SlackBot) -> None:
     async def message(body: dict[str, Any], event: dict[str, Any]) -> None:
         subtype = event.get("subtype")
         if subtype == "message_deleted":
-            await _forget_deleted_card(event)
+            await _forget_deleted_card(event)  # the database only
             return
         if event.get("bot_id") or subtype not in (None, "thread_broadcast", "file_share"):
             return  # our own posts, edits and joins are not requests
-        user, text = event.get("user"), event.get("text") or ""
-        if not user:
-            return
+        if event.get("user"):
+            bot.after_ack(_message(body["event_id"], event))
+
+    async def _message(event_id: str, event: dict[str, Any]) -> None:
+        user, text = event["user"], event.get("text") or ""
         if event.get("channel_type") == "im":
-            answer = await bot.run_text(user, text, dedup_key=f"event:{body['event_id']}")
+            answer = await bot.run_text(user, text, dedup_key=f"event:{event_id}")
             if not answer.duplicate:
                 await bot.client.chat_postMessage(channel=event["channel"],
                                                   **bot.renderer.message(answer))
@@ -44,7 +53,7 @@ def register(bot: SlackBot) -> None:
         key = await _in_ticket_thread(event)
         if key is None:
             return
-        await _comment(key, user, text, body["event_id"], event.get("channel"))
+        await _comment(key, user, text, event_id, event.get("channel"))
 
     async def _in_ticket_thread(event: dict[str, Any]) -> str | None:
         thread = event.get("thread_ts")
@@ -55,13 +64,17 @@ def register(bot: SlackBot) -> None:
 
     async def _comment(key: str, user: str, text: str, event_id: str, channel: str | None) -> None:
         """A reply in the card's thread is a public comment; people it mentions join the ticket."""
+        refused = await bot.refuse_unknown(text)
+        if refused is not None:
+            await bot.ephemeral(channel, user, refused)
+            return
         answer = await bot.run(user, m.Reply(key, text), f"event:{event_id}")
         if not answer.ok:
             await bot.ephemeral(channel, user, answer)
             return
-        mentions = [x for x in extract_mentions(text)[0] if x.platform is Source.SLACK]
+        mentions = tuple(m.Mention(Source.SLACK, x) for x in slack_mentions(text))
         if mentions:
-            added = await bot.run(user, m.AddCollaborators(key, tuple(mentions)), f"cc:{event_id}")
+            added = await bot.run(user, m.AddCollaborators(key, mentions), f"cc:{event_id}")
             if not added.ok and added.key != "error.already_collaborators":
                 await bot.ephemeral(channel, user, added)
 
@@ -77,25 +90,46 @@ def register(bot: SlackBot) -> None:
         if event.get("reaction") != bot.intake_reaction or (event.get("item") or {}).get(
                 "type") != "message":
             return
-        item = event["item"]
+        bot.after_ack(_reacted(event))
+
+    async def _read(channel: str, ts: str) -> dict[str, Any] | None:
+        """The reacted message: conversations.history lists top-level messages only; a reply
+        in a thread is read with conversations.replies."""
+        found = await bot.client.conversations_history(channel=channel, latest=ts,
+                                                       inclusive=True, limit=1)
+        for candidate in found.get("messages", []):
+            if candidate.get("ts") == ts:
+                return candidate
+        thread = await bot.client.conversations_replies(channel=channel, ts=ts, oldest=ts,
+                                                        inclusive=True, limit=2)
+        return next((x for x in thread.get("messages", []) if x.get("ts") == ts), None)
+
+    async def _reacted(event: dict[str, Any]) -> None:
+        item, reactor = event["item"], event["user"]
         try:
-            found = await bot.client.conversations_history(
-                channel=item["channel"], latest=item["ts"], inclusive=True, limit=1)
-        except SlackApiError:
+            found = await _read(item["channel"], item["ts"])
+        except SlackApiError as error:
+            bot.log_refusal("reaction", error)
+            found = None
+        if found is None:
+            await bot.tell(item["channel"], reactor, bot.catalog.text("slack.reaction_unreadable"))
             return
-        messages = [x for x in found.get("messages", []) if x.get("ts") == item["ts"]]
-        if not messages:
+        text = (found.get("text") or "").strip()
+        refused = await bot.refuse_unknown(text)
+        if refused is not None:
+            await bot.ephemeral(item["channel"], reactor, refused)
             return
-        text = (messages[0].get("text") or "").strip()
         title = text.splitlines()[0][:150] if text else ""
-        author = event.get("item_user") or messages[0].get("user") or event["user"]
+        author = event.get("item_user") or found.get("user") or reactor
+        requester = (m.Mention(Source.SLACK, author, await bot.directory.name(author))
+                     if author != reactor else None)
         command = m.Create(title=title, description=text, origin_channel=item["channel"],
-                           origin_ts=item["ts"])
+                           origin_ts=item["ts"], requester=requester)
         # One ticket per message, however many people add the reaction.
-        answer = await bot.run(author, command, f"reaction:{item['channel']}:{item['ts']}")
+        answer = await bot.run(reactor, command, f"reaction:{item['channel']}:{item['ts']}")
         if answer.duplicate:
             return
-        await bot.ephemeral(item["channel"], event["user"], answer)
+        await bot.ephemeral(item["channel"], reactor, answer)
         if answer.ok and answer.ticket is not None:
             await bot.client.chat_postMessage(
                 channel=item["channel"], thread_ts=item["ts"],
@@ -105,4 +139,4 @@ def register(bot: SlackBot) -> None:
     async def home_opened(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
             bot.home_viewers.saw(event["user"])
-            await bot.refresh_home(event["user"])
+            bot.after_ack(bot.refresh_home(event["user"]))

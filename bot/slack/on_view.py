@@ -7,6 +7,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.slack.bot import SlackBot
 from bot.slack.modals import CREATE, Submitted
+from bot.slack.on_button import payload_name
 from commands import messages as m
 from commands.answer import Answer
 from workflows.kinds import Source, TicketType
@@ -40,19 +41,31 @@ def register(bot: SlackBot) -> None:
             category=form.text("category") or None, queue=form.option("queue"),
             collaborators=tuple(m.Mention(Source.SLACK, u) for u in form.users("collaborators")),
             assignee=_slack(form.user("assignee")),
+            # The message shortcut on someone's message: they are the requester, this person
+            # files it (the history's creation line names them).
+            requester=(m.Mention(Source.SLACK, meta["author"],
+                                 bot.directory.cached_name(meta["author"]))
+                       if meta.get("author") and meta["author"] != user else None),
             origin_channel=meta.get("channel") if meta.get("channel", "").startswith("C") else None,
             origin_ts=meta.get("ts"))
-        answer = await bot.run(user, command, f"view:{view['id']}:{view.get('hash', '')}")
+        answer = await bot.run(user, command, f"view:{view['id']}:{view.get('hash', '')}",
+                               name=payload_name(body))
         if not answer.ok:
             await refuse(ack, answer, "title")
             return
         await ack()
-        await bot.ephemeral(meta.get("channel"), user, answer)
-        if meta.get("ts") and meta.get("channel") and answer.ticket is not None:
-            # Link the conversation back to its ticket.
-            await bot.client.chat_postMessage(
-                channel=meta["channel"], thread_ts=meta["ts"],
-                text=bot.catalog.text("slack.created_from_message", key=answer.ticket.key))
+        if answer.duplicate:
+            return
+
+        async def tell() -> None:
+            await bot.ephemeral(meta.get("channel"), user, answer)
+            if meta.get("ts") and meta.get("channel") and answer.ticket is not None:
+                # Link the conversation back to its ticket.
+                await bot.client.chat_postMessage(
+                    channel=meta["channel"], thread_ts=meta["ts"],
+                    text=bot.catalog.text("slack.created_from_message", key=answer.ticket.key))
+
+        bot.after_ack(tell())
 
     async def step(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
                    build: Any, field: str) -> None:
@@ -64,7 +77,8 @@ def register(bot: SlackBot) -> None:
             await ack(response_action="errors",
                       errors={"person": bot.catalog.text("slack.transfer_pick_one")})
             return
-        answer = await bot.run(user, command, f"view:{view['id']}:{view.get('hash', '')}")
+        answer = await bot.run(user, command, f"view:{view['id']}:{view.get('hash', '')}",
+                               name=payload_name(body))
         if not answer.ok:
             await refuse(ack, answer, field)
             return

@@ -26,22 +26,26 @@ async def create(cmd: Create, ctx: Context) -> Answer:
     description = clean(cmd.description)
     if len(description) > MAX_TEXT:
         raise InvalidInput("error.text_too_long", what="description", limit=MAX_TEXT)
-    placement = place(org, requested(cmd, ctx.channel), org.profile(ctx.person.handle).department)
-    if placement.type not in org.ticket_types:
-        raise InvalidInput("error.type_disabled", type=placement.type.value)
     now = ctx.clock.now()
     async with ctx.uow() as uow:
+        requester = (ctx.person if cmd.requester is None
+                     else await resolve_mention(uow, cmd.requester, now))
+        placement = place(org, requested(cmd, ctx.channel), org.profile(requester.handle).department)
+        if placement.type not in org.ticket_types:
+            raise InvalidInput("error.type_disabled", type=placement.type.value)
         collaborators = await resolve_mentions(uow, cmd.collaborators, now)
         ticket = Ticket(
             key="", queue=placement.queue, number=0, title=title, description=description,
             type=placement.type, priority=placement.priority, status=Status.NEW,
-            requester=ctx.person, team=placement.team, source=ctx.source, created_at=now,
+            requester=requester, team=placement.team, source=ctx.source, created_at=now,
             updated_at=now, category=placement.category, skills=tuple(sorted(placement.skills)),
-            collaborators=[p for p in collaborators if p.id != ctx.person.id],
+            collaborators=[p for p in collaborators if p.id != requester.id],
             origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
         start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
-        ticket.record_creation(Actor(ctx.person, frozenset({Role.REQUESTER}), now, ctx.source))
+        # The creation line names who filed it: the requester, or whoever filed it for them.
+        filer_roles = frozenset({Role.REQUESTER}) if requester.id == ctx.person.id else frozenset()
+        ticket.record_creation(Actor(ctx.person, filer_roles, now, ctx.source))
         reason = placement.reason()
         if reason is not None:
             ticket.record_routing(Actor.system(now), placement.changes, reason)

@@ -24,6 +24,7 @@ from bot.serve import readiness
 from bot.settings import Settings
 from bot.slack.app import build_slack
 from bot.slack.bot import SlackBot
+from bot.slack.web import retry_handlers
 from notifications.relay import Relay, RetryPolicy
 from storage.models import AuditRow, CommentRow
 from tests.fakes.slack_web import FakeSlack
@@ -73,22 +74,34 @@ class SlackStack:
                                     headers={**signed, **(headers or {})})
 
     async def command(self, user: str, text: str, channel: str = "C0GENERAL") -> httpx.Response:
+        """A slash command, and what followed its ack; the reply (in the ack, or later through
+        its response_url) is appended to `replies`."""
         fields = sp.slash_command(text, user_id=user, user_name=NAMES.get(user, user),
                                   channel_id=channel, response_url=self.response_url())
+        later = len(self.fake.responses)
         response = await self.post(sp.form_body(fields), "application/x-www-form-urlencoded")
         if response.content:
             self.replies.append(response.json())
+        await self.slack.drain()
+        self.replies.extend(self.fake.responses[later:])
         return response
 
     async def interact(self, payload: dict[str, Any]) -> httpx.Response:
-        return await self.post(sp.interactive_body(payload), "application/x-www-form-urlencoded")
+        """An interaction, and what followed its ack."""
+        response = await self.post(sp.interactive_body(payload),
+                                   "application/x-www-form-urlencoded")
+        await self.slack.drain()
+        return response
 
     async def event(self, event: dict[str, Any], event_id: str | None = None,
                     retry: int | None = None) -> httpx.Response:
+        """An Events API delivery, and what followed its ack."""
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if (
             retry) else None
         body = sp.json_body(sp.event_callback(event, event_id=event_id))
-        return await self.post(body, "application/json", headers)
+        response = await self.post(body, "application/json", headers)
+        await self.slack.drain()
+        return response
 
     def response_url(self) -> str:
         return self.fake.url.replace("/api/", f"/commands/T0TEAM/{len(self.fake.calls)}/hook")
@@ -145,8 +158,10 @@ async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock, fake:
                         slack_bot_token=fake.token, slack_signing_secret=sp.SIGNING_SECRET,
                         slack_api_url=fake.url, slack_app_token=app_token)
     core = await build_app(settings, clock=clock, platforms=frozenset({Source.SLACK}))
-    client = AsyncWebClient(token=fake.token, base_url=fake.url)
+    # The client bolt uses, with the retries production gives it (bot.slack.web).
+    client = AsyncWebClient(token=fake.token, base_url=fake.url, retry_handlers=retry_handlers())
     slack = build_slack(core, client)
+    await slack.warm_up()
 
     async def ready() -> dict[str, bool]:
         return await readiness(core)

@@ -262,6 +262,8 @@ async def test_reaction_and_shortcut_turn_messages_into_tickets(stack: SlackStac
     assert "*Requester*\n<@U0ALICE>" in texts_of(card["blocks"])
     assert [m["text"] for m in fake.messages("C0HELP") if m.get("thread_ts") == ts] == [
         "Ticket IT-1 was created from this message."]
+    await stack.command("U0ALICE", "history IT-1")
+    assert "Bob  Created (New)" in stack.responses()[-1]["text"]  # Bob filed it for Alice
 
     shortcut = sp.message_action("create_ticket", user_id="U0ALICE", user_name="alice",
                                  channel_id="C0HELP", message_text="Badge reader at door 2 dead",
@@ -269,7 +271,29 @@ async def test_reaction_and_shortcut_turn_messages_into_tickets(stack: SlackStac
     await stack.interact(shortcut)
     view = stack.opened_view()
     assert view["blocks"][0]["element"]["initial_value"] == "Badge reader at door 2 dead"
-    assert parse(view["private_metadata"]) == {"channel": "C0HELP", "ts": "1767000000.000900"}
+    assert parse(view["private_metadata"]) == {"channel": "C0HELP", "ts": "1767000000.000900",
+                                               "author": "U0ERIN"}
+
+
+async def test_the_shortcut_on_someone_elses_message_files_it_for_its_author(
+        stack: SlackStack) -> None:
+    shortcut = sp.message_action("create_ticket", user_id="U0ALICE", user_name="alice",
+                                 channel_id="C0HELP", message_text="Badge reader at door 2 dead",
+                                 message_ts="1767000000.000900", message_user="U0ERIN")
+    await stack.interact(shortcut)
+    view = stack.opened_view()
+    submitted = sp.view_submission("ticket_create", view_values(
+        title=sp.text_input_state("Badge reader at door 2 dead")),
+        user_id="U0ALICE", user_name="alice", private_metadata=view["private_metadata"])
+    assert (await stack.interact(submitted)).text == ""
+    await stack.deliver()
+    card = card_in(stack, "C0HELP")
+    assert "*Requester*\n<@U0ERIN>" in texts_of(card["blocks"])  # the message's author
+    said = stack.fake.ephemeral_messages("C0HELP")[-1]
+    assert (said["user"], said["text"]) == ("U0ALICE", "Created IT-1 for Erin for IT Support.")
+    await stack.command("U0ERIN", "history IT-1")
+    history = stack.responses()[-1]["text"]
+    assert "Alice  Created (New)" in history, history  # and who filed it
 
 
 async def test_dm_to_the_bot_works_like_the_command(stack: SlackStack) -> None:

@@ -31,20 +31,24 @@ async def test_the_transcript_over_socket_mode(stack: SlackStack,
     assert "envelope_id" in ack
     assert ack["payload"]["text"] == "Created IT-1 for Alice for IT Support."
     assert ack["payload"]["response_type"] == "ephemeral"
+    await stack.slack.drain()  # what followed the acks
     await stack.deliver()
     card = card_in(stack, "C0OPS")
     assert card["text"] == "IT-1 · Core switch down (New, P1)"
 
     await socket.send("interactive", stack.click("U0BOB", "claim", card, "C0OPS"))
+    await stack.slack.drain()  # what followed the acks
     await stack.deliver()
     card = card_in(stack, "C0OPS")
     assert "*Assignee*\n<@U0BOB>" in texts_of(card["blocks"])
 
     await socket.send("interactive", stack.click("U0BOB", "resolve", card, "C0OPS"))
+    await stack.slack.drain()
     view = stack.opened_view()
     await socket.send("interactive", sp.view_submission("ticket_resolve", view_values(
         resolution=sp.text_input_state("power cycled the switch")), user_id="U0BOB",
         user_name="bob", private_metadata=view["private_metadata"]))
+    await stack.slack.drain()  # what followed the acks
     await stack.deliver()
     card = card_in(stack, "C0OPS")
     assert buttons(card) == ["note", "reopen", "close"]
@@ -57,4 +61,5 @@ async def test_the_transcript_over_socket_mode(stack: SlackStack,
     envelope = sp.event_callback(reply, event_id="Ev0SOCKET01")
     await socket.send("events_api", envelope)
     await socket.send("events_api", envelope, retry_attempt=1, retry_reason="timeout")
+    await stack.slack.drain()
     assert await stack.comment_count() == 1

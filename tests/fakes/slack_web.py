@@ -25,6 +25,37 @@ Shapes follow Slack's own documentation and SDK sources:
   users.info (``ok, user{id, team_id, name, deleted, real_name, tz, profile{real_name, display_name,
   …}, is_bot, …}``) and auth.test for a bot token (``ok, url, team, user, team_id, user_id, bot_id``).
 
+Reading messages (docs.slack.dev/reference/methods/conversations.history, conversations.replies):
+``conversations.history`` returns top-level messages and thread parents only, newest first, never
+thread replies; ``latest``/``oldest``/``inclusive`` bound the range, ``limit`` (default 100) and the
+``response_metadata.next_cursor`` page through it (``has_more``). ``conversations.replies`` needs
+``channel`` and ``ts`` (a thread's parent or a message in it): the parent first, then its replies,
+oldest first; ``limit`` defaults to 1000; ``thread_not_found`` for a ts that names no message. A
+parent carries ``thread_ts``, ``reply_count``, ``reply_users_count``, ``latest_reply`` and
+``reply_users``; replies carry ``thread_ts`` and ``parent_user_id``. (Slack's page for replies says
+bot tokens lack permission for it in channels; bot tokens with ``channels:history`` are answered in
+practice, which is what the fake does unless ``bot_replies_in_channels`` is False, when it answers
+``not_allowed_token_type``.)
+
+Channel membership: the bot starts as a member of every channel (as if invited) except those given
+to ``outside()``. Outside a channel, reading it (history, replies) answers ``not_in_channel``;
+chat.postMessage still posts to a public channel when the token has ``chat:write.public`` (it
+"posts to channels the app isn't a member of"), else ``not_in_channel``; chat.postEphemeral
+answers ``not_in_channel``. ``conversations.join``
+(scope ``channels:join``) joins a public channel, warns ``already_in_channel`` when already in it,
+answers ``method_not_supported_for_channel_type`` for private channels and ``missing_scope`` (with
+``needed``/``provided``) without the scope. ``scopes`` holds the token's scopes.
+
+Blocks: a ``block_id`` repeated within one message or view is refused (``invalid_blocks`` for chat
+methods, ``invalid_arguments`` for views), as Slack requires block ids unique per message/view.
+
+Response URLs: a POST to ``/commands/…``, ``/actions/…`` or ``/app/…`` (where the tests point
+``response_url``) is recorded in ``responses`` (its JSON body) and answered ``ok``, as Slack's
+webhooks answer.
+
+``delay``: every answer (Web API and response URLs) waits this many seconds after the request was
+recorded, as a slow Slack would.
+
 Failures the real platform cannot be told to produce: ``fail_next`` scripts the next answers of one
 method; ``down`` makes every request answer HTTP 503 with an HTML page (the connection stays open).
 Scripted non-200/429 statuses without ``error`` answer the same kind of HTML page, as a proxy or load
@@ -36,6 +67,7 @@ balancer would (not verified against Slack's own 5xx bodies); slack_sdk then rai
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import itertools
@@ -99,6 +131,16 @@ class FakeSlack(FakeServer):
         self._last_post: dict[str, float] = {}
         self._ts_seq = itertools.count(1)
         self._view_seq = itertools.count(1)
+        #: the bot token's scopes (conversations.join and chat:write.public consult them)
+        self.scopes: set[str] = set(DEFAULT_SCOPES)
+        #: channels the bot is not a member of, and whether each is private
+        self._outside: dict[str, bool] = {}
+        #: seconds every answer waits (see the module docstring)
+        self.delay = 0.0
+        #: False: conversations.replies refuses bot tokens in channels, as its docs page says
+        self.bot_replies_in_channels = True
+        #: JSON bodies posted to response URLs, oldest first
+        self.responses: list[dict[str, Any]] = []
 
     # -- public helpers ----------------------------------------------------------------------------
 
@@ -110,7 +152,7 @@ class FakeSlack(FakeServer):
         return [call for call in self.calls if call.method == method]
 
     def fail_next(self, method: str, *, status: int = 500, count: int = 1, retry_after: int | None = None,
-                  error: str | None = None, delay: float = 0.0) -> None:
+                  error: str | None = None, delay: float = 0.0, disconnect: bool = False) -> None:
         """Script the next ``count`` calls of ``method``.
 
         ``status=429`` answers ``Retry-After: retry_after`` (default 1) and ``{"ok": false, "error":
@@ -118,9 +160,11 @@ class FakeSlack(FakeServer):
         answer an HTML error page, or ``{"ok": false, "error": X}`` when ``error`` is given.
         ``status=200`` without ``error`` answers normally. ``delay`` seconds pass before the answer
         (the call is processed first, like a server whose reply is lost to a client timeout).
+        ``disconnect=True`` closes the connection without answering, before processing the call
+        (the client sees the server disconnect).
         """
         self._queue_failure(method, Failure(status=status, retry_after=retry_after, error=error,
-                                            delay=delay), count)
+                                            delay=delay, extra={"disconnect": disconnect}), count)
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """Messages successfully posted to ``channel``, oldest first, as currently shown (after updates)."""
@@ -137,6 +181,21 @@ class FakeSlack(FakeServer):
         self.users[user_id] = {"real_name": real_name, "display_name": display_name or "", "email": email,
                                "tz": tz, "is_bot": is_bot, "deleted": deleted, **extra}
 
+    def outside(self, channel: str, *, private: bool | None = None) -> None:
+        """The bot is not (or no longer) a member of ``channel``; G… channels are private unless told."""
+        self._outside[channel] = channel.startswith("G") if private is None else private
+
+    def is_member(self, channel: str) -> bool:
+        return channel not in self._outside
+
+    def post_reply(self, channel: str, thread_ts: str, text: str, *, user: str) -> str:
+        """A person's reply in a thread (as if typed in Slack); returns its ts."""
+        ts = self._next_ts()
+        self._messages.setdefault(channel, []).append(
+            {"text": text, "blocks": None, "thread_ts": thread_ts, "ts": ts, "attachments": None,
+             "metadata": None, "user": user})
+        return ts
+
     def im_channel(self, user_id: str) -> str:
         """The D-channel id conversations.open gives for ``user_id`` (stable per user)."""
         return "D" + hashlib.sha1(user_id.encode()).hexdigest()[:10].upper()
@@ -145,6 +204,8 @@ class FakeSlack(FakeServer):
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
+        if path.split("/")[1:2] in (["commands"], ["actions"], ["app"]):
+            return await self._response_url(request)
         method = path.removeprefix("/api/") if path.startswith("/api/") else path
         try:
             args = await _read_args(request)
@@ -153,6 +214,11 @@ class FakeSlack(FakeServer):
             args, invalid_json = dict(request.query), True
 
         failure = None if self.down else self._take_failure(method)
+        if failure is not None and failure.extra.get("disconnect"):
+            self._record(method, args, request, 0)
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)  # never written: the connection is gone
         if self.down:
             reply = _html_error(503)
         elif failure is not None and not (failure.status == 200 and failure.error is None):
@@ -164,9 +230,18 @@ class FakeSlack(FakeServer):
         if reply.status == 429:
             self.ratelimited += 1
         self._record(method, args, request, reply.status)
-        if failure is not None:
-            await self._sleep(failure.delay)
+        await self._sleep(self.delay + (failure.delay if failure is not None else 0.0))
         return _to_response(reply)
+
+    async def _response_url(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = json.loads(await request.text() or "{}")
+        except ValueError:
+            body = {}
+        self.responses.append(body if isinstance(body, dict) else {})
+        self._record("response_url", dict(body) if isinstance(body, dict) else {}, request, 200)
+        await self._sleep(self.delay)
+        return web.Response(status=200, text="ok", content_type="text/html")
 
     def _scripted(self, failure: Failure) -> _Reply:
         if failure.status == 429:
@@ -209,6 +284,11 @@ class FakeSlack(FakeServer):
             return _Reply(200, {"ok": False, "error": "channel_not_found"})
         if not any(args.get(key) for key in ("text", "blocks", "attachments")):
             return _Reply(200, {"ok": False, "error": "no_text"})
+        if not self.is_member(channel) and (self._outside[channel]
+                                            or "chat:write.public" not in self.scopes):
+            return _Reply(200, {"ok": False, "error": "not_in_channel"})
+        if _repeated_block_id(args.get("blocks")):
+            return _Reply(200, {"ok": False, "error": "invalid_blocks"})
         if self.per_channel_rate:
             now = time.monotonic()
             interval = 1.0 / self.per_channel_rate
@@ -240,6 +320,8 @@ class FakeSlack(FakeServer):
             return _Reply(200, {"ok": False, "error": "message_not_found"})
         if not any(args.get(key) is not None for key in ("text", "blocks", "attachments")):
             return _Reply(200, {"ok": False, "error": "no_text"})
+        if _repeated_block_id(args.get("blocks")):
+            return _Reply(200, {"ok": False, "error": "invalid_blocks"})
         for key in ("text", "blocks", "attachments", "metadata"):
             if args.get(key) is not None:
                 stored[key] = args[key]
@@ -254,6 +336,8 @@ class FakeSlack(FakeServer):
             return _Reply(200, {"ok": False, "error": "channel_not_found"})
         if not user:
             return _Reply(200, {"ok": False, "error": "user_not_in_channel"})
+        if not self.is_member(channel):
+            return _Reply(200, {"ok": False, "error": "not_in_channel"})
         if not any(args.get(key) for key in ("text", "blocks", "attachments")):
             return _Reply(200, {"ok": False, "error": "no_text"})
         ts = self._next_ts()
@@ -312,6 +396,8 @@ class FakeSlack(FakeServer):
             return _invalid_arguments("missing required field: trigger_id")
         if not isinstance(args.get("view"), dict):
             return _invalid_arguments("missing required field: view")
+        if _repeated_block_id(args["view"].get("blocks")):
+            return _invalid_arguments("duplicate block_id")
         view = self._make_view(args["view"], "modal")
         self.views[view["id"]] = view
         return _Reply(200, {"ok": True, "view": view})
@@ -321,6 +407,8 @@ class FakeSlack(FakeServer):
             return _invalid_arguments("missing required field: user_id")
         if not isinstance(args.get("view"), dict):
             return _invalid_arguments("missing required field: view")
+        if _repeated_block_id(args["view"].get("blocks")):
+            return _invalid_arguments("duplicate block_id")
         existing = next((v for v in self.views.values()
                          if v["type"] == "home" and v.get("_user_id") == args["user_id"]), None)
         if existing is not None and args.get("hash") and args["hash"] != existing["hash"]:
@@ -378,27 +466,151 @@ class FakeSlack(FakeServer):
                             "bot_id": self.bot_id, "is_enterprise_install": False})
 
 
-def _history(self: FakeSlack, args: dict[str, Any]) -> _Reply:
-    """conversations.history: newest first; `metadata` only with include_all_metadata."""
+def _ts_key(ts: Any) -> tuple[int, int]:
+    seconds, _, micros = str(ts).partition(".")
+    return int(seconds or 0), int((micros or "0").ljust(6, "0")[:6])
+
+
+def _in_range(ts: str, args: dict[str, Any]) -> bool:
+    inclusive = _truthy(args.get("inclusive"))
+    key = _ts_key(ts)
+    if args.get("latest"):
+        latest = _ts_key(args["latest"])
+        if key > latest or (key == latest and not inclusive):
+            return False
+    if args.get("oldest"):
+        oldest = _ts_key(args["oldest"])
+        if key < oldest or (key == oldest and not inclusive):
+            return False
+    return True
+
+
+def _page(found: list[dict[str, Any]], args: dict[str, Any], default_limit: int) -> dict[str, Any]:
+    """One page of ``found`` by ``cursor``/``limit``; the cursor is opaque base64, like Slack's."""
+    start = 0
+    if args.get("cursor"):
+        with contextlib.suppress(ValueError):
+            start = int(base64.b64decode(str(args["cursor"])).decode().removeprefix("offset:"))
+    limit = max(1, min(int(args.get("limit") or default_limit), 999))
+    page = found[start:start + limit]
+    more = start + limit < len(found)
+    cursor = base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
+    return {"messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
+
+
+def _readable(self: FakeSlack, args: dict[str, Any]) -> _Reply | None:
+    """The error reading ``channel`` answers, if any."""
     channel = args.get("channel")
     if not channel:
         return _Reply(200, {"ok": False, "error": "channel_not_found"})
-    with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-    limit = int(args.get("limit") or 100)
-    found = []
-    for stored in reversed(self._messages.get(channel, [])):
-        message = self._bot_message(stored["text"] or "", stored["blocks"], stored["ts"])
-        if stored.get("thread_ts"):
-            message["thread_ts"] = stored["thread_ts"]
-        if with_metadata and stored.get("metadata") is not None:
-            message["metadata"] = stored["metadata"]
-        found.append(message)
-    return _Reply(200, {"ok": True, "messages": found[:limit], "has_more": len(found) > limit,
-                        "pin_count": 0, "response_metadata": {"next_cursor": ""}})
+    if not self.is_member(str(channel)):
+        return _Reply(200, {"ok": False, "error": "not_in_channel"})
+    return None
 
+
+def _shown(self: FakeSlack, stored: dict[str, Any], channel: str, with_metadata: bool,
+           parent: bool) -> dict[str, Any]:
+    message = self._bot_message(stored["text"] or "", stored["blocks"], stored["ts"])
+    if stored.get("user") != self.bot_user_id:
+        message = {"type": "message", "text": stored["text"] or "", "user": stored["user"],
+                   "team": self.team_id, "ts": stored["ts"]}
+    if with_metadata and stored.get("metadata") is not None:
+        message["metadata"] = stored["metadata"]
+    if stored.get("thread_ts") and stored["thread_ts"] != stored["ts"]:
+        starter = next((m for m in self._messages.get(channel, []) if m["ts"] == stored["thread_ts"]),
+                       None)
+        message.update(thread_ts=stored["thread_ts"],
+                       parent_user_id=(starter or {}).get("user", self.bot_user_id))
+    elif parent:
+        replies = [m for m in self._messages.get(channel, []) if m.get("thread_ts") == stored["ts"]
+                   and m["ts"] != stored["ts"]]
+        if replies:
+            users = list(dict.fromkeys(m["user"] for m in replies))
+            message.update(thread_ts=stored["ts"], reply_count=len(replies),
+                           reply_users_count=len(users), latest_reply=replies[-1]["ts"],
+                           reply_users=users, is_locked=False, subscribed=False)
+    return message
+
+
+def _history(self: FakeSlack, args: dict[str, Any]) -> _Reply:
+    """conversations.history: top-level messages and thread parents, newest first."""
+    refused = _readable(self, args)
+    if refused is not None:
+        return refused
+    channel = str(args["channel"])
+    with_metadata = _truthy(args.get("include_all_metadata"))
+    found = [_shown(self, stored, channel, with_metadata, parent=True)
+             for stored in reversed(self._messages.get(channel, []))
+             if (not stored.get("thread_ts") or stored["thread_ts"] == stored["ts"])
+             and _in_range(stored["ts"], args)]
+    return _Reply(200, {"ok": True, **_page(found, args, 100), "pin_count": 0,
+                        "channel_actions_ts": None, "channel_actions_count": 0})
+
+
+def _replies(self: FakeSlack, args: dict[str, Any]) -> _Reply:
+    """conversations.replies: the thread of ``ts`` (its parent, or a message in it), oldest first."""
+    refused = _readable(self, args)
+    if refused is not None:
+        return refused
+    channel = str(args["channel"])
+    if not self.bot_replies_in_channels and channel[:1] in ("C", "G"):
+        return _Reply(200, {"ok": False, "error": "not_allowed_token_type"})
+    if not args.get("ts"):
+        return _invalid_arguments("missing required field: ts")
+    stored_all = self._messages.get(channel, [])
+    named = next((m for m in stored_all if m["ts"] == args["ts"]), None)
+    if named is None:
+        return _Reply(200, {"ok": False, "error": "thread_not_found"})
+    root = named.get("thread_ts") or named["ts"]
+    with_metadata = _truthy(args.get("include_all_metadata"))
+    thread = [m for m in stored_all if m["ts"] == root or m.get("thread_ts") == root]
+    found = [_shown(self, m, channel, with_metadata, parent=m["ts"] == root)
+             for m in thread if _in_range(m["ts"], args)]
+    return _Reply(200, {"ok": True, **_page(found, args, 1000)})
+
+
+def _join(self: FakeSlack, args: dict[str, Any]) -> _Reply:
+    """conversations.join: a public channel only, with channels:join."""
+    channel = args.get("channel")
+    if not channel:
+        return _Reply(200, {"ok": False, "error": "channel_not_found"})
+    if "channels:join" not in self.scopes:
+        return _Reply(200, {"ok": False, "error": "missing_scope", "needed": "channels:join",
+                            "provided": ",".join(sorted(self.scopes))})
+    channel = str(channel)
+    if self._outside.get(channel) or channel[:1] in ("D", "G"):
+        return _Reply(200, {"ok": False, "error": "method_not_supported_for_channel_type"})
+    body: dict[str, Any] = {"ok": True, "channel": {
+        "id": channel, "name": channel.lower(), "is_channel": True, "is_group": False, "is_im": False,
+        "created": 1449252889, "creator": "U061F7AUR", "is_archived": False, "is_general": False,
+        "unlinked": 0, "name_normalized": channel.lower(), "is_shared": False, "is_ext_shared": False,
+        "is_org_shared": False, "pending_shared": [], "is_pending_ext_shared": False,
+        "is_member": True, "is_private": False, "is_mpim": False,
+        "topic": {"value": "", "creator": "", "last_set": 0},
+        "purpose": {"value": "", "creator": "", "last_set": 0}, "previous_names": []}}
+    if self.is_member(channel):
+        body.update(warning="already_in_channel",
+                    response_metadata={"warnings": ["already_in_channel"]})
+    self._outside.pop(channel, None)
+    return _Reply(200, body)
+
+
+def _repeated_block_id(blocks: Any) -> bool:
+    ids = [b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id")] if (
+        isinstance(blocks, list)) else []
+    return len(ids) != len(set(ids))
+
+
+#: the bot scopes deploy/slack/manifest.yml asks for
+DEFAULT_SCOPES = frozenset({
+    "app_mentions:read", "channels:history", "channels:join", "chat:write", "chat:write.public",
+    "commands", "groups:history", "im:history", "im:write", "reactions:read", "users:read",
+})
 
 _HANDLERS = {
     "conversations.history": _history,
+    "conversations.replies": _replies,
+    "conversations.join": _join,
     "chat.postMessage": FakeSlack._post_message,
     "chat.update": FakeSlack._update,
     "chat.postEphemeral": FakeSlack._post_ephemeral,
