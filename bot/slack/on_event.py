@@ -63,20 +63,17 @@ def register(bot: SlackBot) -> None:
             return await uow.tickets.key_by_message(Source.SLACK, event["channel"], thread)
 
     async def _comment(key: str, user: str, text: str, event_id: str, channel: str | None) -> None:
-        """A reply in the card's thread is a public comment; people it mentions join the ticket."""
+        """A reply in the card's thread is a public comment; people it mentions join the ticket
+        and are told, as with `reply` (commands/actions/comment.py)."""
         refused = await bot.refuse_unknown(text)
         if refused is not None:
             await bot.ephemeral(channel, user, refused)
             return
-        answer = await bot.run(user, m.Reply(key, text), f"event:{event_id}")
+        mentions = tuple(m.Mention(Source.SLACK, x) for x in slack_mentions(text))
+        # One request: the comment and the people it mentions join in the same change.
+        answer = await bot.run(user, m.Reply(key, text, mentions), f"event:{event_id}")
         if not answer.ok:
             await bot.ephemeral(channel, user, answer)
-            return
-        mentions = tuple(m.Mention(Source.SLACK, x) for x in slack_mentions(text))
-        if mentions:
-            added = await bot.run(user, m.AddCollaborators(key, mentions), f"cc:{event_id}")
-            if not added.ok and added.key != "error.already_collaborators":
-                await bot.ephemeral(channel, user, added)
 
     async def _forget_deleted_card(event: dict[str, Any]) -> None:
         previous = event.get("previous_message") or {}

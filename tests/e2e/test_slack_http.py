@@ -104,8 +104,9 @@ async def test_the_whole_transcript_over_http(stack: SlackStack) -> None:
     carol_dm = fake.messages(fake.im_channel("U0CAROL"))
     assert carol_dm[-1]["text"] == (
         "Alice replied on IT-1: Rebooted, still down. &lt;@U0DAVE&gt; can you look?")
-    assert fake.messages(fake.im_channel("U0DAVE"))[-1]["text"] == (
-        "Alice added you to IT-1 (VPN down on floor 3).")
+    assert [m["text"] for m in fake.messages(fake.im_channel("U0DAVE"))] == [  # once, in one change
+        "Alice mentioned you on IT-1 (VPN down on floor 3) and added you to it: Rebooted, still "
+        "down. &lt;@U0DAVE&gt; can you look?"]
 
     # Pend and resolve by their modals.
     card = card_in(stack, "C0GENERAL")
