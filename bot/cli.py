@@ -5,12 +5,15 @@ import argparse
 import asyncio
 import sys
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.bootstrap import SchemaOutOfDate, build_app, create_embedded_database
+from bot.clock import SystemClock
 from bot.console.session import ConsoleSession, stdout_writer
+from bot.holiday_check import warning_line
 from bot.logs import configure_logging
 from bot.orgfile import OrgFileError, load_org
 from bot.settings import Settings
@@ -19,6 +22,7 @@ from bot.simulate import add_arguments as add_simulate_arguments
 from bot.sla_failed import add_arguments as add_sla_failed_arguments
 from notifications.text import CatalogError
 from storage.connection_problems import describe as describe_database_problem
+from workflows.holiday_coverage import holiday_gaps
 from workflows.kinds import Source
 
 # Earlier process shapes, kept so existing deployments keep starting: all of them are `serve`.
@@ -168,6 +172,16 @@ def _sla_simulate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def config_check(path: Path | None, now: datetime) -> int:
+    loaded = load_org(path)
+    org = loaded.org
+    print(f"{loaded.path}: OK — {len(loaded.directory)} people, {len(org.teams)} teams, "
+          f"{len(org.queues)} queues")
+    for gap in holiday_gaps(org.sla, now):  # a warning, not an error: the exit code stays 0
+        print(f"warning: {warning_line(gap)}")
+    return 0
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     # With messenger credentials the bot serves them; without, the console is the product.
     default = "console" if settings.platforms == {Source.CONSOLE} else "serve"
@@ -201,11 +215,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "db":
         return asyncio.run(_db_current(settings))
     if command == "config":
-        loaded = load_org(args.file or settings.org_file)
-        org = loaded.org
-        print(f"{loaded.path}: OK — {len(loaded.directory)} people, {len(org.teams)} teams, "
-              f"{len(org.queues)} queues")
-        return 0
+        return config_check(args.file or settings.org_file, SystemClock().now())
     return asyncio.run(_autoclose(settings))
 
 

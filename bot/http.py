@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -17,7 +18,8 @@ log = logging.getLogger(__name__)
 
 
 def build_http(slack: AsyncApp | None, ready: Readiness,
-               on_scrape: ScrapeHook | None = None) -> Starlette:
+               on_scrape: ScrapeHook | None = None,
+               details: Callable[[], dict[str, Any]] | None = None) -> Starlette:
     """`on_scrape` refreshes the gauges counted in the database just before /metrics answers."""
     routes = []
     if slack is not None:
@@ -41,7 +43,10 @@ def build_http(slack: AsyncApp | None, ready: Readiness,
     async def readyz(_: Request) -> Response:
         checks = await ready()
         ok = all(checks.values())
-        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+        # Details (missing holiday data) are reported beside the checks and never fail them.
+        more = details() if details is not None else {}
+        return JSONResponse({"ready": ok, "checks": checks, **more},
+                            status_code=200 if ok else 503)
 
     async def metrics(_: Request) -> Response:
         if on_scrape is not None:

@@ -33,6 +33,11 @@ SLA_SWEEP_SECONDS = Histogram(
     "ticketbot_sla_sweep_seconds", "Duration of one SLA sweep",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0))
 SLA_DUE_BACKLOG = Gauge("ticketbot_sla_due_backlog", "SLA steps due and not yet run")
+# 1 per business calendar and year its holiday source does not know (bot/holiday_check.py).
+HOLIDAY_DATA_MISSING = Gauge(
+    "ticketbot_holiday_data_missing",
+    "1 if the calendar's holiday source has no data for the year (this year and the next)",
+    ["calendar", "year"])
 
 
 _SLA_DUE = select(func.count()).select_from(TicketRow).where(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workflows.calendar import DAY, BusinessCalendar, CalendarError, Span, parse_hours
-from workflows.holidays import holiday_source
+from workflows.holidays import OfficialNotice, holiday_source, with_notices
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
 from workflows.sla_policy import (
@@ -69,6 +69,22 @@ def _duration(value: Any) -> Any:
     return value
 
 
+class OfficialSpec(_Strict):
+    """One year's official notice (e.g. the State Council's 国务院办公厅关于…放假安排的通知), for a
+    year the holiday package does not know yet: the days off and the make-up working days."""
+
+    holidays: list[date] = Field(min_length=1)
+    workdays: list[date] = []
+
+
+def _notice_problems(year: int, spec: OfficialSpec) -> list[str]:
+    problems = [f"{day} is not in {year}" for day in (*spec.holidays, *spec.workdays)
+                if day.year != year]
+    problems += [f"{day} is both a holiday and a make-up workday"
+                 for day in sorted(set(spec.holidays) & set(spec.workdays))]
+    return problems
+
+
 class CalendarSpec(_Strict):
     name: str
     timezone: str = "UTC"
@@ -77,6 +93,19 @@ class CalendarSpec(_Strict):
     extra_holidays: list[date] = []
     extra_workdays: list[date] = []
     workday_hours: list[str] = []  # hours of a make-up working day; default: Monday's
+    # {2027: {holidays: [...], workdays: [...]}}: a year's notice; that year counts as covered
+    official: dict[int, OfficialSpec] = {}
+
+    @field_validator("official")
+    @classmethod
+    def _official(cls, value: dict[int, OfficialSpec]) -> dict[int, OfficialSpec]:
+        for year, notice in value.items():
+            if not 2000 <= year <= 2100:
+                raise ValueError(f"{year} is not a year between 2000 and 2100")
+            problems = _notice_problems(year, notice)
+            if problems:
+                raise ValueError(f"official {year}: " + "; ".join(problems))
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -114,7 +143,9 @@ class CalendarSpec(_Strict):
                     week[day] = tuple(sorted(parse_hours(s) for s in spans))
         return BusinessCalendar(
             self.name, ZoneInfo(self.timezone), tuple(week),
-            holiday_source(self.holidays) if self.holidays else None,
+            with_notices(holiday_source(self.holidays) if self.holidays else None,
+                         {year: OfficialNotice(frozenset(n.holidays), frozenset(n.workdays))
+                          for year, n in self.official.items()}),
             frozenset(self.extra_holidays), frozenset(self.extra_workdays),
             tuple(sorted(parse_hours(s) for s in self.workday_hours)))
 

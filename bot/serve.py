@@ -23,6 +23,7 @@ import uvicorn
 from sqlalchemy import text
 
 from bot.bootstrap import App, build_app, configure_dingtalk_sdk, settle_heap
+from bot.holiday_check import readiness_details, warn_at_start
 from bot.http import build_http
 from bot.metrics import ticket_counts
 from bot.scheduler import build_scheduler
@@ -109,7 +110,9 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
         return await readiness(core, connections)
 
     http = build_http(slack.app if slack is not None and not socket_mode else None, ready,
-                      on_scrape=ticket_counts(core.engine, settings.metrics_refresh_seconds))
+                      on_scrape=ticket_counts(core.engine, settings.metrics_refresh_seconds),
+                      details=lambda: readiness_details(core.loaded.org.sla, core.clock.now()))
+    warn_at_start(core.loaded.org.sla, core.clock.now())
     server = _Server(uvicorn.Config(
         http, host=settings.http_host, port=settings.http_port, log_level="warning",
         lifespan="off", timeout_graceful_shutdown=max(1, int(settings.shutdown_timeout))))

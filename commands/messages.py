@@ -183,7 +183,7 @@ class History:
 
 @dataclass(frozen=True, slots=True)
 class ListTickets:
-    scope: str = "auto"  # auto, mine, requests, team, overdue, status, all
+    scope: str = "auto"  # auto, mine, requests, team, overdue, at_risk, status, all
     team: str | None = None
     statuses: tuple[str, ...] = field(default_factory=tuple)
 

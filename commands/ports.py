@@ -20,7 +20,10 @@ class TicketQuery:
     teams: tuple[str, ...] = ()
     unassigned: bool = False
     statuses: tuple[Status, ...] = ()
-    overdue_at: datetime | None = None  # open tickets whose resolution target is before this
+    # Open tickets with a clock (first response, resolution) past its due time at this instant
+    overdue_at: datetime | None = None
+    # ... or warned about and not yet breached (Ticket.at_risk_clocks says the same in Python)
+    at_risk_at: datetime | None = None
     unassigned_first: bool = False
     limit: int = 20
 

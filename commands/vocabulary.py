@@ -22,7 +22,7 @@ USAGE: dict[str, str] = {
     "rate": "rate <ticket> 1-5 [comment]",
     "show": "show <ticket>",
     "history": "history <ticket>",
-    "list": "list [mine|requests|team [name]|triage [name]|overdue|all|<status>]",
+    "list": "list [mine|requests|team [name]|triage [name]|overdue|at-risk|all|<status>]",
     "route": 'route explain <ticket text>   e.g. route explain "VPN down on floor 3"',
     "away": "away [@person] until <Monday|tomorrow|2026-12-01|3d>   (a lead may set a member away)",
     "back": "back [@person]",
@@ -79,6 +79,9 @@ LIST_SCOPES: dict[str, str] = {
     "我的请求": "requests",
     "team": "team", "queue": "team", "团队": "team", "队列": "team",
     "overdue": "overdue", "late": "overdue", "超时": "overdue", "逾期": "overdue",
+    # past an SLA warning, not yet breached
+    "at-risk": "at_risk", "atrisk": "at_risk", "risk": "at_risk", "warned": "at_risk",
+    "风险": "at_risk", "预警": "at_risk", "即将超时": "at_risk",
     "all": "all", "open": "all", "全部": "all",
     "status": "status", "状态": "status",
     "triage": "triage", "unassigned": "triage", "待分配": "triage", "未指派": "triage",

@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from commands.ports import CommentLine, HistoryLine, TicketQuery
 from storage.dialects import ByDialect
@@ -85,6 +86,26 @@ def _skills_in(skills: tuple[str, ...]) -> str | None:
 
 def _skills_out(text: str | None) -> tuple[str, ...]:
     return tuple(s for s in (text or "").split(",") if s)
+
+
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    """Ticket.late_clocks in SQL: an unanswered first response or the resolution past due."""
+    unanswered = TicketRow.first_response_at.is_(None)
+    return and_(TicketRow.status != Status.PENDING.value,
+                or_(TicketRow.resolution_due_at < now,
+                    and_(unanswered, TicketRow.response_due_at < now)))
+
+
+def _at_risk(now: datetime) -> ColumnElement[bool]:
+    """Ticket.at_risk_clocks in SQL: a clock the sweep has warned about (its stage moved past
+    the first step) that is neither breached nor answered."""
+    response = and_(TicketRow.first_response_at.is_(None), TicketRow.sla_response_stage >= 1,
+                    TicketRow.sla_response_breached_at.is_(None),
+                    TicketRow.response_due_at >= now)
+    resolution = and_(TicketRow.sla_resolution_stage >= 1,
+                      TicketRow.sla_resolution_breached_at.is_(None),
+                      TicketRow.resolution_due_at >= now)
+    return and_(TicketRow.status != Status.PENDING.value, or_(response, resolution))
 
 
 class SqlTickets:
@@ -233,8 +254,9 @@ class SqlTickets:
         if query.statuses:
             conditions.append(TicketRow.status.in_([s.value for s in query.statuses]))
         if query.overdue_at is not None:
-            conditions.append(and_(TicketRow.resolution_due_at < query.overdue_at,
-                                   TicketRow.status != Status.PENDING.value))
+            conditions.append(_overdue(query.overdue_at))
+        if query.at_risk_at is not None:
+            conditions.append(_at_risk(query.at_risk_at))
         where = and_(*conditions) if conditions else or_(True)
         total = await self.session.scalar(select(func.count()).select_from(TicketRow).where(where))
         order = [TicketRow.priority, TicketRow.created_at, TicketRow.id]

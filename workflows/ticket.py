@@ -14,6 +14,7 @@ from workflows.people import Person
 from workflows.priority import Priority
 from workflows.roles import Role, roles_of
 from workflows.sla_clock import SlaState
+from workflows.sla_policy import Clock
 from workflows.status import Status
 from workflows.transitions import Transition, workflow_for
 
@@ -116,13 +117,33 @@ class Ticket:
     def allowed_actions(self, roles: frozenset[Role]) -> list[Action]:
         return workflow_for(self.type).allowed_actions(self.status, roles)
 
-    def is_overdue(self, now: datetime) -> bool:
-        return (
-            self.status.is_open
-            and self.status is not Status.PENDING
-            and self.resolution_due_at is not None
-            and self.resolution_due_at < now
-        )
+    def late_clocks(self, now: datetime) -> list[tuple[Clock, datetime]]:
+        """The clocks past their due time (`list overdue`): the first response while nobody has
+        answered, the resolution while open. Pending tickets wait on someone else: not late."""
+        if not self.status.is_open or self.status is Status.PENDING:
+            return []
+        late = []
+        if self.first_response_at is None and self.response_due_at and self.response_due_at < now:
+            late.append((Clock.RESPONSE, self.response_due_at))
+        if self.resolution_due_at is not None and self.resolution_due_at < now:
+            late.append((Clock.RESOLUTION, self.resolution_due_at))
+        return late
+
+    def at_risk_clocks(self, now: datetime) -> list[tuple[Clock, datetime]]:
+        """The clocks whose first warning has been given and that are not breached yet
+        (`list at-risk`). The sweep's stage cursor says a warning was given: storage/tickets.py
+        asks the same in SQL."""
+        if self.sla is None or not self.status.is_open or self.status is Status.PENDING:
+            return []
+        risky = []
+        for clock, due in ((Clock.RESPONSE, self.response_due_at),
+                           (Clock.RESOLUTION, self.resolution_due_at)):
+            progress = self.sla.progress(clock)
+            answered = clock is Clock.RESPONSE and self.first_response_at is not None
+            if (due is not None and due >= now and not answered and progress.stage >= 1
+                    and progress.breached_at is None):
+                risky.append((clock, due))
+        return risky
 
     # -- plumbing --------------------------------------------------------------------------
     def _check(self, action: Action, actor: Actor) -> Transition:
@@ -149,9 +170,12 @@ class Ticket:
         ))
 
     def _first_response(self, actor: Actor) -> None:
-        if self.first_response_at is None and actor.roles & {
-            Role.ASSIGNEE, Role.MEMBER, Role.LEAD, Role.ADMIN
-        }:
+        """Stops the response clock. Called only by what the requester hears from an agent: a
+        public reply, or a status change they are told of (claim, pend, resolve, suspend, merge;
+        see workflows/audience.py). Routing, assignment and hand-overs are not responses, and
+        neither is anything the requester does on their own ticket."""
+        agent = actor.roles & {Role.ASSIGNEE, Role.MEMBER, Role.LEAD, Role.ADMIN}
+        if self.first_response_at is None and agent and actor.id != self.requester.id:
             self.first_response_at = actor.now
 
     @staticmethod
@@ -225,7 +249,6 @@ class Ticket:
         changes["assignee"] = [self._label(self.assignee), to.handle]
         self.assignee = to
         self.pending_reason = None
-        self._first_response(actor)
         self._record(action, actor, t, changes, reason=reason)
 
     def escalate_to(self, actor: Actor, to: Person, reason: str) -> None:
@@ -340,6 +363,7 @@ class Ticket:
     def suspend(self, actor: Actor, reason: str | None) -> None:
         t = self._check(Action.SUSPEND, actor)
         why = require_text(reason, "reason")
+        self._first_response(actor)
         self._record(Action.SUSPEND, actor, t, reason=why)
 
     def urge(self, actor: Actor, policies: Policies, text: str | None) -> None:
@@ -380,6 +404,7 @@ class Ticket:
         self.duplicate_of = other.key
         self.resolution = f"duplicate of {other.key}"
         self.closed_at = actor.now
+        self._first_response(actor)
         if other.key not in self.links:
             self.links.append(other.key)
             self.new_links.append(other.key)

@@ -1,7 +1,9 @@
 """`list`: my work, my requests, a team's queue (unassigned first, for triage), tickets nobody
-has yet, overdue tickets, or tickets by status."""
+has yet, overdue tickets (either clock past due), tickets at risk (warned about, not yet breached),
+or tickets by status."""
 
 from dataclasses import replace
+from typing import Any
 
 from commands.answer import Answer
 from commands.context import Context
@@ -9,6 +11,7 @@ from commands.messages import ListTickets
 from commands.ports import TicketQuery
 from workflows.errors import InvalidInput, NotAllowed
 from workflows.status import OPEN_STATUSES, Status
+from workflows.ticket import Ticket
 
 _STATUS_WORDS: dict[str, Status] = {
     **{s.value: s for s in Status},
@@ -19,7 +22,7 @@ _STATUS_WORDS: dict[str, Status] = {
 }
 
 
-def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, str]]:
+def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, Any]]:
     me = ctx.person
     org = ctx.org
     agent = org.is_agent(me.handle)
@@ -34,7 +37,7 @@ def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, 
         statuses = (*OPEN_STATUSES, Status.RESOLVED)
         return scope, TicketQuery(requester_id=me.id, statuses=statuses), {}
     if not agent and scope != "status":
-        raise NotAllowed("error.agents_only", scope=scope)
+        raise NotAllowed("error.agents_only", scope=scope.replace("_", "-"))
     if scope == "team":
         team = cmd.team or (my_teams[0] if my_teams else None)
         if team is None or org.team(team) is None:
@@ -52,6 +55,10 @@ def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, 
     if scope == "overdue":
         query = TicketQuery(teams=scope_teams, statuses=OPEN_STATUSES,
                             overdue_at=ctx.clock.now())
+        return scope, query, {}
+    if scope == "at_risk":
+        query = TicketQuery(teams=scope_teams, statuses=OPEN_STATUSES,
+                            at_risk_at=ctx.clock.now())
         return scope, query, {}
     if scope == "status":
         statuses = []
@@ -75,5 +82,9 @@ async def list_tickets(cmd: ListTickets, ctx: Context) -> Answer:
         waiting = total
         if scope == "team":
             _, waiting = await uow.tickets.find(replace(query, unassigned=True, limit=0))
+    if scope in ("overdue", "at_risk"):  # which clock, due when: what to act on first
+        now = ctx.clock.now()
+        clocks = (Ticket.late_clocks if scope == "overdue" else Ticket.at_risk_clocks)
+        params["clocks"] = {t.key: clocks(t, now) for t in tickets}
     return Answer("ticket.list", {"scope": scope, "tickets": tickets, "total": total,
                                   "waiting": waiting, **params}, public=False)

@@ -5,6 +5,7 @@ from commands.answer import Answer
 from commands.context import Context
 from commands.messages import SlaExplain, SlaStatus
 from workflows.errors import InvalidInput
+from workflows.holiday_coverage import holiday_gaps
 from workflows.kinds import TicketType
 from workflows.sla_policy import Facts
 from workflows.sla_report import explain, view
@@ -30,7 +31,10 @@ async def sla_explain(cmd: SlaExplain, ctx: Context) -> Answer:
     groups = frozenset({cmd.group}) if cmd.group else org.groups_of(ctx.person.handle)
     facts = Facts(queue.key, queue.default_team, cmd.type or TicketType.INCIDENT, cmd.category,
                   groups)
-    return Answer("sla.explain", {"x": explain(org, cmd.priority, facts, ctx.clock.now()),
-                                  "queue": queue.key, "team": queue.default_team,
+    now = ctx.clock.now()
+    x = explain(org, cmd.priority, facts, now)
+    # A year without holiday data makes this timeline wrong on that year's holidays: say so.
+    gaps = holiday_gaps(org.sla, now, only=x.calendar)
+    return Answer("sla.explain", {"x": x, "queue": queue.key, "team": queue.default_team,
                                   "type": facts.type.value, "category": cmd.category,
-                                  "group": cmd.group}, public=False)
+                                  "group": cmd.group, "holiday_gaps": gaps}, public=False)

@@ -55,6 +55,8 @@ async def test_serve_is_ready_and_stops_gracefully_on_sigterm(
             ready = await http.get(f"{url}/readyz")
             assert ready.status_code == 200, ready.text
             assert ready.json()["checks"] == {"database": True, "schema": True}
+            # Reported beside the checks: this organisation's calendar has no holiday source.
+            assert ready.json()["holidays"] == {"missing": [], "warnings": []}
             body = sp.form_body(sp.slash_command(
                 "new P2 VPN down", user_id="U0ALICE", user_name="alice",
                 response_url=fake_slack.url.replace("/api/", "/commands/T0TEAM/1/hook")))

@@ -43,7 +43,8 @@ async def test_overdue_follows_the_clock(chat: Chat, clock: FakeClock) -> None:
     assert "Nothing here." in (await dave.says("list overdue")).text
     clock.advance(hours=4, minutes=1)
     overdue = (await dave.says("list overdue")).text.splitlines()
-    assert overdue == ["Overdue tickets:", "• IT-1 [P1] Core switch down · New · unassigned"]
+    assert overdue == ["Overdue tickets:", "• IT-1 [P1] Core switch down · New · unassigned · "
+                       "first response was due 2026-03-02 09:15, resolution was due 2026-03-02 13:00"]
 
 
 async def test_resolved_tickets_close_by_themselves(chat: Chat, clock: FakeClock) -> None:
