@@ -7,7 +7,7 @@ from commands.messages import SlaExplain, SlaStatus
 from workflows.errors import InvalidInput
 from workflows.kinds import TicketType
 from workflows.sla_policy import Facts
-from workflows.sla_report import explain, view
+from workflows.sla_report import SHOWN_STEPS, explain, view
 
 
 async def sla_status(cmd: SlaStatus, ctx: Context) -> Answer:
@@ -30,7 +30,18 @@ async def sla_explain(cmd: SlaExplain, ctx: Context) -> Answer:
     groups = frozenset({cmd.group}) if cmd.group else org.groups_of(ctx.person.handle)
     facts = Facts(queue.key, queue.default_team, cmd.type or TicketType.INCIDENT, cmd.category,
                   groups)
-    return Answer("sla.explain", {"x": explain(org, cmd.priority, facts, ctx.clock.now()),
+    shown = None if cmd.everything else SHOWN_STEPS
+    return Answer("sla.explain", {"x": explain(org, cmd.priority, facts, ctx.clock.now(), shown),
+                                  "again": _again(cmd),
                                   "queue": queue.key, "team": queue.default_team,
                                   "type": facts.type.value, "category": cmd.category,
                                   "group": cmd.group}, public=False)
+
+
+def _again(cmd: SlaExplain) -> str:
+    """The command that shows the whole timeline: this one, with `all`."""
+    words = ["sla explain", cmd.priority.value]
+    words += [f"{name}={value}" for name, value in (
+        ("queue", cmd.queue), ("type", cmd.type.value if cmd.type else None),
+        ("category", cmd.category), ("group", cmd.group)) if value]
+    return " ".join([*words, "all"])
