@@ -93,6 +93,7 @@ def business_span(seconds: float, workday: timedelta | None) -> tuple[str, float
     """Which business unit a target reads best in, and how many: whole working days when the
     calendar's working days all last the same, else hours."""
     day = workday.total_seconds() if workday else 0
-    if day and seconds >= day and seconds % day == 0:
+    # One working day reads better as its hours ("8 business hours"); two and more as days.
+    if day and seconds >= 2 * day and seconds % day == 0:
         return "days", seconds // day
     return "hours", round(seconds / 3600, 2)
