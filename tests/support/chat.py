@@ -38,7 +38,7 @@ class Speaker:
     async def says(self, text: str) -> BotReply:
         answer = await self.chat.app.dispatcher.handle_text(
             Identity(self.platform, self.handle, channel=self.channel), text)
-        card = self.chat.catalog.card(answer.ticket) if answer.ticket else None
+        card = self.chat.catalog.card(answer.ticket, answer.zone) if answer.ticket else None
         return BotReply(answer, self.chat.catalog.answer(answer), card)
 
 
