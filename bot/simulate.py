@@ -3,6 +3,7 @@ no database: due times, warnings and the escalation steps if nobody acts."""
 
 import argparse
 from datetime import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from notifications.text import Catalog
@@ -11,7 +12,7 @@ from workflows.organisation import Organisation
 from workflows.priority import Priority
 from workflows.sla_clock import SlaSnapshot, SlaState
 from workflows.sla_policy import Clock, Facts
-from workflows.sla_report import Pause, simulate
+from workflows.sla_report import Pause, hours_kind, simulate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pause", action="append", default=[], metavar="FROM/TO",
                         help="a pending period, ISO 8601 instants separated by '/'; repeatable")
     parser.add_argument("--locale", choices=["en", "zh-CN"], default="en")
+    parser.add_argument("--zone", help="show times in this IANA zone (default: the calendar's)")
 
 
 def _instant(text: str, tz: ZoneInfo) -> datetime:
@@ -54,14 +56,17 @@ def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]
     pauses = tuple(Pause(*(_instant(part, calendar.tz) for part in p.split("/", 1)))
                    for p in args.pause)
     responded = _instant(args.respond_at, calendar.tz) if args.respond_at else None
-    catalog = Catalog(args.locale, calendar.tz)
+    zone = ZoneInfo(args.zone) if getattr(args, "zone", None) else calendar.tz
+    catalog = Catalog(args.locale, zone)
+    business, workday = hours_kind(calendar)
+    kind = SimpleNamespace(business=business, workday=workday)
     state = SlaState(SlaSnapshot.of(policy, priority), started_at=opened)
     due = {c: state.due(c, calendar) for c in Clock}
     lines = [
         f"{priority.value} {ticket_type.value} in {queue.key} · policy {policy.name} · "
         f"calendar {calendar.name} ({calendar.tz}) · opened {catalog.format_time(opened)}",
         *(f"{catalog.text('clock.' + c.value)} target "
-          f"{catalog.format_duration(state.snapshot.targets.of(c)) if due[c] else '—'}, "
+          f"{catalog.format_target(state.snapshot.targets.of(c), kind) if due[c] else '—'}, "
           f"due {catalog.format_time(due[c]) if due[c] else '—'} (without pauses)"
           for c in Clock),
         *(f"paused {catalog.format_time(p.start)} → {catalog.format_time(p.end)}" for p in pauses),

@@ -16,3 +16,4 @@ class Answer:
     public: bool = True  # False: only the asking user should see it (errors, help, lists)
     ok: bool = True
     duplicate: bool = False  # a redelivered inbound action: adapters stay silent
+    zone: str | None = None  # the viewer's time zone (IANA name): every time is shown in it

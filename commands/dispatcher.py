@@ -3,6 +3,7 @@
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -30,7 +31,7 @@ from commands.answer import Answer
 from commands.context import Context
 from commands.grammar import Grammar
 from commands.notify import NotifyConfig
-from commands.people import identify
+from commands.people import identify, zone_of
 from commands.ports import Clock, Duplicate, StorageUnavailable, UnitOfWork, UnitOfWorkFactory
 from workflows.errors import DomainError
 from workflows.organisation import Organisation
@@ -111,6 +112,7 @@ class Dispatcher:
         the channel or group the request came from: a ticket created there has its card there.
         """
         opened: _Opened | None = None
+        zone: str | None = None
         try:
             # One transaction for the whole request: the look-ups below and the use case's
             # work share it (the use case commits or, on a refusal, everything rolls back).
@@ -126,14 +128,17 @@ class Dispatcher:
                     # Committed with the use case's change, rolled back with its refusal; a
                     # concurrent redelivery waits on this row, then finds it taken (Duplicate).
                     await uow.inbound.remember(who.platform, dedup_key, self.clock.now())
+                # The reader's zone: every time in the answer is shown in it, named.
+                zone = str(await zone_of(uow, self.org, person, self.notify.tz))
                 opened = _Opened(uow)
                 ctx = Context(opened, self.org, self.clock, person, who.platform,
                               self.notify, dedup_key, origin or who.channel)
-                return await HANDLERS[type(command)](command, ctx)
+                answer = await HANDLERS[type(command)](command, ctx)
+                return answer if answer.zone else replace(answer, zone=zone)
         except Duplicate:
             return DUPLICATE
         except DomainError as error:
-            return _refusal(error)
+            return replace(_refusal(error), zone=zone)
         except StorageUnavailable:
             log.warning("storage unavailable while handling %s", type(command).__name__)
             # "Nothing was changed" only if the use case committed nothing.

@@ -38,6 +38,7 @@ _NOTIFY_MODES = {"on": "dm", "dm": "dm", "direct": "dm", "私信": "dm", "开": 
                  "off": "off", "关": "off", "关闭": "off"}
 _LOCALES = {"en": "en", "english": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "中文": "zh-CN"}
 _UNTIL = re.compile(r"^(?:until|till|til|to|到|至|直到)(?:\s+|(?=[^\x00-\x7f]))", re.I)
+WHOLE_TIMELINE_WORDS = frozenset({"all", "全部"})  # `sla explain P3 all`: every step
 _EXPLAIN = re.compile(r"^(?:explain|why|test|解释|说明|测试)(?:\s+|(?=[^\x00-\x7f])|$)", re.I)
 # Chinese is written without spaces: `请假到周一` is the verb 请假 and `到周一`.
 _CJK_VERBS = sorted((a for a in VERBS if not a.isascii() and len(a) >= 2), key=len, reverse=True)
@@ -368,9 +369,12 @@ class Grammar:
             return m.SlaStatus(self._key_only(verb, rest))
         priority: Priority | None = None
         options: dict[str, str] = {}
+        everything = False
         for token in remainder.split():
             option = _SLA_OPTION.match(token)
-            if option:
+            if token.lower() in WHOLE_TIMELINE_WORDS:
+                everything = True
+            elif option:
                 options[option.group("name").lower()] = option.group("value")
             elif priority is None and Priority.parse(token) is not None:
                 priority = Priority.parse(token)
@@ -385,7 +389,7 @@ class Grammar:
         queue = options.get("queue") or options.get("队列")
         return m.SlaExplain(priority, queue.upper() if queue else None, ticket_type,
                             options.get("category") or options.get("cat") or options.get("分类"),
-                            options.get("group") or options.get("用户组"))
+                            options.get("group") or options.get("用户组"), everything)
 
     def _help(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         topic = rest.strip().lower() or None

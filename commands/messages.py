@@ -248,6 +248,7 @@ class SlaExplain:
     type: TicketType | None = None
     category: str | None = None
     group: str | None = None
+    everything: bool = False  # `… all`: the whole timeline, however long
 
 
 @dataclass(frozen=True, slots=True)

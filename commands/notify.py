@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from commands.people import zone_from
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
 from workflows.actions import Action
 from workflows.audience import AUDIENCES, LEAD_STANDS_IN, Audience, is_urgent
@@ -124,6 +125,8 @@ CARD_ACTIONS = (Action.CLAIM, Action.TRANSFER, Action.NOTE, Action.PEND, Action.
 SILENT_IN_THREAD = frozenset({"create", "reply", "note", "link",
                               # escalation chatter goes to leads and escalation channels
                               "escalation", "escalation_channel", "sla_reminder", "sla_exhausted"})
+# The recipient's time zone, carried in each row's parameters: the relay renders times in it.
+READER_ZONE = "reader_zone"
 CARD_THREAD = "@card"  # resolved at delivery to the card's message id on that destination
 COMMENTS = frozenset({"reply", "note"})
 
@@ -219,7 +222,7 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             for person_id in told_of_comment:
                 people.pop(person_id, None)
         prefs = await uow.preferences.get_many(set(people))
-        targets: list[tuple[Source, str, Person | None, datetime, str]] = []
+        targets: list[tuple[Source, str, Person | None, datetime, str, str]] = []
         mentions: list[dict[str, Any]] = []
         for person in people.values():
             pref = prefs.get(person.id)
@@ -237,7 +240,9 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             if not urgent and pref is not None and pref.quiet_from and pref.quiet_to:
                 tz = ZoneInfo(pref.timezone) if pref.timezone else config.tz
                 not_before = QuietHours(pref.quiet_from, pref.quiet_to, tz).until(now) or now
-            targets.append((*where, person, not_before, config.locale_for(where[0], pref)))
+            zone = zone_from(pref.timezone if pref is not None else None, org, person, config.tz)
+            targets.append((*where, person, not_before, config.locale_for(where[0], pref),
+                            str(zone)))
         channels: list[tuple[Source, str]] = []
         if Audience.QUEUE_CHANNEL in audiences:
             channels += [(platform, channel) for platform, channel
@@ -247,15 +252,15 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                                (Audience.CONTROL_CHANNEL, "control")):
             if audience in audiences:
                 channels += _sla_channels(kind, ticket, org, config.platforms)
-        targets += [(platform, channel, None, now, config.locale_for(platform))
-                    for platform, channel in channels]
+        targets += [(platform, channel, None, now, config.locale_for(platform),
+                     channel_zone(ticket, org, config)) for platform, channel in channels]
         # In the triage channel a new ticket nobody has yet says how to take it.
         channel_params[index] = {**params,
                                  "claim": entry.action == "create" and ticket.assignee is None}
         if mentions:
             channel_params[index]["mentions"] = mentions
         seen: set[tuple[Source, str]] = set()
-        for platform, address, person, not_before, locale in targets:
+        for platform, address, person, not_before, locale, zone in targets:
             if (platform, address) in seen:
                 continue
             seen.add((platform, address))
@@ -265,12 +270,21 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                 idempotency_key=f"{stem}:{platform.value}:{address}", ticket_id=ticket.id,
                 ticket_key=ticket.key, event=entry.action, platform=platform, address=address,
                 template=_template(entry.action, person, ticket, mentioned),
-                params=params if person is not None else channel_params[index],
+                params={**(params if person is not None else channel_params[index]),
+                        READER_ZONE: zone},
                 locale=locale, urgent=urgent, created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
     if entries:
         messages += _card_messages(ticket, entries, channel_params, org, config, now)
     return messages
+
+
+def channel_zone(ticket: Ticket, org: Organisation, config: NotifyConfig) -> str:
+    """A channel has many readers: its times are in the ticket's team's zone."""
+    team = org.team(ticket.team)
+    if team is not None:
+        return str(team.assignment.tz)
+    return str(org.tz if str(org.tz) != "UTC" else config.tz)
 
 
 def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
@@ -290,7 +304,8 @@ def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[d
                    org: Organisation, config: NotifyConfig, now: datetime) -> list[OutboxMessage]:
     """One card refresh per change, plus a line in the card's thread for each entry."""
     messages = []
-    snapshot = card_snapshot(ticket, org)
+    snapshot = {**card_snapshot(ticket, org), READER_ZONE: channel_zone(ticket, org, config)}
+    all_params = [{**p, READER_ZONE: snapshot[READER_ZONE]} for p in all_params]
     for platform, channel in _card_destinations(ticket, org, config):
         locale = config.locale_for(platform)
         stem = f"{ticket.key}:v{ticket.version}"

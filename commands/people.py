@@ -68,12 +68,21 @@ async def resolve_mentions(uow: UnitOfWork, mentions: tuple[Mention, ...], now: 
 
 
 async def zone_of(uow: UnitOfWork, org: Organisation, person: Person, default: ZoneInfo) -> ZoneInfo:
-    """A person's time zone: their own setting, the organisation file, their team's, else default."""
+    """A person's time zone: their own setting, the organisation file, their team's, the
+    organisation's, else default (TICKETBOT_TIMEZONE)."""
     prefs = (await uow.preferences.get_many({person.id})).get(person.id)
-    if prefs is not None and prefs.timezone:
-        return ZoneInfo(prefs.timezone)
+    return zone_from(prefs.timezone if prefs is not None else None, org, person, default)
+
+
+def zone_from(own: str | None, org: Organisation, person: Person, default: ZoneInfo) -> ZoneInfo:
+    """`zone_of` with the person's own setting already at hand."""
+    if own:
+        return ZoneInfo(own)
     profile = org.profile(person.handle)
     if profile.tz is not None:
         return profile.tz
     teams = org.teams_of(person.handle)
-    return teams[0].assignment.tz if teams else default
+    if teams:
+        return teams[0].assignment.tz
+    # The organisation file's `timezone` defaults to UTC: an unset one defers to the setting.
+    return org.tz if str(org.tz) != "UTC" else default

@@ -32,7 +32,7 @@ USAGE: dict[str, str] = {
     "quiet": "quiet <from>-<to> [time zone] | quiet off   e.g. quiet 19:00-08:00 Asia/Shanghai",
     "language": "language en|zh-CN",
     "prefs": "prefs",
-    "sla": "sla <ticket> | sla explain P1-P5 [queue=IT] [type=incident] [category=X] [group=X]",
+    "sla": "sla <ticket> | sla explain P1-P5 [queue=IT] [type=incident] [category=X] [group=X] [all]",
     "help": "help [command]",
 }
 

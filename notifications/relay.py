@@ -17,6 +17,7 @@ from notifications.catalogs import Catalogs
 from notifications.marks import SentMarks
 from notifications.metrics import METRICS
 from notifications.senders import DeliveryError, Outgoing, Sender
+from notifications.text import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +209,14 @@ class Relay:
         return lane if row.is_card and lane in self.pacing else row.platform
 
     def _render(self, rows: list[Claimed]) -> Outgoing:
+        # Rows are per recipient: times are rendered in the zone the row was planned for.
         first = rows[0]
         catalog = self.catalogs.get(first.locale, first.platform)
+        with catalog.zoned(first.params.get("reader_zone")):
+            return self._render_in(rows, catalog)
+
+    def _render_in(self, rows: list[Claimed], catalog: Catalog) -> Outgoing:
+        first = rows[0]
         if first.is_card:
             text = catalog.text("card.fallback", **first.params)
             return Outgoing(first.platform, first.address, text, text, first.idempotency_key,

@@ -4,8 +4,9 @@ A deployer may override any key by putting `<locale>.yaml` files with just those
 directory of their own; a broken override is reported when the catalog loads, not mid-chat.
 """
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,14 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError
 
 from commands.answer import Answer
 from notifications.escaping import Raw, finalizer, plain
+from notifications.timefmt import (
+    business_span,
+    compact_parts,
+    moment_text,
+    number_text,
+    plural_form,
+    wall_span,
+)
 from workflows.people import Person
 from workflows.ticket import Ticket
 
@@ -50,6 +59,7 @@ class Catalog:
             raise CatalogError(f"unknown locale {locale!r}; available: {', '.join(LOCALES)}")
         self.locale = locale
         self.tz = tz
+        self._reader_tz: ZoneInfo | None = None  # set by `zoned` while one reader's text renders
         # Catalogs built alike say the same words (what renders them may cache by this).
         self.identity = (locale, platform, str(tz), str(override_dir))
         texts = _load(LOCALES_DIR / f"{locale}.yaml")
@@ -92,6 +102,7 @@ class Catalog:
             # `key | say(params)`: another template's text, already escaped inside.
             "say": lambda key, params: Raw(self.text(key, **params)),
             "duration": self.format_duration,
+            "target": self.format_target,
             "clock": lambda c: self.text(f"clock.{c}"),
             "history_line": self.history_line,
             "sla_step": lambda s: Raw(self.text(f"sla.step.{s.kind}", clock=s.clock, number=s.number,
@@ -119,20 +130,48 @@ class Catalog:
         key = "time.in" if seconds > 0 else "time.ago"
         return self.text(key, count=count, unit=self.text(f"time.{name}", count=count))
 
-    def format_time(self, value: datetime | str) -> str:
+    @contextlib.contextmanager
+    def zoned(self, zone: ZoneInfo | str | None) -> Iterator["Catalog"]:
+        """Render for one reader: times in their zone. Rendering is synchronous, so nothing
+        else renders with this catalog while the block runs."""
+        before = self._reader_tz
+        self._reader_tz = ZoneInfo(zone) if isinstance(zone, str) else zone or before
+        try:
+            yield self
+        finally:
+            self._reader_tz = before
+
+    @property
+    def reader_tz(self) -> ZoneInfo:
+        return self._reader_tz or self.tz
+
+    def format_time(self, value: datetime | str, zone: ZoneInfo | str | None = None) -> str:
+        """`2026-03-02 17:30 (Asia/Shanghai)` in the reader's zone; on Slack a `<!date>` that
+        Slack shows in each reader's own zone, its fallback naming the zone."""
         if isinstance(value, str):  # audit details keep instants as ISO text
             value = datetime.fromisoformat(value)
-        return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+        tz = ZoneInfo(zone) if isinstance(zone, str) else zone or self.reader_tz
+        text = moment_text(value, tz, self.locale)
+        if self.platform == "slack":
+            return Raw(f"<!date^{int(value.timestamp())}^{{date_short_pretty}} {{time}}|{text}>")
+        return Raw(text)  # built here from the zone's name (`America/New_York`): no escaping
 
-    def format_duration(self, value: timedelta | float | None) -> str:
-        """`2h 10m`, `3d 4h`, `0m` in English; `2小时10分` in Chinese (seconds or a timedelta)."""
-        seconds = int(value.total_seconds() if isinstance(value, timedelta) else value or 0)
-        minutes = max(0, seconds) // 60
-        days, rest = divmod(minutes, 1440)
-        hours, mins = divmod(rest, 60)
-        parts = [self.text(f"unit.{unit}", n=n) for unit, n in
-                 (("day", days), ("hour", hours), ("minute", mins)) if n]
-        return Raw(self.text("unit.join", parts=parts or [self.text("unit.minute", n=0)]))
+    def format_duration(self, value: timedelta | float | None, clock: Any = None) -> str:
+        """`2h 10m`, `3d 4h`, `0m` in English; `2小时10分钟` in Chinese (seconds or a timedelta).
+        Measured on an office calendar (`clock.business`), hours never fold into days."""
+        seconds = value.total_seconds() if isinstance(value, timedelta) else value or 0
+        days = not getattr(clock, "business", False)
+        return Raw(self.text("unit.join", parts=compact_parts(seconds, self.locale, days)))
+
+    def format_target(self, value: timedelta | float | None, clock: Any = None) -> str:
+        """A target in the clock's terms: `8 business hours`, `3 business days` on an office
+        calendar (`clock.business`, `clock.workday`), `4 hours`, `3 days` on a 24×7 one."""
+        seconds = value.total_seconds() if isinstance(value, timedelta) else value or 0
+        if not getattr(clock, "business", False):
+            return Raw(wall_span(seconds, self.locale))
+        unit, count = business_span(seconds, getattr(clock, "workday", None))
+        return Raw(self.text(f"sla.business_{unit}", n=number_text(count, self.locale),
+                             form=plural_form(count, self.locale)))
 
     def history_line(self, line: Any) -> str:
         """An SLA line of the history, in words: `history.<action>` with the line's details."""
@@ -153,7 +192,9 @@ class Catalog:
         return template.render(**params).strip()
 
     def answer(self, answer: Answer) -> str:
-        return self.text(answer.key, ticket=answer.ticket, **answer.params)
+        with self.zoned(answer.zone):
+            return self.text(answer.key, ticket=answer.ticket, **answer.params)
 
-    def card(self, ticket: Ticket) -> str:
-        return self.text("card", t=ticket)
+    def card(self, ticket: Ticket, zone: ZoneInfo | str | None = None) -> str:
+        with self.zoned(zone):
+            return self.text("card", t=ticket)

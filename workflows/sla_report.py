@@ -4,6 +4,7 @@ dry run of the escalation state machine for a ticket nobody touches."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from workflows.calendar import DAY, BusinessCalendar
 from workflows.escalation import StepKind, advance, next_step, running_clocks
 from workflows.organisation import Organisation
 from workflows.priority import Priority
@@ -42,6 +43,18 @@ class SlaView:
     paused_total: timedelta
     paused_since: datetime | None
     next: NextStep | None
+    business: bool = False  # an office calendar: spans read in business hours and days
+    workday: timedelta | None = None  # its working day's length, when all are alike
+
+
+def hours_kind(calendar: BusinessCalendar) -> tuple[bool, timedelta | None]:
+    """Whether the calendar keeps office hours (not round the clock), and how long its working
+    day is when every working weekday lasts the same (so targets can read in business days)."""
+    business = (any(spans != ((0, DAY),) for spans in calendar.week)
+                or calendar.source is not None or bool(calendar.holidays))
+    lengths = {sum(b - a for a, b in spans) for spans in calendar.week if spans}
+    workday = timedelta(minutes=lengths.pop()) if business and len(lengths) == 1 else None
+    return business, workday
 
 
 def _next(step_kind: StepKind, clock: Clock, at: datetime, number: int, action: str | None,
@@ -87,7 +100,8 @@ def view(ticket: Ticket, org: Organisation, now: datetime) -> SlaView | None:
                          step.action.action.value if step.action else None, step.fraction)
     return SlaView(state.snapshot.policy, state.snapshot.calendar, ticket.priority.value,
                    clock_view(Clock.RESPONSE), clock_view(Clock.RESOLUTION), state.paused_total,
-                   state.paused_since if ticket.status.is_open else None, upcoming)
+                   state.paused_since if ticket.status.is_open else None, upcoming,
+                   *hours_kind(calendar))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,14 +152,28 @@ class Explanation:
     response_due: datetime | None
     resolution_due: datetime | None
     timeline: list[NextStep]
+    more: int = 0  # steps of the whole timeline not shown (`sla explain … all` shows them)
+    response_target: timedelta | None = None
+    resolution_target: timedelta | None = None
+    business: bool = False
+    workday: timedelta | None = None
 
 
-def explain(org: Organisation, priority: Priority, facts: Facts, now: datetime) -> Explanation:
-    """Dry run: the policy and calendar a ticket opened now would get, and its due times."""
+SHOWN_STEPS = 12  # what `sla explain` shows unless asked for all
+WHOLE_TIMELINE = 500  # a bound on any timeline (reminders end in the exhaustion step)
+
+
+def explain(org: Organisation, priority: Priority, facts: Facts, now: datetime,
+            shown: int | None = SHOWN_STEPS) -> Explanation:
+    """Dry run: the policy and calendar a ticket opened now would get, and its due times. The
+    whole timeline is computed; `shown` steps of it are kept and the rest counted."""
     book = org.sla
     policy = book.match(facts)
     state = SlaState(SlaSnapshot.of(policy, priority), started_at=now)
     calendar = calendar_of(state, book)
+    timeline = simulate(book, policy, priority, now, limit=WHOLE_TIMELINE)
+    kept = timeline if shown is None else timeline[:shown]
     return Explanation(policy.name, calendar.name, str(calendar.tz), priority.value, now,
                        state.due(Clock.RESPONSE, calendar), state.due(Clock.RESOLUTION, calendar),
-                       simulate(book, policy, priority, now, limit=12))
+                       kept, len(timeline) - len(kept), state.snapshot.targets.of(Clock.RESPONSE),
+                       state.snapshot.targets.of(Clock.RESOLUTION), *hours_kind(calendar))

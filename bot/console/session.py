@@ -103,7 +103,7 @@ class ConsoleSession:
         self.write(("⚠ " if not answer.ok else "") + text if text else "")
         if answer.ticket is None:
             return
-        self.write(self.catalog.card(answer.ticket))
+        self.write(self.catalog.card(answer.ticket, answer.zone))
         self.last_key = answer.ticket.key
         self.last_actions = answer.actions
         for number, action in enumerate(answer.actions, start=1):

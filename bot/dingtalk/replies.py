@@ -32,6 +32,7 @@ from commands.ports import Clock, Duplicate, UnitOfWorkFactory
 from notifications.catalogs import Catalogs
 from notifications.escaping import dingtalk as esc
 from notifications.senders import DeliveryError
+from notifications.text import Catalog
 from workflows.audience import AUDIENCES, Audience
 from workflows.kinds import Source
 from workflows.organisation import Organisation
@@ -143,6 +144,10 @@ class Replier:
 
     def render(self, answer: Answer, locale: str, target: Target) -> tuple[str, str]:
         catalog = self.catalogs.get(locale, Source.DINGTALK.value)
+        with catalog.zoned(answer.zone):  # the card's times too: in the reader's zone
+            return self._render_in(answer, catalog, target)
+
+    def _render_in(self, answer: Answer, catalog: Catalog, target: Target) -> tuple[str, str]:
         text = catalog.answer(answer)
         if target.mention:
             text = f"@{esc(target.mention)} {text}"

@@ -124,14 +124,16 @@ class DingTalkSender:
     async def _card(self, message: Outgoing, check_duplicate: bool) -> str:
         assert message.card is not None
         catalog = self.catalogs.get(message.locale, "dingtalk")
+        # Rendered at once, before any await: the shared catalog is zoned for this card only.
+        with catalog.zoned(message.card.get("reader_zone")):
+            text = markdown_card(message.card, catalog)
+            params = card_params(message.card, catalog)
         if not self.card_template_id:
             # Cards were switched off with rows still queued: show a new card as markdown;
             # there is nothing to update in place.
             if message.thread:
                 return message.thread
-            return await self.send_markdown(message.address, message.text,
-                                            markdown_card(message.card, catalog))
-        params = card_params(message.card, catalog)
+            return await self.send_markdown(message.address, message.text, text)
         if message.thread:
             await self._update_card(message.thread, params)
             return message.thread

@@ -6,6 +6,7 @@ from commands.actions.read import check_visible
 from commands.answer import Answer
 from commands.context import Context
 from commands.messages import Mute, SetPreferences
+from commands.people import zone_from
 from workflows.errors import InvalidInput
 
 
@@ -49,5 +50,6 @@ async def set_preferences(cmd: SetPreferences, ctx: Context) -> Answer:
     return Answer("prefs.saved" if changes else "prefs.show", {
         "notify": ("channel" if prefs.channel_only else "dm") if prefs.notify else "off",
         "quiet": quiet,
-        "timezone": prefs.timezone or str(ctx.notify.tz), "locale": prefs.locale,
+        "timezone": str(zone_from(prefs.timezone, ctx.org, ctx.person, ctx.notify.tz)),
+        "locale": prefs.locale,
         "muted": len(prefs.muted_ticket_ids)}, public=False)

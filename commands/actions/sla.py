@@ -8,7 +8,7 @@ from workflows.errors import InvalidInput
 from workflows.holiday_coverage import holiday_gaps
 from workflows.kinds import TicketType
 from workflows.sla_policy import Facts
-from workflows.sla_report import explain, view
+from workflows.sla_report import SHOWN_STEPS, explain, view
 
 
 async def sla_status(cmd: SlaStatus, ctx: Context) -> Answer:
@@ -32,9 +32,20 @@ async def sla_explain(cmd: SlaExplain, ctx: Context) -> Answer:
     facts = Facts(queue.key, queue.default_team, cmd.type or TicketType.INCIDENT, cmd.category,
                   groups)
     now = ctx.clock.now()
-    x = explain(org, cmd.priority, facts, now)
+    shown = None if cmd.everything else SHOWN_STEPS
+    x = explain(org, cmd.priority, facts, now, shown)
     # A year without holiday data makes this timeline wrong on that year's holidays: say so.
     gaps = holiday_gaps(org.sla, now, only=x.calendar)
-    return Answer("sla.explain", {"x": x, "queue": queue.key, "team": queue.default_team,
+    return Answer("sla.explain", {"x": x, "again": _again(cmd),
+                                  "queue": queue.key, "team": queue.default_team,
                                   "type": facts.type.value, "category": cmd.category,
                                   "group": cmd.group, "holiday_gaps": gaps}, public=False)
+
+
+def _again(cmd: SlaExplain) -> str:
+    """The command that shows the whole timeline: this one, with `all`."""
+    words = ["sla explain", cmd.priority.value]
+    words += [f"{name}={value}" for name, value in (
+        ("queue", cmd.queue), ("type", cmd.type.value if cmd.type else None),
+        ("category", cmd.category), ("group", cmd.group)) if value]
+    return " ".join([*words, "all"])

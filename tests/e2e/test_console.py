@@ -29,7 +29,7 @@ close IT-1
 history IT-1
 """
 
-TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}  ")
+TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \([^)]+\)  ")
 
 
 def ticketbot(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

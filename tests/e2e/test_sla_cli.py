@@ -11,13 +11,14 @@ def test_simulate_prints_due_times_and_the_escalation_across_national_day() -> N
     lines = run.stdout.splitlines()
     assert lines[:4] == [
         "P3 incident in IT · policy standard · calendar shanghai (Asia/Shanghai) · "
-        "opened 2026-09-30 17:00",
-        "first response target 4h, due 2026-10-08 12:00 (without pauses)",
-        "resolution target 22h 30m, due 2026-10-10 17:00 (without pauses)",  # make-up Saturday
-        "paused 2026-10-08 10:00 → 2026-10-09 10:00",
+        "opened 2026-09-30 17:00 (Asia/Shanghai)",
+        "first response target 4 business hours, due 2026-10-08 12:00 (Asia/Shanghai) (without pauses)",
+        # make-up Saturday; an office calendar's target is in business hours, never 24-hour days
+        "resolution target 3 business days, due 2026-10-10 17:00 (Asia/Shanghai) (without pauses)",
+        "paused 2026-10-08 10:00 (Asia/Shanghai) → 2026-10-09 10:00 (Asia/Shanghai)",
     ]
-    assert "  2026-10-09 12:00  first response breached" in lines
-    assert lines[-1] == "  2026-10-09 18:00  suspended, control channel told"
+    assert "  2026-10-09 12:00 (Asia/Shanghai)  first response breached" in lines
+    assert lines[-1] == "  2026-10-09 18:00 (Asia/Shanghai)  suspended, control channel told"
 
 
 def test_simulate_refuses_an_unknown_policy() -> None:

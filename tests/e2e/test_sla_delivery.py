@@ -68,8 +68,8 @@ async def test_slack_hears_each_step_once(platform_app: App, relay: Relay, fake_
     assert len(dave) == 1 + 1 + 1 + 5 + 1  # breach, escalation, hand-over, 5 reminders, suspended
     assert sum("Reminder" in t for t in dave) == 5
     assert slack_texts(fake_slack, "C0ESC") == [
-        "🚨 IT-1 [P1] Core switch down · team it · assignee Bob · resolution target missed "
-        "(2026-03-02 09:30)"]
+        "🚨 IT-1 [P1] Core switch down · team it · assignee Bob · resolution target missed, due "
+        "<!date^1772443800^{date_short_pretty} {time}|2026-03-02 09:30 (UTC)>"]
     assert slack_texts(fake_slack, "C0CTL") == [
         "⛔ IT-1 [P1] (Core switch down) got 5 reminders without progress and is suspended. "
         "Please review it."]
@@ -93,7 +93,7 @@ async def test_dingtalk_pending_pauses_and_resume_continues(
     await bob.says("领取 IT-1")
     await run_minutes(platform_app, relay, clock, 20)
     warnings = dingtalk_texts(fake_dingtalk.user_messages("staff-bob"))
-    assert warnings == ["⏳ IT-1（邮件服务器宕机）解决时限已用 50%，截止 2026-03-02 09:30。"]
+    assert warnings == ["⏳ IT-1（邮件服务器宕机）解决时限已用 50%，截止 2026-03-02 09:30（UTC）。"]
     assert (await bob.says("等待 IT-1 等供应商回复")).ok
     await run_minutes(platform_app, relay, clock, 60)  # paused: nothing more for bob
     assert len(dingtalk_texts(fake_dingtalk.user_messages("staff-bob"))) == 1
@@ -105,9 +105,10 @@ async def test_dingtalk_pending_pauses_and_resume_continues(
     assert len(texts) == 2 and "75%" not in texts[-1]  # only "back in progress" so far
     await run_minutes(platform_app, relay, clock, 1)
     texts = dingtalk_texts(fake_dingtalk.user_messages("staff-bob"))
-    assert texts[-1] == "⏳ IT-1（邮件服务器宕机）解决时限已用 75%，截止 2026-03-02 10:30。"
+    assert texts[-1] == "⏳ IT-1（邮件服务器宕机）解决时限已用 75%，截止 2026-03-02 10:30（UTC）。"
     await run_minutes(platform_app, relay, clock, 6)
     assert fake_dingtalk.group_messages("cidESC==") == []
     await run_minutes(platform_app, relay, clock, 1)
     group = dingtalk_texts(fake_dingtalk.group_messages("cidESC=="))
-    assert group == ["🚨 IT-1 [P1] 邮件服务器宕机 · 团队 it · 处理人 Bob · 解决超时（2026-03-02 10:30）"]
+    assert group == ["🚨 IT-1 [P1] 邮件服务器宕机 · 团队 it · 处理人 Bob · "
+                     "解决超时，截止 2026-03-02 10:30（UTC）"]

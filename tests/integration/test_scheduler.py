@@ -39,6 +39,6 @@ async def test_jobs_tick_the_sweep_the_relay_and_auto_close(
         await relay_tick(relay)
         assert any("missed its resolution target" in t for t in sender.texts("dave"))
         history = (await chat.user("dave").says("history IT-1")).text
-        assert "SLA breached: resolution was due 2026-03-02 09:30 (late: was due 2026-03-02 09:30; " \
-               "2 earlier step(s) folded in)" in history
+        assert "SLA breached: resolution was due 2026-03-02 09:30 (UTC) (late: was due " \
+               "2026-03-02 09:30 (UTC); 2 earlier step(s) folded in)" in history
         assert await autoclose_tick(app) == []

@@ -71,18 +71,19 @@ async def test_a_p1_warns_breaches_escalates_repeats_and_suspends_once_each(
     title = "IT-1 (Core switch down)"
     assert sorted({m for m, _, _ in line.heard}) == [15, 23, 30, 35, 40, 45, 50, 55, 60, 65]
     assert line.at(15) == [
-        ("#it", f"⏳ {title} has used 50% of its resolution time: due 2026-03-02 09:30."),
-        ("bob", f"⏳ {title} has used 50% of its resolution time: due 2026-03-02 09:30.")]
+        ("#it", f"⏳ {title} has used 50% of its resolution time: due 2026-03-02 09:30 (UTC)."),
+        ("bob", f"⏳ {title} has used 50% of its resolution time: due 2026-03-02 09:30 (UTC).")]
     assert [a for a, _ in line.at(23)] == ["#it", "bob"]
-    breach = "⚠️ IT-1 [P1] (Core switch down) missed its resolution target, due 2026-03-02 09:30."
+    breach = ("⚠️ IT-1 [P1] (Core switch down) missed its resolution target, "
+              "due 2026-03-02 09:30 (UTC).")
     assert line.at(30) == [
         ("#esc", "🚨 IT-1 [P1] Core switch down · team it · assignee Bob · resolution target "
-                 "missed (2026-03-02 09:30)"),
+                 "missed, due 2026-03-02 09:30 (UTC)"),
         ("#it", breach + " Assignee: Bob."),
         ("bob", breach + " Assignee: Bob."),
         ("dave", breach + " Assignee: Bob."),
-        ("dave", "🚨 Escalation: IT-1 [P1] (Core switch down) missed its resolution target "
-                 "(2026-03-02 09:30). Assignee: Bob. Please step in."),
+        ("dave", "🚨 Escalation: IT-1 [P1] (Core switch down) missed its resolution target, "
+                 "due 2026-03-02 09:30 (UTC). Assignee: Bob. Please step in."),
     ]
     handed = "IT-1 [P1] (Core switch down) was reassigned to Dave by the SLA escalation (it was with Bob)."
     assert line.at(35) == [("#it", handed), ("bob", handed), ("dave", handed)]
@@ -100,11 +101,11 @@ async def test_a_p1_warns_breaches_escalates_repeats_and_suspends_once_each(
 
     status = (await chat.user("dave").says("sla IT-1")).text.splitlines()
     assert status[0] == "SLA of IT-1 · P1 · policy fast · calendar always"
-    assert status[2].startswith("Resolution: paused · due 2026-03-02 09:30 · used 1h 5m of 30m")
+    assert status[2].startswith("Resolution: paused · due 2026-03-02 09:30 (UTC) · used 1h 5m of 30 minutes")
     assert status[4] == "Next step: none"
     history = (await chat.user("dave").says("history IT-1")).text
-    for fragment in ("SLA warning: 50% of the resolution time used, due 2026-03-02 09:30",
-                     "SLA breached: resolution was due 2026-03-02 09:30",
+    for fragment in ("SLA warning: 50% of the resolution time used, due 2026-03-02 09:30 (UTC)",
+                     "SLA breached: resolution was due 2026-03-02 09:30 (UTC)",
                      "Escalation step 1: team lead told",
                      "Escalation step 2: posted to the escalation channel",
                      "system  Escalate (In progress → Assigned) · assignee: bob → dave",
@@ -156,10 +157,11 @@ async def test_business_hours_pauses_over_days_priority_change_and_reopen(
     clock.advance(days=1)  # Wednesday 10:00: 7.5 office hours paused
     await alice.says("resume IT-1")
     status = (await dave.says("sla IT-1")).text.splitlines()
-    assert status[1] == "First response: met (2h of 4h)"
+    assert status[1] == "First response: met (2h of 4 business hours)"
     assert status[3] == "Paused: 1d in total"
     # 3 office days to resolve, from Monday 17:00, plus the 7.5 h paused: Friday 17:00.
-    assert status[2] == "Resolution: running · due 2026-03-06 09:00 · used 2h of 22h 30m"
+    assert status[2] == ("Resolution: running · due 2026-03-06 09:00 (UTC) · "
+                         "used 2h of 3 business days")
 
     assert (await dave.says("priority IT-1 P2 customer demo")).ok
     async with sla_app.engine.connect() as conn:

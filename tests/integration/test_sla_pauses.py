@@ -36,8 +36,8 @@ async def test_a_pause_after_the_breach_moves_neither_the_due_time_nor_the_breac
     clock.advance(hours=16)  # Wednesday 10:00 in Shanghai: one office hour paused
     await chat.user("alice").says("resume IT-1 toner is here")
     assert await resolution_line(chat) == (
-        "Resolution: breached · due 2026-03-03 09:30 · used 8h 30m of 8h"
-        " · breached 2026-03-03 09:30")
+        "Resolution: breached · due 2026-03-03 17:30 (Asia/Shanghai) · used 8h 30m of 8 business "
+        "hours · breached 2026-03-03 17:30 (Asia/Shanghai)")
 
 
 async def test_a_pause_after_the_due_instant_does_not_hide_a_breach_the_sweep_missed(
@@ -49,7 +49,8 @@ async def test_a_pause_after_the_due_instant_does_not_hide_a_breach_the_sweep_mi
     clock.advance(hours=16)
     await chat.user("alice").says("resume IT-1 toner is here")
     assert await resolution_line(chat) == (
-        "Resolution: breached · due 2026-03-03 09:30 · used 8h 30m of 8h")
+        "Resolution: breached · due 2026-03-03 17:30 (Asia/Shanghai) · used 8h 30m of 8 business "
+        "hours")
     done = await sweep_all(app)  # the breach was due then: done now, then the chain after it
     assert done[0] == "IT-1 resolution breach"
 

@@ -44,7 +44,8 @@ async def test_overdue_follows_the_clock(chat: Chat, clock: FakeClock) -> None:
     clock.advance(hours=4, minutes=1)
     overdue = (await dave.says("list overdue")).text.splitlines()
     assert overdue == ["Overdue tickets:", "• IT-1 [P1] Core switch down · New · unassigned · "
-                       "first response was due 2026-03-02 09:15, resolution was due 2026-03-02 13:00"]
+                       "first response was due 2026-03-02 17:15 (Asia/Shanghai), resolution was "
+                       "due 2026-03-02 21:00 (Asia/Shanghai)"]
 
 
 async def test_resolved_tickets_close_by_themselves(chat: Chat, clock: FakeClock) -> None:

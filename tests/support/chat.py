@@ -51,7 +51,7 @@ class Speaker:
         answer = await self.chat.app.dispatcher.handle_text(
             Identity(self.platform, self.handle, channel=self.channel), text,
             dedup_key=dedup_key(self.platform, delivery))
-        card = self.chat.catalog.card(answer.ticket) if answer.ticket else None
+        card = self.chat.catalog.card(answer.ticket, answer.zone) if answer.ticket else None
         return BotReply(answer, self.chat.catalog.answer(answer), card, text, delivery)
 
     async def redelivers(self, reply: BotReply) -> BotReply:

@@ -37,7 +37,7 @@ def test_template_params_are_strings_with_buttons_and_visibility_flags() -> None
     params = card_params(SNAPSHOT, CATALOGS.get("zh-CN", "dingtalk"))
     assert all(isinstance(v, str) for v in params.values())
     assert (params["status_text"], params["assignee"], params["due"], params["version"]) == (
-        "等待中", "王芳", "2026-03-03 01:00", "4")
+        "等待中", "王芳", "2026-03-03 01:00（北京时间 UTC+8）", "4")
     assert params["title"] == SNAPSHOT["title"]  # plain text fields are not markdown-escaped
     assert json.loads(params["actions"])[2] == {
         "id": "resume", "text": "恢复处理", "params": {"action": "resume", "key": "IT-7", "v": "4"}}

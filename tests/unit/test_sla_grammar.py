@@ -37,7 +37,7 @@ def test_sla_usage_is_explained(text: str) -> None:
 
 @pytest.mark.parametrize(("locale", "seconds", "text"), [
     ("en", 0, "0m"), ("en", 7800, "2h 10m"), ("en", 93600, "1d 2h"), ("en", 86400, "1d"),
-    ("zh-CN", 7800, "2小时10分"), ("zh-CN", 90000, "1天1小时"),
+    ("zh-CN", 7800, "2小时10分钟"), ("zh-CN", 90000, "1天1小时"),
 ])
 def test_durations_read_naturally(locale: str, seconds: int, text: str) -> None:
     catalog = Catalog(locale, ZoneInfo("UTC"))
