@@ -43,6 +43,7 @@ class Create:
     assignee: Mention | None = None  # only agents may set it (the create modal's picker)
     origin_channel: str | None = None  # where it was raised, for the card and its thread
     origin_ts: str | None = None  # the chat message it was raised from (shortcut, reaction)
+    related: str | None = None  # an earlier ticket this one follows up (`related:IT-4`)
 
 
 @dataclass(frozen=True, slots=True)

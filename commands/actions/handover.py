@@ -1,16 +1,20 @@
 """Assign within the team (one ticket, or several at once for leads), or transfer to another
 person or team with a reason. A ticket transferred to a team is assigned by that team's strategy."""
 
+from dataclasses import replace
+
 from commands.actions.away import local_day
 from commands.answer import Answer
 from commands.assigning import auto_assign
 from commands.context import Context, changing
 from commands.messages import Assign, BulkAssign, Transfer
+from commands.notify_bulk import plan_bulk_assign
 from commands.people import resolve_mention, zone_of
 from commands.ports import UnitOfWork
 from workflows.errors import DomainError, NotAllowed
 from workflows.people import Person
 from workflows.roles import Role
+from workflows.ticket import Ticket
 
 
 async def _away_note(uow: UnitOfWork, ctx: Context, person: Person) -> dict[str, object] | None:
@@ -38,15 +42,25 @@ async def bulk_assign(cmd: BulkAssign, ctx: Context) -> Answer:
         await uow.commit()
     done: list[str] = []
     failed: list[dict[str, object]] = []
+    moved: list[tuple[Ticket, str | None]] = []
+    # People hear of the whole request once (below); channels still hear each ticket.
+    each = replace(ctx, notify=replace(ctx.notify, gathered=ctx.notify.gathered | {"assign"}))
     for key in cmd.keys:
         try:
-            async with changing(ctx, key) as (_, ticket, actor):
+            async with changing(each, key) as (_, ticket, actor):
                 if not actor.roles & {Role.LEAD, Role.ADMIN}:
                     raise NotAllowed("error.bulk_leads_only", key=ticket.key)
+                previous = ticket.assignee.handle if ticket.assignee else None
                 ticket.assign(actor, person, ctx.org, cmd.reason)
             done.append(ticket.key)
+            moved.append((ticket, previous))
         except DomainError as error:
             failed.append({"key": key, "error": error.message_key, "params": dict(error.params)})
+    if moved:
+        async with ctx.uow() as uow:
+            await uow.outbox.add(await plan_bulk_assign(
+                uow, moved, person, ctx.person, cmd.reason, ctx.notify, ctx.clock.now()))
+            await uow.commit()
     return Answer("ticket.bulk_assigned", {"to": person.label, "done": done, "failed": failed,
                                            "away": away}, ok=bool(done))
 
