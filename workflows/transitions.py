@@ -115,7 +115,10 @@ class Workflow:
         by_status = [t for t in self.transitions if t.action is action and status in t.sources]
         if not by_status:
             ever = [t for t in self.transitions if t.action is action]
-            if roles & {r for t in ever for r in t.roles}:
+            # An agent can become the assignee (claim, assign): for them it is the status.
+            could = roles | ({Role.ASSIGNEE} if roles & {Role.MEMBER, Role.LEAD, Role.ADMIN}
+                             else set())
+            if could & {r for t in ever for r in t.roles}:
                 raise NotAllowed("error.wrong_status", action=action.value, status=status.value)
             # Someone who may never do this hears who may: "only the requester can rate",
             # not "you cannot rate a ticket that is in progress".
