@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_zone, cross_check_routing
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
@@ -77,6 +77,8 @@ class QueueSpec(_Strict):
     default_team: str
     triage_channel: str | None = None
     channels: dict[Source, str] = {}
+    # A requester's reply to a ticket pending on them takes it back to work.
+    resume_on_requester_reply: StrictBool = True
 
 
 class TargetSpec(_Strict):
@@ -259,7 +261,8 @@ def _build(spec: OrgSpec) -> Organisation:
     return Organisation(
         teams={t.key: _team(t, spec.timezone) for t in spec.teams},
         queues={q.key: Queue(q.key, q.name, q.default_team, q.triage_channel,
-                             {p.value: c for p, c in q.channels.items()})
+                             {p.value: c for p, c in q.channels.items()},
+                             q.resume_on_requester_reply)
                 for q in spec.queues},
         admins=frozenset(spec.admins),
         default_queue=spec.default_queue,

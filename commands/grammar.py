@@ -25,7 +25,8 @@ from commands.when import parse_day
 from workflows.kinds import TicketType
 from workflows.priority import Priority
 
-_OPTION = re.compile(r"^(?P<name>type|category|cat|queue|类型|分类|队列)[:：=](?P<value>\S+)$", re.I)
+_OPTION = re.compile(
+    r"^(?P<name>type|category|cat|queue|related|类型|分类|队列|关联)[:：=](?P<value>\S+)$", re.I)
 _SLA_OPTION = re.compile(
     r"^(?P<name>type|category|cat|queue|group|类型|分类|队列|用户组)[:：=](?P<value>\S+)$", re.I)
 _TEAM = re.compile(r"^(?:team|团队|组)[:：=](?P<team>\S+)$", re.I)
@@ -129,11 +130,15 @@ class Grammar:
         mentions, _ = extract_mentions(title, at_users)
         if not title:
             raise usage_error(verb)
+        related = options.get("related") or options.get("关联")
+        related_key = parse_key(related, self.default_queue) if related else None
+        if related and related_key is None:
+            raise ParseError("error.bad_key", verb=verb, token=related[:40], usage=USAGE[verb])
         return m.Create(
             title=title, description=description, priority=priority, type=ticket_type,
             category=options.get("category") or options.get("cat") or options.get("分类"),
             queue=(options.get("queue") or options.get("队列") or "").upper() or None,
-            collaborators=tuple(mentions),
+            collaborators=tuple(mentions), related=related_key,
         )
 
     def _claim(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:

@@ -46,6 +46,7 @@ class Create:
     # Filed for someone else (a shortcut or reaction on their message): they are the requester;
     # the person running the command is recorded as who filed it.
     requester: Mention | None = None
+    related: str | None = None  # an earlier ticket this one follows up (`related:IT-4`)
 
 
 @dataclass(frozen=True, slots=True)

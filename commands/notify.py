@@ -31,6 +31,9 @@ class NotifyConfig:
     # Platforms where a ticket lives as an interactive card in its channel, updated in place,
     # with each change posted in the card's thread.
     card_platforms: frozenset[Source] = frozenset({Source.SLACK})
+    # Actions whose messages to people the use case writes itself, one per person for a whole
+    # request (a bulk assign); channels still hear each ticket.
+    gathered: frozenset[str] = frozenset()
 
     def locale_for(self, platform: Source, preferences: Preferences | None = None) -> str:
         if preferences is not None and preferences.locale:
@@ -48,6 +51,22 @@ def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
         if platform in platforms and ids.get(platform):
             return platform, ids[platform]  # type: ignore[return-value]
     return None
+
+
+def personal_target(person: Person, ticket: Ticket, pref: Preferences | None,
+                    config: NotifyConfig, now: datetime, urgent: bool, org: Organisation
+                    ) -> tuple[Source, str, datetime, str, str] | None:
+    """Where, from when (after their quiet hours), in which language and in which time zone a
+    person is told."""
+    where = _address(person, ticket, pref, config.platforms)
+    if where is None:
+        return None
+    not_before = now
+    if not urgent and pref is not None and pref.quiet_from and pref.quiet_to:
+        tz = ZoneInfo(pref.timezone) if pref.timezone else config.tz
+        not_before = QuietHours(pref.quiet_from, pref.quiet_to, tz).until(now) or now
+    zone = zone_from(pref.timezone if pref is not None else None, org, person, config.tz)
+    return where[0], where[1], not_before, config.locale_for(where[0], pref), str(zone)
 
 
 def _channels(ticket: Ticket, org: Organisation, platforms: frozenset[Source]
@@ -198,6 +217,12 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             previous = await uow.people.by_handle(params["previous"])
             params["previous"] = previous.label if previous else params["previous"]
         all_params.append(params)
+    # A requester's reply that resumes the ticket: those told of the reply read that it is back
+    # in progress there, instead of a second message about the resume.
+    resumed_by_reply = any(e.action == "resume" for e in entries)
+    for entry, params in zip(entries, all_params, strict=True):
+        if entry.action == "reply" and resumed_by_reply:
+            params["resumed"] = True
     channel_params = list(all_params)  # with @-mentions of people who follow in the channel
     # A reply or note that mentions people adds them in the same change: each hears one message,
     # the comment's, rather than that and "added you" too.
@@ -218,7 +243,9 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                     people.setdefault(person.id, person)
         if actor is not None:
             people.pop(actor.id, None)
-        if entry.action == "cc":
+        if entry.action in config.gathered:
+            people.clear()
+        if entry.action == "cc" or (entry.action == "resume" and resumed_by_reply):
             for person_id in told_of_comment:
                 people.pop(person_id, None)
         prefs = await uow.preferences.get_many(set(people))
@@ -233,16 +260,9 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                 continue
             if pref is not None and ticket.id in pref.muted_ticket_ids and not urgent:
                 continue
-            where = _address(person, ticket, pref, config.platforms)
-            if where is None:
-                continue
-            not_before = now
-            if not urgent and pref is not None and pref.quiet_from and pref.quiet_to:
-                tz = ZoneInfo(pref.timezone) if pref.timezone else config.tz
-                not_before = QuietHours(pref.quiet_from, pref.quiet_to, tz).until(now) or now
-            zone = zone_from(pref.timezone if pref is not None else None, org, person, config.tz)
-            targets.append((*where, person, not_before, config.locale_for(where[0], pref),
-                            str(zone)))
+            found = personal_target(person, ticket, pref, config, now, urgent, org)
+            if found is not None:
+                targets.append((found[0], found[1], person, found[2], found[3], found[4]))
         channels: list[tuple[Source, str]] = []
         if Audience.QUEUE_CHANNEL in audiences:
             channels += [(platform, channel) for platform, channel

@@ -1,7 +1,8 @@
 """Verbs (English and Chinese aliases) and the usage line of each command."""
 
 USAGE: dict[str, str] = {
-    "new": "new [P1-P5] [type:incident|request|change|task] [category:X] <title> [-- description]",
+    "new": "new [P1-P5] [type:incident|request|change|task] [category:X] [related:IT-4] "
+           "<title> [-- description]",
     "claim": "claim <ticket>",
     "assign": "assign <ticket> [<ticket> ...] @person [reason: ...]   (several tickets at once: leads)",
     "transfer": "transfer <ticket> @person|<team> reason: <why>",

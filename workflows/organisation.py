@@ -55,6 +55,7 @@ class Queue:
     default_team: str
     triage_channel: str | None = None
     channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
+    resume_on_requester_reply: bool = True  # a requester's reply ends their ticket's pending
 
 
 # Used when the organisation file declares no SLA policies: wall-clock time (24x7, UTC).

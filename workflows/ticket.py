@@ -16,7 +16,7 @@ from workflows.roles import Role, roles_of
 from workflows.sla_clock import SlaState
 from workflows.sla_policy import Clock
 from workflows.status import Status
-from workflows.transitions import Transition, workflow_for
+from workflows.transitions import REOPEN_AUTO_CLOSED, Transition, workflow_for
 
 MAX_TITLE = 200
 MAX_TEXT = 4000
@@ -188,6 +188,8 @@ class Ticket:
                                          "team": [None, self.team]}
         if self.sla is not None:
             changes["sla_policy"] = [None, self.sla.snapshot.policy]
+        if self.links:  # a follow-up of an earlier ticket (`new … related:IT-4`)
+            changes["links"] = [None, ", ".join(self.links)]
         self.new_audit.append(AuditEntry(
             action="create", actor_id=actor.id, at=actor.now, source=actor.source,
             from_status=None, to_status=self.status, changes=changes,
@@ -336,12 +338,24 @@ class Ticket:
         self._first_response(actor)
         self._record(Action.RESOLVE, actor, t, reason=text)
 
-    def reopen(self, actor: Actor, policies: Policies, reason: str | None) -> None:
-        t = self._check(Action.REOPEN, actor)
-        privileged = actor.roles & {Role.LEAD, Role.ADMIN}
+    def reopen(self, actor: Actor, policies: Policies, reason: str | None,
+               auto_closed: bool = False) -> None:
+        """`auto_closed`: the ticket closed itself (nobody confirmed the resolution), so its
+        requester may still reopen it within the window, as if it were resolved."""
         window = policies.reopen_window
-        if not privileged and self.resolved_at and actor.now - self.resolved_at > window:
-            raise NotAllowed("error.reopen_window", key=self.key, days=window.days)
+        late = bool(self.resolved_at) and actor.now - self.resolved_at > window  # type: ignore[operator]
+        if self.status is Status.CLOSED and auto_closed and Role.REQUESTER in actor.roles and (
+                workflow_for(self.type).may(Action.REOPEN, Status.RESOLVED, actor.roles)):
+            if late:
+                raise NotAllowed("error.reopen_closed_window", key=self.key, days=window.days,
+                                 title=self.title)
+            t = REOPEN_AUTO_CLOSED
+            self.closed_at = None
+        else:
+            t = self._check(Action.REOPEN, actor)
+            if late and not actor.roles & {Role.LEAD, Role.ADMIN}:
+                raise NotAllowed("error.reopen_window", key=self.key, days=window.days,
+                                 title=self.title)
         self.resolved_at = None
         self.resolution = None
         self._record(Action.REOPEN, actor, t, reason=(reason or "").strip() or None)

@@ -90,6 +90,12 @@ TASK = _replace(
 )
 
 
+# Not in the tables (no button offers it): a ticket that closed itself after its resolution may
+# be reopened by its requester within the reopen window, if the workflow lets them reopen it
+# while resolved. Ticket.reopen takes it only for such a ticket.
+REOPEN_AUTO_CLOSED = _t(Action.REOPEN, {S.CLOSED}, S.IN_PROGRESS, {R.REQUESTER})
+
+
 class Workflow:
     def __init__(self, name: str, transitions: tuple[Transition, ...]) -> None:
         self.name = name
@@ -108,7 +114,15 @@ class Workflow:
             return found
         by_status = [t for t in self.transitions if t.action is action and status in t.sources]
         if not by_status:
-            raise NotAllowed("error.wrong_status", action=action.value, status=status.value)
+            ever = [t for t in self.transitions if t.action is action]
+            # An agent can become the assignee (claim, assign): for them it is the status.
+            could = roles | ({Role.ASSIGNEE} if roles & {Role.MEMBER, Role.LEAD, Role.ADMIN}
+                             else set())
+            if could & {r for t in ever for r in t.roles}:
+                raise NotAllowed("error.wrong_status", action=action.value, status=status.value)
+            # Someone who may never do this hears who may: "only the requester can rate",
+            # not "you cannot rate a ticket that is in progress".
+            by_status = ever
         granted = {r for t in by_status for r in t.roles} - {Role.SYSTEM}
         allowed = [r.value for r in Role if r in granted]  # the natural order of the roles
         raise NotAllowed("error.wrong_role", action=action.value, roles=allowed)

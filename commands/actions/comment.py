@@ -8,6 +8,8 @@ from commands.context import Context, changing
 from commands.messages import Note, Reply
 from commands.people import resolve_mentions
 from workflows.people import Person
+from workflows.roles import Role
+from workflows.status import Status
 from workflows.ticket import Actor, Ticket
 
 
@@ -15,8 +17,11 @@ async def reply(cmd: Reply, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (uow, ticket, actor):
         people = await resolve_mentions(uow, cmd.mentions, actor.now)  # an unknown name refuses all
         ticket.reply(actor, cmd.text)
+        resumed = _resume_on_reply(ctx, ticket, actor)
         added = _add_mentioned(ticket, actor, people)
-    return ctx.card("ticket.replied", ticket, people=_labels(added))
+    told = ticket.assignee.label if resumed and ticket.assignee else ""
+    return ctx.card("ticket.replied", ticket, people=_labels(added),
+                    resumed=told if resumed else None)
 
 
 async def note(cmd: Note, ctx: Context) -> Answer:
@@ -26,6 +31,17 @@ async def note(cmd: Note, ctx: Context) -> Answer:
         added = _add_mentioned(ticket, actor, people)
     # Internal notes are never broadcast where a requester could read them.
     return replace(ctx.card("ticket.noted", ticket, people=_labels(added)), public=False)
+
+
+def _resume_on_reply(ctx: Context, ticket: Ticket, actor: Actor) -> bool:
+    """A ticket pending on its requester is waiting for exactly this answer: their reply takes
+    it back to work (and restarts the SLA clocks) unless the queue says otherwise."""
+    queue = ctx.org.queue(ticket.queue)
+    if ticket.status is not Status.PENDING or Role.REQUESTER not in actor.roles or (
+            queue is not None and not queue.resume_on_requester_reply):
+        return False
+    ticket.resume(actor)
+    return True
 
 
 def _add_mentioned(ticket: Ticket, actor: Actor, people: list[Person]) -> list[Person]:

@@ -1,11 +1,13 @@
 """Open a ticket: route it by the organisation's rules, then let the team's strategy assign it,
 all in one transaction with its audit lines and notifications."""
 
+from commands.actions.read import check_visible
 from commands.answer import Answer
 from commands.assigning import auto_assign
 from commands.context import Context, commit_change
 from commands.messages import Create
 from commands.people import resolve_mention, resolve_mentions
+from commands.ports import UnitOfWork
 from workflows.choice import Choice
 from workflows.errors import InvalidInput
 from workflows.placement import Requested, place
@@ -13,6 +15,15 @@ from workflows.roles import Role
 from workflows.sla import start
 from workflows.status import Status
 from workflows.ticket import MAX_TEXT, MAX_TITLE, Actor, Ticket, clean, require_text
+
+
+async def _relate(uow: UnitOfWork, ctx: Context, ticket: Ticket, key: str) -> None:
+    """A follow-up names the ticket it continues (a closed one can no longer be reopened):
+    the two are linked from the start. Only someone who may see the old ticket may name it."""
+    other = await uow.tickets.get(key)
+    check_visible(ctx, other)
+    ticket.links.append(other.key)
+    ticket.new_links.append(other.key)
 
 
 def requested(cmd: Create, channel: str | None) -> Requested:
@@ -42,6 +53,8 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             collaborators=[p for p in collaborators if p.id != requester.id],
             origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
+        if cmd.related is not None:
+            await _relate(uow, ctx, ticket, cmd.related)
         start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
         # The creation line names who filed it: the requester, or whoever filed it for them.
         filer_roles = frozenset({Role.REQUESTER}) if requester.id == ctx.person.id else frozenset()

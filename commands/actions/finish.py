@@ -3,6 +3,9 @@
 from commands.answer import Answer
 from commands.context import Context, changing
 from commands.messages import Cancel, Close, Rate, Reopen, Resolve
+from commands.ports import UnitOfWork
+from workflows.status import Status
+from workflows.ticket import Ticket
 
 
 async def resolve(cmd: Resolve, ctx: Context) -> Answer:
@@ -13,8 +16,9 @@ async def resolve(cmd: Resolve, ctx: Context) -> Answer:
 
 
 async def reopen(cmd: Reopen, ctx: Context) -> Answer:
-    async with changing(ctx, cmd.key) as (_, ticket, actor):
-        ticket.reopen(actor, ctx.org.policies, cmd.reason)
+    async with changing(ctx, cmd.key) as (uow, ticket, actor):
+        ticket.reopen(actor, ctx.org.policies, cmd.reason,
+                      auto_closed=await _closed_itself(uow, ticket))
     return ctx.card("ticket.reopened", ticket, reason=cmd.reason)
 
 
@@ -34,3 +38,12 @@ async def cancel(cmd: Cancel, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (_, ticket, actor):
         ticket.cancel(actor, cmd.reason)
     return ctx.card("ticket.cancelled", ticket, reason=cmd.reason)
+
+
+async def _closed_itself(uow: UnitOfWork, ticket: Ticket) -> bool:
+    """Whether the ticket's last close was the auto-close job's (the system's), not a person's
+    confirmation: only then may its requester still reopen it."""
+    if ticket.status is not Status.CLOSED:
+        return False
+    closes = [h for h in await uow.tickets.history(ticket) if h.action == "close"]
+    return bool(closes) and closes[-1].actor is None

@@ -1,16 +1,20 @@
 """Assign within the team (one ticket, or several at once for leads), or transfer to another
 person or team with a reason. A ticket transferred to a team is assigned by that team's strategy."""
 
+from dataclasses import replace
+
 from commands.actions.away import local_day
 from commands.answer import Answer
 from commands.assigning import auto_assign
 from commands.context import Context, changing, save_change
 from commands.messages import Assign, BulkAssign, Transfer
+from commands.notify_bulk import plan_bulk_assign
 from commands.people import resolve_mention, zone_of
 from commands.ports import UnitOfWork
 from workflows.errors import DomainError, NotAllowed
 from workflows.people import Person
 from workflows.roles import Role
+from workflows.ticket import Ticket
 
 
 async def _away_note(uow: UnitOfWork, ctx: Context, person: Person) -> dict[str, object] | None:
@@ -40,20 +44,29 @@ async def bulk_assign(cmd: BulkAssign, ctx: Context) -> Answer:
         away = await _away_note(uow, ctx, person)
         done: dict[str, str] = {}
         failed: dict[str, dict[str, object]] = {}
+        moved: list[tuple[Ticket, str | None]] = []
+        # People hear of the whole request once (below); channels still hear each ticket.
+        gathered = replace(ctx.notify, gathered=ctx.notify.gathered | {"assign"})
         for key in sorted(dict.fromkeys(k.upper() for k in cmd.keys), key=_lock_order):
             try:
                 ticket = await uow.tickets.get(key, for_update=True)
                 actor = ctx.actor(ticket)
                 if not actor.roles & {Role.LEAD, Role.ADMIN}:
                     raise NotAllowed("error.bulk_leads_only", key=ticket.key)
+                previous = ticket.assignee.handle if ticket.assignee else None
                 ticket.assign(actor, person, ctx.org, cmd.reason)
             except DomainError as error:
                 failed[key] = {"key": key, "error": error.message_key,
                                "params": dict(error.params)}
                 continue
-            await save_change(uow, ticket, ctx.org, ctx.notify, ctx.person, actor.now)
+            await save_change(uow, ticket, ctx.org, gathered, ctx.person, actor.now)
             done[key] = ticket.key
+            moved.append((ticket, previous))
         if done:  # nothing moved: like any refusal, nothing is kept (a retry is answered again)
+            order = {k.upper(): i for i, k in enumerate(dict.fromkeys(cmd.keys))}
+            moved.sort(key=lambda pair: order.get(pair[0].key, 0))
+            await uow.outbox.add(await plan_bulk_assign(
+                uow, moved, person, ctx.person, cmd.reason, ctx.notify, now, ctx.org))
             await uow.commit()
     order = [k.upper() for k in dict.fromkeys(cmd.keys)]  # the reply follows the request
     return Answer("ticket.bulk_assigned", {

@@ -72,7 +72,9 @@ def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, 
         query = (TicketQuery(teams=scope_teams, statuses=tuple(statuses)) if agent
                  else TicketQuery(requester_id=me.id, statuses=tuple(statuses)))
         return scope, query, {"statuses": ", ".join(s.value for s in statuses)}
-    return "all", TicketQuery(teams=scope_teams, statuses=OPEN_STATUSES), {}
+    # Say whose tickets these are: a lead reads their teams' queue, an admin every team's.
+    names = [team.name for key in scope_teams if (team := org.team(key)) is not None]
+    return "all", TicketQuery(teams=scope_teams, statuses=OPEN_STATUSES), {"teams": names}
 
 
 async def list_tickets(cmd: ListTickets, ctx: Context) -> Answer:

@@ -5,6 +5,7 @@ from dataclasses import replace
 from commands.answer import Answer
 from commands.context import Context
 from commands.messages import History, May, Show
+from commands.ports import HistoryLine, UnitOfWork
 from workflows.errors import NotAllowed
 from workflows.roles import roles_of
 from workflows.ticket import Ticket
@@ -45,5 +46,15 @@ async def history(cmd: History, ctx: Context) -> Answer:
         check_visible(ctx, ticket)
         internal = _can_see_internal(ctx)
         lines = [h for h in await uow.tickets.history(ticket) if internal or not h.internal]
-    return Answer("ticket.history", {"key": ticket.key, "title": ticket.title, "lines": lines},
-                  public=False)
+        names = await _names(uow, lines)
+    return Answer("ticket.history", {"key": ticket.key, "title": ticket.title, "lines": lines,
+                                     "names": names}, public=False)
+
+
+async def _names(uow: UnitOfWork, lines: list[HistoryLine]) -> dict[str, str]:
+    """The names of the people the history's `cc` lines added: they are kept as handles (the
+    audit trail is append-only and names change), and a reader wants names."""
+    handles = {h for line in lines if line.action == "cc"
+               for h in line.changes.get("collaborators", [[], []])[1]}
+    people = [await uow.people.by_handle(h) for h in sorted(handles)]
+    return {p.handle: p.label for p in people if p is not None}

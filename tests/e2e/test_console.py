@@ -159,5 +159,5 @@ def test_people_mentioned_in_notes_and_replies_join_and_are_told(database_url: s
     ):
         assert line in run.stdout, f"missing {line!r} in transcript:\n{run.stdout}"
     history = [TIME.sub("", line) for line in run.stdout.splitlines() if TIME.match(line)]
-    assert "Bob  Add collaborator · added: carol  [console]" in history
-    assert "Bob  Add collaborator · added: dave  [console]" in history
+    assert "Bob  Add collaborator · added Carol  [console]" in history
+    assert "Bob  Add collaborator · added Dave  [console]" in history

@@ -26,7 +26,8 @@ Snapshot = dict[str, list[dict[str, Any]]]
 TABLES = {"people", "queues", "tickets", "ticket_collaborators", "ticket_links", "comments",
           "audit_events"}
 
-NEW_USAGE = "Usage: new [P1-P5] [type:incident|request|change|task] [category:X] <title> [-- description]"
+NEW_USAGE = ("Usage: new [P1-P5] [type:incident|request|change|task] [category:X] [related:IT-4] "
+             "<title> [-- description]")
 LIST_USAGE = "Usage: " + USAGE["list"]
 STATUSES = "new, assigned, in_progress, pending, suspended, resolved, closed, cancelled"
 
@@ -400,7 +401,7 @@ async def test_requester_cannot_reopen_after_the_window(desk: Chat, clock: FakeC
     await assert_refused_without_changes(
         desk, "alice", "reopen IT-3 printer still streaky",
         "IT-3 was resolved more than 7 days ago and cannot be reopened by the requester. "
-        "Please open a new ticket and mention IT-3.")
+        "Open a follow-up linked to it instead: `new related:IT-3 toner low`")
 
 
 @pytest.mark.parametrize("text", ["show IT-1", "history IT-1", "IT-1", "mute IT-1"])

@@ -70,7 +70,8 @@ async def test_requester_cannot_reopen_after_the_window(chat: Chat, clock: FakeC
     clock.advance(days=8)
     late = await chat.user("alice").says("reopen IT-1")
     assert late.text == ("IT-1 was resolved more than 7 days ago and cannot be reopened by the "
-                         "requester. Please open a new ticket and mention IT-1.")
+                         "requester. Open a follow-up linked to it instead: "
+                         "`new related:IT-1 Mail token expired`")
     assert (await chat.user("dave").says("reopen IT-1 same fault again")).ok
 
 

@@ -75,6 +75,8 @@ def test_valid_file_builds_policies(tmp_path: Path) -> None:
     (("urge_interval_minutes: 10", "urge_every: 10"), ":15: policies.urge_every: Extra inputs"),
     (("- {handle: bob, name: Bob}", "- {handle: alice, name: Bob}"),
      ":5: people[1].handle: duplicate person 'alice'"),
+    (("default_team: it}", "default_team: it, resume_on_requester_reply: sometimes}"),
+     ":13: queues[0].resume_on_requester_reply: Input should be a valid boolean"),
 ])
 def test_each_mistake_is_located(tmp_path: Path, edit: tuple[str, str], expected: str) -> None:
     found = problems(tmp_path, VALID.replace(*edit))
@@ -94,3 +96,9 @@ def test_broken_yaml_and_missing_file(tmp_path: Path) -> None:
 ])
 def test_durations(text: str | int, expected: timedelta) -> None:
     assert parse_duration(text) == expected
+
+
+def test_a_queue_chooses_whether_a_requester_reply_resumes(tmp_path: Path) -> None:
+    assert load_org(write(tmp_path, VALID)).org.queues["IT"].resume_on_requester_reply
+    off = VALID.replace("default_team: it}", "default_team: it, resume_on_requester_reply: false}")
+    assert not load_org(write(tmp_path, off)).org.queues["IT"].resume_on_requester_reply

@@ -125,7 +125,9 @@ def test_the_requester_claiming_a_claimed_ticket_is_told_about_roles_not_a_race(
     ticket = working()
     with pytest.raises(NotAllowed) as caught:
         ticket.claim(act(ALICE, ticket))
-    assert caught.value.message_key == "error.wrong_status"
+    # She may never claim: who may is the reason, whatever the status.
+    assert_error(caught, "error.wrong_role", action="claim",
+                 roles=["assignee", "member", "lead", "admin"])
 
 
 def test_a_refused_transfer_does_not_move_the_team() -> None:
@@ -392,7 +394,7 @@ def test_the_requester_cannot_reopen_outside_the_window(ago: timedelta) -> None:
     before = copy.deepcopy(ticket)
     with pytest.raises(NotAllowed) as caught:
         ticket.reopen(act(ALICE, ticket), POLICIES, "still flaky")
-    assert_error(caught, "error.reopen_window", key="IT-1", days=7)
+    assert_error(caught, "error.reopen_window", key="IT-1", days=7, title=ticket.title)
     assert ticket == before
 
 
@@ -400,7 +402,24 @@ def test_the_reopen_window_comes_from_the_policies() -> None:
     ticket = resolved(NOW - timedelta(days=3))
     with pytest.raises(NotAllowed) as caught:
         ticket.reopen(act(ALICE, ticket), Policies(reopen_window=timedelta(days=2)), None)
-    assert_error(caught, "error.reopen_window", key="IT-1", days=2)
+    assert_error(caught, "error.reopen_window", key="IT-1", days=2, title=ticket.title)
+
+
+def test_only_a_ticket_that_closed_itself_reopens_from_closed() -> None:
+    ticket = working(Status.CLOSED, resolved_at=NOW - timedelta(days=4), closed_at=NOW)
+    with pytest.raises(NotAllowed) as caught:  # closed by a person: it stays closed
+        ticket.reopen(act(ALICE, ticket), POLICIES, None)
+    assert caught.value.message_key == "error.wrong_status"
+    ticket.reopen(act(ALICE, ticket), POLICIES, "failing again", auto_closed=True)
+    assert ticket.status is Status.IN_PROGRESS and ticket.closed_at is None
+
+
+def test_a_change_its_requester_may_not_reopen_stays_closed() -> None:
+    ticket = working(Status.CLOSED, resolved_at=NOW - timedelta(days=4), closed_at=NOW,
+                     type=TicketType.CHANGE_REQUEST)
+    with pytest.raises(NotAllowed) as caught:
+        ticket.reopen(act(ALICE, ticket), POLICIES, None, auto_closed=True)
+    assert_error(caught, "error.wrong_role", action="reopen", roles=["lead", "admin"])
 
 
 @pytest.mark.parametrize("manager", [DAVE, ADMIN])
