@@ -11,10 +11,12 @@ from workflows.organisation import Organisation, Queue, Team
 from workflows.people import Person
 from workflows.priority import Priority
 from workflows.sla import due_now, perform, reassign_target, settle, start
+from workflows.sla_dry_run import Act
 from workflows.sla_policy import (
     ClockTargets,
     EscalationChain,
     EscalationStep,
+    Facts,
     SlaBook,
     SlaPolicy,
     StepAction,
@@ -99,7 +101,8 @@ def test_the_whole_chain_once_each_at_its_time() -> None:
 
 
 def test_the_dry_run_predicts_the_same_timeline() -> None:
-    timeline = simulate(ORG.sla, FAST, Priority.P2, T0, responded=T0)
+    facts = Facts("IT", "it", TicketType.INCIDENT, None)
+    timeline = simulate(ORG, FAST, Priority.P2, facts, T0, (Act(T0, "claim", "bob"),))
     assert [(s.kind, int((s.at - T0) / M)) for s in timeline] == [
         ("warning", 60), ("warning", 90), ("breach", 120), ("chain", 120), ("chain", 120),
         ("chain", 130), ("chain", 140), ("reminder", 150), ("reminder", 160), ("reminder", 170),
