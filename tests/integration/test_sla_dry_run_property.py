@@ -179,10 +179,10 @@ async def _audit_timeline(app: App, key: str) -> Timeline:
             found.append((at, clock, "raise_priority", new["priority"]))
         elif action == "sla_reminder":
             found.append((at, clock, "reminder", new["number"]))
-        elif action == "sla_exhausted":
-            found.append((at, clock, "exhausted", False))
+        elif action == "sla_exhausted":  # (what its line says, whether it was suspended)
+            found.append((at, clock, "exhausted", (new["suspended"], False)))
         elif action == "suspend" and actor_id is None:
-            found[-1] = (*found[-1][:3], True)
+            found[-1] = (*found[-1][:3], (found[-1][3][0], True))
     return found
 
 
@@ -208,7 +208,7 @@ def _dry_timeline(steps: list[NextStep]) -> Timeline:
         elif s.kind == "reminder":
             found.append((s.at, clock, "reminder", s.number))
         else:
-            found.append((s.at, clock, "exhausted", s.suspended))
+            found.append((s.at, clock, "exhausted", (s.suspended, s.suspended)))
     return found
 
 
