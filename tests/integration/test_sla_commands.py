@@ -41,6 +41,16 @@ async def test_sla_explain_is_a_dry_run(chat: Chat) -> None:
     p1 = (await chat.user("bob").says("时效 试算 P1")).text.splitlines()
     assert p1[1] == "Policy standard · calendar 24x7 (Asia/Shanghai)"
     assert p1[2:4] == ["First response due 2026-03-02 09:15", "Resolution due 2026-03-02 13:00"]
+    # The sweep's own steps: the reassign names the person on duty, a P1 cannot be raised.
+    assert p1[5:12] == [
+        "  2026-03-02 09:07  warning at 50% of the first response time",
+        "  2026-03-02 09:11  warning at 75% of the first response time",
+        "  2026-03-02 09:15  first response breached",
+        "  2026-03-02 09:15  escalation step 1: notify lead",
+        "  2026-03-02 09:15  escalation step 2: post channel",
+        "  2026-03-02 09:45  escalation step 3: reassigned to bob",
+        "  2026-03-02 10:45  escalation step 4 skipped: priority cannot be raised",
+    ]
     unknown = await chat.user("bob").says("sla explain P1 queue=HR")
     assert unknown.text == 'There is no queue "HR". Queues: IT.'
     usage = await chat.user("bob").says("help sla")
