@@ -216,3 +216,16 @@ def test_the_dry_run_names_whom_a_reassign_reaches_and_what_is_skipped() -> None
     assert chain[2:] == [("sla.step.skipped", None, 130), ("sla.step.raise_priority", "P1", 140)]
     assert Catalog("en", UTC).text(steps[5].template, number=3, action="reassign") == (
         "escalation step 3 skipped: nobody to reassign to")
+
+
+def test_a_pend_at_the_breach_instant_comes_first_one_after_it_postpones_nothing() -> None:
+    facts = Facts("IT", "it", TicketType.INCIDENT, None)
+    claim = Act(T0, "claim", "bob")
+
+    def breach(*acts: Act) -> int:
+        steps = simulate(ORG, FAST, Priority.P2, facts, T0, (claim, *acts))
+        return next(int((s.at - T0) / M) for s in steps if s.kind == "breach")
+
+    assert breach() == 120
+    assert breach(Act(at(120), "pend", "bob"), Act(at(150), "resume", "bob")) == 150
+    assert breach(Act(at(121), "pend", "bob"), Act(at(150), "resume", "bob")) == 120
