@@ -1,5 +1,6 @@
 """`ticketbot sla simulate`: a ticket's SLA timeline under a policy, from the command line, with
-no database: due times, warnings and the escalation steps if nobody acts."""
+no database: due times, warnings and the escalation steps the sweep would do (the same functions,
+on an in-memory ticket: workflows.sla_dry_run)."""
 
 import argparse
 from datetime import datetime
@@ -11,8 +12,9 @@ from workflows.kinds import TicketType
 from workflows.organisation import Organisation
 from workflows.priority import Priority
 from workflows.sla_clock import SlaSnapshot, SlaState
+from workflows.sla_dry_run import Act
 from workflows.sla_policy import Clock, Facts
-from workflows.sla_report import Pause, hours_kind, simulate
+from workflows.sla_report import hours_kind, simulate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +38,11 @@ def _instant(text: str, tz: ZoneInfo) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
+def _pause(text: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    start, end = (_instant(part, tz) for part in text.split("/", 1))
+    return start, end
+
+
 def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]:
     priority = Priority.parse(args.priority)
     ticket_type = TicketType.parse(args.type)
@@ -43,19 +50,29 @@ def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]
     if priority is None or ticket_type is None or queue is None:
         raise ValueError("unknown priority, type or queue")
     book = org.sla
+    groups = frozenset({args.group}) if args.group else frozenset()
+    facts = Facts(queue.key, queue.default_team, ticket_type, args.category, groups)
     if args.policy:
         if args.policy not in {p.name for p in book.policies}:
             raise ValueError(f"unknown policy {args.policy!r}")
         policy = book.policy(args.policy)
     else:
-        groups = frozenset({args.group}) if args.group else frozenset()
-        policy = book.match(Facts(queue.key, queue.default_team, ticket_type, args.category,
-                                  groups))
+        policy = book.match(facts)
     calendar = book.calendar(policy.calendar_for(priority))
     opened = _instant(args.at, calendar.tz) if args.at else now
-    pauses = tuple(Pause(*(_instant(part, calendar.tz) for part in p.split("/", 1)))
-                   for p in args.pause)
+    pauses = [_pause(text, calendar.tz) for text in args.pause]
     responded = _instant(args.respond_at, calendar.tz) if args.respond_at else None
+    team = org.team(queue.default_team)
+    agent = team.takers[0] if team is not None and team.takers else None
+    # An agent responds by taking the ticket. A pend needs an owner and is a first response, so
+    # a pause before the response is preceded by a claim, as it would be in chat.
+    claim_at = min([start for start, _ in pauses] + ([responded] if responded else []),
+                   default=None)
+    acts: tuple[Act, ...] = ()
+    if agent is not None and claim_at is not None:
+        acts = (Act(claim_at, "claim", agent),
+                *(Act(at, what, agent) for start, end in pauses
+                  for at, what in ((start, "pend"), (end, "resume"))))
     zone = ZoneInfo(args.zone) if getattr(args, "zone", None) else calendar.tz
     catalog = Catalog(args.locale, zone)
     business, workday = hours_kind(calendar)
@@ -69,10 +86,14 @@ def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]
           f"{catalog.format_target(state.snapshot.targets.of(c), kind) if due[c] else '—'}, "
           f"due {catalog.format_time(due[c]) if due[c] else '—'} (without pauses)"
           for c in Clock),
-        *(f"paused {catalog.format_time(p.start)} → {catalog.format_time(p.end)}" for p in pauses),
+        *(f"paused {catalog.format_time(start)} → {catalog.format_time(end)}"
+          for start, end in pauses),
     ]
-    for step in simulate(book, policy, priority, opened, pauses, responded, limit=60):
-        text = catalog.text(f"sla.step.{step.kind}", clock=step.clock, number=step.number,
-                            action=step.action, percent=step.percent)
+    if acts and claim_at != responded:
+        lines.append(catalog.text("sla.simulate.claimed", by=agent,
+                                  at=catalog.format_time(claim_at)))
+    for step in simulate(org, policy, priority, facts, opened, acts):
+        text = catalog.text(step.template, clock=step.clock, number=step.number,
+                            action=step.action, percent=step.percent, to=step.to)
         lines.append(f"  {catalog.format_time(step.at)}  {text}")
     return lines

@@ -105,8 +105,8 @@ class Catalog:
             "target": self.format_target,
             "clock": lambda c: self.text(f"clock.{c}"),
             "history_line": self.history_line,
-            "sla_step": lambda s: Raw(self.text(f"sla.step.{s.kind}", clock=s.clock, number=s.number,
-                                                action=s.action, percent=s.percent)),
+            "sla_step": lambda s: Raw(self.text(s.template, clock=s.clock, number=s.number,
+                                                action=s.action, percent=s.percent, to=s.to)),
         }
 
     def mention(self, person: dict[str, Any] | Person) -> str:

@@ -9,6 +9,7 @@ in the audit trail. `perform` does one due escalation step.
 from datetime import datetime, timedelta
 from typing import Any
 
+from workflows.actions import Action
 from workflows.audit import AuditEntry
 from workflows.calendar import BusinessCalendar
 from workflows.errors import DomainError
@@ -21,6 +22,7 @@ from workflows.sla_clock import SlaSnapshot, SlaState
 from workflows.sla_policy import Clock, Facts, SlaBook, StepAction
 from workflows.status import Status
 from workflows.ticket import Actor, Ticket
+from workflows.transitions import workflow_for
 
 PAUSING = frozenset({Status.PENDING, Status.SUSPENDED, Status.RESOLVED})
 
@@ -152,8 +154,11 @@ def perform(ticket: Ticket, org: Organisation, due: DueStep, now: datetime,
     elif step.kind is StepKind.REMINDER:
         note("sla_reminder", number=step.number, of=state.snapshot.chain.max_reminders)
     elif step.kind is StepKind.EXHAUSTED:
-        note("sla_exhausted", reminders=step.number)
-        _try(lambda: ticket.suspend(system, "SLA escalation exhausted"))
+        # A ticket nobody has taken cannot be suspended: the line must not say it was.
+        suspended = workflow_for(ticket.type).may(Action.SUSPEND, ticket.status, system.roles)
+        note("sla_exhausted", reminders=step.number, suspended=suspended)
+        if suspended:
+            _try(lambda: ticket.suspend(system, "SLA escalation exhausted"))
     else:
         _chain_step(ticket, due, system, reassign_to, note)
     advance(state, step)

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from workflows.calendar import DAY, BusinessCalendar
-from workflows.escalation import StepKind, advance, next_step, running_clocks
+from workflows.escalation import StepKind, next_step, running_clocks
 from workflows.organisation import Organisation
 from workflows.priority import Priority
 from workflows.sla import calendar_of
 from workflows.sla_clock import SlaSnapshot, SlaState
-from workflows.sla_policy import Clock, Facts, SlaBook, SlaPolicy
+from workflows.sla_dry_run import Act, NextStep, People, dry_run, new_ticket
+from workflows.sla_policy import Clock, Facts, SlaPolicy
 from workflows.ticket import Ticket
 
 
@@ -21,16 +22,6 @@ class ClockView:
     used: timedelta
     due: datetime | None
     breached_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class NextStep:
-    clock: str
-    kind: str  # warning, breach, chain, reminder, exhausted
-    at: datetime
-    number: int
-    action: str | None  # chain steps: notify_lead, post_channel, reassign, raise_priority
-    percent: int | None  # warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,42 +95,13 @@ def view(ticket: Ticket, org: Organisation, now: datetime) -> SlaView | None:
                    *hours_kind(calendar))
 
 
-@dataclass(frozen=True, slots=True)
-class Pause:
-    start: datetime
-    end: datetime
-
-
-def simulate(book: SlaBook, policy: SlaPolicy, priority: Priority, opened: datetime,
-             pauses: tuple[Pause, ...] = (), responded: datetime | None = None, limit: int = 40
-             ) -> list[NextStep]:
-    """Every step the sweep would take for a ticket opened at `opened`, paused as given,
-    answered at `responded` (never, by default) and never resolved."""
-    state = SlaState(SlaSnapshot.of(policy, priority), started_at=opened)
-    calendar = calendar_of(state, book)
-    events = sorted([(p.start, "pause") for p in pauses] + [(p.end, "resume") for p in pauses]
-                    + ([(responded, "respond")] if responded else []))
-    answered = False
-    timeline: list[NextStep] = []
-    while len(timeline) < limit:
-        step = next_step(state, calendar, running_clocks(state, answered, True))
-        if events and (step is None or events[0][0] <= step.due):
-            at, what = events.pop(0)
-            if what == "pause":
-                state.pause(at)
-            elif what == "resume":
-                state.resume(at, calendar)
-            else:
-                answered = True
-            continue
-        if step is None:
-            break
-        timeline.append(_next(step.kind, step.clock, step.due, step.number,
-                              step.action.action.value if step.action else None, step.fraction))
-        advance(state, step)
-        if step.kind is StepKind.EXHAUSTED:  # the ticket is suspended: nothing runs any more
-            break
-    return timeline
+def simulate(org: Organisation, policy: SlaPolicy, priority: Priority, facts: Facts,
+             opened: datetime, acts: tuple[Act, ...] = (), limit: int = 200) -> list[NextStep]:
+    """Every step the sweep would take for a ticket opened at `opened` on `policy`, with `acts`
+    (claims, pends, resumes, priority changes) done at their instants, and never resolved."""
+    people = People()
+    ticket = new_ticket(org, policy, priority, facts, opened, people)
+    return dry_run(org, ticket, acts, people, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +133,7 @@ def explain(org: Organisation, priority: Priority, facts: Facts, now: datetime,
     policy = book.match(facts)
     state = SlaState(SlaSnapshot.of(policy, priority), started_at=now)
     calendar = calendar_of(state, book)
-    timeline = simulate(book, policy, priority, now, limit=WHOLE_TIMELINE)
+    timeline = simulate(org, policy, priority, facts, now, limit=WHOLE_TIMELINE)
     kept = timeline if shown is None else timeline[:shown]
     return Explanation(policy.name, calendar.name, str(calendar.tz), priority.value, now,
                        state.due(Clock.RESPONSE, calendar), state.due(Clock.RESOLUTION, calendar),

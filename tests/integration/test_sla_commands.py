@@ -44,6 +44,16 @@ async def test_sla_explain_is_a_dry_run(chat: Chat) -> None:
     assert p1[1] == "Policy standard · calendar 24x7 (Asia/Shanghai)"
     assert p1[2:4] == ["First response due 2026-03-02 17:15 (Asia/Shanghai) (target 15 minutes)",
                        "Resolution due 2026-03-02 21:00 (Asia/Shanghai) (target 4 hours)"]
+    # The sweep's own steps: the reassign names the person on duty, a P1 cannot be raised.
+    assert p1[5:12] == [
+        "  2026-03-02 17:07 (Asia/Shanghai)  warning at 50% of the first response time",
+        "  2026-03-02 17:11 (Asia/Shanghai)  warning at 75% of the first response time",
+        "  2026-03-02 17:15 (Asia/Shanghai)  first response breached",
+        "  2026-03-02 17:15 (Asia/Shanghai)  escalation step 1: notify lead",
+        "  2026-03-02 17:15 (Asia/Shanghai)  escalation step 2: post channel",
+        "  2026-03-02 17:45 (Asia/Shanghai)  escalation step 3: reassigned to bob",
+        "  2026-03-02 18:45 (Asia/Shanghai)  escalation step 4 skipped: priority cannot be raised",
+    ]
     unknown = await chat.user("bob").says("sla explain P1 queue=HR")
     assert unknown.text == 'There is no queue "HR". Queues: IT.'
     usage = await chat.user("bob").says("help sla")

@@ -18,8 +18,9 @@ from storage.models import AuditRow, OutboxRow, TicketRow
 from tests.support.clock import FakeClock
 from tests.support.senders import RecordingSender
 from tests.support.sla import fast_sla_app, run_sweep
-from workflows.kinds import Source
+from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
+from workflows.sla_policy import Facts
 from workflows.sla_report import simulate
 
 TICKETS = 300
@@ -119,5 +120,6 @@ async def test_three_instances_one_killed_every_step_exactly_once(
 def _expected_steps(app: App, opened: Any, clock: FakeClock) -> Counter[str]:
     """What one sweeper alone would have done to each ticket by now: the policy's dry run."""
     book = app.loaded.org.sla
-    timeline = simulate(book, book.policy("fast"), Priority.P1, opened)
+    facts = Facts("IT", "it", TicketType.INCIDENT, None)
+    timeline = simulate(app.loaded.org, book.policy("fast"), Priority.P1, facts, opened)
     return Counter(STEP_ACTIONS[s.action or s.kind] for s in timeline if s.at <= clock.now())

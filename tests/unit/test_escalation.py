@@ -1,9 +1,11 @@
 """The escalation state machine with a fixed clock: warnings, breach, chain, reminders, suspension;
 work missed while the bot was down folded and marked late; pauses and priority changes."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from notifications.text import Catalog
 from workflows.calendar import BusinessCalendar
 from workflows.escalation import StepKind
 from workflows.kinds import Source, TicketType
@@ -11,10 +13,12 @@ from workflows.organisation import Organisation, Queue, Team
 from workflows.people import Person
 from workflows.priority import Priority
 from workflows.sla import due_now, perform, reassign_target, settle, start
+from workflows.sla_dry_run import Act
 from workflows.sla_policy import (
     ClockTargets,
     EscalationChain,
     EscalationStep,
+    Facts,
     SlaBook,
     SlaPolicy,
     StepAction,
@@ -99,7 +103,8 @@ def test_the_whole_chain_once_each_at_its_time() -> None:
 
 
 def test_the_dry_run_predicts_the_same_timeline() -> None:
-    timeline = simulate(ORG.sla, FAST, Priority.P2, T0, responded=T0)
+    facts = Facts("IT", "it", TicketType.INCIDENT, None)
+    timeline = simulate(ORG, FAST, Priority.P2, facts, T0, (Act(T0, "claim", "bob"),))
     assert [(s.kind, int((s.at - T0) / M)) for s in timeline] == [
         ("warning", 60), ("warning", 90), ("breach", 120), ("chain", 120), ("chain", 120),
         ("chain", 130), ("chain", 140), ("reminder", 150), ("reminder", 160), ("reminder", 170),
@@ -167,3 +172,60 @@ def test_a_step_the_ticket_no_longer_allows_is_skipped_and_recorded() -> None:
     perform(ticket, ORG, due, at(80))  # raise priority: already P1
     lines = [(e.action, e.reason) for e in ticket.new_audit]
     assert lines == [("sla_step_skipped", "priority cannot be raised")]
+
+
+QUIET = SlaPolicy("quiet", TARGETS, "24x7", chain=EscalationChain(
+    (EscalationStep(StepAction.NOTIFY_LEAD),), 10 * M, repeat_business=False, max_reminders=1))
+QUIET_ORG = replace(ORG, sla=SlaBook({"24x7": BusinessCalendar.always()}, (QUIET,), "quiet"))
+
+
+def test_an_exhausted_chain_on_a_ticket_nobody_took_does_not_claim_a_suspension() -> None:
+    ticket = Ticket(key="IT-2", queue="IT", number=2, title="Nobody's", description="",
+                    type=TicketType.INCIDENT, priority=Priority.P2, status=Status.NEW,
+                    requester=ALICE, team="it", source=Source.CONSOLE, created_at=T0,
+                    updated_at=T0, id=2)
+    start(ticket, QUIET_ORG, T0)
+    while ticket.sla is not None and (now := ticket.sla.next_due_at) is not None:
+        due = due_now(ticket, QUIET_ORG, now)
+        assert due is not None
+        perform(ticket, QUIET_ORG, due, now)
+        settle(ticket, QUIET_ORG, now)
+    exhausted = [e for e in ticket.new_audit if e.action == "sla_exhausted"]
+    assert ticket.status is Status.NEW  # a new ticket cannot be suspended
+    assert [e.changes["suspended"] for e in exhausted] == [[None, False]] * 2
+    catalogs = Catalog("en", UTC), Catalog("zh-CN", UTC)
+    assert [c.history_line(exhausted[0]) for c in catalogs] == [
+        "Escalation exhausted after 1 reminders: control channel told; not suspended "
+        "(nobody has taken the ticket)",
+        "已提醒 1 次仍无进展：已通知管控群；工单还没有人接手，未挂起"]
+    # The dry run says the same, and a ticket someone took is suspended there as in the sweep.
+    facts = Facts("IT", "it", TicketType.INCIDENT, None)
+    untouched = simulate(QUIET_ORG, QUIET, Priority.P2, facts, T0)
+    assert catalogs[0].text(untouched[-1].template) == (
+        "control channel told; not suspended (nobody has taken the ticket)")
+    taken = simulate(QUIET_ORG, QUIET, Priority.P2, facts, T0, (Act(at(1), "claim", "bob"),))
+    assert catalogs[1].text(taken[-1].template) == "挂起并通知管控群"
+    assert [s.kind for s in taken].count("exhausted") == 1  # suspended: the clocks stop
+
+
+def test_the_dry_run_names_whom_a_reassign_reaches_and_what_is_skipped() -> None:
+    facts = Facts("IT", "it", TicketType.INCIDENT, None)
+    steps = simulate(ORG, FAST, Priority.P2, facts, T0, (Act(T0, "claim", "carol"),))
+    chain = [(s.template, s.to, int((s.at - T0) / M)) for s in steps if s.kind == "chain"]
+    # carol is on duty and has it already: the reassign is skipped, as the sweep skips it.
+    assert chain[2:] == [("sla.step.skipped", None, 130), ("sla.step.raise_priority", "P1", 140)]
+    assert Catalog("en", UTC).text(steps[5].template, number=3, action="reassign") == (
+        "escalation step 3 skipped: nobody to reassign to")
+
+
+def test_a_pend_at_the_breach_instant_comes_first_one_after_it_postpones_nothing() -> None:
+    facts = Facts("IT", "it", TicketType.INCIDENT, None)
+    claim = Act(T0, "claim", "bob")
+
+    def breach(*acts: Act) -> int:
+        steps = simulate(ORG, FAST, Priority.P2, facts, T0, (claim, *acts))
+        return next(int((s.at - T0) / M) for s in steps if s.kind == "breach")
+
+    assert breach() == 120
+    assert breach(Act(at(120), "pend", "bob"), Act(at(150), "resume", "bob")) == 150
+    assert breach(Act(at(121), "pend", "bob"), Act(at(150), "resume", "bob")) == 120
