@@ -26,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--respond-at", help="when an agent first responds (default: never)")
     parser.add_argument("--pause", action="append", default=[], metavar="FROM/TO",
                         help="a pending period, ISO 8601 instants separated by '/'; repeatable")
-    parser.add_argument("--locale", choices=["en", "zh-CN"], default="en")
+    parser.add_argument("--locale", choices=["en", "zh-CN"],
+                        help="the language of the output (default: TICKETBOT_LOCALE)")
 
 
 def _instant(text: str, tz: ZoneInfo) -> datetime:
@@ -38,12 +39,13 @@ def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]
     priority = Priority.parse(args.priority)
     ticket_type = TicketType.parse(args.type)
     queue = org.queue(args.queue or org.default_queue)
+    words = Catalog(args.locale or "en", ZoneInfo("UTC"))
     if priority is None or ticket_type is None or queue is None:
-        raise ValueError("unknown priority, type or queue")
+        raise ValueError(words.text("sla.simulate.error"))
     book = org.sla
     if args.policy:
         if args.policy not in {p.name for p in book.policies}:
-            raise ValueError(f"unknown policy {args.policy!r}")
+            raise ValueError(words.text("sla.simulate.unknown_policy", policy=args.policy))
         policy = book.policy(args.policy)
     else:
         groups = frozenset({args.group}) if args.group else frozenset()
@@ -54,17 +56,21 @@ def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]
     pauses = tuple(Pause(*(_instant(part, calendar.tz) for part in p.split("/", 1)))
                    for p in args.pause)
     responded = _instant(args.respond_at, calendar.tz) if args.respond_at else None
-    catalog = Catalog(args.locale, calendar.tz)
+    catalog = Catalog(args.locale or "en", calendar.tz)
     state = SlaState(SlaSnapshot.of(policy, priority), started_at=opened)
     due = {c: state.due(c, calendar) for c in Clock}
+    # Every word through the catalog: an operator reading zh-CN reads no English.
     lines = [
-        f"{priority.value} {ticket_type.value} in {queue.key} · policy {policy.name} · "
-        f"calendar {calendar.name} ({calendar.tz}) · opened {catalog.format_time(opened)}",
-        *(f"{catalog.text('clock.' + c.value)} target "
-          f"{catalog.format_duration(state.snapshot.targets.of(c)) if due[c] else '—'}, "
-          f"due {catalog.format_time(due[c]) if due[c] else '—'} (without pauses)"
+        catalog.text("sla.simulate.header", priority=priority.value, type=ticket_type.value,
+                     queue=queue.key, policy=policy.name, calendar=calendar.name,
+                     timezone=str(calendar.tz), opened=catalog.format_time(opened)),
+        *(catalog.text("sla.simulate.clock", clock=c.value,
+                       target=catalog.format_duration(state.snapshot.targets.of(c))
+                       if due[c] else None,
+                       due=catalog.format_time(due[c]) if due[c] else None)
           for c in Clock),
-        *(f"paused {catalog.format_time(p.start)} → {catalog.format_time(p.end)}" for p in pauses),
+        *(catalog.text("sla.simulate.pause", start=catalog.format_time(p.start),
+                       end=catalog.format_time(p.end)) for p in pauses),
     ]
     for step in simulate(book, policy, priority, opened, pauses, responded, limit=60):
         text = catalog.text(f"sla.step.{step.kind}", clock=step.clock, number=step.number,
