@@ -18,6 +18,9 @@ COMMAND_WORDS = frozenset(
     "change", "task", "dm", "channel", "off", "on", "en", "zh", "cn", "sla", "it", "csat",
     "slack", "dingtalk", "api", "vpn", "url", "id", "http", "https", "dtmd",
 }
+# The Chinese command words an English reader is shown on purpose (help lists them as aliases).
+CHINESE_COMMAND_WORDS = frozenset(
+    w for w in (*VERBS, *LIST_SCOPES, *EXPLAIN_WORDS) if not w.isascii())
 _IGNORED = re.compile(
     r"`[^`]*`"                          # a command to type, quoted
     r"|https?://\S+|dtmd://\S+"         # links
@@ -44,7 +47,7 @@ def english_words(text: str, allowed: frozenset[str] = frozenset()) -> list[str]
 def chinese(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
     """The Chinese characters of an English text, minus names and data the test put there and
     the Chinese command words the help lists on purpose."""
-    for value in sorted(allowed, key=len, reverse=True):
+    for value in sorted(allowed | CHINESE_COMMAND_WORDS, key=len, reverse=True):
         text = text.replace(value, " ")
     return _HAN.findall(text)
 
