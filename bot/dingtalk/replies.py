@@ -152,7 +152,9 @@ class Replier:
             card = {**card_snapshot(answer.ticket, self.org),
                     "actions": [a.value for a in CARD_ACTIONS if a in answer.actions]}
             body += "\n\n" + markdown_card(card, catalog)
-            title = catalog.text("notify.title", key=answer.ticket.key, title=answer.ticket.title)
+            # Shown as plain text in the chat list: not escaped as markdown.
+            title = self.catalogs.get(locale, "plain").text(
+                "notify.title", key=answer.ticket.key, title=answer.ticket.title)
         return title, body
 
     async def _claim(self, key: str) -> bool:

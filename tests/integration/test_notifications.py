@@ -255,7 +255,7 @@ async def test_pacing_spreads_messages_at_the_allowed_rate(chat: Chat, clock: Fa
 @pytest.mark.parametrize(("platform", "expected"), [
     ("slack", "New P3 ticket IT-1 from Alice: Restart &lt;!channel&gt; *now* {{ 7*7 }}"
      " · unassigned: `claim IT-1` to take it"),
-    ("dingtalk", "New P3 ticket IT-1 from Alice: Restart \\<!channel\\> \\*now\\* {{ 7\\*7 }}"
+    ("dingtalk", "New P3 ticket IT-1 from Alice: Restart ＜!channel＞ ＊now＊ {{ 7＊7 }}"
      " · unassigned: `claim IT-1` to take it"),
 ])
 async def test_user_text_is_shown_literally(chat: Chat, platform: str, expected: str) -> None:
