@@ -88,7 +88,7 @@ async def test_group_and_private_chat_in_chinese_with_cards_updated_in_place(
     await group.says(WANG, "transfer IT-1 @张三 原因: 需要网络组处理", at=(ZHANG,))
     _, card = dingtalk.card(IT_GROUP, "IT-1")
     assert (card["assignee"], card["team"]) == ("张三", "网络组")
-    assert group.texts()[-1] == "王芳 将 IT-1（打印机无法联网）由 王芳 转派给 张三，原因：需要网络组处理"
+    assert group.texts()[-1] == "王芳 将 IT-1（打印机无法联网）转派给 张三，原因：需要网络组处理"
     # The new assignee hears it 1:1, through the OpenAPI.
     assert dingtalk.private_texts(ZHANG) == [group.texts()[-1]]
 
@@ -294,7 +294,7 @@ async def test_without_a_card_template_a_change_is_one_message_in_the_group(
     assert group.texts()[1:] == ["王芳 已开始处理 IT-1（打印机＊无法＊联网）。"]
     await group.says(WANG, "transfer IT-1 @张三 原因: 需要网络组处理", at=(ZHANG,))
     assert group.texts()[2:] == [
-        "王芳 将 IT-1（打印机＊无法＊联网）由 王芳 转派给 张三，原因：需要网络组处理"]
+        "王芳 将 IT-1（打印机＊无法＊联网）转派给 张三，原因：需要网络组处理"]
     # In another group (not the ticket's) the asker is still answered there.
     other = dingtalk.group("cidELSEWHERE==")
     await other.says(ZHANG, "priority IT-1 P1")

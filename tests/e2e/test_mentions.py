@@ -63,8 +63,8 @@ async def test_slack_note_and_reply_add_the_people_they_mention(stack: SlackStac
 
     await stack.command("U0DAVE", "history IT-1")
     history = stack.responses()[-1]["text"]
-    assert "Bob  Add collaborator · added: carol  [slack]" in history
-    assert "Bob  Add collaborator · added: dave  [slack]" in history
+    assert "Bob  Add collaborator · added: Carol  [slack]" in history
+    assert "Bob  Add collaborator · added: Dave  [slack]" in history
 
 
 async def test_slack_here_in_a_title_is_text_and_never_a_broadcast(stack: SlackStack) -> None:

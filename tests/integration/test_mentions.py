@@ -41,7 +41,7 @@ async def test_a_note_mentioning_an_agent_adds_and_tells_them_once(chat: Chat) -
 
     history = await chat.user("dave").says("history IT-1")
     assert "Bob  Add note  [console]" in history.text
-    assert "Bob  Add collaborator · added: carol  [console]" in history.text
+    assert "Bob  Add collaborator · added: Carol  [console]" in history.text
 
 
 async def test_a_reply_adds_the_people_it_mentions_and_the_requester_hears_the_reply(

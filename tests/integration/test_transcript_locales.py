@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import pytest
-
 from bot.bootstrap import App, build_app
 from bot.settings import Settings
 from tests.support.chat import Chat
