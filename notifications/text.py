@@ -36,6 +36,7 @@ _SYSTEM_REASONS = (
     ("exhausted", re.compile(r"SLA escalation exhausted$")),
     ("nobody_to_reassign", re.compile(r"nobody to reassign to$")),
     ("priority_at_top", re.compile(r"priority cannot be raised$")),
+    ("duplicate", re.compile(r"duplicate of (?P<other>[A-Z][A-Z0-9]*-\d+)$")),  # a merge's resolution
 )
 
 

@@ -179,6 +179,14 @@ def test_every_key_renders_in_english_without_chinese(key: str) -> None:
     assert missing_keys(text) == [], text
 
 
+def test_a_merged_tickets_resolution_is_said_in_chinese() -> None:
+    merged = ticket()
+    merged.resolution = "duplicate of IT-7"
+    card = catalog("zh-CN", plain).card(merged)
+    assert "解决方案：与 IT-7 重复" in card and english_words(card, DATA) == []
+    assert "Resolution: duplicate of IT-7" in catalog("en", plain).card(merged)
+
+
 @pytest.mark.parametrize("escape", [slack, dingtalk])
 def test_every_key_renders_on_every_platform(escape: Any) -> None:
     for key in sorted(catalog_keys()):
