@@ -163,6 +163,7 @@ def _sla_simulate(settings: Settings, args: argparse.Namespace) -> int:
     from bot.simulate import run
 
     org = load_org(settings.org_file).org
+    args.locale = args.locale or settings.locale  # TICKETBOT_LOCALE, unless --locale says
     try:
         lines = run(org, args, SystemClock().now())
     except ValueError as error:

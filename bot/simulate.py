@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--respond-at", help="when an agent first responds (default: never)")
     parser.add_argument("--pause", action="append", default=[], metavar="FROM/TO",
                         help="a pending period, ISO 8601 instants separated by '/'; repeatable")
-    parser.add_argument("--locale", choices=["en", "zh-CN"], default="en")
+    parser.add_argument("--locale", choices=["en", "zh-CN"],
+                        help="the language of the output (default: TICKETBOT_LOCALE)")
     parser.add_argument("--zone", help="show times in this IANA zone (default: the calendar's)")
 
 
@@ -47,14 +48,15 @@ def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]
     priority = Priority.parse(args.priority)
     ticket_type = TicketType.parse(args.type)
     queue = org.queue(args.queue or org.default_queue)
+    words = Catalog(args.locale or "en", ZoneInfo("UTC"))
     if priority is None or ticket_type is None or queue is None:
-        raise ValueError("unknown priority, type or queue")
+        raise ValueError(words.text("sla.simulate.error"))
     book = org.sla
     groups = frozenset({args.group}) if args.group else frozenset()
     facts = Facts(queue.key, queue.default_team, ticket_type, args.category, groups)
     if args.policy:
         if args.policy not in {p.name for p in book.policies}:
-            raise ValueError(f"unknown policy {args.policy!r}")
+            raise ValueError(words.text("sla.simulate.unknown_policy", policy=args.policy))
         policy = book.policy(args.policy)
     else:
         policy = book.match(facts)
@@ -74,20 +76,23 @@ def run(org: Organisation, args: argparse.Namespace, now: datetime) -> list[str]
                 *(Act(at, what, agent) for start, end in pauses
                   for at, what in ((start, "pend"), (end, "resume"))))
     zone = ZoneInfo(args.zone) if getattr(args, "zone", None) else calendar.tz
-    catalog = Catalog(args.locale, zone)
+    catalog = Catalog(args.locale or "en", zone)
     business, workday = hours_kind(calendar)
     kind = SimpleNamespace(business=business, workday=workday)
     state = SlaState(SlaSnapshot.of(policy, priority), started_at=opened)
     due = {c: state.due(c, calendar) for c in Clock}
+    # Every word through the catalog: an operator reading zh-CN reads no English.
     lines = [
-        f"{priority.value} {ticket_type.value} in {queue.key} · policy {policy.name} · "
-        f"calendar {calendar.name} ({calendar.tz}) · opened {catalog.format_time(opened)}",
-        *(f"{catalog.text('clock.' + c.value)} target "
-          f"{catalog.format_target(state.snapshot.targets.of(c), kind) if due[c] else '—'}, "
-          f"due {catalog.format_time(due[c]) if due[c] else '—'} (without pauses)"
+        catalog.text("sla.simulate.header", priority=priority.value, type=ticket_type.value,
+                     queue=queue.key, policy=policy.name, calendar=calendar.name,
+                     timezone=str(calendar.tz), opened=catalog.format_time(opened)),
+        *(catalog.text("sla.simulate.clock", clock=c.value,
+                       target=catalog.format_target(state.snapshot.targets.of(c), kind)
+                       if due[c] else None,
+                       due=catalog.format_time(due[c]) if due[c] else None)
           for c in Clock),
-        *(f"paused {catalog.format_time(start)} → {catalog.format_time(end)}"
-          for start, end in pauses),
+        *(catalog.text("sla.simulate.pause", start=catalog.format_time(start),
+                       end=catalog.format_time(end)) for start, end in pauses),
     ]
     if acts and claim_at != responded:
         lines.append(catalog.text("sla.simulate.claimed", by=agent,

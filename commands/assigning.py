@@ -57,7 +57,7 @@ async def auto_assign(uow: UnitOfWork, org: Organisation, ticket: Ticket,
     person = await uow.people.by_handle(choice.handle)
     if person is None:  # declared in a newer organisation file than the directory holds
         return Choice(None, How.NO_MEMBERS, zone=choice.zone), None
-    ticket.assign(Actor.system(now), person, org, choice.reason())
+    ticket.assign(Actor.system(now), person, org, choice.reason(), how=choice.how.value)
     if choice.handle in team.takers:  # a lead taking a P1 does not use up a member's turn
         await uow.assignment.advance(team.key, choice.handle, now)
     return choice, person

@@ -360,7 +360,7 @@ class Grammar:
             raise usage_error(verb)
         day = parse_day(text)
         if day is None:
-            raise ParseError("error.bad_day", when=text[:40], usage=USAGE[verb])
+            raise ParseError("error.bad_day", verb=verb, when=text[:40], usage=USAGE[verb])
         return m.SetAway(day, who)
 
     def _back(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:

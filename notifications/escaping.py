@@ -5,7 +5,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-_DINGTALK_MARKDOWN = re.compile(r"([\\`*_~#<>\[\]|])")
+# DingTalk's markdown knows no backslash escapes: `\*` is shown with its backslash. So each
+# character that would format (bold, links, headings, quotes, its <font> HTML, code) becomes its
+# full-width twin, which reads the same and formats nothing. An underscore inside a word
+# (service_request, staff ids) formats nothing and stays.
+_DINGTALK_TWINS = str.maketrans({"*": "＊", "[": "［", "]": "］", "<": "＜", ">": "＞", "#": "＃",
+                                 "`": "｀", "~": "～", "|": "｜"})
+_LOOSE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 class Raw(str):
@@ -18,7 +24,7 @@ def slack(text: str) -> str:
 
 
 def dingtalk(text: str) -> str:
-    return _DINGTALK_MARKDOWN.sub(r"\\\1", text)
+    return _LOOSE_UNDERSCORE.sub("＿", text.translate(_DINGTALK_TWINS))
 
 
 def plain(text: str) -> str:

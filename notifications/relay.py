@@ -226,12 +226,15 @@ class Relay:
             if first.params.get("mentions"):
                 mentioned = catalog.text("notify.mentions", people=first.params["mentions"])
                 text = f"{mentioned} {text}"
-            title = catalog.text("notify.title", **first.params)
+            # A title is shown as plain text (DingTalk's chat list, a phone's notification):
+            # it is not escaped as markdown.
+            title = self.catalogs.get(first.locale, "plain").text("notify.title", **first.params)
             key = first.idempotency_key
         else:
             lines = [catalog.text(r.template, **r.params) for r in rows]
             text = catalog.text("notify.digest", count=len(rows), lines=lines)
-            title = catalog.text("notify.digest_title", count=len(rows))
+            title = self.catalogs.get(first.locale, "plain").text("notify.digest_title",
+                                                                  count=len(rows))
             key = "digest:" + ",".join(str(r.id) for r in rows)
         return Outgoing(first.platform, first.address, text, title, key, first.thread,
                         any(r.urgent for r in rows), locale=first.locale)

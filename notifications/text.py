@@ -6,6 +6,7 @@ directory of their own; a broken override is reported when the catalog loads, no
 
 import contextlib
 import functools
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,18 @@ LOCALES = ("en", "zh-CN")
 
 class CatalogError(Exception):
     pass
+
+
+# Reasons the system writes to the audit trail in English (workflows/sla.py); the catalog says
+# them in the reader's words (`why.<name>`), with what the English text carries as parameters.
+_SYSTEM_REASONS = (
+    ("escalation_step", re.compile(r"SLA escalation step (?P<step>\d+) \((?P<clock>\w+) breached"
+                                   r"(?:; done (?P<late>\d+) min late)?\)$")),
+    ("exhausted", re.compile(r"SLA escalation exhausted$")),
+    ("nobody_to_reassign", re.compile(r"nobody to reassign to$")),
+    ("priority_at_top", re.compile(r"priority cannot be raised$")),
+    ("duplicate", re.compile(r"duplicate of (?P<other>[A-Z][A-Z0-9]*-\d+)$")),  # a merge's resolution
+)
 
 
 def _load(path: Path) -> dict[str, str]:
@@ -105,6 +118,12 @@ class Catalog:
             "target": self.format_target,
             "clock": lambda c: self.text(f"clock.{c}"),
             "history_line": self.history_line,
+            "why": self.why,
+            # `verb | usage`: a command's usage line, with placeholders in the reader's words.
+            "usage": lambda verb: self.text(f"usage.{verb}"),
+            # `field | called('change')`: the words for a code, or the code when there are none.
+            "called": lambda value, group: self.text(f"{group}.{value}")
+            if f"{group}.{value}" in self.templates else str(value),
             "sla_step": lambda s: Raw(self.text(s.template, clock=s.clock, number=s.number,
                                                 action=s.action, percent=s.percent, to=s.to)),
         }
@@ -181,6 +200,25 @@ class Catalog:
             text += " " + self.text("history.late", late=details.get("late") or 0,
                                     skipped=details.get("skipped") or 0, due=details.get("due"))
         return Raw(text)  # its values were escaped by the line's own template
+
+    def why(self, line: Any) -> str:
+        """A reason in the reader's words. A person's reason is theirs, as typed; the system's
+        lines carry codes (`how` an assignment was decided, the routing `rule` and its hits) or
+        one of the few English reasons it writes, said through `why.*`."""
+        if isinstance(line, str) or line is None:
+            changes, reason = {}, line
+        else:
+            changes, reason = (line.changes or {}), line.reason
+        if changes.get("how"):
+            return Raw(self.text("why.assign", how=changes["how"][1], reason=reason))
+        if changes.get("rule"):
+            return Raw(self.text("why.route", rule=changes["rule"][1], reason=reason,
+                                 hits=(changes.get("hits") or [None, []])[1]))
+        for name, pattern in _SYSTEM_REASONS:
+            found = pattern.match(reason or "")
+            if found:
+                return Raw(self.text(f"why.{name}", reason=reason, **found.groupdict()))
+        return reason or ""
 
     def text(self, name: str, /, **params: Any) -> str:
         constant = self.constants.get(name)

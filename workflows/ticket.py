@@ -220,12 +220,15 @@ class Ticket:
         self._first_response(actor)
         self._record(Action.CLAIM, actor, t, changes)
 
-    def assign(self, actor: Actor, to: Person, org: Organisation, reason: str | None) -> None:
+    def assign(self, actor: Actor, to: Person, org: Organisation, reason: str | None,
+               how: str | None = None) -> None:
+        """`how`: the strategy's code when the system assigns, kept so every reader's language
+        can say why (the English `reason` stays as it was written)."""
         t = self._check(Action.ASSIGN, actor)
         team = org.team(self.team)
         if team is None or not team.has_member(to.handle):
             raise InvalidInput("error.not_in_team", person=to.label, team=self.team)
-        self._hand_over(Action.ASSIGN, actor, t, to, reason)
+        self._hand_over(Action.ASSIGN, actor, t, to, reason, how=how)
 
     def transfer(self, actor: Actor, to: Person, org: Organisation, reason: str | None) -> None:
         t = self._check(Action.TRANSFER, actor)
@@ -240,7 +243,8 @@ class Ticket:
         self._hand_over(Action.TRANSFER, actor, t, to, why, new_team)
 
     def _hand_over(self, action: Action, actor: Actor, t: Transition, to: Person,
-                   reason: str | None, new_team: str | None = None) -> None:
+                   reason: str | None, new_team: str | None = None,
+                   how: str | None = None) -> None:
         # Every check before any change: a refused hand-over leaves the ticket as it was.
         if self.assignee is not None and self.assignee.id == to.id:
             raise InvalidInput("error.already_assigned", key=self.key, person=to.label)
@@ -249,6 +253,8 @@ class Ticket:
             changes["team"] = [self.team, new_team]
             self.team = new_team
         changes["assignee"] = [self._label(self.assignee), to.handle]
+        if how is not None:
+            changes["how"] = [None, how]
         self.assignee = to
         self.pending_reason = None
         self._record(action, actor, t, changes, reason=reason)

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from bot.console.actions import TEMPLATES
 from commands.notify import CARD_ACTIONS
+from notifications.escaping import Raw
 from notifications.escaping import dingtalk as esc
 from notifications.text import Catalog
 from workflows.actions import Action
@@ -75,7 +76,9 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
     if card.get("pending_reason"):
         lines.append(field("card.waiting", esc(card["pending_reason"])))
     if card.get("resolution"):
-        lines.append(field("card.resolution", esc(card["resolution"])))
+        # A merge's resolution is the system's words ("duplicate of IT-7"): said in the reader's.
+        said = catalog.why(card["resolution"])
+        lines.append(field("card.resolution", said if isinstance(said, Raw) else esc(said)))
     if card.get("collaborators"):
         names = "、".join(esc(_name(p) or "") for p in card["collaborators"])
         lines.append(field("card.collaborators", names))

@@ -145,9 +145,10 @@ class Replier:
     def render(self, answer: Answer, locale: str, target: Target) -> tuple[str, str]:
         catalog = self.catalogs.get(locale, Source.DINGTALK.value)
         with catalog.zoned(answer.zone):  # the card's times too: in the reader's zone
-            return self._render_in(answer, catalog, target)
+            return self._render_in(answer, catalog, locale, target)
 
-    def _render_in(self, answer: Answer, catalog: Catalog, target: Target) -> tuple[str, str]:
+    def _render_in(self, answer: Answer, catalog: Catalog, locale: str, target: Target
+                   ) -> tuple[str, str]:
         text = catalog.answer(answer)
         if target.mention:
             text = f"@{esc(target.mention)} {text}"
@@ -157,7 +158,9 @@ class Replier:
             card = {**card_snapshot(answer.ticket, self.org),
                     "actions": [a.value for a in CARD_ACTIONS if a in answer.actions]}
             body += "\n\n" + markdown_card(card, catalog)
-            title = catalog.text("notify.title", key=answer.ticket.key, title=answer.ticket.title)
+            # Shown as plain text in the chat list: not escaped as markdown.
+            title = self.catalogs.get(locale, "plain").text(
+                "notify.title", key=answer.ticket.key, title=answer.ticket.title)
         return title, body
 
     async def _claim(self, key: str) -> bool:

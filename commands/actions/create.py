@@ -61,7 +61,13 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         ticket.record_creation(Actor(ctx.person, filer_roles, now, ctx.source))
         reason = placement.reason()
         if reason is not None:
-            ticket.record_routing(Actor.system(now), placement.changes, reason)
+            # The rule and its hits as data, so the history says them in the reader's words.
+            rule = placement.decision.rule
+            hits = [{"kind": h.kind, "value": h.value, "where": h.where}
+                    for h in placement.decision.hits]
+            ticket.record_routing(Actor.system(now), {
+                **placement.changes, "rule": [None, rule.name if rule else None],
+                "hits": [None, hits]}, reason)
         if cmd.assignee is not None:
             # The create modal's assignee picker: an agent creating on someone's behalf.
             assignee = await resolve_mention(uow, cmd.assignee, now)

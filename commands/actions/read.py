@@ -40,21 +40,39 @@ async def may(cmd: May, ctx: Context) -> Answer:
     return Answer("ok", {"key": ticket.key}, public=False)
 
 
+# Changes that name people keep their handles (stable ids); the history shows their names.
+PEOPLE_FIELDS = ("assignee", "collaborators")
+
+
+def _handles(line: HistoryLine) -> set[str]:
+    found: set[str] = set()
+    for field in PEOPLE_FIELDS:
+        for side in line.changes.get(field) or ():
+            found |= set(side) if isinstance(side, list) else {side} if side else set()
+    return found
+
+
+async def _names(uow: UnitOfWork, handles: set[str]) -> dict[str, str]:
+    people = [await uow.people.by_handle(h) for h in sorted(handles)]
+    return {p.handle: p.label for p in people if p is not None}
+
+
+def _named(changes: dict, names: dict[str, str]) -> dict:
+    def name(side: object) -> object:
+        if isinstance(side, list):
+            return [names.get(h, h) for h in side]
+        return names.get(side, side) if isinstance(side, str) else side
+    return {field: [name(s) for s in change] if field in PEOPLE_FIELDS else change
+            for field, change in changes.items()}
+
+
 async def history(cmd: History, ctx: Context) -> Answer:
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
         check_visible(ctx, ticket)
         internal = _can_see_internal(ctx)
         lines = [h for h in await uow.tickets.history(ticket) if internal or not h.internal]
-        names = await _names(uow, lines)
-    return Answer("ticket.history", {"key": ticket.key, "title": ticket.title, "lines": lines,
-                                     "names": names}, public=False)
-
-
-async def _names(uow: UnitOfWork, lines: list[HistoryLine]) -> dict[str, str]:
-    """The names of the people the history's `cc` lines added: they are kept as handles (the
-    audit trail is append-only and names change), and a reader wants names."""
-    handles = {h for line in lines if line.action == "cc"
-               for h in line.changes.get("collaborators", [[], []])[1]}
-    people = [await uow.people.by_handle(h) for h in sorted(handles)]
-    return {p.handle: p.label for p in people if p is not None}
+        names = await _names(uow, {h for line in lines for h in _handles(line)})
+    lines = [replace(line, changes=_named(line.changes, names)) for line in lines]
+    return Answer("ticket.history", {"key": ticket.key, "title": ticket.title, "lines": lines},
+                  public=False)

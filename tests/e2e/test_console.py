@@ -66,9 +66,9 @@ def test_scripted_session_takes_a_ticket_through_its_whole_life(database_url: st
     steps = [TIME.sub("", line) for line in history if TIME.match(line)]
     assert steps == [
         "Alice  Created (New)  [console]",
-        "Bob  Claim (New → In progress) · assignee: — → bob  [console]",
+        "Bob  Claim (New → In progress) · assignee: — → Bob  [console]",
         "Bob  SLA first response after 0m of 1h: met  [console]",
-        "Bob  Transfer (In progress → Assigned) · assignee: bob → carol · reason: needs network team"
+        "Bob  Transfer (In progress → Assigned) · assignee: Bob → Carol · reason: needs network team"
         "  [console]",
         "Carol  Add note  [console]",
         "Carol  Pend (Assigned → Pending) · reason: waiting for alice to reboot the laptop  [console]",

@@ -195,14 +195,14 @@ async def test_dingtalk_group_and_direct_messages_in_chinese(
     await chat.user("staff-wang", Source.DINGTALK).says("领取 IT-1")
     await drain(relay, clock)
     assert dingtalk_texts(fake_dingtalk.group_messages("cidITGROUP==")) == [
-        "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网 · 未指派，发送 `claim IT-1` 领取",
-        "王芳 已开始处理 IT-1（打印机\\*无法\\*联网）。",
+        "李雷 提交了 P2 工单 IT-1：打印机＊无法＊联网 · 未指派，发送 `claim IT-1` 领取",
+        "王芳 已开始处理 IT-1（打印机＊无法＊联网）。",
     ]
     assert dingtalk_texts(fake_dingtalk.user_messages("staff-li")) == [
-        "王芳 已开始处理 IT-1（打印机\\*无法\\*联网）。"]
+        "王芳 已开始处理 IT-1（打印机＊无法＊联网）。"]
     sent = fake_dingtalk.calls_to("/v1.0/robot/oToMessages/batchSend")[0]
     assert sent.args["msgKey"] == "sampleMarkdown"
-    assert sent.args["msgParam"]["title"] == "IT-1 · 打印机\\*无法\\*联网"
+    assert sent.args["msgParam"]["title"] == "IT-1 · 打印机*无法*联网"  # plain text
     # One token served every call.
     assert len(fake_dingtalk.calls_to("/v1.0/oauth2/accessToken")) == 1
 

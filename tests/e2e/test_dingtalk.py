@@ -88,7 +88,7 @@ async def test_group_and_private_chat_in_chinese_with_cards_updated_in_place(
     await group.says(WANG, "transfer IT-1 @张三 原因: 需要网络组处理", at=(ZHANG,))
     _, card = dingtalk.card(IT_GROUP, "IT-1")
     assert (card["assignee"], card["team"]) == ("张三", "网络组")
-    assert group.texts()[-1] == "王芳 将 IT-1（打印机无法联网）由 王芳 转派给 张三，原因：需要网络组处理"
+    assert group.texts()[-1] == "王芳 将 IT-1（打印机无法联网）转派给 张三，原因：需要网络组处理"
     # The new assignee hears it 1:1, through the OpenAPI.
     assert dingtalk.private_texts(ZHANG) == [group.texts()[-1]]
 
@@ -256,7 +256,7 @@ async def test_without_a_card_template_tickets_are_markdown_with_action_links(
     me = dingtalk.private(LI)
     await me.says("new P2 打印机*无法*联网")
     [reply] = me.texts()
-    assert reply.startswith("已为 李雷 创建工单 IT-1，由 IT 支持 处理。\n\n#### IT-1 · 打印机\\*无法\\*联网")
+    assert reply.startswith("已为 李雷 创建工单 IT-1，由 IT 支持 处理。\n\n#### IT-1 · 打印机＊无法＊联网")
     assert "**状态**：新建 · **优先级**：P2 · **团队**：IT 支持" in reply
     assert "**截止时间**：2026-03-03 01:00" in reply  # 17:00 UTC, shown in Asia/Shanghai
     assert reply.endswith("[催单](dtmd://dingtalkclient/sendMessage?content=urge%20IT-1)")
@@ -267,7 +267,7 @@ async def test_without_a_card_template_tickets_are_markdown_with_action_links(
     assert len(group.texts()) == 2  # the creation and the claim, from the outbox
     await group.says(WANG, "pend IT-1 等待配件")  # not announced in the group: answered there
     [answer] = group.texts()[2:]
-    assert answer.startswith("@王芳 IT-1 进入等待：等待配件\n\n#### IT-1 · 打印机\\*无法\\*联网")
+    assert answer.startswith("@王芳 IT-1 进入等待：等待配件\n\n#### IT-1 · 打印机＊无法＊联网")
     assert "转派：`transfer IT-1 @… reason: …`" in answer
     assert "[恢复处理](dtmd://dingtalkclient/sendMessage?content=resume%20IT-1)" in answer
 
@@ -289,12 +289,12 @@ async def test_without_a_card_template_a_change_is_one_message_in_the_group(
     group = dingtalk.group(IT_GROUP)
     await group.says(LI, "new P2 打印机*无法*联网")
     assert group.texts() == [
-        "李雷 提交了 P2 工单 IT-1：打印机\\*无法\\*联网 · 未指派，发送 `claim IT-1` 领取"]
+        "李雷 提交了 P2 工单 IT-1：打印机＊无法＊联网 · 未指派，发送 `claim IT-1` 领取"]
     await group.says(WANG, "claim IT-1")
-    assert group.texts()[1:] == ["王芳 已开始处理 IT-1（打印机\\*无法\\*联网）。"]
+    assert group.texts()[1:] == ["王芳 已开始处理 IT-1（打印机＊无法＊联网）。"]
     await group.says(WANG, "transfer IT-1 @张三 原因: 需要网络组处理", at=(ZHANG,))
     assert group.texts()[2:] == [
-        "王芳 将 IT-1（打印机\\*无法\\*联网）由 王芳 转派给 张三，原因：需要网络组处理"]
+        "王芳 将 IT-1（打印机＊无法＊联网）转派给 张三，原因：需要网络组处理"]
     # In another group (not the ticket's) the asker is still answered there.
     other = dingtalk.group("cidELSEWHERE==")
     await other.says(ZHANG, "priority IT-1 P1")

@@ -94,7 +94,7 @@ async def test_the_whole_transcript_over_http(stack: SlackStack) -> None:
     card = card_in(stack, "C0GENERAL")
     assert "*Assignee*\n<@U0CAROL>" in texts_of(card["blocks"])
     assert thread_of(stack, "C0GENERAL", card)[-1] == (
-        "Bob transferred IT-1 (VPN down on floor 3) from Bob to Carol: needs network team")
+        "Bob transferred IT-1 (VPN down on floor 3) to Carol: needs network team")
 
     # A reply in the card's thread becomes a comment; the person it mentions joins the ticket.
     reply = sp.message("Rebooted, still down. <@U0DAVE> can you look?", user="U0ALICE",

@@ -94,7 +94,7 @@ async def test_the_transcript_alternating_between_two_instances(
     lines = thread_of(a, "C0GENERAL", card)
     assert lines == [
         "Bob is now working on IT-1 (VPN down on floor 3).",
-        "Bob transferred IT-1 (VPN down on floor 3) from Bob to Carol: needs network team",
+        "Bob transferred IT-1 (VPN down on floor 3) to Carol: needs network team",
         "Alice added you to IT-1 (VPN down on floor 3).",
         "IT-1 (VPN down on floor 3) is resolved: ISP replaced the router. "
         "Reply `reopen IT-1` if it is not fixed."]

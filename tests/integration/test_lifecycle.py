@@ -42,9 +42,9 @@ async def test_full_lifecycle_is_recorded(chat: Chat) -> None:
     steps = [line.split("  ")[1:3] for line in history[1:]]
     assert steps == [
         ["Alice", "Created (New)"],
-        ["Bob", "Claim (New → In progress) · assignee: — → bob"],
+        ["Bob", "Claim (New → In progress) · assignee: — → Bob"],
         ["Bob", "SLA first response after 0m of 1h: met"],
-        ["Bob", "Transfer (In progress → Assigned) · assignee: bob → carol · reason: needs network team"],
+        ["Bob", "Transfer (In progress → Assigned) · assignee: Bob → Carol · reason: needs network team"],
         ["Carol", "Add note"],
         ["Carol", "Pend (Assigned → Pending) · reason: waiting for alice to reboot"],
         ["Carol", "SLA clocks paused"],

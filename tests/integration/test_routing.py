@@ -27,7 +27,7 @@ async def test_a_vpn_ticket_lands_with_network_and_the_requester_sees_who_has_it
         "Alice  Created (New)  [console]",
         "system  Routed · team: it → network · category: — → vpn · skills: — → vpn · reason: "
         'routed to network by rule vpn: keyword "vpn" in the title  [system]',
-        "system  Assign (New → Assigned) · assignee: — → frank · reason: least loaded (open "
+        "system  Assign (New → Assigned) · assignee: — → Frank · reason: least loaded (open "
         "tickets weighted by priority): frank 0, grace 0  [system]",
     ]
     # Ties go round: Grace next; then whoever carries less (a P2 weighs 3, a P3 2).
@@ -60,11 +60,11 @@ async def test_rules_work_in_chinese_and_replies_say_who_has_it(chat: Chat) -> N
     printer = await alice.says("报修打印机卡纸")
     assert printer.text == "已为 Alice 创建工单 IT-2，由 IT Support 处理。"
     password = await alice.says("新建 忘记密码，需要重置")
-    assert "service_request · account" in (password.card or "")  # rule: a service request
+    assert "服务请求 · account" in (password.card or "")  # rule: a service request
     history = (await zh.user("erin").says("历史 IT-1")).text
     assert steps(history)[1] == (
-        "系统  路由 · team：it → network · category：— → network · skills：— → network · 原因："
-        'routed to network by rule network: keyword "网络" in the title  [system]')
+        "系统  路由 · 团队：it → network · 分类：— → network · 技能：— → network · 原因："
+        "命中路由规则 network：标题中的关键词「网络」  [系统]")
 
 
 async def test_what_the_requester_says_wins_over_the_rule(chat: Chat) -> None:
@@ -112,7 +112,7 @@ async def test_p1_skips_the_queue_to_whoever_is_on_duty(chat: Chat, clock: FakeC
                           "to the person on duty).")
     history = (await chat.user("erin").says("history IT-2")).text
     assert steps(history)[-1] == (
-        "system  Assign (New → Assigned) · assignee: — → grace · reason: P1 goes straight to the "
+        "system  Assign (New → Assigned) · assignee: — → Grace · reason: P1 goes straight to the "
         "person on duty: night shift 18:00-09:00 Asia/Shanghai  [system]")
 
 
@@ -157,7 +157,7 @@ async def test_route_explain_in_chinese(chat: Chat) -> None:
     assert reply.text.splitlines() == [
         "「三楼网络断了」的路由：",
         "1. 命中规则 network：标题中的关键词「网络」（此前 2 条规则未命中）。",
-        "2. 队列 IT · 团队 Network · incident · network · P3 · 需要技能 network",
+        "2. 队列 IT · 团队 Network · 故障 · network · P3 · 需要技能 network",
         "3. Network 的分派方式：分派给未完成工单最少的成员（按优先级加权）。",
         "4. 现在会分派给 Frank：负载最低；负载 Frank 0，Grace 0。",
     ]
@@ -214,7 +214,7 @@ async def test_a_lead_reassigns_in_bulk_and_hears_what_did_not_move(chat: Chat) 
     assert len({a for _, a, _ in assignees[:3]}) == 1
     history = (await dave.says("history IT-1")).text
     assert steps(history)[-1] == (
-        "Dave  Assign (In progress → Assigned) · assignee: bob → carol · reason: bob is on leave"
+        "Dave  Assign (In progress → Assigned) · assignee: Bob → Carol · reason: bob is on leave"
         "  [console]")
 
 

@@ -108,7 +108,7 @@ async def test_a_p1_warns_breaches_escalates_repeats_and_suspends_once_each(
                      "SLA breached: resolution was due 2026-03-02 09:30 (UTC)",
                      "Escalation step 1: team lead told",
                      "Escalation step 2: posted to the escalation channel",
-                     "system  Escalate (In progress → Assigned) · assignee: bob → dave",
+                     "system  Escalate (In progress → Assigned) · assignee: Bob → Dave",
                      "SLA reminder 5 of 5 (resolution)",
                      "Escalation exhausted after 5 reminders: suspended, control channel told",
                      "system  Suspend (Assigned → Suspended) · reason: SLA escalation exhausted"):

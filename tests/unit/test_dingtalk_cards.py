@@ -42,17 +42,17 @@ def test_template_params_are_strings_with_buttons_and_visibility_flags() -> None
     assert json.loads(params["actions"])[2] == {
         "id": "resume", "text": "恢复处理", "params": {"action": "resume", "key": "IT-7", "v": "4"}}
     assert (params["can_resume"], params["can_claim"]) == ("true", "false")
-    assert "VPN \\*down\\* \\<@U1\\> \\[x\\](y)" in params["markdown"]
+    assert "VPN ＊down＊ ＜@U1＞ ［x］(y)" in params["markdown"]
     assert "dtmd://" not in params["markdown"]  # the template has real buttons
 
 
 def test_the_markdown_card_escapes_user_text_and_links_the_actions() -> None:
     text = markdown_card(SNAPSHOT, CATALOGS.get("en", "dingtalk"))
     lines = text.split("  \n")
-    assert lines[0] == "#### IT-7 · VPN \\*down\\* \\<@U1\\> \\[x\\](y)"
+    assert lines[0] == "#### IT-7 · VPN ＊down＊ ＜@U1＞ ［x］(y)"
     assert lines[1] == "**Status**: Pending · **Priority**: P2 · **Team**: IT 支持"
     assert "> line one line two" in lines
-    assert "**Waiting**: 等待 \\*备件\\*" in lines
+    assert "**Waiting**: 等待 ＊备件＊" in lines
     assert "**Collaborators**: 张三" in lines
     assert "[Resume](dtmd://dingtalkclient/sendMessage?content=resume%20IT-7) · " \
            "[Urge](dtmd://dingtalkclient/sendMessage?content=urge%20IT-7)" in lines

@@ -1,0 +1,198 @@
+"""Every catalog key renders in both languages with representative parameters (no
+StrictUndefined error, no key said as its name), and zh-CN says no English beyond command
+words, identifiers and the data it was given."""
+
+import functools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from commands.ports import CommentLine, HistoryLine
+from notifications.escaping import dingtalk, plain, slack
+from notifications.text import LOCALES_DIR, Catalog
+from tests.support.leaks import catalog_keys, chinese, english_words, missing_keys
+from workflows.kinds import Source, TicketType
+from workflows.people import Person
+from workflows.priority import Priority
+from workflows.sla_report import ClockView, Explanation, NextStep, SlaView
+from workflows.status import Status
+from workflows.ticket import Ticket
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+LI = Person(1, "liqiang", "李强")
+ZHANG = Person(2, "zhangsan", "张三")
+# The data a reader of either language may see as it is (org names, what people typed).
+DATA = frozenset({"office", "printer", "network", "vpn", "it", "IT", "console", "finance",
+                  "liqiang", "frobnicate", "XX", "HR", "claim", "day"})
+ZH_DATA = frozenset({"李强", "张三", "赵敏", "打印机卡纸", "三楼", "等采购", "已更换硒鼓", "打印机",
+                     "新建", "领取", "指派", "转派", "抄送", "回复", "备注", "等待", "恢复", "解决",
+                     "重开", "关闭", "取消", "挂起", "催单", "查看", "历史", "列表", "请假", "回来",
+                     "路由", "时效"})
+
+
+def ticket() -> Ticket:
+    return Ticket(key="IT-1", queue="IT", number=1, title="打印机卡纸", description="三楼",
+                  type=TicketType.SERVICE_REQUEST, priority=Priority.P2,
+                  status=Status.PENDING, requester=ZHANG, team="it", source=Source.CONSOLE,
+                  created_at=NOW, updated_at=NOW, category="printer", assignee=LI,
+                  collaborators=[ZHANG], resolution_due_at=NOW + timedelta(hours=8),
+                  resolution="已更换硒鼓", pending_reason="等采购", links=["IT-2"])
+
+
+def step(kind: str, **extra: Any) -> NextStep:
+    fields = {"clock": "resolution", "kind": kind, "at": NOW, "number": 1,
+              "action": "notify_lead", "percent": 75} | extra
+    return NextStep(**fields)
+
+
+def clock(state: str) -> ClockView:
+    return ClockView(state=state, target=timedelta(hours=8), used=timedelta(hours=2),
+                     due=NOW + timedelta(hours=6),
+                     breached_at=NOW if state == "breached" else None)
+
+
+def history_lines() -> list[HistoryLine]:
+    def line(action: str, actor: str | None, changes: dict, reason: str | None = None,
+             status: tuple[str | None, str | None] = (None, None)) -> HistoryLine:
+        return HistoryLine(NOW, actor, action, status[0], status[1], changes, reason,
+                           "system" if actor is None else "dingtalk", False)
+    return [
+        line("create", "赵敏", {}, status=(None, "new")),
+        line("route", None, {"category": [None, "printer"], "rule": [None, "printer"],
+                             "hits": [None, [{"kind": "keyword", "value": "打印机",
+                                              "where": "title"}]]},
+             'routed to it by rule printer: keyword "打印机" in the title'),
+        line("assign", None, {"assignee": [None, "李强"], "how": [None, "round_robin"]},
+             "round robin: first in turn", ("new", "assigned")),
+        line("transfer", "李强", {"assignee": ["李强", "张三"]}, "三楼", ("in_progress", "assigned")),
+        line("cc", "张三", {"collaborators": [[], ["李强"]]}),
+        line("priority", None, {"priority": ["P3", "P2"]},
+             "SLA escalation step 2 (resolution breached; done 3 min late)"),
+        line("suspend", None, {}, "SLA escalation exhausted", ("in_progress", "suspended")),
+        line("rate", "赵敏", {"csat": [None, 5]}, "很好"),
+        line("sla_pause", "张三", {}),
+        line("sla_warning", None, {"clock": [None, "resolution"], "percent": [None, 75],
+                                   "breach_at": [None, NOW.isoformat()],
+                                   "late": [None, 4], "skipped": [None, 1],
+                                   "due": [None, NOW.isoformat()]}),
+        line("sla_step_skipped", None, {"step": [None, 3], "action": [None, "reassign"]},
+             "nobody to reassign to"),
+    ]
+
+
+SAMPLE: dict[str, Any] = {
+    "action": "urge", "actor": "李强", "after": "张三", "aliases": ["等待", "wait"],
+    "ask_rating": True, "assignee": "张三", "away": {"weekday": 0, "date": "2026-03-09"},
+    "before": "P3", "body": "请问型号？", "breach_at": NOW, "by": "李强", "bypass": "on_duty",
+    "calendar": "office", "candidates": "李强 (@liqiang), 李强 (@liqiang2)", "category": "printer",
+    "checked": 3, "claim": True, "clock": "resolution", "command": "transfer IT-1 @… reason: …",
+    "comment_count": 2, "comments": [CommentLine(NOW, "张三", "需要换硒鼓", True)], "count": 2,
+    "date": "2026-03-09", "days": 3,
+    "details": {"clock": "resolution", "percent": 75, "breach_at": NOW.isoformat(),
+                "due": NOW.isoformat(), "number": 2, "of": 5, "reminders": 5, "late": 4,
+                "how": "round_robin"},
+    "done": ["IT-1", "IT-2"], "due": NOW, "end": "2026-03-02 18:00",
+    "failed": [{"key": "IT-3", "error": "error.already_assigned",
+                "params": {"key": "IT-3", "person": "张三"}}],
+    "group": "finance", "has": ["printer"], "hits": [{"kind": "keyword", "value": "打印机",
+                                                      "where": "title"}],
+    "hours": "09:00-18:00", "how": "round_robin", "key": "IT-1", "lacks": ["vpn"], "late": 4,
+    "limit": 4000, "lines": history_lines(), "loads": [{"who": "李强", "load": 3}],
+    "locale": "zh-CN", "met": True, "mine": False, "minutes": 10, "muted": 1, "n": 2,
+    "name": "李强", "notify": "dm", "number": 2, "of": 5, "open": ["IT-1"], "open_total": 2,
+    "opened": "2026-03-02 09:00", "other": "IT-2", "parts": ["2小时", "10分"],
+    "paused": 600, "people": "李强、张三", "percent": 75,
+    "person": "张三", "policy": "office", "previous": "李强", "priority": "P2",
+    "queue": "IT", "queues": "HR, IT", "quiet": "19:00-08:00", "reason": "等采购", "ref": "7f3e9",
+    "reminders": 5, "requester": "赵敏", "resolution": "已更换硒鼓",
+    "resolution_due": NOW, "response_due": None, "roles": ["requester", "lead"], "rule": "printer",
+    "rules": 4, "scope": "team", "score": 5, "shift": "day", "skills": ["printer"],
+    "skipped": [{"who": "张三", "weekday": 0, "date": "2026-03-09"}],
+    "sla": SlaView(policy="office", calendar="office", priority="P2",
+                   response=clock("met"), resolution=clock("breached"),
+                   paused_total=timedelta(minutes=30), paused_since=NOW, next=step("reminder")),
+    "start": "2026-03-02 09:00", "status": "closed", "statuses": "new, assigned",
+    "step": 2, "strategy": "round_robin", "suggestion": "claim", "t": ticket(),
+    "target": 28800, "team": "it", "teams": "it, network", "text": "打印机卡纸", "title": "打印机卡纸",
+    "ticket": ticket(), "tickets": [ticket()], "timezone": "Asia/Shanghai", "to": "张三",
+    "token": "XX", "total": 3, "triage": "#it-triage", "type": "service_request",
+    "unit": "小时", "used": 7200, "value": "打印机", "verb": "pend", "verbs": ["new", "pend"],
+    "waiting": 1, "weekday": 0, "what": "reason", "when": "明天", "where": "title", "who": "张三",
+    "word": "frobnicate", "x": Explanation(
+        policy="office", calendar="office", timezone="Asia/Shanghai", priority="P2",
+        opened=NOW, response_due=NOW + timedelta(hours=1), resolution_due=None,
+        timeline=[step("warning"), step("breach"), step("chain"), step("reminder"),
+                  step("exhausted")]),
+    "zone": "Asia/Shanghai", "at": "2026-03-02 18:00", "user": "U0123", "form": "other",
+    "role": "lead",
+}
+# Keys whose parameters mean something else than elsewhere.
+SPECIAL: dict[str, dict[str, Any]] = {
+    "notify.digest": {"lines": ["IT-1 已关闭", "IT-2 已解决"]},
+    "history.late": {"skipped": 2},
+    "sla.step.chain": {"action": "raise_priority"},
+    "sla.simulate.clock": {"target": "8小时", "due": "2026-03-02 18:00"},
+    "error.wrong_status": {"action": "claim"},
+    "error.wrong_role": {"action": "rate"},
+    "error.mention_required": {"action": "cc"},
+    "ticket.bulk_assigned": {"away": None},
+    "notify.bulk_assign": {"assigned": [{"key": "IT-1", "title": "打印机卡纸"}],
+                           "taken": [{"key": "IT-2", "title": "打印机卡纸"}],
+                           "requested": [{"key": "IT-3", "title": "打印机卡纸"}]},
+    "notify.mentions": {"people": [{"label": "李强", "slack_id": "U0LI"}]},
+    "dingtalk.needs_input": {"action": "transfer"},
+    "time.ago": {"unit": "hours"}, "time.in": {"unit": "hours"},
+}
+ZH_ONLY_SPECIAL = {"time.ago": {"unit": "小时"}, "time.in": {"unit": "小时"}}
+
+
+@functools.cache
+def catalog(locale: str, escape: Any) -> Catalog:
+    return Catalog(locale, ZoneInfo("Asia/Shanghai"), escape=escape, now=lambda: NOW)
+
+
+def render(locale: str, key: str, escape: Any = plain) -> str:
+    params = SAMPLE | SPECIAL.get(key, {})
+    if locale == "zh-CN":
+        params |= ZH_ONLY_SPECIAL.get(key, {})
+    return catalog(locale, escape).text(key, **params)
+
+
+def test_both_catalogs_hold_the_same_keys() -> None:
+    zh = set(yaml.safe_load((LOCALES_DIR / "zh-CN.yaml").read_text(encoding="utf-8")))
+    assert zh == set(catalog_keys())
+
+
+@pytest.mark.parametrize("key", sorted(catalog_keys()))
+def test_every_key_renders_in_chinese_without_english(key: str) -> None:
+    text = render("zh-CN", key)
+    assert english_words(text, DATA) == [], text
+    assert missing_keys(text) == [], text
+
+
+@pytest.mark.parametrize("key", sorted(catalog_keys()))
+def test_every_key_renders_in_english_without_chinese(key: str) -> None:
+    text = render("en", key)
+    # What people typed and their names stay as they are; nothing else may be Chinese.
+    assert chinese(text, ZH_DATA | {"李强、张三", "请问型号？", "需要换硒鼓", "明天", "小时", "分",
+                                    "等采购", "已更换硒鼓", "打印机卡纸", "三楼", "很好",
+                                    "IT-1 已关闭", "IT-2 已解决", "2小时", "10分"}) == [], text
+    assert missing_keys(text) == [], text
+
+
+def test_a_merged_tickets_resolution_is_said_in_chinese() -> None:
+    merged = ticket()
+    merged.resolution = "duplicate of IT-7"
+    card = catalog("zh-CN", plain).card(merged)
+    assert "解决方案：与 IT-7 重复" in card and english_words(card, DATA) == []
+    assert "Resolution: duplicate of IT-7" in catalog("en", plain).card(merged)
+
+
+@pytest.mark.parametrize("escape", [slack, dingtalk])
+def test_every_key_renders_on_every_platform(escape: Any) -> None:
+    for key in sorted(catalog_keys()):
+        for locale in ("en", "zh-CN"):
+            render(locale, key, escape)
