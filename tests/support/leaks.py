@@ -14,7 +14,8 @@ from notifications.text import LOCALES_DIR
 # (IT-42, P1, SLA), products, and the few codes the grammar accepts (type:incident, queue=IT).
 COMMAND_WORDS = frozenset(
     w.lower() for w in (*USAGE, *VERBS, *LIST_SCOPES, *EXPLAIN_WORDS) if w.isascii()) | {
-    "reason", "until", "into", "type", "category", "queue", "group", "incident", "request", "related", "at", "risk",
+    "reason", "until", "into", "type", "category", "queue", "group", "incident", "request",
+    "related", "at", "risk",
     "change", "task", "dm", "channel", "off", "on", "en", "zh", "cn", "sla", "it", "csat",
     "slack", "dingtalk", "api", "vpn", "url", "id", "http", "https", "dtmd",
 }
