@@ -11,6 +11,7 @@ The outbox relay is not a periodic job: it runs beside the scheduler as a long-l
 wakes as soon as there is something to send (`Relay.run`).
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -78,28 +79,50 @@ def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
     }
 
 
+class Scheduler(AsyncIOScheduler):
+    """APScheduler's asyncio scheduler, which also knows the ticks running now: its own
+    shutdown cancels them mid-transaction, so `stop()` lets them finish first."""
+
+    def __init__(self) -> None:
+        super().__init__(timezone=UTC)
+        self.ticking: set[asyncio.Task[Any]] = set()
+
+    async def stop(self, grace: float) -> None:
+        """No new ticks; the running ones finish (at most `grace` seconds), then shut down."""
+        if self.ticking:
+            self.pause()
+            await asyncio.wait(list(self.ticking), timeout=grace)
+        self.shutdown(wait=False)
+
+
 def build_scheduler(app: App, intervals: Intervals | None = None,
-                    start_at: datetime | None = None) -> AsyncIOScheduler:
+                    start_at: datetime | None = None) -> Scheduler:
     """Jobs never overlap themselves (max_instances=1) and a backlog of missed ticks runs once
     (coalesce): each job itself catches up on everything due."""
-    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler = Scheduler()
     first = start_at or datetime.now(UTC)
     options = {"max_instances": 1, "coalesce": True, "next_run_time": first,
                "misfire_grace_time": None}
     for job_id, (job, seconds) in jobs(intervals or Intervals.from_settings(app)).items():
-        scheduler.add_job(_logged(job_id, job), "interval", args=[app], seconds=seconds,
-                          id=job_id, **options)
+        scheduler.add_job(_logged(job_id, job, scheduler.ticking), "interval", args=[app],
+                          seconds=seconds, id=job_id, **options)
     return scheduler
 
 
-def _logged(job_id: str, job: Job) -> Job:
+def _logged(job_id: str, job: Job, running: set[asyncio.Task[Any]]) -> Job:
     """A failing tick is logged with its job's name; the next tick tries again."""
     async def tick(app: App) -> Any:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
         try:
             return await job(app)
         except Exception:
             log.exception("scheduled job %s failed", job_id)
             return None
+        finally:
+            if task is not None:
+                running.discard(task)
 
     tick.__name__ = job_id
     return tick

@@ -147,7 +147,7 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
     try:
         await _until_stopped(stop, tasks)
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.stop(settings.shutdown_timeout / 2)  # a sweep mid-step finishes it
     await _shut_down(server, socket, tasks, settings.shutdown_timeout)
     for part in (slack, dingtalk):
         if part is not None:

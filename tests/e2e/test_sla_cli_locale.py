@@ -8,7 +8,9 @@ import sys
 from tests.support.leaks import english_words
 
 # The sample organisation's own names: a policy, a calendar, a queue.
-DATA = frozenset({"standard", "shanghai"})
+# Organisation data: the policy and calendar names, and the handle of the agent the dry run
+# has take the ticket (the command line knows handles, not names).
+DATA = frozenset({"standard", "shanghai", "bob"})
 
 
 def simulate(*args: str, locale: str | None) -> subprocess.CompletedProcess[str]:
@@ -26,7 +28,7 @@ def test_simulate_in_chinese_from_the_deployments_locale() -> None:
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].startswith("P3 故障 · 队列 IT · 策略 standard · 日历 shanghai")
-    assert lines[3] == "暂停 2026-10-08 10:00 → 2026-10-09 10:00"
+    assert lines[3] == "暂停 2026-10-08 10:00（北京时间 UTC+8） → 2026-10-09 10:00（北京时间 UTC+8）"
     for line in lines:
         assert english_words(line, DATA) == [], line
 

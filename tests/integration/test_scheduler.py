@@ -42,3 +42,25 @@ async def test_jobs_tick_the_sweep_the_relay_and_auto_close(
         assert "SLA breached: resolution was due 2026-03-02 09:30 (UTC) (late: was due " \
                "2026-03-02 09:30 (UTC); 2 earlier step(s) folded in)" in history
         assert await autoclose_tick(app) == []
+
+
+async def test_stopping_lets_a_running_tick_finish_instead_of_cancelling_it(
+        database_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    import asyncio
+
+    from bot.scheduler import Scheduler, _logged
+
+    finished: list[str] = []
+    started = asyncio.Event()
+
+    async def slow(app: object) -> None:
+        started.set()
+        await asyncio.sleep(0.2)  # a sweep in the middle of its step transaction
+        finished.append("done")
+
+    scheduler = Scheduler()
+    scheduler.add_job(_logged("slow", slow, scheduler.ticking), "date", args=[None])
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await scheduler.stop(grace=5)
+    assert finished == ["done"] and not scheduler.ticking
