@@ -67,7 +67,9 @@ def _person_scope(ctx: Context, person: Person, team: str | None) -> Asked:
 
 
 async def report(cmd: Report, ctx: Context) -> Answer:
-    org, now, tz = ctx.org, ctx.clock.now(), ctx.notify.tz
+    org, now = ctx.org, ctx.clock.now()
+    # Periods are the organisation's months and weeks, whoever asks: one answer per question.
+    tz = org.tz if str(org.tz) != "UTC" else ctx.notify.tz
     period = parse_period(cmd.period or "this month", now, tz)
     if period is None:
         raise InvalidInput("error.report_period", period=cmd.period[:40])
