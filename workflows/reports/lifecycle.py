@@ -43,62 +43,75 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _met(line: Event | None) -> bool | None:
+    met = line.after("met") if line is not None else None
+    return met if isinstance(met, bool) else None
+
+
 def read(facts: TicketFacts, start: datetime, end: datetime, agents: frozenset[str]) -> Life:
-    events = facts.until(end)
-    inside = [e for e in events if e.at >= start]
+    """One pass over the lines before `end` (they are in order): reports read tens of
+    thousands of tickets, twice (the period and the one before)."""
     status: Status | None = None
     assignee: str | None = None
-    people: set[str] = set()
-    for e in events:
+    people: set[str] = set()  # every agent who worked on it or held it, ever
+    handlers: set[str] = set()  # … in the period
+    response = resolve = stop = rate = None
+    reopened = ever_reopened = handed_over = False
+    resolver: str | None = None
+    rated_for: str | None = None
+    for e in facts.events:
+        if e.at >= end:
+            break
+        action, actor = e.action, e.actor
         if e.to_status is not None:
             status = e.to_status
-        if "assignee" in e.changes:
-            assignee = e.after("assignee")
+        held = "assignee" in e.changes
+        if held:
+            assignee = e.changes["assignee"][1]
             if assignee:
                 people.add(assignee)
-        if e.actor in agents and e.action in WORK:
-            people.add(e.actor)
-    response = _response(facts, inside)
-    resolve = next((e for e in reversed(inside) if e.action == "resolve"), None)
-    resolution = _resolution(facts, inside, resolve) if resolve else None
-    ever_reopened = any(e.action == "reopen" for e in events)
-    handed_over = any(e.action in HAND_OVERS for e in events)
-    rate = next((e for e in reversed(inside) if e.action == "rate"), None)
-    rating = None
-    rated_for = None
-    if rate is not None and _number(rate.after("csat")) is not None:
-        rating = (int(rate.after("csat")), rate.reason, rate.at)
-        rated_for = next((e.actor for e in reversed(events)
-                          if e.action == "resolve" and e.at <= rate.at), None)
-    handlers = frozenset({e.actor for e in inside if e.actor in agents and e.action in WORK}
-                         | {a for e in inside if (a := e.after("assignee"))})
+        worked = actor is not None and action in WORK and actor in agents
+        if worked:
+            people.add(actor)  # type: ignore[arg-type]
+        if action == "reopen":
+            ever_reopened = True
+        elif action in HAND_OVERS:
+            handed_over = True
+        elif action == "resolve":
+            resolver = actor
+        if e.at < start:
+            continue
+        if worked:
+            handlers.add(actor)  # type: ignore[arg-type]
+        if held and assignee:
+            handlers.add(assignee)
+        if action == "sla_response" and response is None:
+            response = e
+        elif action == "resolve":
+            resolve, stop = e, None
+        elif action == "sla_stop" and resolve is not None:
+            stop = e  # written with the resolution, in its transaction
+        elif action == "reopen":
+            reopened = True
+        elif action == "rate" and _number(e.after("csat")) is not None:
+            rate, rated_for = e, resolver
+    created = facts.created_at
     return Life(
-        facts=facts, created=start <= facts.created_at < end,
-        open_at_end=facts.created_at < end and status is not None and status.is_open,
-        assignee_at_end=assignee, response=response,
+        facts=facts, created=start <= created < end,
+        open_at_end=created < end and status is not None and status.is_open,
+        assignee_at_end=assignee,
+        response=None if response is None else Clock(
+            _number(response.after("used")), (response.at - created).total_seconds(),
+            _met(response)),
         resolved_by=resolve.actor if resolve else None,
-        resolved_at=resolve.at if resolve else None, resolution=resolution,
-        reopened=any(e.action == "reopen" for e in inside),
+        resolved_at=resolve.at if resolve else None,
+        resolution=None if resolve is None else Clock(
+            _number(stop.after("used")) if stop else None,
+            (resolve.at - created).total_seconds(), _met(stop)),
+        reopened=reopened,
         one_touch=(resolve is not None and not ever_reopened and not handed_over
                    and len(people) == 1),
-        rating=rating, rated_for=rated_for, handlers=handlers,
+        rating=None if rate is None else (int(rate.after("csat")), rate.reason, rate.at),
+        rated_for=rated_for if rate is not None else None,
+        handlers=frozenset(handlers),
     )
-
-
-def _response(facts: TicketFacts, inside: list[Event]) -> Clock | None:
-    line = next((e for e in inside if e.action == "sla_response"), None)
-    if line is None:
-        return None
-    met = line.after("met")
-    return Clock(_number(line.after("used")), (line.at - facts.created_at).total_seconds(),
-                 met if isinstance(met, bool) else None)
-
-
-def _resolution(facts: TicketFacts, inside: list[Event], resolve: Event) -> Clock:
-    # The clocks stop in the same transaction as the resolution: its `sla_stop` line.
-    stop = next((e for e in reversed(inside) if e.action == "sla_stop" and e.at >= resolve.at),
-                None)
-    met = stop.after("met") if stop else None
-    return Clock(_number(stop.after("used")) if stop else None,
-                 (resolve.at - facts.created_at).total_seconds(),
-                 met if isinstance(met, bool) else None)

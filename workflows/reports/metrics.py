@@ -162,12 +162,12 @@ def build_report(facts: Iterable[TicketFacts], period: Period, scope: Scope, now
 
 def _lives(facts: list[TicketFacts], period: Period, scope: Scope, now: datetime,
            agents: frozenset[str]) -> list[Life]:
-    end = period.end  # nothing has happened after now: a running period reads what there is
+    start, end = period.start, period.end  # a running period reads what has happened so far
     found = []
     for ticket in facts:
         if ticket.created_at >= end:
             continue
-        life = read(ticket, period.start, end, agents)
+        life = read(ticket, start, end, agents)
         if scope.admits(ticket, life):
             found.append(life)
     return found
