@@ -71,8 +71,9 @@ class SqlReports:
         self.session = session
 
     async def facts(self, query: ReportQuery) -> list[TicketFacts]:
-        result = await self.session.execute(facts_statement(query))
-        return _assemble(result.all())
+        # Core on the session's connection: no ORM layer between the rows and the report.
+        connection = await self.session.connection()
+        return _assemble((await connection.execute(facts_statement(query))).all())
 
 
 def _changes(action: str, assignee: str | None, used: float | None, met: bool | None,
