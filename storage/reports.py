@@ -8,7 +8,7 @@ indexes). The cost follows the tickets active in the window, not the table.
 
 from typing import Any
 
-from sqlalchemy import Select, and_, case, select, union
+from sqlalchemy import Select, case, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import ReportQuery
@@ -37,33 +37,49 @@ def _candidates(query: ReportQuery) -> Any:
     return union(active, ended_later, still_open).subquery("candidates")
 
 
-def facts_statement(query: ReportQuery) -> Select[Any]:
-    """One statement: each candidate ticket's fields with its audit lines, in ticket order."""
-    found = _candidates(query)
-    requester, actor = _P.alias("requester"), _P.alias("actor")
-    # Only a rating's comment is read: other lines' reasons (resolutions) stay in the database.
-    comment = case((_A.c.action == "rate", _A.c.reason), else_=None)
-    # The few values a metric reads, taken out of `changes` by the database: decoding every
-    # line's JSON in Python was most of a large report's time.
-    changed = _A.c.changes
+# Ids per statement when a report reads its tickets and their lines by id: well under SQLite's
+# limit on bound parameters, and a short index look-up list for PostgreSQL.
+CHUNK = 5000
+
+
+def candidates_statement(query: ReportQuery) -> Any:
+    """The ids of every ticket that may count in the window (more do no harm)."""
+    return select(_candidates(query).c.id)
+
+
+def tickets_statement(query: ReportQuery, ids: list[int]) -> Select[Any]:
+    """The fields of the candidates `ids` the query keeps, one row each, in id order."""
     statement = (
         select(_T.c.id, _T.c.key, _T.c.team, _T.c.priority, _T.c.category, _T.c.created_at,
-               _T.c.sla_calendar, requester.c.handle, _A.c.at, _A.c.action,
-               actor.c.handle, _A.c.to_status, comment,
-               changed[("assignee", 1)].as_string(), changed[("used", 1)].as_float(),
-               changed[("met", 1)].as_boolean(), changed[("csat", 1)].as_integer())
-        .select_from(_T.join(found, found.c.id == _T.c.id)
-                     .join(requester, requester.c.id == _T.c.requester_id)
-                     .outerjoin(_A, and_(_A.c.ticket_id == _T.c.id, _A.c.at < query.end,
-                                         _A.c.action.in_(ACTIONS)))
-                     .outerjoin(actor, actor.c.id == _A.c.actor_id))
-        .where(_T.c.created_at < query.end)
-        .order_by(_T.c.id, _A.c.at, _A.c.id))
+               _T.c.sla_calendar, _P.c.handle)
+        .join(_P, _P.c.id == _T.c.requester_id)
+        .where(_T.c.id.in_(ids), _T.c.created_at < query.end)
+        .order_by(_T.c.id))
     if query.teams is not None:
         statement = statement.where(_T.c.team.in_(query.teams))
     if query.requester_id is not None:
         statement = statement.where(_T.c.requester_id == query.requester_id)
     return statement
+
+
+def lines_statement(query: ReportQuery, ids: list[int]) -> Select[Any]:
+    """The audit lines of tickets `ids` before the window's end, narrow, in ticket then time order.
+
+    Found through the ticket id index: joining the window's tickets to their lines in one
+    statement made PostgreSQL scan all of `tickets` or `audit_events` (docs/performance.md)."""
+    actor = _P.alias("actor")
+    # Only a rating's comment is read: other lines' reasons (resolutions) stay in the database.
+    comment = case((_A.c.action == "rate", _A.c.reason), else_=None)
+    # The few values a metric reads, taken out of `changes` by the database: decoding every
+    # line's JSON in Python was most of a large report's time.
+    changed = _A.c.changes
+    return (
+        select(_A.c.ticket_id, _A.c.at, _A.c.action, actor.c.handle, _A.c.to_status, comment,
+               changed[("assignee", 1)].as_string(), changed[("used", 1)].as_float(),
+               changed[("met", 1)].as_boolean(), changed[("csat", 1)].as_integer())
+        .select_from(_A.outerjoin(actor, actor.c.id == _A.c.actor_id))
+        .where(_A.c.ticket_id.in_(ids), _A.c.at < query.end, _A.c.action.in_(ACTIONS))
+        .order_by(_A.c.ticket_id, _A.c.at, _A.c.id))
 
 
 class SqlReports:
@@ -72,8 +88,21 @@ class SqlReports:
 
     async def facts(self, query: ReportQuery) -> list[TicketFacts]:
         # Core on the session's connection: no ORM layer between the rows and the report.
+        # Three steps, each through an index: the candidates' ids, the kept tickets' fields,
+        # their lines. One row per ticket and one narrow row per line, nothing repeated.
         connection = await self.session.connection()
-        return _assemble((await connection.execute(facts_statement(query))).all())
+        found = sorted((await connection.execute(candidates_statement(query))).scalars())
+        heads: list[Any] = []
+        for part in _chunks(found):
+            heads += (await connection.execute(tickets_statement(query, part))).all()
+        lines: list[Any] = []
+        for part in _chunks([head[0] for head in heads]):
+            lines += (await connection.execute(lines_statement(query, part))).all()
+        return _assemble(heads, lines)
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
 def _changes(action: str, assignee: str | None, used: float | None, met: bool | None,
@@ -91,26 +120,24 @@ def _changes(action: str, assignee: str | None, used: float | None, met: bool | 
     return found
 
 
-def _assemble(rows: list[Any]) -> list[TicketFacts]:
+_NOTHING: dict[str, list[Any]] = {}  # shared by the many lines that change nothing read
+_STATUS = {status.value: status for status in Status}
+
+
+def _assemble(heads: list[Any], lines: list[Any]) -> list[TicketFacts]:
+    """Tickets (id order) with their lines (ticket id, then time order), walked side by side."""
     tickets: list[TicketFacts] = []
-    head: Any = None
-    events: list[Event] = []
-
-    def flush() -> None:
-        if head is not None:
-            _, key, team, priority, category, created_at, calendar, requester = head
-            tickets.append(TicketFacts(key, team, priority, category, requester, created_at,
-                                       calendar, tuple(events)))
-
-    for row in rows:
-        if head is None or row[0] != head[0]:
-            flush()
-            head, events = row[:8], []
-        at, action, who, to_status, reason, assignee, used, met, csat = row[8:]
-        if action is not None:
-            events.append(Event(at, action, who, Status(to_status) if to_status else None,
-                                _changes(action, assignee, used, met, csat), reason))
-    flush()
+    at_line, count = 0, len(lines)
+    for ticket_id, key, team, priority, category, created_at, calendar, requester in heads:
+        events: list[Event] = []
+        while at_line < count and lines[at_line][0] == ticket_id:
+            _, at, action, who, to_status, reason, assignee, used, met, csat = lines[at_line]
+            at_line += 1
+            changes = (_NOTHING if assignee is None and used is None and met is None
+                       and csat is None and action != "transfer_team"
+                       else _changes(action, assignee, used, met, csat))
+            events.append(Event(at, action, who, _STATUS[to_status] if to_status else None,
+                                changes, reason))
+        tickets.append(TicketFacts(key, team, priority, category, requester, created_at,
+                                   calendar, tuple(events)))
     return tickets
-
-
