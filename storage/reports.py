@@ -8,12 +8,13 @@ indexes). The cost follows the tickets active in the window, not the table.
 
 from typing import Any
 
-from sqlalchemy import Select, case, select, union
+from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, case, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import ReportQuery
 from storage.models import AuditRow, PersonRow, TicketRow
 from workflows.reports.facts import Event, TicketFacts
+from workflows.reports.heap import collector_paused
 from workflows.status import OPEN_STATUSES, Status
 
 _T, _A, _P = TicketRow.__table__, AuditRow.__table__, PersonRow.__table__
@@ -37,9 +38,17 @@ def _candidates(query: ReportQuery) -> Any:
     return union(active, ended_later, still_open).subquery("candidates")
 
 
-# Ids per statement when a report reads its tickets and their lines by id: well under SQLite's
-# limit on bound parameters, and a short index look-up list for PostgreSQL.
+# Ids per statement when a report reads its tickets and their lines by id on SQLite: well
+# under its limit on bound parameters. PostgreSQL takes every id as one array parameter.
 CHUNK = 5000
+
+
+def _among(column: Any, ids: list[int], whole: bool) -> Any:
+    """`column` is one of `ids`: one array parameter (`whole`, PostgreSQL), else `IN (…)`.
+    Rendering thousands of bound parameters cost more than the look-ups they asked for."""
+    if whole:
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def candidates_statement(query: ReportQuery) -> Any:
@@ -47,13 +56,13 @@ def candidates_statement(query: ReportQuery) -> Any:
     return select(_candidates(query).c.id)
 
 
-def tickets_statement(query: ReportQuery, ids: list[int]) -> Select[Any]:
+def tickets_statement(query: ReportQuery, ids: list[int], whole: bool = False) -> Select[Any]:
     """The fields of the candidates `ids` the query keeps, one row each, in id order."""
     statement = (
         select(_T.c.id, _T.c.key, _T.c.team, _T.c.priority, _T.c.category, _T.c.created_at,
                _T.c.sla_calendar, _P.c.handle)
         .join(_P, _P.c.id == _T.c.requester_id)
-        .where(_T.c.id.in_(ids), _T.c.created_at < query.end)
+        .where(_among(_T.c.id, ids, whole), _T.c.created_at < query.end)
         .order_by(_T.c.id))
     if query.teams is not None:
         statement = statement.where(_T.c.team.in_(query.teams))
@@ -62,7 +71,7 @@ def tickets_statement(query: ReportQuery, ids: list[int]) -> Select[Any]:
     return statement
 
 
-def lines_statement(query: ReportQuery, ids: list[int]) -> Select[Any]:
+def lines_statement(query: ReportQuery, ids: list[int], whole: bool = False) -> Select[Any]:
     """The audit lines of tickets `ids` before the window's end, narrow, in ticket then time order.
 
     Found through the ticket id index: joining the window's tickets to their lines in one
@@ -78,7 +87,7 @@ def lines_statement(query: ReportQuery, ids: list[int]) -> Select[Any]:
                changed[("assignee", 1)].as_string(), changed[("used", 1)].as_float(),
                changed[("met", 1)].as_boolean(), changed[("csat", 1)].as_integer())
         .select_from(_A.outerjoin(actor, actor.c.id == _A.c.actor_id))
-        .where(_A.c.ticket_id.in_(ids), _A.c.at < query.end, _A.c.action.in_(ACTIONS))
+        .where(_among(_A.c.ticket_id, ids, whole), _A.c.at < query.end, _A.c.action.in_(ACTIONS))
         .order_by(_A.c.ticket_id, _A.c.at, _A.c.id))
 
 
@@ -91,17 +100,25 @@ class SqlReports:
         # Three steps, each through an index: the candidates' ids, the kept tickets' fields,
         # their lines. One row per ticket and one narrow row per line, nothing repeated.
         connection = await self.session.connection()
+        whole = connection.dialect.name == "postgresql"
         found = sorted((await connection.execute(candidates_statement(query))).scalars())
         heads: list[Any] = []
-        for part in _chunks(found):
-            heads += (await connection.execute(tickets_statement(query, part))).all()
+        for part in _chunks(found, whole):
+            result = await connection.execute(tickets_statement(query, part, whole))
+            with collector_paused():
+                heads += result.all()
         lines: list[Any] = []
-        for part in _chunks([head[0] for head in heads]):
-            lines += (await connection.execute(lines_statement(query, part))).all()
-        return _assemble(heads, lines)
+        for part in _chunks([head[0] for head in heads], whole):
+            result = await connection.execute(lines_statement(query, part, whole))
+            with collector_paused():
+                lines += result.all()
+        with collector_paused():
+            return _assemble(heads, lines)
 
 
-def _chunks(ids: list[int]) -> list[list[int]]:
+def _chunks(ids: list[int], whole: bool) -> list[list[int]]:
+    if whole:
+        return [ids]
     return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from workflows.reports.facts import TicketFacts
+from workflows.reports.heap import collector_paused
 from workflows.reports.lifecycle import Life, read
 from workflows.reports.period import Period
 from workflows.reports.stats import Spread, median, share
@@ -139,7 +140,12 @@ def build_report(facts: Iterable[TicketFacts], period: Period, scope: Scope, now
     (their work counts as handling; a requester's does not). `now`: a running period is measured
     up to now.
     """
-    facts = list(facts)
+    with collector_paused():
+        return _build(list(facts), period, scope, now, agents)
+
+
+def _build(facts: list[TicketFacts], period: Period, scope: Scope, now: datetime,
+           agents: frozenset[str]) -> Report:
     before = period.previous()
     lives = _lives(facts, period, scope, now, agents)
     earlier = _lives(facts, before, scope, now, agents)
