@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     dingtalk_robot_code: str | None = Field(default=None, validation_alias="DINGTALK_ROBOT_CODE")
     dingtalk_openapi_endpoint: str = Field(default="https://api.dingtalk.com",
                                            validation_alias="DINGTALK_OPENAPI_ENDPOINT")
+    # Media (chart images, export files) are uploaded on DingTalk's legacy host.
+    dingtalk_media_endpoint: str = Field(default="https://oapi.dingtalk.com",
+                                         validation_alias="DINGTALK_MEDIA_ENDPOINT")
     # The interactive card template (card builder id, "….schema"); without one, tickets are
     # shown as markdown messages with action links.
     dingtalk_card_template_id: str | None = Field(default=None,
