@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     sla_sweep_seconds: float = Field(default=15.0, gt=0)
     autoclose_seconds: float = Field(default=300.0, gt=0)
     retention_seconds: float = Field(default=3600.0, gt=0)
+    digest_seconds: float = Field(default=300.0, gt=0)  # how often the weekly digests are looked at
     # /metrics counts tickets in the database at most this often, however often it is scraped.
     metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 
