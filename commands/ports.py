@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from workflows.kinds import Source
 from workflows.people import Person
 from workflows.priority import Priority
+from workflows.reports.facts import TicketFacts
 from workflows.status import Status
 from workflows.ticket import Ticket
 
@@ -271,8 +272,27 @@ class AwayRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class ReportQuery:
+    """The tickets a report needs between `start` and `end` (both periods: the previous one and
+    the one asked), narrowed to some teams and/or one requester."""
+
+    start: datetime
+    end: datetime
+    teams: tuple[str, ...] | None = None  # None: every team
+    requester_id: int | None = None
+
+
+class ReportRepository(Protocol):
+    async def facts(self, query: ReportQuery) -> "list[TicketFacts]":
+        """Every ticket created, changed or open in [start, end), with its audit lines before
+        `end` (the report's actions only), oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
+    reports: ReportRepository
     people: PeopleRepository
     outbox: OutboxRepository
     preferences: PreferenceRepository

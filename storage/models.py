@@ -139,6 +139,8 @@ class CommentRow(Base):
 
 class AuditRow(Base):
     __tablename__ = "audit_events"
+    # Reports find a period's tickets by when things happened to them (storage/reports.py).
+    __table_args__ = (Index("ix_audit_events_at", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
