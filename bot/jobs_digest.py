@@ -83,7 +83,7 @@ async def _deliver(sender: object, platform: str, channel: str, post: DigestPost
     refs = []
     for index, chart in enumerate(post.charts):
         file = OutgoingFile(platform, channel, f"{chart.name}.png", chart.png, chart.title,
-                            comment=post.text if index == 0 else None)
+                            comment=post.text if index == 0 else None, comment_title=post.title)
         refs.append(str(await sender.send_file(file) or ""))  # type: ignore[attr-defined]
     return ",".join(refs)
 

@@ -51,6 +51,7 @@ class OutgoingFile:
     content: bytes
     title: str
     comment: str | None = None  # the words posted with it
+    comment_title: str | None = None  # their title where the platform shows one (DingTalk)
     thread: str | None = None  # Slack: the thread's parent ts
 
     @property

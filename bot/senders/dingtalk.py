@@ -117,7 +117,7 @@ class DingTalkSender:
         as its photoURL) or file (`sampleFile`) message; the words go first, as markdown."""
         media_id = await self._upload_media(file)
         if file.comment:
-            await self.send_markdown(file.address, file.title, file.comment)
+            await self.send_markdown(file.address, file.comment_title or file.title, file.comment)
         if file.is_image:
             await self._robot_send(file.address, "sampleImageMsg", {"photoURL": media_id})
         else:

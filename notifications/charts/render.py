@@ -6,6 +6,7 @@ charts stay independent of how the figures were computed. Each call draws on its
 """
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,6 +18,10 @@ matplotlib.use("Agg")  # before anything imports pyplot; no display is ever need
 from matplotlib.figure import Figure
 
 from notifications.charts.fonts import chart_font
+
+# WenQuanYi Zen Hei has one weight, 500: matplotlib takes it for "normal" but logs a warning
+# on every render. Our own warning (fonts.py) says what matters: whether a CJK font exists.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 SIZE = (8.0, 4.5)  # inches; 120 dpi gives 960×540, legible in Slack and DingTalk previews
 DPI = 120

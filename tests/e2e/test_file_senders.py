@@ -22,7 +22,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def chart(platform: str, address: str, thread: str | None = None) -> OutgoingFile:
-    return OutgoingFile(platform, address, "trend.png", PNG, "每周工单", "IT 周报", thread)
+    return OutgoingFile(platform, address, "trend.png", PNG, "每周工单", "IT 周报", thread=thread)
 
 
 async def test_slack_uploads_into_the_thread_in_three_steps(fake_slack: FakeSlack) -> None:

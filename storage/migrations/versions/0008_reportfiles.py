@@ -1,7 +1,7 @@
 """Weekly report digests: one row per team and period, the claim that posts it once.
 
 Revision ID: 0008_reportfiles
-Revises: 0007
+Revises: 0008_reports (0007 before the reports branch is merged)
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_reportfiles"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
