@@ -22,6 +22,7 @@ from commands.actions import (
     priority,
     read,
     relate,
+    report,
     route,
     sla,
     urge,
@@ -72,6 +73,7 @@ HANDLERS: dict[type, Handler] = {
     m.ExplainRoute: route.explain,
     m.SlaStatus: sla.sla_status,
     m.SlaExplain: sla.sla_explain,
+    m.Report: report.report,
     m.Help: help.help_,
 }
 

@@ -20,7 +20,7 @@ from commands.tokens import (
     unquote,
     usage_error,
 )
-from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, USAGE, VERBS
+from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, REPORT_BREAKDOWNS, USAGE, VERBS
 from commands.when import parse_day
 from workflows.kinds import TicketType
 from workflows.priority import Priority
@@ -66,7 +66,7 @@ class Grammar:
             "mute": self._mute, "unmute": self._mute, "notify": self._notify,
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
             "route": self._route, "away": self._away, "back": self._back,
-            "sla": self._sla,
+            "sla": self._sla, "report": self._report,
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
@@ -368,6 +368,31 @@ class Grammar:
         if leftover:
             raise usage_error(verb)
         return m.Back(who)
+    def _report(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+        who, text = self._who(verb, rest, at_users)
+        words = text.split()
+        team: str | None = None
+        by: str | None = None
+        period: list[str] = []
+        while words:
+            word = words.pop(0)
+            lowered = word.lower()
+            named = _TEAM.match(word)
+            if named:
+                team = named.group("team").lower()
+            elif lowered in ("team", "团队", "组") and words:
+                team = words.pop(0).lower()
+            elif lowered == "by" and words:
+                by = REPORT_BREAKDOWNS.get(words.pop(0).lower()) or self._bad_report(verb)
+            elif word.startswith("按") and len(word) > 1:  # 按分类, 按处理人, 按优先级
+                by = REPORT_BREAKDOWNS.get(word[1:]) or self._bad_report(verb)
+            else:
+                period.append(word)
+        return m.Report(" ".join(period), team, who, by)
+
+    def _bad_report(self, verb: str) -> str:
+        raise usage_error(verb)
+
     def _sla(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         word, remainder = first_word(rest)
         if word.lower() not in EXPLAIN_WORDS:

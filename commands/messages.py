@@ -253,6 +253,17 @@ class SlaExplain:
 
 
 @dataclass(frozen=True, slots=True)
+class Report:
+    """`report [period] [team X] [@person] [by category|agent|priority]`: the period's figures.
+    The period stays words here: what `last week` means depends on the day it is asked."""
+
+    period: str = ""  # empty: this month
+    team: str | None = None
+    who: Mention | None = None
+    by: str | None = None  # category | agent | priority
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -261,5 +272,5 @@ Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
     | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
-    | ExplainRoute | SlaStatus | SlaExplain | Help
+    | ExplainRoute | SlaStatus | SlaExplain | Report | Help
 )

@@ -34,6 +34,8 @@ USAGE: dict[str, str] = {
     "language": "language en|zh-CN",
     "prefs": "prefs",
     "sla": "sla <ticket> | sla explain P1-P5 [queue=IT] [type=incident] [category=X] [group=X] [all]",
+    "report": "report [this month|last week|2026-11|2026-W47] [team <name>] [@person] "
+              "[by category|agent|priority]",
     "help": "help [command]",
 }
 
@@ -69,6 +71,7 @@ VERBS: dict[str, str] = {
     "ooo": "away", "请假": "away", "休假": "away", "外出": "away", "不在": "away",
     "回来": "back", "销假": "back", "回来了": "back",
     "时效": "sla", "服务时效": "sla", "时限": "sla",
+    "stats": "report", "reports": "report", "报表": "report", "统计": "report", "报告": "report",
 }
 
 # `sla explain …` (试算: a dry run for a ticket opened now)
@@ -86,4 +89,11 @@ LIST_SCOPES: dict[str, str] = {
     "all": "all", "open": "all", "全部": "all",
     "status": "status", "状态": "status",
     "triage": "triage", "unassigned": "triage", "待分配": "triage", "未指派": "triage",
+}
+
+# `report by …` / `报表 按分类`: which breakdown follows the figures.
+REPORT_BREAKDOWNS: dict[str, str] = {
+    "category": "category", "categories": "category", "分类": "category", "类别": "category",
+    "agent": "agent", "agents": "agent", "person": "agent", "处理人": "agent", "人员": "agent",
+    "priority": "priority", "priorities": "priority", "优先级": "priority",
 }

@@ -4,6 +4,7 @@ words, identifiers and the data it was given."""
 
 import functools
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,9 @@ from tests.support.leaks import catalog_keys, chinese, english_words, missing_ke
 from workflows.kinds import Source, TicketType
 from workflows.people import Person
 from workflows.priority import Priority
+from workflows.reports.facts import Event, TicketFacts
+from workflows.reports.metrics import Scope, build_report
+from workflows.reports.period import Period
 from workflows.sla_report import ClockView, Explanation, NextStep, SlaView
 from workflows.status import Status
 from workflows.ticket import Ticket
@@ -83,6 +87,24 @@ def history_lines() -> list[HistoryLine]:
     ]
 
 
+def report_sample() -> Any:
+    """A month with a breach, a rating with its comment and an open ticket: every line shows."""
+    def at(hours: float) -> datetime:
+        return datetime(2026, 3, 2, 1, 0, tzinfo=UTC) + timedelta(hours=hours)
+    done = TicketFacts("IT-1", "it", "P2", "printer", "zhangsan", at(0), "office", (
+        Event(at(0), "create", "zhangsan", Status.NEW),
+        Event(at(1), "claim", "liqiang", Status.IN_PROGRESS, {"assignee": [None, "liqiang"]}),
+        Event(at(1), "sla_response", "liqiang", None, {"used": [None, 3600], "met": [None, False]}),
+        Event(at(3), "resolve", "liqiang", Status.RESOLVED),
+        Event(at(3), "sla_stop", "liqiang", None, {"used": [None, 10800], "met": [None, True]}),
+        Event(at(4), "rate", "zhangsan", None, {"csat": [None, 4]}, "很好")))
+    waiting = TicketFacts("IT-2", "it", "P3", None, "zhangsan", at(2), "office", (
+        Event(at(2), "create", "zhangsan", Status.NEW),))
+    return build_report([done, waiting], Period("month", datetime(2026, 3, 1).date(),
+                                                ZoneInfo("Asia/Shanghai")),
+                        Scope(), at(5), frozenset({"liqiang"}))
+
+
 SAMPLE: dict[str, Any] = {
     "action": "urge", "actor": "李强", "after": "张三", "aliases": ["等待", "wait"],
     "ask_rating": True, "assignee": "张三", "away": {"weekday": 0, "date": "2026-03-09"},
@@ -145,6 +167,11 @@ SPECIAL: dict[str, dict[str, Any]] = {
     "notify.mentions": {"people": [{"label": "李强", "slack_id": "U0LI"}]},
     "dingtalk.needs_input": {"action": "transfer"},
     "time.ago": {"unit": "hours"}, "time.in": {"unit": "hours"},
+    "report.show": {"r": report_sample(), "period": "2026-03", "previous": "2026-02",
+                    "running": True, "by": None, "biz": SimpleNamespace(business=True)},
+    "report.empty": {"period": "2026-03", "previous": "2026-02"},
+    "error.report_period": {"period": "frobnicate"},
+    "error.report_future": {"period": "2027-05"},
 }
 ZH_ONLY_SPECIAL = {"time.ago": {"unit": "小时"}, "time.in": {"unit": "小时"}}
 

@@ -239,6 +239,8 @@ def _agents(lives: list[Life], agents: frozenset[str], scope: Scope) -> tuple[Ag
             load[life.assignee_at_end] += 1
         if life.rating is not None and life.rated_for:
             ratings[life.rated_for].append(life.rating[0])
+    if scope.requester is not None:  # a requester's report names nobody's workload
+        return ()
     names = (set(handled) | set(resolved) | set(load) | set(ratings)) & agents
     if scope.agent is not None:
         names &= {scope.agent}
