@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from bot.answer_files import send_answer_files
 from bot.dingtalk.cards import markdown_card
 from bot.senders.dingtalk import DingTalkSender
 from commands.answer import Answer
@@ -139,6 +140,9 @@ class Replier:
                 return
             title, text = self.render(answer, await self._locale(conversation.sender_id), target)
             await self._deliver(target.address, title, text)
+            if answer.files:  # an export: to the asker's 1:1 chat with the robot, privately
+                await send_answer_files(self.sender, answer, Source.DINGTALK.value,
+                                        conversation.sender_id, answer.zone)
         except Exception:
             log.exception("DingTalk reply to %s failed", key)
 
