@@ -3,7 +3,7 @@
 import sys
 from collections.abc import AsyncIterable, Callable
 
-from bot.answer_files import send_answer_files
+from bot.answer_files import has_files, send_answer_files
 from bot.bootstrap import App
 from bot.console.actions import TEMPLATES, command_for
 from bot.logs import log_context, new_request_id
@@ -82,8 +82,9 @@ class ConsoleSession:
             answer = await self.app.dispatcher.handle_text(
                 Identity(Source.CONSOLE, self.user, channel=self.channel), text)
             self.show(answer)
-            if answer.files:
-                await send_answer_files(self.files, answer, "console", self.user, answer.zone)
+            if has_files(answer):
+                await send_answer_files(self.files, answer, "console", self.user, answer.zone,
+                                        labels=self.catalog)
             await self.deliver()
         return True
 

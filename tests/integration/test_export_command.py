@@ -68,3 +68,21 @@ async def test_the_console_writes_the_files_and_shows_where(app: App, clock: Fak
 def _exists(path: Path) -> bool:
     return path.exists()
 
+
+
+async def test_a_report_in_the_console_comes_with_its_three_charts(
+        app: App, clock: FakeClock, tmp_path: Path) -> None:
+    await _month_of_work(app, clock)
+    lines: list[str] = []
+    session = ConsoleSession(app, "bob", app.catalog(), lines.append)
+    session.files.files_dir = tmp_path
+    await session.handle("report 2026-11")
+    shown = [line for line in lines if line.startswith("  📎 ")]
+    assert shown == [f"  📎 Tickets per week: created vs resolved: {tmp_path / 'trend.png'}",
+                     f"  📎 SLA attainment by priority: {tmp_path / 'sla.png'}",
+                     f"  📎 Resolution time: {tmp_path / 'resolution.png'}"]
+    assert _read(tmp_path / "trend.png")[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
