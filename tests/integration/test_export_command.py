@@ -4,11 +4,16 @@ tickets; a requester is refused; bad input is answered; the console writes the f
 import io
 from pathlib import Path
 
+import httpx
 from openpyxl import load_workbook
 
 from bot.answer_files import answer_files
 from bot.bootstrap import App
 from bot.console.session import ConsoleSession
+from bot.dingtalk.replies import Conversation, Replier
+from bot.senders.dingtalk import DingTalkSender
+from notifications.catalogs import Catalogs
+from tests.fakes.dingtalk_openapi import FakeDingTalk
 from tests.integration.test_report_export import _month_of_work
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
@@ -86,3 +91,22 @@ async def test_a_report_in_the_console_comes_with_its_three_charts(
 
 def _read(path: Path) -> bytes:
     return path.read_bytes()
+
+
+async def test_in_dingtalk_the_files_reach_the_askers_one_to_one_chat(
+        app: App, clock: FakeClock, fake_dingtalk: FakeDingTalk) -> None:
+    await _month_of_work(app, clock)
+    answer = (await Chat(app).user("bob").says("export 2026-11")).answer
+    async with httpx.AsyncClient() as http:
+        sender = DingTalkSender(http, fake_dingtalk.url, fake_dingtalk.app_key,
+                                fake_dingtalk.app_secret, fake_dingtalk.robot_code, clock,
+                                media_url=fake_dingtalk.url)
+        replier = Replier(sender, app.uow, app.loaded.org, app.notify,
+                          Catalogs(app.settings.tz), clock, cards=False)
+        await replier.reply(Conversation(False, "cidPRIVATE", "staff-bob"), answer, "m-1")
+    sent = fake_dingtalk.user_messages("staff-bob")
+    assert [m["msgKey"] for m in sent] == ["sampleMarkdown", "sampleFile", "sampleFile"]
+    assert "2026-11的工单：共 3 行" in sent[0]["msgParam"]["text"]  # DingTalk speaks zh-CN
+    assert [m["msgParam"]["fileName"] for m in sent[1:]] == ["tickets-2026-11.csv",
+                                                             "tickets-2026-11.xlsx"]
+    assert all(fake_dingtalk.media[m["msgParam"]["mediaId"]]["type"] == "file" for m in sent[1:])
