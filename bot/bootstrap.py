@@ -4,7 +4,7 @@ import gc
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,9 @@ class App:
     dispatcher: ObservedDispatcher
     notify: NotifyConfig
     numbers: QueueNumbers | None = None  # ticket numbers' own connections (PostgreSQL)
+    # The platform senders, once `serve` has built them: scheduled jobs that post files (the
+    # weekly digest) deliver through them. Empty in the console and the CLI.
+    senders: dict[str, Any] = field(default_factory=dict)
 
     def catalog(self, locale: str | None = None) -> Catalog:
         return Catalog(locale or self.settings.locale, self.settings.tz,

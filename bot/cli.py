@@ -16,6 +16,7 @@ from bot.console.session import ConsoleSession, stdout_writer
 from bot.holiday_check import warning_line
 from bot.logs import configure_logging
 from bot.orgfile import OrgFileError, load_org
+from bot.report_cli import add_arguments as add_report_arguments
 from bot.settings import Settings
 from bot.settings_check import IncompleteSettings, require_complete
 from bot.simulate import add_arguments as add_simulate_arguments
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     add_sla_failed_arguments(sla_sub)
     add_simulate_arguments(sla_sub.add_parser(
         "simulate", help="due times and escalation steps of a ticket nobody touches"))
+    add_report_arguments(sub)
     return parser
 
 
@@ -202,6 +204,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _sla_simulate(settings, args)
     if command == "outbox":
         return asyncio.run(_outbox(settings, args))
+    if command == "report":
+        from bot.report_cli import run as run_report
+
+        return asyncio.run(run_report(settings, args))
     if command == "console":
         return asyncio.run(_console(settings, getattr(args, "user", "alice"),
                                     getattr(args, "locale", None)))

@@ -2,9 +2,10 @@
 
 import re
 from dataclasses import dataclass
+from datetime import time as dtime
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -14,6 +15,7 @@ from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
 from storage.directory import DirectoryEntry
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
+from workflows.digest import WEEKDAYS, DigestSchedule
 from workflows.kinds import Source, TicketType
 from workflows.organisation import DEFAULT_TARGETS, Organisation, Policies, Profile, Queue, Team
 from workflows.priority import Priority
@@ -52,6 +54,38 @@ class PersonSpec(_Strict):
     _zone = field_validator("timezone")(check_zone)
 
 
+class DigestSpec(_Strict):
+    """`digest: {channel, weekday, time}`: the weekly report, posted in the team's zone. A
+    `channel` is Slack's (C…/G…) or DingTalk's (cid…) by its form, or one per platform."""
+
+    channel: str | dict[Source, str]
+    weekday: str = "monday"
+    time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    locale: Literal["en", "zh-CN"] | None = None
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        if value.strip().lower()[:3] not in {d[:3] for d in WEEKDAYS}:
+            raise ValueError(f"{value!r} is not a weekday (monday … sunday)")
+        return value
+
+    def schedule(self, zone: str) -> DigestSchedule:
+        channels = ({p.value: c for p, c in self.channel.items()}
+                    if isinstance(self.channel, dict) else {_platform_of(self.channel): self.channel})
+        weekday = [d[:3] for d in WEEKDAYS].index(self.weekday.strip().lower()[:3])
+        hour, minute = (int(part) for part in self.time.split(":"))
+        return DigestSchedule(channels, weekday, dtime(hour, minute), ZoneInfo(zone), self.locale)
+
+
+def _platform_of(channel: str) -> str:
+    if channel.startswith("cid"):
+        return Source.DINGTALK.value
+    if channel[:1] in ("C", "G", "D") and channel[1:2].isalnum() and channel.isalnum():
+        return Source.SLACK.value
+    return Source.CONSOLE.value
+
+
 class TeamSpec(_Strict):
     key: str = Field(pattern=_HANDLE)
     name: str
@@ -69,6 +103,7 @@ class TeamSpec(_Strict):
     on_duty: list[str] = []  # a weekly rota for escalations that reassign to the person on duty
     escalation_channels: dict[Source, str] = {}
     control_channels: dict[Source, str] = {}
+    digest: DigestSpec | None = None
 
 
 class QueueSpec(_Strict):
@@ -248,7 +283,8 @@ def _team(spec: TeamSpec, org_zone: str) -> Team:
     return Team(spec.key, spec.name, frozenset(spec.leads), frozenset(spec.members),
                 frozenset(spec.skills), {p.value: c for p, c in spec.channels.items()},
                 policy, spec.triage_channel, tuple(dict.fromkeys(spec.members)),
-                tuple(dict.fromkeys(spec.leads)), _sla_channels(spec), tuple(spec.on_duty))
+                tuple(dict.fromkeys(spec.leads)), _sla_channels(spec), tuple(spec.on_duty),
+                spec.digest.schedule(spec.timezone or org_zone) if spec.digest else None)
 
 
 def _sla_channels(t: TeamSpec) -> dict[str, dict[str, str]]:

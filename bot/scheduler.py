@@ -34,12 +34,13 @@ class Intervals:
     sla_seconds: float = 15
     autoclose_seconds: float = 300
     retention_seconds: float = 3600
+    digest_seconds: float = 300
 
     @classmethod
     def from_settings(cls, app: App) -> "Intervals":
         settings = app.settings
         return cls(settings.sla_sweep_seconds, settings.autoclose_seconds,
-                   settings.retention_seconds)
+                   settings.retention_seconds, settings.digest_seconds)
 
 
 async def sla_tick(app: App) -> SweepReport:
@@ -70,12 +71,14 @@ Job = Callable[[App], Awaitable[Any]]
 
 def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
     """Job id -> (coroutine taking the App, seconds between ticks)."""
+    from bot.jobs_digest import digest_tick
     from bot.jobs_retention import retention_tick
 
     return {
         "sla_sweep": (sla_tick, intervals.sla_seconds),
         "autoclose": (autoclose_tick, intervals.autoclose_seconds),
         "retention": (retention_tick, intervals.retention_seconds),
+        "digest": (digest_tick, intervals.digest_seconds),
     }
 
 

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     dingtalk_robot_code: str | None = Field(default=None, validation_alias="DINGTALK_ROBOT_CODE")
     dingtalk_openapi_endpoint: str = Field(default="https://api.dingtalk.com",
                                            validation_alias="DINGTALK_OPENAPI_ENDPOINT")
+    # Media (chart images, export files) are uploaded on DingTalk's legacy host.
+    dingtalk_media_endpoint: str = Field(default="https://oapi.dingtalk.com",
+                                         validation_alias="DINGTALK_MEDIA_ENDPOINT")
     # The interactive card template (card builder id, "….schema"); without one, tickets are
     # shown as markdown messages with action links.
     dingtalk_card_template_id: str | None = Field(default=None,
@@ -72,6 +75,7 @@ class Settings(BaseSettings):
     sla_sweep_seconds: float = Field(default=15.0, gt=0)
     autoclose_seconds: float = Field(default=300.0, gt=0)
     retention_seconds: float = Field(default=3600.0, gt=0)
+    digest_seconds: float = Field(default=300.0, gt=0)  # how often the weekly digests are looked at
     # /metrics counts tickets in the database at most this often, however often it is scraped.
     metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 

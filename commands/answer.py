@@ -8,6 +8,15 @@ from workflows.ticket import Ticket
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerFile:
+    """A table the reader gets as files (CSV and XLSX): the adapter renders and sends them."""
+
+    name: str  # file name without extension, e.g. "tickets-2026-11"
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     key: str  # names the reply template, e.g. "ticket.claimed"
     params: dict[str, Any] = field(default_factory=dict)
@@ -17,3 +26,4 @@ class Answer:
     ok: bool = True
     duplicate: bool = False  # a redelivered inbound action: adapters stay silent
     zone: str | None = None  # the viewer's time zone (IANA name): every time is shown in it
+    files: tuple[AnswerFile, ...] = ()  # tables sent to the reader as files (`export`)

@@ -14,6 +14,7 @@ from commands.actions import (
     collaborate,
     comment,
     create,
+    export,
     finish,
     handover,
     help,
@@ -74,6 +75,7 @@ HANDLERS: dict[type, Handler] = {
     m.SlaStatus: sla.sla_status,
     m.SlaExplain: sla.sla_explain,
     m.Report: report.report,
+    m.Export: export.export,
     m.Help: help.help_,
 }
 

@@ -66,7 +66,7 @@ class Grammar:
             "mute": self._mute, "unmute": self._mute, "notify": self._notify,
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
             "route": self._route, "away": self._away, "back": self._back,
-            "sla": self._sla, "report": self._report,
+            "sla": self._sla, "report": self._report, "export": self._export,
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
@@ -389,6 +389,23 @@ class Grammar:
             else:
                 period.append(word)
         return m.Report(" ".join(period), team, who, by)
+
+    def _export(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        words = rest.split()
+        team: str | None = None
+        period: list[str] = []
+        while words:
+            word = words.pop(0)
+            named = _TEAM.match(word)
+            if named:
+                team = named.group("team").lower()
+            elif word.lower() in ("team", "团队", "组") and words:
+                team = words.pop(0).lower()
+            else:
+                period.append(word)
+        if not period:
+            raise usage_error(verb)
+        return m.Export(" ".join(period), team)
 
     def _bad_report(self, verb: str) -> str:
         raise usage_error(verb)

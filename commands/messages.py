@@ -264,6 +264,14 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class Export:
+    """`export 2026-11 [team X]` (导出): the period's tickets as CSV and XLSX files."""
+
+    period: str = ""
+    team: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
@@ -272,5 +280,5 @@ Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
     | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
-    | ExplainRoute | SlaStatus | SlaExplain | Report | Help
+    | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
 )

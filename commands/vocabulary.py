@@ -36,6 +36,7 @@ USAGE: dict[str, str] = {
     "sla": "sla <ticket> | sla explain P1-P5 [queue=IT] [type=incident] [category=X] [group=X] [all]",
     "report": "report [this month|last week|2026-11|2026-W47] [team <name>] [@person] "
               "[by category|agent|priority]",
+    "export": "export 2026-11 [team <name>]",
     "help": "help [command]",
 }
 
@@ -71,6 +72,7 @@ VERBS: dict[str, str] = {
     "ooo": "away", "请假": "away", "休假": "away", "外出": "away", "不在": "away",
     "回来": "back", "销假": "back", "回来了": "back",
     "时效": "sla", "服务时效": "sla", "时限": "sla",
+    "导出": "export", "exports": "export",
     "stats": "report", "reports": "report", "报表": "report", "统计": "report", "报告": "report",
 }
 

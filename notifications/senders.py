@@ -39,3 +39,28 @@ class Sender(Protocol):
         (a relay may have died between sending and recording it) and return its reference.
         """
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingFile:
+    """A file or image for one address: a chart (PNG) or an export (CSV, XLSX)."""
+
+    platform: str
+    address: str  # channel or user id
+    filename: str  # with its extension: the platforms pick the preview from it
+    content: bytes
+    title: str
+    comment: str | None = None  # the words posted with it
+    comment_title: str | None = None  # their title where the platform shows one (DingTalk)
+    thread: str | None = None  # Slack: the thread's parent ts
+
+    @property
+    def is_image(self) -> bool:
+        return self.filename.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
+
+
+class FileSender(Protocol):
+    async def send_file(self, file: OutgoingFile) -> str | None:
+        """Deliver the file; return the platform's reference (Slack file id, DingTalk media id
+        or the console's path). Failures raise `DeliveryError` as `send` does."""
+        ...

@@ -278,3 +278,22 @@ class AwayRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     until: Mapped[datetime]
     since: Mapped[datetime]
+
+
+class ReportDigestRow(Base):
+    """One weekly digest of one team and period (its first local day, `YYYY-MM-DD`): the
+    claim that makes it posted once across replicas and restarts. `token` fences each claim;
+    `lease_until` frees a claim whose replica died mid-post."""
+
+    __tablename__ = "report_digests"
+
+    team: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # sending, sent, failed
+    token: Mapped[int] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer)
+    lease_until: Mapped[datetime | None]
+    claimed_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    refs: Mapped[str | None] = mapped_column(Text)  # what each platform answered
+    last_error: Mapped[str | None] = mapped_column(Text)

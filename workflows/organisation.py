@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from workflows.assignment import DEFAULT_WEIGHTS, UTC_ZONE, AssignmentPolicy
+from workflows.digest import DigestSchedule
 from workflows.kinds import TicketType
 from workflows.priority import Priority
 from workflows.routing import Rule
@@ -26,6 +27,7 @@ class Team:
     # "escalation" / "control" -> platform -> channel id, where SLA escalations are posted
     sla_channels: dict[str, dict[str, str]] = field(default_factory=dict)
     on_duty: tuple[str, ...] = ()  # a weekly rota, by ISO week number
+    digest: DigestSchedule | None = None  # the weekly report posted to the leads' channel
 
     def on_duty_at(self, now: datetime) -> str | None:
         if not self.on_duty:

@@ -3,6 +3,7 @@
 import sys
 from collections.abc import AsyncIterable, Callable
 
+from bot.answer_files import has_files, send_answer_files
 from bot.bootstrap import App
 from bot.console.actions import TEMPLATES, command_for
 from bot.logs import log_context, new_request_id
@@ -33,7 +34,8 @@ class ConsoleSession:
         self.last_key: str | None = None
         self.channel: str | None = None
         self.last_actions: tuple[Action, ...] = ()
-        self.relay = app.relay({Source.CONSOLE.value: ConsoleSender(write)}, pacing={})
+        self.files = ConsoleSender(write)  # exports land in a folder; their paths are shown
+        self.relay = app.relay({Source.CONSOLE.value: self.files}, pacing={})
 
     async def run(self, lines: AsyncIterable[str], echo: bool) -> None:
         self.write(CONSOLE_HELP)
@@ -80,6 +82,9 @@ class ConsoleSession:
             answer = await self.app.dispatcher.handle_text(
                 Identity(Source.CONSOLE, self.user, channel=self.channel), text)
             self.show(answer)
+            if has_files(answer):
+                await send_answer_files(self.files, answer, "console", self.user, answer.zone,
+                                        labels=self.catalog)
             await self.deliver()
         return True
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from bot.answer_files import has_files, send_answer_files
 from bot.dingtalk.cards import markdown_card
 from bot.senders.dingtalk import DingTalkSender
 from commands.answer import Answer
@@ -137,8 +138,13 @@ class Replier:
             target = self.target(conversation, answer)
             if target is None or not await self._claim(key):
                 return
-            title, text = self.render(answer, await self._locale(conversation.sender_id), target)
+            locale = await self._locale(conversation.sender_id)
+            title, text = self.render(answer, locale, target)
             await self._deliver(target.address, title, text)
+            if has_files(answer):  # an export, a report's charts: to the asker, privately
+                await send_answer_files(self.sender, answer, Source.DINGTALK.value,
+                                        conversation.sender_id, answer.zone,
+                                        labels=self.catalogs.get(locale, "plain"))
         except Exception:
             log.exception("DingTalk reply to %s failed", key)
 

@@ -29,7 +29,7 @@ from bot.dingtalk.retrying import CallRetry, Sleep, Transient
 from commands.ports import Clock
 from notifications.catalogs import Catalogs
 from notifications.relay import Pacing
-from notifications.senders import DeliveryError, Outgoing
+from notifications.senders import DeliveryError, Outgoing, OutgoingFile
 
 # Throttling answers: HTTP 429, or these codes (QPS / flow control, robot sending too fast).
 THROTTLED = ("Throttling", "QpsLimit", "FlowControl", "send.too.fast")
@@ -55,6 +55,10 @@ BATCH_SEND = "/v1.0/robot/oToMessages/batchSend"
 CARD_CREATE_AND_DELIVER = "/v1.0/card/instances/createAndDeliver"
 CARD_UPDATE = "/v1.0/card/instances"
 I18N = {"zh-CN": "ZH_CN", "en": "EN_US"}
+# Media are uploaded on the legacy host (oapi.dingtalk.com), the only one with that API; its
+# token is the same app access token. Errors come back as HTTP 200 with an errcode.
+MEDIA_UPLOAD = "/media/upload"
+LEGACY_BAD_TOKEN = frozenset({40014, 42001})  # invalid / expired access_token
 
 
 def out_track_id(message: Outgoing) -> str:
@@ -72,9 +76,11 @@ class DingTalkSender:
     def __init__(self, http: httpx.AsyncClient, base_url: str, client_id: str,
                  client_secret: str, robot_code: str, clock: Clock, *,
                  catalogs: Catalogs | None = None, card_template_id: str | None = None,
-                 retry: CallRetry | None = None, sleep: Sleep = asyncio.sleep) -> None:
+                 retry: CallRetry | None = None, sleep: Sleep = asyncio.sleep,
+                 media_url: str = "https://oapi.dingtalk.com") -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
+        self.media_url = media_url.rstrip("/")
         self.client_id, self.client_secret, self.robot_code = client_id, client_secret, robot_code
         self.clock = clock
         self.catalogs = catalogs or Catalogs(ZoneInfo("UTC"))
@@ -106,9 +112,52 @@ class DingTalkSender:
         # message may, rarely, arrive twice on DingTalk.
         return await self.send_markdown(message.address, message.title, message.text)
 
+    async def send_file(self, file: OutgoingFile) -> str | None:
+        """Upload the media, then send it as the robot's image (`sampleImageMsg`, the media id
+        as its photoURL) or file (`sampleFile`) message; the words go first, as markdown."""
+        media_id = await self._upload_media(file)
+        if file.comment:
+            await self.send_markdown(file.address, file.comment_title or file.title, file.comment)
+        if file.is_image:
+            await self._robot_send(file.address, "sampleImageMsg", {"photoURL": media_id})
+        else:
+            extension = file.filename.rpartition(".")[2].lower()
+            await self._robot_send(file.address, "sampleFile", {
+                "mediaId": media_id, "fileName": file.filename, "fileType": extension})
+        return media_id
+
+    async def _upload_media(self, file: OutgoingFile) -> str:
+        kind = "image" if file.is_image else "file"
+        token = await self.token()
+        for attempt in range(2):
+            try:
+                response = await self.http.post(
+                    self.media_url + MEDIA_UPLOAD, params={"access_token": token, "type": kind},
+                    files={"media": (file.filename, file.content)})
+            except httpx.HTTPError as error:  # an upload is harmless to repeat: unsent media
+                raise DeliveryError(f"DingTalk media upload failed: {error!r}") from error
+            try:
+                data = response.json()
+            except ValueError:
+                data = {}
+            errcode = data.get("errcode") if isinstance(data, dict) else None
+            if response.status_code < 300 and errcode in (0, "0") and data.get("media_id"):
+                return str(data["media_id"])
+            if attempt == 0 and errcode in LEGACY_BAD_TOKEN:
+                token = await self.token(rejected=token)
+                continue
+            if response.status_code < 300 and errcode not in (None, 0, "0"):
+                _check_legacy(data)
+            raise DeliveryError(f"DingTalk media upload: HTTP {response.status_code} "
+                                f"{str(data)[:200]}", permanent=400 <= response.status_code < 500)
+        raise DeliveryError("DingTalk media upload: token refused twice")
+
     async def send_markdown(self, address: str, title: str, text: str) -> str:
-        param = json.dumps({"title": title, "text": text}, ensure_ascii=False)
-        body: dict[str, Any] = {"robotCode": self.robot_code, "msgKey": "sampleMarkdown",
+        return await self._robot_send(address, "sampleMarkdown", {"title": title, "text": text})
+
+    async def _robot_send(self, address: str, msg_key: str, msg_param: dict[str, Any]) -> str:
+        param = json.dumps(msg_param, ensure_ascii=False)
+        body: dict[str, Any] = {"robotCode": self.robot_code, "msgKey": msg_key,
                                 "msgParam": param}
         if is_group(address):
             result = await self._call("POST", GROUP_SEND, {**body, "openConversationId": address})

@@ -35,5 +35,6 @@ async def platform_senders(settings: Settings, clock: Clock,
                 settings.dingtalk_robot_code or settings.dingtalk_client_id, clock,
                 catalogs=Catalogs(settings.tz, settings.templates_dir),
                 card_template_id=(settings.dingtalk_card_template_id
-                                  if settings.dingtalk_card_mode else None))
+                                  if settings.dingtalk_card_mode else None),
+                media_url=settings.dingtalk_media_endpoint)
         yield senders

@@ -5,12 +5,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.cards import card_blocks
 from notifications.catalogs import Catalogs
-from notifications.senders import DeliveryError, Outgoing
+from notifications.senders import DeliveryError, Outgoing, OutgoingFile
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,24 @@ class SlackSender:
             raise _classify(error, channel) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise DeliveryError(f"Slack unreachable: {error!r}", maybe_sent=True) from error
+
+    async def send_file(self, file: OutgoingFile) -> str | None:
+        """Slack's external upload (what slack_sdk's `files_upload_v2` does): ask
+        files.getUploadURLExternal for a URL, POST the bytes there, then
+        files.completeUploadExternal shares the file with the channel (or thread, or DM)."""
+        channel = file.address
+        try:
+            channel = await self._channel(file.address)
+            response = await self.client.files_upload_v2(
+                filename=file.filename, content=file.content, title=file.title,
+                channel=channel, thread_ts=file.thread, initial_comment=file.comment)
+        except SlackApiError as error:
+            raise _classify(error, channel) from error
+        except SlackRequestError as error:  # the upload URL refused the bytes: nothing shared
+            raise DeliveryError(f"Slack upload failed: {error}") from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DeliveryError(f"Slack unreachable: {error!r}", maybe_sent=True) from error
+        return str((response.get("file") or {}).get("id") or "")
 
     async def _send(self, channel: str, message: Outgoing, check_duplicate: bool) -> str:
         if message.card is not None:

@@ -12,9 +12,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
+from bot.answer_files import has_files, send_answer_files
+from bot.senders.slack import SlackSender
 from bot.slack.bot import SlackBot
 from bot.slack.modals import create_modal
 from bot.slack.request import slack_mentions
+from commands.answer import Answer
 from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,7 @@ def register(bot: SlackBot) -> None:
                     bot.refresh_homes(user, answer)
                 if not answer.duplicate:
                     await respond(response_type="ephemeral", **bot.renderer.message(answer))
+                    await _send_files(answer, user)
 
             bot.after_ack(run_then_respond())
             return
@@ -76,6 +80,15 @@ def register(bot: SlackBot) -> None:
         # The reply rides on the acknowledgement itself (Slack shows it to the sender only):
         # written and committed first, then said, with no second request to response_url.
         await ack(response_type="ephemeral", **bot.renderer.message(answer))
+        if has_files(answer):
+            bot.after_ack(_send_files(answer, user))
+
+    async def _send_files(answer: Answer, user: str) -> None:
+        """An export's files and a report's charts go to the asker's DM with the bot (a file
+        cannot be ephemeral)."""
+        if has_files(answer):
+            await send_answer_files(SlackSender(bot.client), answer, "slack", user, answer.zone,
+                                    caption=bot.renderer.text(answer), labels=bot.catalog)
 
     @bot.app.shortcut("create_ticket")
     async def create_from_message(ack: AsyncAck, body: dict[str, Any]) -> None:

@@ -34,7 +34,8 @@ def _agents(org: Organisation) -> frozenset[str]:
     return frozenset(org.admins | {h for t in org.teams.values() for h in t.members | t.leads})
 
 
-def _team_scope(ctx: Context, team: str | None) -> Asked:
+def team_scope(ctx: Context, team: str | None) -> Asked:
+    """The teams `ctx.person` may see (shared with `export`)."""
     org, me = ctx.org, ctx.person.handle
     admin = me in org.admins
     mine = frozenset(t.key for t in org.teams_of(me))
@@ -79,7 +80,7 @@ async def report(cmd: Report, ctx: Context) -> Answer:
         if cmd.who is not None:
             asked = _person_scope(ctx, await resolve_mention(uow, cmd.who, now), cmd.team)
         elif org.is_agent(ctx.person.handle):
-            asked = _team_scope(ctx, cmd.team)
+            asked = team_scope(ctx, cmd.team)
         elif cmd.team is not None:
             raise NotAllowed("error.report_team", team=cmd.team)
         else:

@@ -69,6 +69,18 @@ Not verified against the platform (plausible stand-ins, documented as such): the
 the QPS codes, ``send.too.fast`` and legacy 90018 / 90002; the bodies of ``ServiceUnavailable`` /
 ``InternalError``; 404 ``InvalidAction.NotFound`` for an unknown path; 400 ``invalidParameter`` for a
 card without ``cardTemplateId`` / ``outTrackId``; ``invalidParameter.msgParam.tooLong``'s message.
+
+Media (DingTalk "上传媒体文件", open.dingtalk.com/document/orgapp/upload-media-files, as the SDKs call it):
+``POST /media/upload?access_token=TOKEN&type=image|file|voice|video`` on the *legacy* host
+(``oapi.dingtalk.com``; here the same server), a multipart form whose file part is ``media``. It answers
+HTTP 200 ``{"errcode": 0, "errmsg": "ok", "media_id": "@…", "created_at": ms, "type"}``; errors are HTTP
+200 with a non-zero ``errcode`` (40014 不合法的access_token; the token of /v1.0/oauth2/accessToken is
+accepted, as for internal apps). Images must be jpg/gif/png/bmp and files doc/docx/xls/xlsx/ppt/pptx/
+pdf/zip/rar/csv… up to 20 MB (a wrong type answers errcode 40005, "不合法的文件类型"; the csv entry and
+that message are stand-ins). A robot message ``sampleImageMsg`` ``{"photoURL"}`` (a URL, or a media id)
+and ``sampleFile`` ``{"mediaId", "fileName", "fileType"}`` must name an uploaded media id of the right
+type, else HTTP 400 ``invalidParameter.msgParam.invalid`` (the stricter choice; not verified).
+``media`` holds ``{media_id: {type, filename, data}}``.
 """
 
 from __future__ import annotations
@@ -118,6 +130,11 @@ MSG_KEYS = frozenset({"sampleText", "sampleMarkdown", "sampleImageMsg", "sampleL
                       "sampleActionCard2", "sampleActionCard3", "sampleActionCard4", "sampleActionCard5",
                       "sampleActionCard6", "sampleAudio", "sampleFile", "sampleVideo"})
 MSG_PARAM_MAX_BYTES = 15000
+MEDIA_UPLOAD_PATH = "/media/upload"
+MEDIA_MAX_BYTES = 20 * 1024 * 1024
+MEDIA_TYPES = {"image": {"jpg", "jpeg", "gif", "png", "bmp"},
+               "file": {"doc", "docx", "xls", "xlsx", "ppt", "pptx", "pdf", "zip", "rar", "csv"},
+               "voice": {"amr", "mp3", "wav"}, "video": {"mp4"}}
 BATCH_MAX_USERS = 20
 
 
@@ -158,6 +175,8 @@ class FakeDingTalk(FakeServer):
         self._users: dict[str, list[dict[str, Any]]] = {}
         self._seq = itertools.count(1)
         self._any_failures: deque[Failure] = deque()
+        #: uploaded media by media_id (see the module docstring)
+        self.media: dict[str, dict[str, Any]] = {}
 
     # -- public helpers ----------------------------------------------------------------------------
 
@@ -216,6 +235,8 @@ class FakeDingTalk(FakeServer):
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
+        if path == MEDIA_UPLOAD_PATH:
+            return await self._media_upload(request)
         raw = await request.read() if request.can_read_body else b""
         body: Any = None
         if raw:
@@ -239,6 +260,51 @@ class FakeDingTalk(FakeServer):
         request_id = reply.body.get("requestid") or str(uuid.uuid4()).upper()
         headers = {"x-acs-request-id": request_id, "x-acs-trace-id": uuid.uuid4().hex, **reply.headers}
         return web.json_response(reply.body, status=reply.status, headers=headers)
+
+    async def _media_upload(self, request: web.Request) -> web.StreamResponse:
+        media_type = request.query.get("type", "")
+        part = None
+        if request.content_type == "multipart/form-data":
+            form = await request.post()
+            media = form.get("media")
+            part = media if media is not None and not isinstance(media, str) else None
+        data = part.file.read() if part is not None else b""
+        filename = part.filename if part is not None else ""
+        failure = self._take_failure(MEDIA_UPLOAD_PATH)
+        extension = filename.rpartition(".")[2].lower()
+        if failure is not None and not (failure.status == 200 and failure.error is None):
+            reply = _scripted(failure, MEDIA_UPLOAD_PATH)
+        elif not self.token_valid(request.query.get("access_token")):
+            reply = _Reply(200, {"errcode": 40014, "errmsg": "不合法的access_token"})
+        elif part is None or not data:
+            reply = _Reply(200, {"errcode": 41001, "errmsg": "缺少media参数"})
+        elif media_type not in MEDIA_TYPES or extension not in MEDIA_TYPES[media_type]:
+            reply = _Reply(200, {"errcode": 40005, "errmsg": "不合法的文件类型"})
+        elif len(data) > MEDIA_MAX_BYTES:
+            reply = _Reply(200, {"errcode": 40006, "errmsg": "不合法的文件大小"})
+        else:
+            media_id = f"@lAfake{next(self._seq):06d}{secrets.token_hex(6)}"
+            self.media[media_id] = {"type": media_type, "filename": filename, "data": data}
+            reply = _Reply(200, {"errcode": 0, "errmsg": "ok", "media_id": media_id,
+                                 "created_at": int(time.time() * 1000), "type": media_type})
+        self._record(MEDIA_UPLOAD_PATH, {"type": media_type, "filename": filename, "length": len(data)},
+                     request, reply.status)
+        return web.json_response(reply.body, status=reply.status)
+
+    def _media_problem(self, msg_key: str, param: dict[str, Any]) -> _Reply | None:
+        """An image or file message must name media uploaded as that type."""
+        wanted = {"sampleImageMsg": ("photoURL", "image"), "sampleFile": ("mediaId", "file")}.get(msg_key)
+        if wanted is None:
+            return None
+        field_name, media_type = wanted
+        value = str(param.get(field_name) or "")
+        if msg_key == "sampleImageMsg" and value.startswith(("http://", "https://")):
+            return None
+        media = self.media.get(value)
+        if media is None or media["type"] != media_type or (
+                msg_key == "sampleFile" and not param.get("fileName")):
+            return _error(400, "invalidParameter.msgParam.invalid", f"invalid {field_name}")
+        return None
 
     def _answer(self, request: web.Request, path: str, body: Any) -> _Reply:
         handler = _ROUTES.get((request.method, path))
@@ -283,6 +349,9 @@ class FakeDingTalk(FakeServer):
             param = None
         if not isinstance(param, dict):
             return not_json, None
+        media_problem = self._media_problem(body["msgKey"], param)
+        if media_problem is not None:
+            return media_problem, None
         return None, param
 
     def _process_query_key(self) -> str:

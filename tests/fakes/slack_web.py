@@ -63,6 +63,18 @@ balancer would (not verified against Slack's own 5xx bodies); slack_sdk then rai
 ``response.status_code`` is the status and whose ``data`` is empty. With ``error`` they carry
 ``{"ok": false, "error": error}``. ``ratelimited`` counts every 429 answered (scripted or
 ``per_channel_rate``).
+
+File uploads (docs.slack.dev/messaging/working-with-files, reference/methods/files.getUploadURLExternal and
+files.completeUploadExternal; slack_sdk's ``files_upload_v2``): ``files.getUploadURLExternal`` needs
+``filename`` and ``length`` (bytes) and answers ``{ok, upload_url, file_id}``; the bytes are then POSTed to
+``upload_url`` (raw body or a multipart form, as the docs allow), answered ``200 "OK - <length>"``;
+``files.completeUploadExternal`` takes ``files`` (a JSON array of ``{id, title}``), and ``channel_id`` (or
+``channels``) with an optional ``thread_ts`` and ``initial_comment``; it shares the files as one message in
+the channel or thread and answers ``{ok, files: [{id, title, name, mimetype, size, …}]}``. Without a
+channel the file stays private (shared nowhere). Not verified against the platform: the error for a
+file whose bytes never arrived or whose size differs from ``length`` (the fake answers
+``file_not_found`` / ``invalid_arguments``), and the upload URL's answer on a second POST (refused
+here, 400). ``uploads`` holds ``{file_id: {filename, length, data, title, channel, thread_ts}}``.
 """
 
 from __future__ import annotations
@@ -141,6 +153,9 @@ class FakeSlack(FakeServer):
         self.bot_replies_in_channels = True
         #: JSON bodies posted to response URLs, oldest first
         self.responses: list[dict[str, Any]] = []
+        #: external uploads by file id (see the module docstring)
+        self.uploads: dict[str, dict[str, Any]] = {}
+        self._file_seq = itertools.count(1)
 
     # -- public helpers ----------------------------------------------------------------------------
 
@@ -206,6 +221,8 @@ class FakeSlack(FakeServer):
         path = request.path
         if path.split("/")[1:2] in (["commands"], ["actions"], ["app"]):
             return await self._response_url(request)
+        if path.startswith("/upload/v1/"):
+            return await self._receive_upload(request, path.removeprefix("/upload/v1/"))
         method = path.removeprefix("/api/") if path.startswith("/api/") else path
         try:
             args = await _read_args(request)
@@ -242,6 +259,76 @@ class FakeSlack(FakeServer):
         self._record("response_url", dict(body) if isinstance(body, dict) else {}, request, 200)
         await self._sleep(self.delay)
         return web.Response(status=200, text="ok", content_type="text/html")
+
+    async def _receive_upload(self, request: web.Request, file_id: str) -> web.StreamResponse:
+        """The upload URL: takes the file's bytes once (raw body, or the form's file part)."""
+        pending = self.uploads.get(file_id)
+        if request.content_type == "multipart/form-data":
+            form = await request.post()
+            part = next((v for v in form.values() if not isinstance(v, str)), None)
+            data = part.file.read() if part is not None else b""
+        else:
+            data = await request.read()
+        self._record("upload", {"file_id": file_id, "length": len(data)}, request,
+                     200 if pending is not None and pending["data"] is None else 400)
+        if pending is None or pending["data"] is not None:
+            return web.Response(status=400, text="Bad Request")
+        pending["data"] = data
+        return web.Response(status=200, text=f"OK - {len(data)}")
+
+    def _get_upload_url(self, args: dict[str, Any]) -> _Reply:
+        filename, length = args.get("filename"), args.get("length")
+        if not filename:
+            return _invalid_arguments("missing required field: filename")
+        try:
+            size = int(length)
+        except (TypeError, ValueError):
+            return _invalid_arguments("missing required field: length")
+        file_id = f"F0FAKE{next(self._file_seq):05d}"
+        self.uploads[file_id] = {"filename": str(filename), "length": size, "data": None,
+                                 "alt_txt": args.get("alt_txt"), "title": None, "channel": None,
+                                 "thread_ts": None}
+        return _Reply(200, {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/v1/{file_id}",
+                            "file_id": file_id})
+
+    def _complete_upload(self, args: dict[str, Any]) -> _Reply:
+        files = args.get("files")
+        if isinstance(files, str):
+            try:
+                files = json.loads(files)
+            except ValueError:
+                return _invalid_arguments("files must be a JSON array")
+        if not isinstance(files, list) or not files:
+            return _invalid_arguments("missing required field: files")
+        channel = args.get("channel_id") or next(iter(str(args.get("channels") or "").split(",")), "")
+        if args.get("thread_ts") and not channel:
+            return _invalid_arguments("thread_ts needs a channel")
+        if channel and not self.is_member(channel) and (self._outside[channel]
+                                                        or "chat:write.public" not in self.scopes):
+            return _Reply(200, {"ok": False, "error": "not_in_channel"})
+        shown = []
+        for item in files:
+            pending = self.uploads.get(str((item or {}).get("id")))
+            if pending is None or pending["data"] is None or pending["channel"] is not None:
+                return _Reply(200, {"ok": False, "error": "file_not_found"})
+            if len(pending["data"]) != pending["length"]:
+                return _invalid_arguments("uploaded size differs from length")
+        for item in files:
+            pending = self.uploads[str(item["id"])]
+            pending.update(title=item.get("title") or pending["filename"], channel=channel or None,
+                           thread_ts=args.get("thread_ts"))
+            shown.append({"id": item["id"], "created": 1712345678, "name": pending["filename"],
+                          "title": pending["title"], "mimetype": _mimetype(pending["filename"]),
+                          "size": pending["length"], "user": self.bot_user_id, "is_public": bool(channel),
+                          "url_private": f"https://files.example.invalid/{item['id']}/{pending['filename']}"})
+        if channel:
+            ts = self._next_ts()
+            self._messages.setdefault(channel, []).append(
+                {"text": args.get("initial_comment") or "", "blocks": None,
+                 "thread_ts": args.get("thread_ts"), "ts": ts, "attachments": None, "metadata": None,
+                 "user": self.bot_user_id,
+                 "files": [f["id"] for f in shown]})
+        return _Reply(200, {"ok": True, "files": shown})
 
     def _scripted(self, failure: Failure) -> _Reply:
         if failure.status == 429:
@@ -620,7 +707,15 @@ _HANDLERS = {
     "views.update": FakeSlack._views_update,
     "users.info": FakeSlack._users_info,
     "auth.test": FakeSlack._auth_test,
+    "files.getUploadURLExternal": FakeSlack._get_upload_url,
+    "files.completeUploadExternal": FakeSlack._complete_upload,
 }
+
+
+def _mimetype(filename: str) -> str:
+    return {"png": "image/png", "csv": "text/csv",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}.get(
+        filename.rpartition(".")[2].lower(), "application/octet-stream")
 
 
 def _invalid_arguments(message: str) -> _Reply:

@@ -153,6 +153,16 @@ SAMPLE: dict[str, Any] = {
 }
 # Keys whose parameters mean something else than elsewhere.
 SPECIAL: dict[str, dict[str, Any]] = {
+    # --- reportfiles ---
+    "report_files.digest.title": {"team": "IT", "start": "2026-11-23", "end": "2026-11-29"},
+    "report_files.digest.summary": {"created": 12, "resolved": 10, "backlog": 4},
+    "report_files.export.caption": {"period": "2026-11", "team": "IT", "count": 3},
+    "report_files.export.empty": {"period": "2026-11", "team": "IT"},
+    "report_files.export.bad_period": {"given": "2026-13"},
+    "report_files.export.future": {"period": "2027-01"},
+    "report_files.export.unknown_team": {"given": "IT"},
+    "report_files.export.written": {"count": 3, "path": "/2026/11"},
+    "report_files.file.saved": {"title": "2026-11", "path": "/2026/11"},
     "notify.digest": {"lines": ["IT-1 已关闭", "IT-2 已解决"]},
     "history.late": {"skipped": 2},
     "sla.step.chain": {"action": "raise_priority"},

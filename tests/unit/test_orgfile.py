@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.orgfile import OrgFileError, load_org, parse_duration
+from bot.orgfile import SAMPLE, OrgFileError, load_org, parse_duration
 from workflows.priority import Priority
 
 VALID = """\
@@ -102,3 +103,32 @@ def test_a_queue_chooses_whether_a_requester_reply_resumes(tmp_path: Path) -> No
     assert load_org(write(tmp_path, VALID)).org.queues["IT"].resume_on_requester_reply
     off = VALID.replace("default_team: it}", "default_team: it, resume_on_requester_reply: false}")
     assert not load_org(write(tmp_path, off)).org.queues["IT"].resume_on_requester_reply
+
+
+def test_a_team_digest_is_read_in_the_teams_zone(tmp_path: Path) -> None:
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    org_file = tmp_path / "org.yaml"
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["teams"][0]["digest"] = {"channel": "C0LEADS", "weekday": "Friday", "time": "17:30"}
+    data["teams"][0]["timezone"] = "Asia/Shanghai"
+    data["teams"][1]["digest"] = {"channel": {"dingtalk": "cidLEADS=="}}
+    org_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    teams = list(load_org(org_file).org.teams.values())
+    first, second = teams[0].digest, teams[1].digest
+    assert first is not None and second is not None
+    assert (first.channels, first.weekday, first.at, first.tz) == (
+        {"slack": "C0LEADS"}, 4, time(17, 30), ZoneInfo("Asia/Shanghai"))
+    assert (second.channels, second.weekday, second.at) == ({"dingtalk": "cidLEADS=="}, 0, time(9))
+
+
+def test_a_bad_digest_weekday_or_time_is_named(tmp_path: Path) -> None:
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["teams"][0]["digest"] = {"channel": "C0LEADS", "weekday": "someday", "time": "25:00"}
+    org_file = tmp_path / "org.yaml"
+    org_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(OrgFileError) as error:
+        load_org(org_file)
+    text = "\n".join(error.value.problems)
+    assert "digest" in text and "weekday" in text and "time" in text

@@ -1,0 +1,55 @@
+"""What a team's weekly digest says and shows: the week's figures (workflows/reports) in the
+reader's words, with the four-week created-vs-resolved trend and SLA attainment by priority."""
+
+from datetime import timedelta
+
+from bot.bootstrap import App
+from bot.jobs_digest import DigestPost
+from commands.ports import ReportQuery
+from notifications.catalogs import Catalogs
+from notifications.charts.render import sla_by_priority, weekly_trend
+from workflows.digest import DigestWeek
+from workflows.organisation import Organisation, Team
+from workflows.reports.metrics import Report, Scope, build_report
+from workflows.reports.period import Period
+
+TREND_WEEKS = 4
+
+
+def agents_of(org: Organisation) -> frozenset[str]:
+    return frozenset(h for team in org.teams.values() for h in (*team.members, *team.leads))
+
+
+async def week_reports(app: App, team: Team, week: DigestWeek, weeks: int = TREND_WEEKS
+                       ) -> list[Report]:
+    """The digest's week and the `weeks - 1` before it, oldest first, from one query."""
+    tz = team.digest.tz if team.digest else app.settings.tz
+    periods = [Period("week", week.first - timedelta(days=7 * back), tz)
+               for back in reversed(range(weeks))]
+    query = ReportQuery(periods[0].previous().start, periods[-1].end, teams=(team.key,))
+    async with app.uow() as uow:
+        facts = await uow.reports.facts(query)
+    now, agents = app.clock.now(), agents_of(app.loaded.org)
+    scope = Scope(teams=frozenset({team.key}))
+    return [build_report(facts, period, scope, now, agents) for period in periods]
+
+
+async def compose_digest(app: App, team: Team, week: DigestWeek, locale: str,
+                         platform: str) -> DigestPost:
+    reports = await week_reports(app, team, week)
+    catalogs = Catalogs(app.settings.tz, app.settings.templates_dir, app.clock.now)
+    words, plain = catalogs.get(locale, platform), catalogs.get(locale, "plain")
+    figures = reports[-1].current
+    title = plain.text("report_files.digest.title", team=team.name,
+                       start=week.first.isoformat(), end=week.last.isoformat())
+    text = "\n".join((words.text("report_files.digest.title", team=team.name,
+                                 start=week.first.isoformat(), end=week.last.isoformat()),
+                      words.text("report_files.digest.summary", created=figures.created,
+                                 resolved=figures.resolved, backlog=figures.backlog)))
+    trend = weekly_trend([r.period.first.strftime("%m-%d") for r in reports],
+                         [r.current.created for r in reports],
+                         [r.current.resolved for r in reports], plain)
+    rows = reports[-1].by_priority
+    sla = sla_by_priority([row.name for row in rows], [row.response_sla for row in rows],
+                          [row.resolution_sla for row in rows], plain)
+    return DigestPost(title, text, (trend, sla))

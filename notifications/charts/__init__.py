@@ -1,0 +1,1 @@
+"""Report charts as PNG bytes (matplotlib, Agg backend: no display is ever needed)."""
