@@ -70,8 +70,7 @@ async def resolve_mentions(uow: UnitOfWork, mentions: tuple[Mention, ...], now: 
 async def zone_of(uow: UnitOfWork, org: Organisation, person: Person, default: ZoneInfo) -> ZoneInfo:
     """A person's time zone: their own setting, the organisation file, their team's, the
     organisation's, else default (TICKETBOT_TIMEZONE)."""
-    prefs = (await uow.preferences.get_many({person.id})).get(person.id)
-    return zone_from(prefs.timezone if prefs is not None else None, org, person, default)
+    return zone_from(await uow.people.own_zone(person.id), org, person, default)
 
 
 def zone_from(own: str | None, org: Organisation, person: Person, default: ZoneInfo) -> ZoneInfo:

@@ -246,6 +246,9 @@ class PeopleRepository(Protocol):
         nobody has been; True when this call recorded them. A taken handle gets a suffix."""
         ...
     async def handles(self) -> list[str]: ...
+    async def own_zone(self, person_id: int) -> str | None:
+        """The zone the person chose themselves, or None (read with their look-up if it ran)."""
+        ...
 
 
 class AssignmentRepository(Protocol):

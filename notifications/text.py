@@ -62,6 +62,26 @@ def _parse(path: Path, _version: int) -> dict[str, str]:
     return data
 
 
+class LazyTemplates:
+    """A catalog's templates by key, each compiled the first time it is asked for."""
+
+    def __init__(self, env: Environment, locale: str, texts: dict[str, str]) -> None:
+        self.env, self.locale, self.texts = env, locale, texts
+        self.compiled: dict[str, Template] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.texts
+
+    def get(self, key: str) -> Template | None:
+        template = self.compiled.get(key)
+        if template is None and key in self.texts:
+            try:
+                template = self.compiled[key] = self.env.from_string(self.texts[key])
+            except TemplateSyntaxError as error:
+                raise CatalogError(f"{self.locale}: template {key!r}: {error}") from error
+        return template
+
+
 class Catalog:
     def __init__(self, locale: str, tz: ZoneInfo, override_dir: Path | None = None,
                  escape: Callable[[str], str] = plain, platform: str = "console",
@@ -76,6 +96,7 @@ class Catalog:
         # Catalogs built alike say the same words (what renders them may cache by this).
         self.identity = (locale, platform, str(tz), str(override_dir))
         texts = _load(LOCALES_DIR / f"{locale}.yaml")
+        extra_keys: list[str] = []
         if override_dir is not None:
             override = override_dir / f"{locale}.yaml"
             if override.exists():
@@ -84,21 +105,22 @@ class Catalog:
                 if unknown:
                     raise CatalogError(f"{override}: unknown keys {', '.join(unknown)}")
                 texts.update(extra)
+                extra_keys = list(extra)
         # Every interpolated value passes through the platform's escaping (finalize); only
         # Raw values built by code (mentions, links) go through untouched.
         self.env = Environment(undefined=StrictUndefined, autoescape=False,
                                keep_trailing_newline=False, finalize=finalizer(escape))
         self.env.filters.update(self._filters())
-        self.templates: dict[str, Template] = {}
         # Words without a placeholder are said as they are, with no template to render (a card
         # has a dozen of them: its labels and its buttons).
         self.constants: dict[str, str] = {key: str(text).strip() for key, text in texts.items()
                                           if "{" not in str(text)}
-        for key, text in texts.items():
-            try:
-                self.templates[key] = self.env.from_string(text)
-            except TemplateSyntaxError as error:
-                raise CatalogError(f"{locale}: template {key!r}: {error}") from error
+        # Templates are compiled on first use: a catalog holds hundreds and a process uses a
+        # few dozen, and compiling them all made every new catalog cost a third of a second.
+        # A deployer's overrides are compiled now, so a broken one is reported at load.
+        self.templates = LazyTemplates(self.env, locale, texts)
+        for key in extra_keys:
+            self.templates.get(key)
 
     def _filters(self) -> dict[str, Callable[..., str]]:
         return {

@@ -1,6 +1,7 @@
 """Instants and spans in a reader's words, with Babel: every time names its zone, and a span
 measured on an office calendar says business hours or days, never 24-hour days."""
 
+import functools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,8 +19,11 @@ ZH_NAMES = {"Asia/Shanghai": "北京时间", "Asia/Chongqing": "北京时间", "
             "Asia/Harbin": "北京时间", "UTC": "UTC", "Etc/UTC": "UTC"}
 
 
-def babel_locale(locale: str) -> str:
-    return BABEL_LOCALES.get(locale, "en")
+@functools.cache
+def babel_locale(locale: str) -> Locale:
+    """Babel's locale, parsed once: given a name, each formatting call parses it again and
+    looks for its data file on disk."""
+    return Locale.parse(BABEL_LOCALES.get(locale, "en"))
 
 
 def offset_text(moment: datetime) -> str:
@@ -56,14 +60,20 @@ def moment_text(moment: datetime, tz: ZoneInfo, locale: str) -> str:
 def compact_parts(seconds: float, locale: str, days: bool = True) -> list[str]:
     """`['3d', '4h']`, `['2h', '10m']`; with days=False (office calendars) hours never fold
     into 24-hour days: `['27h']`."""
-    minutes = max(0, int(seconds)) // 60
+    return list(_compact(max(0, int(seconds)) // 60, locale, days))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compact(minutes: int, locale: str, days: bool) -> tuple[str, ...]:
+    # Babel takes some 35 µs a unit, and a card or a list says the same spans again and again.
     day_count, rest = divmod(minutes, 1440) if days else (0, minutes)
     hours, mins = divmod(rest, 60)
     width = COMPACT.get(locale, "narrow")
     parts = [format_unit(n, unit, length=width, locale=babel_locale(locale)) for unit, n in
              (("duration-day", day_count), ("duration-hour", hours), ("duration-minute", mins))
              if n]
-    return parts or [format_unit(0, "duration-minute", length=width, locale=babel_locale(locale))]
+    return tuple(parts or [format_unit(0, "duration-minute", length=width,
+                                       locale=babel_locale(locale))])
 
 
 def number_text(value: float, locale: str) -> str:
@@ -72,9 +82,10 @@ def number_text(value: float, locale: str) -> str:
 
 def plural_form(value: float, locale: str) -> str:
     """CLDR's plural category (`one`, `other`, …) for the catalogs' plural words."""
-    return Locale.parse(babel_locale(locale)).plural_form(value)
+    return babel_locale(locale).plural_form(value)
 
 
+@functools.lru_cache(maxsize=1024)
 def wall_span(seconds: float, locale: str) -> str:
     """A 24×7 span in words: `3 days`, `4 hours`, `1.5 hours` / `3天`, `4小时`."""
     width = WORDY.get(locale, "long")

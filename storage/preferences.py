@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import time
 from typing import Any
 
@@ -14,8 +15,10 @@ def _time(value: str | None) -> time | None:
 
 
 class SqlPreferences:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession,
+                 changed: Callable[[int], None] = lambda person_id: None) -> None:
         self.session = session
+        self.changed = changed  # told whose preferences this unit of work changed
 
     async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]:
         if not person_ids:
@@ -41,6 +44,7 @@ class SqlPreferences:
         return result
 
     async def update(self, person_id: int, **changes: Any) -> Preferences:
+        self.changed(person_id)
         row = await self.session.get(PreferenceRow, person_id)
         if row is None:
             row = PreferenceRow(person_id=person_id, notify=True, channel_only=False)

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from commands.notify import READER_ZONE
 from notifications.escaping import slack as esc
 from notifications.text import Catalog
 
@@ -88,7 +89,10 @@ def card_blocks(card: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
     """The card's Block Kit JSON. The reply to a change and the relay's post of that card
     version show the same snapshot, so in one process it is built once (building and checking
     the models is most of a card's cost). The blocks are shared: read them, never change them."""
-    key = (catalog.identity, json.dumps(card, sort_keys=True, separators=(",", ":")))
+    # The relay's snapshot also names the channel's zone, which the blocks do not show (Slack
+    # shows `<!date>` in each reader's zone): left out of the key, the reply and the post match.
+    shown = {name: value for name, value in card.items() if name != READER_ZONE}
+    key = (catalog.identity, json.dumps(shown, sort_keys=True, separators=(",", ":")))
     built = _BUILT.get(key)
     if built is None:
         built = _BUILT[key] = tuple(blocks_json(ticket_card(card, catalog)))

@@ -103,3 +103,28 @@ async def test_the_relay_renders_each_recipients_message_in_their_zone(
     assert dave and "due 2026-03-02 21:00 (Asia/Shanghai)" in dave[0]
     channel = [t for t in sender.texts("#it") if "missed its resolution target" in t]
     assert channel and "(Asia/Shanghai)" in channel[0]  # a channel reads its team's zone
+
+
+async def test_a_zone_the_reader_chose_comes_with_their_look_up(chat: Chat) -> None:
+    """The zone set with `quiet … <zone>` wins, is seen by the very next request, and is read
+    in the statement that finds the person: no query of its own against preferences."""
+    from sqlalchemy import event
+
+    await chat.user("alice").says("new P2 Printer offline")
+    await chat.user("alice").says("quiet 22:00-07:00 America/New_York")
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = chat.app.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        lines = (await chat.user("alice").says("sla IT-1")).text.splitlines()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    # Monday 18:00 in Shanghai is 05:00 in New York.
+    assert lines[1].startswith("First response: running · due 2026-03-02 05:00 "
+                               "(America/New_York)")
+    alone = [s for s in statements if "FROM preferences" in s and "FROM people" not in s]
+    assert alone == []
