@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     sla_sweep_seconds: float = Field(default=15.0, gt=0)
     autoclose_seconds: float = Field(default=300.0, gt=0)
     retention_seconds: float = Field(default=3600.0, gt=0)
+    # How often the scheduler looks for due schedule occurrences (planned work orders).
+    schedules_seconds: float = Field(default=30.0, gt=0)
     # /metrics counts tickets in the database at most this often, however often it is scraped.
     metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 

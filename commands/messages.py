@@ -1,7 +1,7 @@
 """Commands: what a user asked for, already parsed, platform-neutral. One dataclass per action."""
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 
 from workflows.actions import Action
 from workflows.away import Day
@@ -47,6 +47,15 @@ class Create:
     # the person running the command is recorded as who filed it.
     requester: Mention | None = None
     related: str | None = None  # an earlier ticket this one follows up (`related:IT-4`)
+    team: str | None = None  # a schedule's work order goes to the schedule's team
+    planned: "Planned | None" = None  # made by a schedule: its history says which one
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    schedule: str
+    due: datetime
+    late: bool
 
 
 @dataclass(frozen=True, slots=True)

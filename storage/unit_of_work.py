@@ -12,6 +12,7 @@ from storage.numbers import QueueNumbers
 from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
 from storage.preferences import SqlPreferences
+from storage.schedules import SqlSchedules
 from storage.sla import SqlSlaClaims
 from storage.tickets import SqlTickets
 
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
         self.assignment = SqlAssignment(self.session)
         self.away = SqlAway(self.session)
         self.sla = SqlSlaClaims(self.session)
+        self.schedules = SqlSchedules(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

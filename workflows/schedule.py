@@ -168,6 +168,7 @@ class Plan:
     passed_over: int = 0
     progress: Progress = field(default_factory=Progress)
     next_due: datetime | None = None
+    found: list[datetime] = field(default_factory=list)  # every occurrence due by now
 
 
 def next_due(rec: Recurrence, limits: Limits, progress: Progress, after: datetime
@@ -206,7 +207,28 @@ def plan(rec: Recurrence, limits: Limits, progress: Progress, due: datetime, now
     if found:
         state = replace(state, last=max(found[-1], state.last or found[-1]))
     return Plan(create, len(found) - len(create), state,
-                next_due(rec, limits, state, state.last or now))
+                next_due(rec, limits, state, state.last or now), found)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The first work order of a plan, and where the schedule stands once it is made: a tick
+    makes one per transaction, so a crash never loses or repeats one."""
+
+    make: Due | None
+    passed_over: int
+    progress: Progress
+    next_due: datetime | None
+
+
+def step(rec: Recurrence, limits: Limits, progress: Progress, due: datetime, now: datetime,
+         catch_up: CatchUp, grace: timedelta) -> Step:
+    whole = plan(rec, limits, progress, due, now, catch_up, grace)
+    if not whole.create:
+        return Step(None, whole.passed_over, whole.progress, whole.next_due)
+    first = whole.create[0]
+    made = _made(limits, progress, first.at)
+    return Step(first, whole.found.index(first.at), made, next_due(rec, limits, made, first.at))
 
 
 def _made(limits: Limits, progress: Progress, at: datetime) -> Progress:

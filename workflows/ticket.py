@@ -195,6 +195,13 @@ class Ticket:
             from_status=None, to_status=self.status, changes=changes,
         ))
 
+    def record_planned(self, now: datetime, schedule: str, due: datetime, late: bool) -> None:
+        """Which schedule opened this work order, for which occurrence (and whether late)."""
+        self.new_audit.append(AuditEntry(
+            action="schedule", actor_id=None, at=now, source=Source.SYSTEM,
+            changes={"schedule": [None, schedule], "due": [None, due.isoformat()],
+                     "late": [None, late]}))
+
     def record_routing(self, actor: Actor, changes: dict[str, list[Any]], reason: str) -> None:
         """The routing decision, by the system: what the rule changed and which rule it was."""
         self._record("route", actor, changes=changes, reason=reason)

@@ -26,7 +26,7 @@ POSTGRES_URL = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("TICKETBOT_REQUIRE_POSTGRES") == "1"
 TABLES = ("sla_failures", "audit_events", "comments", "ticket_links", "ticket_collaborators", "outbox",
           "ticket_mutes", "preferences", "rate_buckets", "inbound_events", "ticket_messages", "tickets",
-          "queues", "people", "team_cursors", "away")
+          "queues", "people", "team_cursors", "away", "schedule_occurrences", "schedules")
 OWN_PREFIX = "ticketbot_test_"
 
 

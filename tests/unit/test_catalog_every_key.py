@@ -147,6 +147,10 @@ SPECIAL: dict[str, dict[str, Any]] = {
     "time.ago": {"unit": "hours"}, "time.in": {"unit": "hours"},
 }
 ZH_ONLY_SPECIAL = {"time.ago": {"unit": "小时"}, "time.in": {"unit": "小时"}}
+# --- schedules ---
+SAMPLE |= {"schedule": "UPS check"}
+SCHEDULE_KEYS = ("history.schedule",)
+ZH_ONLY_SPECIAL |= {key: {"schedule": "机房巡检"} for key in SCHEDULE_KEYS}
 
 
 @functools.cache
