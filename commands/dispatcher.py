@@ -23,6 +23,7 @@ from commands.actions import (
     read,
     relate,
     route,
+    schedules,
     sla,
     urge,
     waiting,
@@ -73,6 +74,10 @@ HANDLERS: dict[type, Handler] = {
     m.SlaStatus: sla.sla_status,
     m.SlaExplain: sla.sla_explain,
     m.Help: help.help_,
+    m.ScheduleAdd: schedules.add,
+    m.ScheduleList: schedules.list_schedules,
+    m.ScheduleNext: schedules.next_occurrences,
+    m.ScheduleChange: schedules.change,
 }
 
 # Commands that change something: the dispatcher claims their inbound id once for the whole
@@ -81,7 +86,7 @@ HANDLERS: dict[type, Handler] = {
 CLAIMS_INBOUND: frozenset[type] = frozenset({
     m.Create, m.Claim, m.Assign, m.BulkAssign, m.Transfer, m.AddCollaborators, m.Reply, m.Note,
     m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
-    m.Urge, m.Link, m.Merge,
+    m.Urge, m.Link, m.Merge, m.ScheduleAdd, m.ScheduleChange,
 })
 
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import time
 
 from commands import messages as m
+from commands.schedule_grammar import parse_schedule
 from commands.tokens import (
     ParseError,
     extract_mentions,
@@ -66,7 +67,7 @@ class Grammar:
             "mute": self._mute, "unmute": self._mute, "notify": self._notify,
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
             "route": self._route, "away": self._away, "back": self._back,
-            "sla": self._sla,
+            "sla": self._sla, "schedule": lambda verb, rest, _: parse_schedule(verb, rest),
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:

@@ -266,9 +266,50 @@ class Help:
     topic: str | None = None
 
 
+# --- schedules ---
+@dataclass(frozen=True, slots=True)
+class ScheduleAdd:
+    """`schedule add "name" <rule> HH:MM team:… P4 …`: what was typed, checked by the use case."""
+
+    name: str
+    rule: str  # the recurrence phrase as typed (parsed by the use case, to answer with it)
+    at: time | None
+    team: str | None = None
+    priority: Priority | None = None
+    type: TicketType | None = None
+    calendar: str | None = None
+    timezone: str | None = None
+    start: str | None = None  # ISO date
+    until: str | None = None
+    count: int | None = None
+    pause_after: int | None = None
+    off_days: str | None = None  # skip / next / previous / keep
+    catch_up: str | None = None  # all / latest / none
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleList:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleNext:
+    name: str
+    count: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleChange:
+    name: str
+    action: str  # pause / resume / remove
+
+
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
     | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
     | ExplainRoute | SlaStatus | SlaExplain | Help
+    | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange
 )
+

@@ -35,6 +35,10 @@ USAGE: dict[str, str] = {
     "prefs": "prefs",
     "sla": "sla <ticket> | sla explain P1-P5 [queue=IT] [type=incident] [category=X] [group=X] [all]",
     "help": "help [command]",
+    "schedule": 'schedule add "<name>" <every …> HH:MM team:<team> [P1-P5] [calendar:X] '
+                "[holiday:skip|next|previous] [count:N] [pause:N] [from:DATE] [until:DATE] "
+                "[catchup:all|latest|none] | schedule list | schedule next [N] <name> | "
+                "schedule pause|resume|remove <name>",
 }
 
 VERBS: dict[str, str] = {
@@ -69,6 +73,7 @@ VERBS: dict[str, str] = {
     "ooo": "away", "请假": "away", "休假": "away", "外出": "away", "不在": "away",
     "回来": "back", "销假": "back", "回来了": "back",
     "时效": "sla", "服务时效": "sla", "时限": "sla",
+    "schedules": "schedule", "计划": "schedule", "定期": "schedule", "巡检计划": "schedule",
 }
 
 # `sla explain …` (试算: a dry run for a ticket opened now)
