@@ -49,6 +49,7 @@ class Create:
     related: str | None = None  # an earlier ticket this one follows up (`related:IT-4`)
     team: str | None = None  # a schedule's work order goes to the schedule's team
     planned: "Planned | None" = None  # made by a schedule: its history says which one
+    checklist: tuple[tuple[str, bool], ...] = ()  # (text, required): a work order's steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +290,14 @@ class ScheduleAdd:
 
 
 @dataclass(frozen=True, slots=True)
+class Check:
+    """`check IT-42 2`: tick checklist item 2."""
+
+    key: str
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduleList:
     pass
 
@@ -310,6 +319,6 @@ Command = (
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
     | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
     | ExplainRoute | SlaStatus | SlaExplain | Help
-    | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange
+    | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
 )
 

@@ -39,6 +39,7 @@ USAGE: dict[str, str] = {
                 "[holiday:skip|next|previous] [count:N] [pause:N] [from:DATE] [until:DATE] "
                 "[catchup:all|latest|none] | schedule list | schedule next [N] <name> | "
                 "schedule pause|resume|remove <name>",
+    "check": "check <ticket> <item number>",
 }
 
 VERBS: dict[str, str] = {
@@ -74,6 +75,7 @@ VERBS: dict[str, str] = {
     "回来": "back", "销假": "back", "回来了": "back",
     "时效": "sla", "服务时效": "sla", "时限": "sla",
     "schedules": "schedule", "计划": "schedule", "定期": "schedule", "巡检计划": "schedule",
+    "tick": "check", "勾选": "check", "打勾": "check",
 }
 
 # `sla explain …` (试算: a dry run for a ticket opened now)

@@ -89,6 +89,7 @@ class TicketRow(Base):
     origin_channel: Mapped[str | None] = mapped_column(String(128))
     origin_ts: Mapped[str | None] = mapped_column(String(64))
     csat_score: Mapped[int | None]
+    checklist: Mapped[list[Any] | None] = mapped_column(JSON)  # workflows.checklist items
     # SLA (workflows.sla_clock.SlaState): the policy snapshot, pauses, each clock's progress.
     sla_policy: Mapped[str | None] = mapped_column(String(64))
     sla_calendar: Mapped[str | None] = mapped_column(String(64))

@@ -8,6 +8,7 @@ from commands.context import Context, commit_change
 from commands.messages import Create
 from commands.people import resolve_mention, resolve_mentions
 from commands.ports import UnitOfWork
+from workflows.checklist import CheckItem
 from workflows.choice import Choice
 from workflows.errors import InvalidInput
 from workflows.placement import Requested, place
@@ -53,6 +54,7 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             collaborators=[p for p in collaborators if p.id != requester.id],
             origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
+        ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
         if cmd.related is not None:
             await _relate(uow, ctx, ticket, cmd.related)
         start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times

@@ -65,6 +65,7 @@ async def _open(uow: UnitOfWork, org: Organisation, clock: Clock, notify: Notify
     t = schedule.template
     cmd = Create(title=title, description=description, priority=t.priority, type=t.type,
                  category=t.category, team=t.team,
+                 checklist=tuple((i.text, i.required) for i in t.checklist),
                  planned=Planned(schedule.name, due.at, due.late))
     ctx = Context(_Shared(uow), org, clock, owner, Source.SYSTEM, notify)
     answer = await create(cmd, ctx)

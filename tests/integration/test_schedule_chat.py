@@ -92,3 +92,48 @@ async def test_only_leads_and_admins_add_schedules(chat: Chat, clock: FakeClock)
     assert await saved(chat.app) == 1
     clock.advance(days=30)
     assert timedelta(0) < clock.now() - THURSDAY
+
+
+async def test_a_checklist_is_ticked_audited_and_blocks_resolving(
+        chat: Chat, clock: FakeClock) -> None:
+    from datetime import date, time
+    from zoneinfo import ZoneInfo
+
+    from workflows.priority import Priority
+    from workflows.schedule import CatchUp, Limits
+    from workflows.work_order import ChecklistItem, Schedule, Template, When
+
+    clock.current = THURSDAY
+    steps = (ChecklistItem("UPS lights green"), ChecklistItem("Battery test"),
+             ChecklistItem("Note the temperature", required=False))
+    schedule = Schedule("UPS check", Template("UPS check {date}", "it", Priority.P4,
+                                              checklist=steps),
+                        When("FREQ=WEEKLY;BYDAY=MO", time(9), ZoneInfo("Asia/Shanghai"),
+                             date(2026, 12, 7)), "dave", CatchUp.LATEST, Limits())
+    schedule.first_due(chat.app.loaded.org.sla.calendars, clock.now())
+    async with chat.app.uow() as uow:
+        await uow.schedules.add(schedule, clock.now())
+        await uow.commit()
+    clock.current = datetime(2026, 12, 7, 1, 0, 5, tzinfo=UTC)
+    assert (await schedules_tick(chat.app)).made == ["IT-1"]
+    bob = chat.user("bob")
+    await bob.says("claim IT-1")
+    shown = await bob.says("show IT-1")
+    assert "Checklist (0/3 done):" in (shown.card or "")
+    assert "☐ 3. Note the temperature (optional)" in (shown.card or "")
+    refused = await bob.says("resolve IT-1 all fine")
+    assert not refused.ok
+    assert refused.text == ("IT-1 cannot be resolved yet: required checklist items are open: "
+                            "1. UPS lights green; 2. Battery test. Tick them with "
+                            "`check IT-1 <number>`.")
+    ticked = await bob.says("check IT-1 2")
+    assert ticked.text.startswith("IT-1: item 2 ticked (Battery test). 2 still open.")
+    assert "☑ 2. Battery test · Bob 2026-12-07" in (ticked.card or "")
+    assert "ticked already by Bob" in (await bob.says("勾选 IT-1 2")).text
+    assert "no item 9" in (await bob.says("check IT-1 9")).text
+    assert not (await chat.user("alice").says("check IT-1 1")).ok  # not working on it
+    await bob.says("check IT-1 1")
+    assert (await bob.says("resolve IT-1 all fine")).ok  # the optional one may stay open
+    history = (await chat.user("dave").says("history IT-1")).text
+    assert "Bob  Checklist item 2 ticked: Battery test" in history
+    assert "Opened by schedule UPS check" in history

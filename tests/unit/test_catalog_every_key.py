@@ -162,6 +162,8 @@ SPECIAL |= {
     "error.schedule_invalid": {"rule": RULE, "next": NOW,
                                "problems": [{"code": "unknown_team", "value": "XX"}]},
     "error.schedule_option": {"option": "holiday", "value": "XX"},
+    "error.checklist_open": {"items": [{"n": 1, "text": "打印机卡纸"}]},
+    "ticket.checked": {"left": 1}, "history.check": {"item": 2},
 }
 
 

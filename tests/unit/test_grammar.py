@@ -167,6 +167,8 @@ HAPPY = [
                  m.ScheduleAdd("UPS check", "every monday", time(9), team="it",
                                priority=Priority.P4), id="schedule-add"),
     pytest.param("schedule list", m.ScheduleList(), id="schedule-list"),
+    pytest.param("check IT-42 2", m.Check("IT-42", 2), id="check"),
+    pytest.param("勾选 42 1", m.Check("IT-42", 1), id="勾选"),
 ]
 
 
@@ -602,6 +604,7 @@ ERRORS = [
     case("schedule", "schedule add every monday", usage("schedule"), "no-name"),
     case("schedule", 'schedule add "x" every monday 09:00 count:many',
          ("error.schedule_number", {"value": "many"}), "bad-count"),
+    case("check", "check IT-42 first", usage("check"), "not-a-number"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Schedules of planned work and their occurrences (one row per schedule and instant).
+"""Schedules of planned work and their occurrences (one row per schedule and instant), and
+the checklist of a ticket (JSON on its row: a handful of items read with the ticket).
 
 Revision ID: 0008_schedules
 Revises: 0007
@@ -18,6 +19,7 @@ WHEN = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    op.add_column("tickets", sa.Column("checklist", sa.JSON(), nullable=True))
     op.create_table(
         "schedules",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,3 +71,5 @@ def downgrade() -> None:
     op.drop_table("schedule_occurrences")
     op.drop_index("ix_schedules_next_due", table_name="schedules")
     op.drop_table("schedules")
+    with op.batch_alter_table("tickets") as batch:
+        batch.drop_column("checklist")
