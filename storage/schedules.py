@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
@@ -27,7 +27,12 @@ _OCCURRED = ByDialect(
     lambda insert: insert(_O).on_conflict_do_nothing(
         index_elements=[_O.c.schedule_id, _O.c.due_at]).returning(_O.c.schedule_id),
     ["schedule_id", "due_at", "made_at", "late"])
-_DUE = (select(_S.c.id).where(_S.c.next_due.is_not(None)).order_by(_S.c.next_due))
+_DUE = (select(_S.c.id).where(_S.c.next_due.is_not(None), _S.c.next_due <= bindparam("_now"))
+        .order_by(_S.c.next_due).limit(bindparam("_limit")))
+# A tick's statements, built once (Core: a thousand of them per busy minute).
+_LOCK_DUE = (select(_S).where(_S.c.id == bindparam("_id"), _S.c.next_due <= bindparam("_now"))
+             .with_for_update(skip_locked=True))
+_SAVE = update(_S).where(_S.c.id == bindparam("_id"))
 
 
 def _columns(s: Schedule) -> dict[str, Any]:
@@ -47,7 +52,7 @@ def _columns(s: Schedule) -> dict[str, Any]:
     }
 
 
-def _schedule(row: ScheduleRow) -> Schedule:
+def _schedule(row: Any) -> Schedule:
     template = Template(
         row.title, row.team, Priority(row.priority), row.description,
         TicketType(row.type) if row.type else None, row.category,
@@ -90,12 +95,9 @@ class SqlSchedules:
         return [_schedule(r) for r in rows.scalars()]
 
     async def save(self, schedule: Schedule, now: datetime) -> None:
-        row = await self.session.get(ScheduleRow, schedule.id)
-        assert row is not None
-        for name, value in _columns(schedule).items():
-            setattr(row, name, value)
-        row.updated_at = now
-        await self.session.flush()
+        connection = await self.session.connection()
+        await connection.execute(_SAVE, {"_id": schedule.id, **_columns(schedule),
+                                         "updated_at": now})
 
     async def remove(self, name: str) -> bool:
         row = await self._row(name, for_update=True)
@@ -107,14 +109,12 @@ class SqlSchedules:
         return True
 
     async def due(self, now: datetime, limit: int) -> list[int]:
-        query = _DUE.where(_S.c.next_due <= now).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        connection = await self.session.connection()
+        return list((await connection.execute(_DUE, {"_now": now, "_limit": limit})).scalars())
 
     async def lock_due(self, schedule_id: int, now: datetime) -> Schedule | None:
-        query = (select(ScheduleRow).where(ScheduleRow.id == schedule_id,
-                                           ScheduleRow.next_due <= now)
-                 .with_for_update(skip_locked=True))
-        row = (await self.session.execute(query)).scalar_one_or_none()
+        connection = await self.session.connection()
+        row = (await connection.execute(_LOCK_DUE, {"_id": schedule_id, "_now": now})).first()
         return _schedule(row) if row is not None else None
 
     async def occurred(self, schedule_id: int, at: datetime, now: datetime, late: bool) -> bool:

@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from workflows.calendar import BusinessCalendar
 
@@ -71,8 +72,8 @@ class Recurrence:
 
     def _local(self, from_day: date) -> Iterator[datetime]:
         """Naive local occurrences of the rule itself, from a date on."""
-        rule = rrulestr(self.text().split("\n", 1)[1].removeprefix("RRULE:"),
-                        dtstart=datetime.combine(self.start, self.at))
+        rule = _parsed(self.text().split("\n", 1)[1].removeprefix("RRULE:"),
+                       datetime.combine(self.start, self.at))
         begin = datetime.combine(max(from_day, self.start), time(0))
         yield from rule.xafter(begin, inc=True)
 
@@ -116,6 +117,14 @@ class Recurrence:
             while pending and pending[0] < floor:
                 yield pending.pop(0)
         yield from sorted(pending)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(rule: str, start: datetime) -> rrule:
+    """Parsing is most of a rule's cost; the parsed rule is only read (each use iterates anew)."""
+    parsed = rrulestr(rule, dtstart=start)
+    assert isinstance(parsed, rrule)
+    return parsed
 
 
 def resolve(day: date, at: time, tz: ZoneInfo) -> datetime:

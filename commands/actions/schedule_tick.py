@@ -9,6 +9,7 @@ announcements and its history line naming the schedule. The new `next_due` is sa
 same commit as the first work order; a catch-up of several makes one transaction each.
 """
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -18,6 +19,7 @@ from commands.context import Context
 from commands.messages import Create, Planned
 from commands.notify import NotifyConfig
 from commands.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from workflows.errors import DomainError, InvalidInput
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.schedule import Due
@@ -57,6 +59,9 @@ class _Shared:
 async def _open(uow: UnitOfWork, org: Organisation, clock: Clock, notify: NotifyConfig,
                 schedule: Schedule, due: Due) -> str:
     now = clock.now()
+    if org.team(schedule.template.team) is None:  # removed from the organisation file since
+        raise InvalidInput("error.unknown_team", team=schedule.template.team,
+                           teams=", ".join(org.teams))
     owner = await uow.people.by_handle(schedule.owner)
     if owner is None:
         owner, _ = await uow.people.add(schedule.owner, schedule.owner, now)
@@ -95,20 +100,55 @@ async def run_schedule(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
                 if due is None:
                     return
                 continue
-            report.made.append(await _open(work, org, clock, notify, schedule, due))  # commits
+            try:
+                report.made.append(await _open(work, org, clock, notify, schedule, due))
+            except DomainError as refused:  # the organisation changed under the schedule
+                await work.rollback()
+                log.warning("schedule %s: work order of %s refused (%s); occurrence passed over",
+                            schedule.name, due.at.isoformat(), refused.message_key)
+                report.failed += 1
+                await _pass_over(uow, org, schedule_id, clock)
+                continue
             report.late += due.late
 
 
+async def _pass_over(uow: UnitOfWorkFactory, org: Organisation, schedule_id: int,
+                     clock: Clock) -> None:
+    """Move a schedule past an occurrence whose work order cannot be created (rather than
+    retrying it every tick); its key is recorded, so no replica makes it later either."""
+    async with uow() as work:
+        now = clock.now()
+        schedule = await work.schedules.lock_due(schedule_id, now)
+        if schedule is None:
+            return
+        step = schedule.step(org.sla.calendars, now)
+        await work.schedules.save(schedule, now)
+        if step.make is not None:
+            await work.schedules.occurred(schedule_id, step.make.at, now, step.make.late)
+        await work.commit()
+
+
 async def tick(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
-               notify: NotifyConfig | None = None, batch: int = 500) -> TickReport:
-    """One pass over the schedules due now (at most `batch`; the next tick takes the rest)."""
+               notify: NotifyConfig | None = None, batch: int = 2000,
+               concurrency: int = 8) -> TickReport:
+    """One pass over the schedules due now (at most `batch`; the next tick takes the rest).
+    Schedules are independent transactions, so `concurrency` of them run at once: a thousand
+    due at the same minute are created in parallel on the connection pool."""
     report = TickReport()
     async with uow() as work:
         ids = await work.schedules.due(clock.now(), batch)
-    for schedule_id in ids:
-        try:
-            await run_schedule(uow, org, clock, notify or NotifyConfig(), schedule_id, report)
-        except Exception:  # one broken schedule must not stop the others
-            report.failed += 1
-            log.exception("schedule %s failed to open its work order", schedule_id)
+    if not ids:
+        return report
+    pending = iter(ids)
+
+    async def worker() -> None:
+        for schedule_id in pending:  # shared: each id is taken by one worker
+            try:
+                await run_schedule(uow, org, clock, notify or NotifyConfig(), schedule_id,
+                                   report)
+            except Exception:  # one broken schedule must not stop the others
+                report.failed += 1
+                log.exception("schedule %s failed to open its work order", schedule_id)
+
+    await asyncio.gather(*(worker() for _ in range(min(concurrency, len(ids)))))
     return report

@@ -119,3 +119,22 @@ async def test_three_replicas_make_each_occurrence_once(
         lines = (await conn.execute(select(func.count()).select_from(AuditRow)
                                     .where(AuditRow.action == "schedule"))).scalar_one()
     assert lines == 60
+
+
+async def test_a_work_order_that_cannot_be_made_is_passed_over_not_retried(
+        app: App, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 12, 3, 10, tzinfo=UTC)
+    gone = await add(app, "of a removed team")
+    async with app.uow() as uow:
+        stored = await uow.schedules.get(gone.name, for_update=True)
+        assert stored is not None
+        stored.template = Template("x", "gone", Priority.P4)
+        await uow.schedules.save(stored, clock.now())
+        await uow.commit()
+    clock.current = MONDAY_0900 + timedelta(seconds=5)
+    report = await tick(app.uow, app.loaded.org, app.clock)
+    assert report.made == [] and report.failed == 1
+    assert (await tick(app.uow, app.loaded.org, app.clock)).failed == 0  # not retried
+    async with app.uow() as uow:
+        moved = await uow.schedules.get(gone.name)
+    assert moved is not None and moved.next_due == MONDAY_0900 + timedelta(days=7)
