@@ -2,8 +2,8 @@
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_zone, cross_check_routing
+from bot.orgfile_schedules import ScheduleSpec, build_schedules
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
 from storage.directory import DirectoryEntry
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
@@ -22,6 +23,7 @@ from workflows.priority import Priority
 from workflows.roster import Roster
 from workflows.routing import fold
 from workflows.sla_policy import ClockTargets, SlaBook
+from workflows.work_order import Schedule
 
 SAMPLE = Path(__file__).parent / "sample_org.yaml"
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
@@ -157,6 +159,7 @@ class OrgSpec(_Strict):
     _zone = field_validator("timezone")(check_zone)
     groups: dict[str, list[str]] = {}  # requester groups for SLA policies (departments count too)
     sla: SlaSpec | None = None
+    schedules: list[ScheduleSpec] = []  # planned work orders (bot/orgfile_schedules.py)
 
 
 class OrgFileError(Exception):
@@ -170,6 +173,7 @@ class LoadedOrg:
     org: Organisation
     directory: list[DirectoryEntry]
     path: Path
+    schedules: tuple[Schedule, ...] = ()
 
 
 def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
@@ -347,4 +351,9 @@ def load_org(path: Path | None = None) -> LoadedOrg:
         raise OrgFileError([f"{_where(path, lines, loc)}: {msg}" for loc, msg in problems])
     directory = [DirectoryEntry(p.handle, p.name, p.slack_id, p.dingtalk_id)
                  for p in spec.people]
-    return LoadedOrg(_build(spec), directory, path)
+    org = _build(spec)
+    # Read against the built organisation (teams, calendars); a start in the past is allowed.
+    schedules, wrong = build_schedules(spec.schedules, org, datetime.now(UTC))
+    if wrong:
+        raise OrgFileError([f"{_where(path, lines, loc)}: {msg}" for loc, msg in wrong])
+    return LoadedOrg(org, directory, path, tuple(schedules))

@@ -23,6 +23,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.bootstrap import App
 from bot.metrics import SLA_DUE_BACKLOG, SLA_SWEEP_SECONDS, Stopwatch, count_sla_due
 from commands.actions.autoclose import close_stale_resolved
+from commands.actions.schedule_tick import TickReport
+from commands.actions.schedule_tick import tick as schedules_due
 from commands.actions.sla_sweep import SweepReport, sweep
 from notifications.relay import Relay
 
@@ -35,12 +37,14 @@ class Intervals:
     autoclose_seconds: float = 300
     retention_seconds: float = 3600
     digest_seconds: float = 300
+    schedules_seconds: float = 30
 
     @classmethod
     def from_settings(cls, app: App) -> "Intervals":
         settings = app.settings
         return cls(settings.sla_sweep_seconds, settings.autoclose_seconds,
-                   settings.retention_seconds, settings.digest_seconds)
+                   settings.retention_seconds, settings.digest_seconds,
+                   settings.schedules_seconds)
 
 
 async def sla_tick(app: App) -> SweepReport:
@@ -66,6 +70,15 @@ async def autoclose_tick(app: App) -> list[str]:
     return await close_stale_resolved(app.uow, app.loaded.org, app.clock, app.notify)
 
 
+async def schedules_tick(app: App) -> TickReport:
+    """Work orders of schedules whose next occurrence has come (an index read when none has)."""
+    report = await schedules_due(app.uow, app.loaded.org, app.clock, app.notify)
+    if report.made or report.failed:
+        log.info("schedules: %d work order(s) made (%d late), %d passed over, %d failed",
+                 len(report.made), report.late, report.passed_over, report.failed)
+    return report
+
+
 Job = Callable[[App], Awaitable[Any]]
 
 
@@ -79,6 +92,7 @@ def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
         "autoclose": (autoclose_tick, intervals.autoclose_seconds),
         "retention": (retention_tick, intervals.retention_seconds),
         "digest": (digest_tick, intervals.digest_seconds),
+        "schedules": (schedules_tick, intervals.schedules_seconds),
     }
 
 

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     autoclose_seconds: float = Field(default=300.0, gt=0)
     retention_seconds: float = Field(default=3600.0, gt=0)
     digest_seconds: float = Field(default=300.0, gt=0)  # how often the weekly digests are looked at
+    # How often the scheduler looks for due schedule occurrences (planned work orders).
+    schedules_seconds: float = Field(default=30.0, gt=0)
     # /metrics counts tickets in the database at most this often, however often it is scraped.
     metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 

@@ -10,6 +10,7 @@ from typing import Any
 from commands import messages as m
 from commands.actions import (
     away,
+    checklist,
     claim,
     collaborate,
     comment,
@@ -25,6 +26,7 @@ from commands.actions import (
     relate,
     report,
     route,
+    schedules,
     sla,
     urge,
     waiting,
@@ -77,6 +79,11 @@ HANDLERS: dict[type, Handler] = {
     m.Report: report.report,
     m.Export: export.export,
     m.Help: help.help_,
+    m.ScheduleAdd: schedules.add,
+    m.ScheduleList: schedules.list_schedules,
+    m.ScheduleNext: schedules.next_occurrences,
+    m.ScheduleChange: schedules.change,
+    m.Check: checklist.check,
 }
 
 # Commands that change something: the dispatcher claims their inbound id once for the whole
@@ -85,7 +92,7 @@ HANDLERS: dict[type, Handler] = {
 CLAIMS_INBOUND: frozenset[type] = frozenset({
     m.Create, m.Claim, m.Assign, m.BulkAssign, m.Transfer, m.AddCollaborators, m.Reply, m.Note,
     m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
-    m.Urge, m.Link, m.Merge,
+    m.Urge, m.Link, m.Merge, m.ScheduleAdd, m.ScheduleChange, m.Check,
 })
 
 

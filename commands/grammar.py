@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import time
 
 from commands import messages as m
+from commands.schedule_grammar import parse_schedule
 from commands.tokens import (
     ParseError,
     extract_mentions,
@@ -67,6 +68,8 @@ class Grammar:
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
             "route": self._route, "away": self._away, "back": self._back,
             "sla": self._sla, "report": self._report, "export": self._export,
+            "schedule": lambda verb, rest, _: parse_schedule(verb, rest),
+            "check": self._check_item,
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
@@ -437,6 +440,12 @@ class Grammar:
         return m.SlaExplain(priority, queue.upper() if queue else None, ticket_type,
                             options.get("category") or options.get("cat") or options.get("分类"),
                             options.get("group") or options.get("用户组"), everything)
+
+    def _check_item(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)
+        if not text.isdigit():
+            raise usage_error(verb)
+        return m.Check(key, int(text))
 
     def _help(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         topic = rest.strip().lower() or None

@@ -1,7 +1,7 @@
 """Commands: what a user asked for, already parsed, platform-neutral. One dataclass per action."""
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 
 from workflows.actions import Action
 from workflows.away import Day
@@ -47,6 +47,16 @@ class Create:
     # the person running the command is recorded as who filed it.
     requester: Mention | None = None
     related: str | None = None  # an earlier ticket this one follows up (`related:IT-4`)
+    team: str | None = None  # a schedule's work order goes to the schedule's team
+    planned: "Planned | None" = None  # made by a schedule: its history says which one
+    checklist: tuple[tuple[str, bool], ...] = ()  # (text, required): a work order's steps
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    schedule: str
+    due: datetime
+    late: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,9 +286,58 @@ class Help:
     topic: str | None = None
 
 
+# --- schedules ---
+@dataclass(frozen=True, slots=True)
+class ScheduleAdd:
+    """`schedule add "name" <rule> HH:MM team:… P4 …`: what was typed, checked by the use case."""
+
+    name: str
+    rule: str  # the recurrence phrase as typed (parsed by the use case, to answer with it)
+    at: time | None
+    team: str | None = None
+    priority: Priority | None = None
+    type: TicketType | None = None
+    calendar: str | None = None
+    timezone: str | None = None
+    start: str | None = None  # ISO date
+    until: str | None = None
+    count: int | None = None
+    pause_after: int | None = None
+    off_days: str | None = None  # skip / next / previous / keep
+    catch_up: str | None = None  # all / latest / none
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """`check IT-42 2`: tick checklist item 2."""
+
+    key: str
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleList:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleNext:
+    name: str
+    count: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleChange:
+    name: str
+    action: str  # pause / resume / remove
+
+
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
     | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
     | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
+    | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
 )
+

@@ -12,6 +12,7 @@ from workflows.priority import Priority
 from workflows.reports.facts import TicketFacts
 from workflows.status import Status
 from workflows.ticket import Ticket
+from workflows.work_order import Schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +291,28 @@ class ReportRepository(Protocol):
     async def facts(self, query: ReportQuery) -> "list[TicketFacts]":
         """Every ticket created, changed or open in [start, end), with its audit lines before
         `end` (the report's actions only), oldest first."""
+
+
+class ScheduleRepository(Protocol):
+    """Schedules of planned work and the occurrences they made (one row per schedule and
+    instant: the exactly-once key)."""
+
+    async def add(self, schedule: Schedule, now: datetime) -> bool:
+        """False if a schedule of that name exists already (nothing written)."""
+        ...
+    async def get(self, name: str, *, for_update: bool = False) -> Schedule | None: ...
+    async def all(self) -> list[Schedule]: ...
+    async def save(self, schedule: Schedule, now: datetime) -> None: ...
+    async def remove(self, name: str) -> bool: ...
+    async def due(self, now: datetime, limit: int) -> list[int]:
+        """Ids of schedules whose next occurrence has come (the index on next_due)."""
+        ...
+    async def lock_due(self, schedule_id: int, now: datetime) -> Schedule | None:
+        """The schedule, locked, if it is still due (another replica may have moved it on or
+        hold it: then None, skipped)."""
+        ...
+    async def occurred(self, schedule_id: int, at: datetime, now: datetime, late: bool) -> bool:
+        """Record the occurrence; False if it was recorded before (it must not be made again)."""
         ...
 
 
@@ -303,6 +326,7 @@ class UnitOfWork(Protocol):
     assignment: AssignmentRepository
     away: AwayRepository
     sla: SlaRepository
+    schedules: ScheduleRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -38,6 +38,11 @@ USAGE: dict[str, str] = {
               "[by category|agent|priority]",
     "export": "export 2026-11 [team <name>]",
     "help": "help [command]",
+    "schedule": 'schedule add "<name>" <every …> HH:MM team:<team> [P1-P5] [calendar:X] '
+                "[holiday:skip|next|previous] [count:N] [pause:N] [from:DATE] [until:DATE] "
+                "[catchup:all|latest|none] | schedule list | schedule next [N] <name> | "
+                "schedule pause|resume|remove <name>",
+    "check": "check <ticket> <item number>",
 }
 
 VERBS: dict[str, str] = {
@@ -74,6 +79,8 @@ VERBS: dict[str, str] = {
     "时效": "sla", "服务时效": "sla", "时限": "sla",
     "导出": "export", "exports": "export",
     "stats": "report", "reports": "report", "报表": "report", "统计": "report", "报告": "report",
+    "schedules": "schedule", "计划": "schedule", "定期": "schedule", "巡检计划": "schedule",
+    "tick": "check", "勾选": "check", "打勾": "check",
 }
 
 # `sla explain …` (试算: a dry run for a ticket opened now)

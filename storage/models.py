@@ -89,6 +89,7 @@ class TicketRow(Base):
     origin_channel: Mapped[str | None] = mapped_column(String(128))
     origin_ts: Mapped[str | None] = mapped_column(String(64))
     csat_score: Mapped[int | None]
+    checklist: Mapped[list[Any] | None] = mapped_column(JSON)  # workflows.checklist items
     # SLA (workflows.sla_clock.SlaState): the policy snapshot, pauses, each clock's progress.
     sla_policy: Mapped[str | None] = mapped_column(String(64))
     sla_calendar: Mapped[str | None] = mapped_column(String(64))
@@ -257,6 +258,8 @@ class TicketMessageRow(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     address: Mapped[str] = mapped_column(String(128), primary_key=True)
     ref: Mapped[str] = mapped_column(String(128))
+
+
 class TeamCursorRow(Base):
     """Per team: whom automatic assignment picked last (the round-robin cursor). Locked while a
     new ticket is assigned, so replicas assigning at the same moment take turns, not the same
@@ -297,3 +300,57 @@ class ReportDigestRow(Base):
     sent_at: Mapped[datetime | None]
     refs: Mapped[str | None] = mapped_column(Text)  # what each platform answered
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ScheduleRow(Base):
+    """A schedule of planned work: the work order's template, its recurrence (RFC 5545 RRULE in
+    its zone) and where it stands. `next_due` is the only thing a tick reads."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (
+        Index("ix_schedules_next_due", "next_due",
+              postgresql_where=text("next_due IS NOT NULL"),
+              sqlite_where=text("next_due IS NOT NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    title: Mapped[str] = mapped_column(String(256))
+    description: Mapped[str] = mapped_column(Text, default="")
+    team: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[str] = mapped_column(String(4))
+    type: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(64))
+    checklist: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    rrule: Mapped[str] = mapped_column(String(512))
+    at_time: Mapped[str] = mapped_column(String(5))  # local HH:MM
+    tz: Mapped[str] = mapped_column(String(64))
+    start_date: Mapped[str] = mapped_column(String(10))
+    until_date: Mapped[str | None] = mapped_column(String(10))
+    off_days: Mapped[str] = mapped_column(String(16))
+    calendar: Mapped[str | None] = mapped_column(String(64))
+    catch_up: Mapped[str] = mapped_column(String(16))
+    max_count: Mapped[int | None] = mapped_column(Integer)
+    pause_after: Mapped[int | None] = mapped_column(Integer)
+    made: Mapped[int] = mapped_column(Integer, default=0)
+    since_resume: Mapped[int] = mapped_column(Integer, default=0)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_at: Mapped[datetime | None]
+    next_due: Mapped[datetime | None]
+    owner: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ScheduleOccurrenceRow(Base):
+    """One occurrence of a schedule, made once: the key (schedule, instant) is the primary key,
+    so a second replica or a restart cannot make it again."""
+
+    __tablename__ = "schedule_occurrences"
+
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(primary_key=True)
+    made_at: Mapped[datetime]
+    late: Mapped[bool] = mapped_column(Boolean, default=False)

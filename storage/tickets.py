@@ -36,6 +36,7 @@ from storage.models import (
 from storage.numbers import NEXT_NUMBER, QueueNumbers
 from storage.people import SqlPeople
 from storage.sla import sla_state, sla_values
+from workflows.checklist import CheckItem
 from workflows.errors import Conflict, NotFound
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
@@ -148,6 +149,7 @@ class SqlTickets:
                 collaborators=[people[p] for p in collaborators.get(r.id, [])],
                 links=links.get(r.id, []), id=r.id, version=r.version,
                 skills=_skills_out(r.skills), sla=sla_state(r),
+                checklist=[CheckItem.from_json(i) for i in getattr(r, "checklist", None) or ()],
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -181,6 +183,7 @@ class SqlTickets:
             priority=ticket.priority.value, status=ticket.status.value,
             assignee_id=ticket.assignee.id if ticket.assignee else None,
             skills=_skills_in(ticket.skills), **sla_values(ticket.sla),
+            checklist=[i.to_json() for i in ticket.checklist] or None,
         )
         if ticket.id is None:
             values.update(key=ticket.key, queue=ticket.queue, number=ticket.number,

@@ -13,6 +13,7 @@ from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
 from storage.preferences import SqlPreferences
 from storage.reports import SqlReports
+from storage.schedules import SqlSchedules
 from storage.sla import SqlSlaClaims
 from storage.tickets import SqlTickets
 
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.away = SqlAway(self.session)
         self.sla = SqlSlaClaims(self.session)
         self.reports = SqlReports(self.session)
+        self.schedules = SqlSchedules(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from workflows.actions import Action
 from workflows.audit import AuditEntry
+from workflows.checklist import CheckItem, open_required
 from workflows.errors import Conflict, InvalidInput, NotAllowed
 from workflows.kinds import Source, TicketType
 from workflows.organisation import Organisation, Policies
@@ -106,6 +107,7 @@ class Ticket:
     csat_score: int | None = None  # 1-5, given by the requester once resolved
     skills: tuple[str, ...] = ()  # what whoever takes it should know (from routing)
     sla: SlaState | None = None  # the SLA clocks (workflows.sla settles them with each change)
+    checklist: list[CheckItem] = field(default_factory=list)  # a planned work order's steps
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.
@@ -194,6 +196,35 @@ class Ticket:
             action="create", actor_id=actor.id, at=actor.now, source=actor.source,
             from_status=None, to_status=self.status, changes=changes,
         ))
+
+    def record_planned(self, now: datetime, schedule: str, due: datetime, late: bool) -> None:
+        """Which schedule opened this work order, for which occurrence (and whether late)."""
+        self.new_audit.append(AuditEntry(
+            action="schedule", actor_id=None, at=now, source=Source.SYSTEM,
+            changes={"schedule": [None, schedule], "due": [None, due.isoformat()],
+                     "late": [None, late]}))
+
+    def check(self, actor: Actor, number: int) -> CheckItem:
+        """Tick item `number` (from 1): agents working the ticket, while it is open."""
+        if not actor.roles & {Role.ASSIGNEE, Role.MEMBER, Role.LEAD, Role.ADMIN}:
+            raise NotAllowed("error.check_not_allowed", key=self.key)
+        if self.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+            raise Conflict("error.check_closed", key=self.key, status=self.status.value)
+        if not 1 <= number <= len(self.checklist):
+            raise InvalidInput("error.check_no_item", key=self.key, number=number,
+                               count=len(self.checklist))
+        item = self.checklist[number - 1]
+        if item.done:
+            raise Conflict("error.check_done", key=self.key, number=number, by=item.done_by,
+                           at=item.done_at)
+        label = actor.person.label if actor.person else None
+        ticked = CheckItem(item.text, item.required, label, actor.now)
+        self.checklist[number - 1] = ticked
+        self.updated_at = actor.now
+        self.new_audit.append(AuditEntry(
+            action="check", actor_id=actor.id, at=actor.now, source=actor.source,
+            changes={"item": [None, number], "text": [None, item.text]}))
+        return ticked
 
     def record_routing(self, actor: Actor, changes: dict[str, list[Any]], reason: str) -> None:
         """The routing decision, by the system: what the rule changed and which rule it was."""
@@ -338,6 +369,9 @@ class Ticket:
     def resolve(self, actor: Actor, resolution: str | None) -> None:
         t = self._check(Action.RESOLVE, actor)
         text = require_text(resolution, "resolution")
+        still_open = open_required(self.checklist)
+        if still_open:
+            raise Conflict("error.checklist_open", key=self.key, items=still_open)
         self.resolution = text
         self.resolved_at = actor.now
         self.pending_reason = None

@@ -8,6 +8,7 @@ from commands.context import Context, commit_change
 from commands.messages import Create
 from commands.people import resolve_mention, resolve_mentions
 from commands.ports import UnitOfWork
+from workflows.checklist import CheckItem
 from workflows.choice import Choice
 from workflows.errors import InvalidInput
 from workflows.placement import Requested, place
@@ -48,17 +49,20 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         ticket = Ticket(
             key="", queue=placement.queue, number=0, title=title, description=description,
             type=placement.type, priority=placement.priority, status=Status.NEW,
-            requester=requester, team=placement.team, source=ctx.source, created_at=now,
+            requester=requester, team=cmd.team or placement.team, source=ctx.source, created_at=now,
             updated_at=now, category=placement.category, skills=tuple(sorted(placement.skills)),
             collaborators=[p for p in collaborators if p.id != requester.id],
             origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
         )
+        ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
         if cmd.related is not None:
             await _relate(uow, ctx, ticket, cmd.related)
         start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
         # The creation line names who filed it: the requester, or whoever filed it for them.
         filer_roles = frozenset({Role.REQUESTER}) if requester.id == ctx.person.id else frozenset()
         ticket.record_creation(Actor(ctx.person, filer_roles, now, ctx.source))
+        if cmd.planned is not None:
+            ticket.record_planned(now, cmd.planned.schedule, cmd.planned.due, cmd.planned.late)
         reason = placement.reason()
         if reason is not None:
             # The rule and its hits as data, so the history says them in the reader's words.

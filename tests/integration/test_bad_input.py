@@ -312,6 +312,13 @@ OTHER_REFUSALS = [
          "\"0\" is not a rating: give a number from 1 (poor) to 5 (excellent)."),
     case("quiet-unknown-time-zone", "alice", "quiet 19:00-08:00 Mars/Olympus",
          "\"Mars/Olympus\" is not a time zone. Use a name like Asia/Shanghai or Europe/Berlin."),
+    # --- schedules ---
+    case("check-no-checklist", "bob", "check IT-1 1", "IT-1 has no checklist; there is no item 1."),
+    case("schedule-unknown-rule", "dave", 'schedule add "x" every blursday 09:00 team:it',
+         "I could not read “every blursday” as a recurrence. For example: every monday 09:00 · "
+         "every workday 09:00 · every last friday 10:00 · every month on the 31st 09:00 · last "
+         "workday of the month 17:00 · every 3 days 08:00 · every year on 03-15 09:00. Nothing "
+         "was saved."),
 ]
 
 ALL_CASES = PARSE_ERRORS + UNKNOWN_TICKETS + UNKNOWN_PEOPLE + WRONG_ROLE + WRONG_STATUS + OTHER_REFUSALS

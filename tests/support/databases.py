@@ -26,7 +26,8 @@ POSTGRES_URL = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("TICKETBOT_REQUIRE_POSTGRES") == "1"
 TABLES = ("sla_failures", "audit_events", "comments", "ticket_links", "ticket_collaborators", "outbox",
           "ticket_mutes", "preferences", "rate_buckets", "inbound_events", "ticket_messages", "tickets",
-          "queues", "people", "team_cursors", "away", "report_digests")
+          "queues", "people", "team_cursors", "away", "report_digests",
+          "schedule_occurrences", "schedules")
 OWN_PREFIX = "ticketbot_test_"
 
 

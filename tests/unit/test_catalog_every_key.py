@@ -184,6 +184,24 @@ SPECIAL: dict[str, dict[str, Any]] = {
     "error.report_future": {"period": "2027-05"},
 }
 ZH_ONLY_SPECIAL = {"time.ago": {"unit": "小时"}, "time.in": {"unit": "小时"}}
+# --- schedules ---
+SAMPLE |= {"schedule": "UPS check"}
+SCHEDULE_KEYS = ("history.schedule",)
+ZH_ONLY_SPECIAL |= {key: {"schedule": "机房巡检"} for key in SCHEDULE_KEYS}
+RULE = {"kind": "weekly", "interval": 1, "days": ["MO"], "position": 0, "monthday": 0, "month": 0,
+        "at": "09:00", "zone": "Asia/Shanghai", "calendar": "office", "off_days": "next"}
+SPECIAL |= {
+    "schedule.rule": RULE, "schedule.added": {"rule": RULE, "next": NOW},
+    "schedule.list": {"schedules": [{"name": "李强", "rule": RULE, "team": "it", "priority": "P4",
+                                     "next": NOW, "paused": False, "made": 2}]},
+    "schedule.next": {"rule": RULE, "times": [NOW], "paused": False},
+    "schedule.resumed": {"next": NOW},
+    "error.schedule_invalid": {"rule": RULE, "next": NOW,
+                               "problems": [{"code": "unknown_team", "value": "XX"}]},
+    "error.schedule_option": {"option": "holiday", "value": "XX"},
+    "error.checklist_open": {"items": [{"n": 1, "text": "打印机卡纸"}]},
+    "ticket.checked": {"left": 1}, "history.check": {"item": 2},
+}
 
 
 @functools.cache

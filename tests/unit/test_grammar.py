@@ -164,6 +164,13 @@ HAPPY = [
     pytest.param("help", m.Help(), id="help"),
     pytest.param("help transfer", m.Help("transfer"), id="help-topic"),
     pytest.param("help CLAIM", m.Help("claim"), id="help-topic-upper-case"),
+    # --- schedules ---
+    pytest.param('schedule add "UPS check" every monday 09:00 team:it P4',
+                 m.ScheduleAdd("UPS check", "every monday", time(9), team="it",
+                               priority=Priority.P4), id="schedule-add"),
+    pytest.param("schedule list", m.ScheduleList(), id="schedule-list"),
+    pytest.param("check IT-42 2", m.Check("IT-42", 2), id="check"),
+    pytest.param("勾选 42 1", m.Check("IT-42", 1), id="勾选"),
 ]
 
 
@@ -597,6 +604,11 @@ ERRORS = [
     case("help", "help frobnicate", ("error.unknown_help", {"word": "frobnicate"}), "unknown-topic"),
     case("help", "help claim now", ("error.unknown_help", {"word": "claim now"}), "two-words"),
     case("help", "帮助 不存在", ("error.unknown_help", {"word": "不存在"}), "chinese-unknown-topic"),
+    # --- schedules ---
+    case("schedule", "schedule add every monday", usage("schedule"), "no-name"),
+    case("schedule", 'schedule add "x" every monday 09:00 count:many',
+         ("error.schedule_number", {"value": "many"}), "bad-count"),
+    case("check", "check IT-42 first", usage("check"), "not-a-number"),
 ]
 
 
