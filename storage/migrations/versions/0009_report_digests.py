@@ -1,7 +1,7 @@
 """Weekly report digests: one row per team and period, the claim that posts it once.
 
-Revision ID: 0008_reportfiles
-Revises: 0008_reports (0007 before the reports branch is merged)
+Revision ID: 0009
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_reportfiles"
-down_revision: str | None = "0008_reports"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """Reports find a period's tickets through the audit trail's times: an index on `at`.
 
-Revision ID: 0008_reports
+Revision ID: 0008
 Revises: 0007
 """
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0008_reports"
+revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

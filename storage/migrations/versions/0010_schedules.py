@@ -1,8 +1,8 @@
 """Schedules of planned work and their occurrences (one row per schedule and instant), and
 the checklist of a ticket (JSON on its row: a handful of items read with the ticket).
 
-Revision ID: 0008_schedules
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_schedules"
-down_revision: str | None = "0007"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
