@@ -250,8 +250,8 @@ class SqlTickets:
             {"_id": t.id, "_version": t.version, "version": t.version + 1, **self._values(t)}
             for t in batch])
         # The rows are locked since get_many, so their versions cannot have moved; a driver
-        # that counts the rows of an executemany confirms it.
-        if result.rowcount not in (-1, None) and result.rowcount != len(batch):
+        # that counts the rows of an executemany (SQLite's; not asyncpg's) confirms it.
+        if connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(batch):
             raise Conflict("error.concurrent_change", key=batch[0].key)
         collaborators = [
             {"ticket_id": t.id, "person_id": p.id, "added_at": t.updated_at}
