@@ -74,3 +74,15 @@ async def save_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify
     if new:
         messages = [replace(m, ticket_id=ticket.id) for m in messages]
     await uow.outbox.add(messages)
+
+
+async def save_changes(uow: UnitOfWork, tickets: list[Ticket], org: Organisation,
+                       notify: NotifyConfig, now: datetime) -> None:
+    """`save_change` for a batch of system changes to tickets `uow.tickets.get_many` loaded: each
+    settled and planned as alone, then saved and their messages written set-based."""
+    messages = []
+    for ticket in tickets:
+        settle(ticket, org, now)
+        messages += await plan(uow, ticket, ticket.new_audit, org, notify, None, now)
+    await uow.tickets.save_many(tickets)
+    await uow.outbox.add(messages)

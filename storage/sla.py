@@ -68,6 +68,8 @@ _RESCHEDULE = update(_T).where(_T.c.id == bindparam("_id")).values(
     sla_next_due_at=bindparam("_at"))
 _FORGET = delete(_F).where(_F.c.ticket_id == bindparam("_id"))
 _DONE = delete(_F).where(_F.c.ticket_id.in_(select(_T.c.id).where(_T.c.key == bindparam("_key"))))
+_ALL_DONE = delete(_F).where(_F.c.ticket_id.in_(
+    select(_T.c.id).where(_T.c.key.in_(bindparam("_keys", expanding=True)))))
 # The databases' own clocks: PostgreSQL's time of this statement; SQLite's in the text form the
 # UTCDateTime columns are stored in.
 _DATABASE_NOW = {"postgresql": select(func.statement_timestamp()),
@@ -159,6 +161,10 @@ class SqlSlaClaims:
 
     async def step_done(self, key: str) -> None:
         await (await self.session.connection()).execute(_DONE, {"_key": key})
+
+    async def steps_done(self, keys: list[str]) -> None:
+        if keys:
+            await (await self.session.connection()).execute(_ALL_DONE, {"_keys": keys})
 
     async def dead_letters(self, limit: int = 100) -> list[SlaFailure]:
         rows = await self.session.execute(

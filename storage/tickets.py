@@ -66,6 +66,11 @@ _COLLABORATOR_IDS = select(CollaboratorRow.person_id).where(
 # is shown on both tickets).
 _TICKET = select(_TICKETS).where(_TICKETS.c.key == bindparam("_key"))
 _TICKET_FOR_UPDATE = _TICKET.with_for_update()
+# A batch of tickets locked in one statement, in id order (two batches never wait on each other
+# in a cycle).
+_TICKETS_FOR_UPDATE = (select(_TICKETS).where(_TICKETS.c.key.in_(bindparam("_keys", expanding=True)))
+                       .order_by(_TICKETS.c.id).with_for_update())
+_INSERT_COLLABORATORS = insert(CollaboratorRow.__table__)
 _IDS = bindparam("_ids", expanding=True)
 _C = CollaboratorRow.__table__
 _COLLABORATORS_OF = (select(_C.c.ticket_id, _C.c.person_id).where(_C.c.ticket_id.in_(_IDS))
@@ -109,12 +114,22 @@ def _at_risk(now: datetime) -> ColumnElement[bool]:
     return and_(TicketRow.status != Status.PENDING.value, or_(response, resolution))
 
 
+def _audit_rows(ticket: Ticket) -> list[dict[str, Any]]:
+    return [{"ticket_id": ticket.id, "at": a.at, "actor_id": a.actor_id, "action": a.action,
+             "from_status": a.from_status.value if a.from_status else None,
+             "to_status": a.to_status.value if a.to_status else None,
+             "changes": a.changes, "reason": a.reason, "source": a.source.value,
+             "internal": a.internal}
+            for a in ticket.new_audit]
+
+
 class SqlTickets:
     def __init__(self, session: AsyncSession, people: SqlPeople,
                  numbers: QueueNumbers | None = None) -> None:
         self.session = session
         self.people = people
         self.numbers = numbers
+        self._loaded: dict[str, set[int]] = {}  # collaborator ids of tickets get_many loaded
 
     # -- loading ---------------------------------------------------------------------------
     async def get(self, key: str, *, for_update: bool = False) -> Ticket:
@@ -124,6 +139,19 @@ class SqlTickets:
         if row is None:
             raise NotFound("error.no_ticket", key=key.upper())
         return (await self._to_tickets([row], full=True))[0]
+
+    async def get_many(self, keys: Sequence[str]) -> list[Ticket]:
+        """The tickets of `keys` that exist, locked for update in one statement (id order).
+        Their collaborators are remembered so `save_many` inserts only those added since."""
+        if not keys:
+            return []
+        connection = await self.session.connection()
+        rows = (await connection.execute(_TICKETS_FOR_UPDATE,
+                                         {"_keys": [k.upper() for k in keys]})).all()
+        tickets = await self._to_tickets(rows, full=True)
+        for ticket in tickets:
+            self._loaded[ticket.key] = {p.id for p in ticket.collaborators}
+        return tickets
 
     async def _to_tickets(self, rows: Sequence[TicketRow | Row[Any]], full: bool = False
                           ) -> list[Ticket]:
@@ -177,7 +205,8 @@ class SqlTickets:
         ticket.key = f"{ticket.queue}-{ticket.number}"
         return ticket
 
-    async def save(self, ticket: Ticket) -> None:
+    @staticmethod
+    def _values(ticket: Ticket) -> dict[str, Any]:
         values = {name: getattr(ticket, name) for name in _COPIED}
         values.update(
             priority=ticket.priority.value, status=ticket.status.value,
@@ -185,6 +214,10 @@ class SqlTickets:
             skills=_skills_in(ticket.skills), **sla_values(ticket.sla),
             checklist=[i.to_json() for i in ticket.checklist] or None,
         )
+        return values
+
+    async def save(self, ticket: Ticket) -> None:
+        values = self._values(ticket)
         if ticket.id is None:
             values.update(key=ticket.key, queue=ticket.queue, number=ticket.number,
                           type=ticket.type.value, requester_id=ticket.requester.id,
@@ -202,6 +235,39 @@ class SqlTickets:
             new = False
         await self._save_collaborators(ticket, new)
         await self._save_children(ticket)
+
+    async def save_many(self, tickets: Sequence[Ticket]) -> None:
+        """`save` for tickets `get_many` loaded (and so locked) in this transaction, in three
+        statements for the whole batch: their rows, their audit lines, collaborators added. A
+        ticket with new comments or links is saved on its own."""
+        batch = [t for t in tickets if not t.new_comments and not t.new_links
+                 and t.id is not None and t.key in self._loaded]
+        batched = {id(t) for t in batch}
+        for ticket in tickets:
+            if id(ticket) not in batched:
+                await self.save(ticket)
+        if not batch:
+            return
+        connection = await self.session.connection()
+        result = await connection.execute(_UPDATE_TICKET, [
+            {"_id": t.id, "_version": t.version, "version": t.version + 1, **self._values(t)}
+            for t in batch])
+        # The rows are locked since get_many, so their versions cannot have moved; a driver
+        # that counts the rows of an executemany (SQLite's; not asyncpg's) confirms it.
+        if connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(batch):
+            raise Conflict("error.concurrent_change", key=batch[0].key)
+        collaborators = [
+            {"ticket_id": t.id, "person_id": p.id, "added_at": t.updated_at}
+            for t in batch for p in t.collaborators if p.id not in self._loaded[t.key]]
+        if collaborators:
+            await connection.execute(_INSERT_COLLABORATORS, collaborators)
+        audit = [line for t in batch for line in _audit_rows(t)]
+        if audit:
+            await connection.execute(_INSERT_AUDIT, audit)
+        for ticket in batch:
+            ticket.version += 1
+            self._loaded[ticket.key] = {p.id for p in ticket.collaborators}
+            ticket.new_audit.clear()
 
     async def _save_collaborators(self, ticket: Ticket, new: bool) -> None:
         if not ticket.collaborators:
@@ -230,14 +296,7 @@ class SqlTickets:
                 for c in ticket.new_comments
             ])
         if ticket.new_audit:
-            await connection.execute(_INSERT_AUDIT, [
-                {"ticket_id": ticket.id, "at": a.at, "actor_id": a.actor_id, "action": a.action,
-                 "from_status": a.from_status.value if a.from_status else None,
-                 "to_status": a.to_status.value if a.to_status else None,
-                 "changes": a.changes, "reason": a.reason, "source": a.source.value,
-                 "internal": a.internal}
-                for a in ticket.new_audit
-            ])
+            await connection.execute(_INSERT_AUDIT, _audit_rows(ticket))
         await self.session.flush()
         ticket.new_links.clear()
         ticket.new_comments.clear()

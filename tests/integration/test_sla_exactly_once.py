@@ -67,7 +67,9 @@ async def test_three_instances_one_killed_every_step_exactly_once(
                 for n in range(start, min(start + 25, TICKETS))))
         sender = RecordingSender()
         relays = [app.relay({"console": sender}, pacing={}, batch=500) for app in (a, b)]
-        stalling = Stalling(c.uow, allowed=4)  # the claim and three steps, then it hangs
+        # Four empty claims (minutes 1 to 4), then at minute 5 the claim of a batch of 100; it
+        # hangs committing that batch's steps, its tickets locked.
+        stalling = Stalling(c.uow, allowed=5)
         c.uow = stalling  # type: ignore[assignment]
         killed = False
         for _ in range(MINUTES):
@@ -77,7 +79,7 @@ async def test_three_instances_one_killed_every_step_exactly_once(
                 doomed = asyncio.create_task(run_sweep(c))
                 await asyncio.wait([doomed, asyncio.create_task(stalling.stalled.wait())],
                                    return_when=asyncio.FIRST_COMPLETED)
-                if stalling.stalled.is_set():  # C has claimed a batch and hangs mid-step
+                if stalling.stalled.is_set():  # C has claimed a batch and hangs mid-batch
                     doomed.cancel()
                     await asyncio.gather(doomed, return_exceptions=True)
                     await c.engine.dispose()
@@ -90,7 +92,7 @@ async def test_three_instances_one_killed_every_step_exactly_once(
         for _ in range(100):
             if not sum(await asyncio.gather(*(r.run_once() for r in relays))):
                 break
-        assert killed and stalling.commits > 4
+        assert killed and stalling.commits > 5
 
         expected = _expected_steps(a, opened, clock)
         async with a.engine.connect() as conn:
