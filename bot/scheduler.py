@@ -34,6 +34,7 @@ class Intervals:
     sla_seconds: float = 15
     autoclose_seconds: float = 300
     retention_seconds: float = 3600
+    kb_folder_seconds: float = 60  # the Markdown articles' folder, compared by name and mtime
 
     @classmethod
     def from_settings(cls, app: App) -> "Intervals":
@@ -71,11 +72,13 @@ Job = Callable[[App], Awaitable[Any]]
 def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
     """Job id -> (coroutine taking the App, seconds between ticks)."""
     from bot.jobs_retention import retention_tick
+    from bot.kb_folder import FolderWatch
 
     return {
         "sla_sweep": (sla_tick, intervals.sla_seconds),
         "autoclose": (autoclose_tick, intervals.autoclose_seconds),
         "retention": (retention_tick, intervals.retention_seconds),
+        "kb_folder": (FolderWatch().tick, intervals.kb_folder_seconds),
     }
 
 

@@ -17,6 +17,7 @@ from commands.actions import (
     finish,
     handover,
     help,
+    kb,
     listing,
     preferences,
     priority,
@@ -73,6 +74,14 @@ HANDLERS: dict[type, Handler] = {
     m.SlaStatus: sla.sla_status,
     m.SlaExplain: sla.sla_explain,
     m.Help: help.help_,
+    m.KbSearch: kb.search,
+    m.KbShow: kb.show,
+    m.KbNew: kb.new,
+    m.KbSave: kb.save,
+    m.KbEdit: kb.edit,
+    m.KbRetire: kb.retire,
+    m.KbHistory: kb.history,
+    m.SolvedBy: kb.solved_by,
 }
 
 # Commands that change something: the dispatcher claims their inbound id once for the whole
@@ -81,7 +90,7 @@ HANDLERS: dict[type, Handler] = {
 CLAIMS_INBOUND: frozenset[type] = frozenset({
     m.Create, m.Claim, m.Assign, m.BulkAssign, m.Transfer, m.AddCollaborators, m.Reply, m.Note,
     m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
-    m.Urge, m.Link, m.Merge,
+    m.Urge, m.Link, m.Merge, m.KbNew, m.KbSave, m.KbEdit, m.KbRetire, m.SolvedBy,
 })
 
 

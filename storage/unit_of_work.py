@@ -8,6 +8,7 @@ from storage.assignment import SqlAssignment
 from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
 from storage.inbound import SqlInbound
+from storage.kb import KbSearch, SqlKnowledge
 from storage.numbers import QueueNumbers
 from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
@@ -18,9 +19,10 @@ from storage.tickets import SqlTickets
 
 class SqlUnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 numbers: QueueNumbers | None = None) -> None:
+                 numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None) -> None:
         self._sessions = sessions
         self._numbers = numbers
+        self._kb_search = kb_search or KbSearch()
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
@@ -32,6 +34,7 @@ class SqlUnitOfWork:
         self.assignment = SqlAssignment(self.session)
         self.away = SqlAway(self.session)
         self.sla = SqlSlaClaims(self.session)
+        self.kb = SqlKnowledge(self.session, self._kb_search)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -57,9 +60,10 @@ class SqlUnitOfWorkFactory:
     queue's counter row is incremented inside it."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 numbers: QueueNumbers | None = None) -> None:
+                 numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None) -> None:
         self._sessions = sessions
         self.numbers = numbers
+        self.kb_search = kb_search or KbSearch()  # the process's one search index
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.numbers)
+        return SqlUnitOfWork(self._sessions, self.numbers, self.kb_search)

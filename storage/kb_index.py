@@ -1,0 +1,115 @@
+"""The in-process search index over the articles: BM25 (bm25s) on the words of storage/kb_text.
+
+Built whole from the database and rebuilt when the articles' generation counter moves, so every
+replica answers from the same articles. A weak match is no answer: besides its BM25 rank, an
+article must cover enough of the query's weight (its rarer words count most), which keeps a
+query about something the knowledge base does not know from being answered anyway.
+"""
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from storage.kb_text import is_partial, words
+
+FULL_WEIGHT = 3  # a whole word counts three times a character gram in the query
+MIN_COVERAGE = 0.55  # share of the query's weight an article must contain to be suggested
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    id: int
+    title: str
+    body: str
+    public: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: int
+    score: float
+    coverage: float
+
+
+def doc_terms(title: str, body: str) -> list[str]:
+    # The title says what the article is about: its words count twice.
+    head = words(title)
+    return head + head + words(body)
+
+
+class KbIndex:
+    def __init__(self, docs: Sequence[Doc], generation: int = 0) -> None:
+        self.generation = generation
+        self.ids = np.array([d.id for d in docs], dtype=np.int64)
+        self.public = np.array([d.public for d in docs], dtype=np.float32)
+        self.everyone = np.ones(len(docs), dtype=np.float32)
+        corpus = [doc_terms(d.title, d.body) or ["\x00"] for d in docs]
+        self.terms = [frozenset(c) for c in corpus]
+        self.bm25: bm25s.BM25 | None = None
+        self.df: dict[str, int] = {}
+        if docs:
+            self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
+            self.bm25.index(corpus, show_progress=False)
+            self.df = dict(Counter(t for terms in self.terms for t in terms))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def idf(self, term: str) -> float:
+        """A word no article has counts as the rarest one there is (df 1): a typo or a word
+        the articles do not use must not outweigh everything else the query says."""
+        n = len(self.ids)
+        df = self.df.get(term, 1)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def search(self, query: str, limit: int = 3, internal: bool = False,
+               min_coverage: float = MIN_COVERAGE,
+               keep: Callable[[int], bool] | None = None) -> list[Hit]:
+        """The best articles for the query, best first; `internal`: agents, who see every
+        article, not just the public ones."""
+        if self.bm25 is None:
+            return []
+        terms = list(dict.fromkeys(words(query)))
+        weights = {t: (1 + self.idf(t)) * (1 if is_partial(t) else FULL_WEIGHT) for t in terms}
+        total = sum(weights.values())
+        known = [t for t in terms if t in self.df]
+        if not known or total <= 0:
+            return []
+        query_ids = [self.bm25.vocab_dict[t] for t in known
+                     for _ in range(1 if is_partial(t) else FULL_WEIGHT)]
+        mask = self.everyone if internal else self.public
+        scores = self.bm25.get_scores_from_ids(query_ids, weight_mask=mask)
+        take = min(len(scores), max(limit * 8, 24))
+        top = np.argpartition(-scores, take - 1)[:take]
+        top = top[np.argsort(-scores[top])]
+        hits: list[Hit] = []
+        for i in top:
+            score = float(scores[i])
+            if score <= 0:
+                break
+            have = self.terms[i]
+            coverage = sum(w for t, w in weights.items() if t in have) / total
+            article = int(self.ids[i])
+            if coverage >= min_coverage and (keep is None or keep(article)):
+                hits.append(Hit(article, score, coverage))
+            if len(hits) == limit:
+                break
+        return hits
+
+
+def similarity(a: Iterable[str], b: Iterable[str]) -> float:
+    """How alike two short texts are, 0 to 1: the cosine of their term sets, whole words
+    weighing more than character grams."""
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+
+    def weight(s: set[str]) -> float:
+        return sum(1 if is_partial(t) else FULL_WEIGHT for t in s)
+
+    shared = weight(sa & sb)
+    return shared / math.sqrt(weight(sa) * weight(sb))
