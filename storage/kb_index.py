@@ -14,10 +14,16 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from storage.kb_text import is_partial, words
+from storage.kb_synonyms import synonyms
+from storage.kb_text import is_partial, near_words, words
 
-FULL_WEIGHT = 3  # a whole word counts three times a character gram in the query
-MIN_COVERAGE = 0.55  # share of the query's weight an article must contain to be suggested
+FULL_WEIGHT = 3  # in the BM25 query, a whole word counts three times a character gram
+# In the coverage, a gram weighs this much of a word: a word has many grams, and a query whose
+# words are all missing must not look covered because common letter triples are found.
+GRAM_SHARE = 0.15
+# Share of the query's weight an article must hold to be suggested, chosen on the labelled
+# set (bench/kb_eval; docs/performance.md): the most recall with at most 1 in 10 false hits.
+MIN_COVERAGE = 0.33
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,7 @@ class KbIndex:
         self.everyone = np.ones(len(docs), dtype=np.float32)
         corpus = [doc_terms(d.title, d.body) or ["\x00"] for d in docs]
         self.terms = [frozenset(c) for c in corpus]
+        self.titles = [frozenset(words(d.title)) for d in docs]
         self.bm25: bm25s.BM25 | None = None
         self.df: dict[str, int] = {}
         if docs:
@@ -74,13 +81,22 @@ class KbIndex:
         if self.bm25 is None:
             return []
         terms = list(dict.fromkeys(words(query)))
-        weights = {t: (1 + self.idf(t)) * (1 if is_partial(t) else FULL_WEIGHT) for t in terms}
+        weights = {t: (1 + self.idf(t)) * (GRAM_SHARE if is_partial(t) else 1) for t in terms}
         total = sum(weights.values())
+        # A query word is also found through its synonyms (storage/kb_synonyms.py).
+        table = synonyms()
+        alike = {t: table.get(t, frozenset()) for t in terms if not is_partial(t)}
+        extra = {a for others in alike.values() for a in others if a in self.df} - set(terms)
+        # A word no article has may be a typo: it counts if one slip away (two letters swapped,
+        # one too many) is a word the article has.
+        fuzzy = {t: near_words(t) for t in terms
+                 if not is_partial(t) and t not in self.df and t.isalpha() and len(t) >= 5}
         known = [t for t in terms if t in self.df]
-        if not known or total <= 0:
+        if not (known or extra) or total <= 0:
             return []
         query_ids = [self.bm25.vocab_dict[t] for t in known
                      for _ in range(1 if is_partial(t) else FULL_WEIGHT)]
+        query_ids += [self.bm25.vocab_dict[t] for t in extra]
         mask = self.everyone if internal else self.public
         scores = self.bm25.get_scores_from_ids(query_ids, weight_mask=mask)
         take = min(len(scores), max(limit * 8, 24))
@@ -92,13 +108,24 @@ class KbIndex:
             if score <= 0:
                 break
             have = self.terms[i]
-            coverage = sum(w for t, w in weights.items() if t in have) / total
+            found = sum(w * self._found(t, have, alike, fuzzy) for t, w in weights.items())
+            in_title = sum(w * self._found(t, self.titles[i], alike, fuzzy)
+                           for t, w in weights.items())
+            # What the article is about (its title) counts as much as what it mentions.
+            coverage = (found + in_title) / (2 * total)
             article = int(self.ids[i])
             if coverage >= min_coverage and (keep is None or keep(article)):
                 hits.append(Hit(article, score, coverage))
             if len(hits) == limit:
                 break
         return hits
+
+    @staticmethod
+    def _found(term: str, have: frozenset[str], alike: dict[str, frozenset[str]],
+               fuzzy: dict[str, frozenset[str]]) -> float:
+        if term in have or not alike.get(term, frozenset()).isdisjoint(have):
+            return 1.0
+        return 1.0 if not fuzzy.get(term, frozenset()).isdisjoint(have) else 0.0
 
 
 def similarity(a: Iterable[str], b: Iterable[str]) -> float:
