@@ -6,21 +6,24 @@ replica (or this one) changed them since.
 """
 
 import asyncio
+import logging
 from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from commands.ports import ArticleDraft, Found
-from storage.kb_index import Doc, KbIndex, similarity
+from storage.kb_index import Doc, KbIndex, Terms, analyse, similarity
 from storage.kb_text import words
 from storage.models import KbArticleRow, KbGenerationRow, KbRevisionRow, PersonRow, TicketRow
 from workflows.errors import NotFound
 from workflows.knowledge import Article, ArticleStatus, Revision, SimilarTicket, Visibility
 from workflows.status import Status
 
+log = logging.getLogger(__name__)
 _OPEN = [s.value for s in Status if s.is_open]
+INLINE_REBUILD_LIMIT = 2_000  # articles: below this a rebuild takes well under a second
 _GENERATION = select(KbGenerationRow.generation).where(KbGenerationRow.id == 1)
 _BUMP = (update(KbGenerationRow).where(KbGenerationRow.id == 1)
          .values(generation=KbGenerationRow.generation + 1))
@@ -29,35 +32,75 @@ _BUMP = (update(KbGenerationRow).where(KbGenerationRow.id == 1)
 class KbSearch:
     """The process's search index, rebuilt when the articles' generation moves on."""
 
-    def __init__(self, cache_size: int = 20_000) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession] | None = None,
+                 cache_size: int = 20_000) -> None:
         self.index = KbIndex([], generation=-1)
+        self.sessions = sessions  # for rebuilding a large index apart from any request
+        self._rebuilding: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
-        self._titles: OrderedDict[tuple[int, str], list[str]] = OrderedDict()
+        self._titles: OrderedDict[tuple[int, str], Terms] = OrderedDict()
         self._cache_size = cache_size
+        # Each article's words by (id, version): a rebuild segments only what changed.
+        self._analysed: dict[tuple[int, int], tuple[list[str], frozenset[str]]] = {}
 
     async def current(self, session: AsyncSession) -> KbIndex:
+        """The index for the articles' current generation. A small one is rebuilt before
+        answering; a large one (a rebuild takes seconds) keeps answering from the previous
+        generation while it is rebuilt in the background: results are read back from the
+        database, so a retired or newly internal article is never shown from a stale index."""
         connection = await session.connection()
         generation = int((await connection.execute(_GENERATION)).scalar_one_or_none() or 0)
         if generation == self.index.generation:
             return self.index
+        if (len(self.index) >= INLINE_REBUILD_LIMIT and self.sessions is not None
+                and self.index.generation >= 0):
+            if self._rebuilding is None or self._rebuilding.done():
+                self._rebuilding = asyncio.create_task(self._rebuild_apart(generation))
+            return self.index
         async with self._lock:
             if generation != self.index.generation:
-                rows = (await connection.execute(
-                    select(KbArticleRow.id, KbArticleRow.title, KbArticleRow.body,
-                           KbArticleRow.visibility)
-                    .where(KbArticleRow.status == ArticleStatus.ACTIVE.value))).all()
-                docs = [Doc(r.id, r.title, r.body, r.visibility == Visibility.PUBLIC.value)
-                        for r in rows]
-                # Segmenting thousands of articles takes a while: off the event loop.
-                self.index = await asyncio.to_thread(KbIndex, docs, generation)
+                await self._rebuild(session, generation)
         return self.index
 
-    def title_terms(self, ticket_id: int, title: str) -> list[str]:
+    async def _rebuild_apart(self, generation: int) -> None:
+        assert self.sessions is not None
+        try:
+            async with self._lock, self.sessions() as session:
+                if generation > self.index.generation:
+                    await self._rebuild(session, generation)
+        except Exception:
+            log.exception("rebuilding the knowledge-base index failed; the next search retries")
+
+    async def _rebuild(self, session: AsyncSession, generation: int) -> None:
+        rows = (await session.execute(
+            select(KbArticleRow.id, KbArticleRow.title, KbArticleRow.body,
+                   KbArticleRow.visibility, KbArticleRow.version)
+            .where(KbArticleRow.status == ArticleStatus.ACTIVE.value))).all()
+        docs = [Doc(r.id, r.title, r.body, r.visibility == Visibility.PUBLIC.value)
+                for r in rows]
+        versions = {r.id: r.version for r in rows}
+        # Segmenting thousands of articles takes a while: off the event loop.
+        self.index = await asyncio.to_thread(self._build, docs, versions, generation)
+
+    def _build(self, docs: list[Doc], versions: dict[int, int], generation: int) -> KbIndex:
+        kept: dict[tuple[int, int], tuple[list[str], frozenset[str]]] = {}
+
+        def analysed(doc: Doc) -> tuple[list[str], frozenset[str]]:
+            key = (doc.id, versions[doc.id])
+            found = self._analysed.get(key) or analyse(doc)
+            kept[key] = found
+            return found
+
+        index = KbIndex(docs, generation, analysed)
+        self._analysed = kept  # retired and superseded versions are forgotten
+        return index
+
+    def title_terms(self, ticket_id: int, title: str) -> Terms:
         """A ticket title's words, remembered: the open tickets are compared again and again."""
         key = (ticket_id, title)
         terms = self._titles.get(key)
         if terms is None:
-            terms = words(title)
+            terms = Terms.of(words(title))
             self._titles[key] = terms
             if len(self._titles) > self._cache_size:
                 self._titles.popitem(last=False)
@@ -141,8 +184,11 @@ class SqlKnowledge:
         rows = (await self.session.execute(
             select(KbArticleRow).where(KbArticleRow.id.in_([h.id for h in hits])))).scalars()
         by_id = {r.id: _article(r) for r in rows}
-        return [Found(by_id[h.id], h.score, h.coverage) for h in hits
-                if h.id in by_id and by_id[h.id].status is ArticleStatus.ACTIVE]
+        # The rows are the truth (the index may be a generation behind): retired articles and
+        # internal ones for a requester are never shown.
+        return [Found(a, h.score, h.coverage) for h in hits
+                if (a := by_id.get(h.id)) is not None and a.status is ArticleStatus.ACTIVE
+                and (internal or a.visibility is Visibility.PUBLIC)]
 
     async def count(self, article_id: int, *, view: bool = False, helped: bool = False) -> None:
         values = {}
@@ -156,23 +202,30 @@ class SqlKnowledge:
 
     async def similar_tickets(self, text: str, since: datetime, limit: int,
                               min_score: float, candidates: int = 500) -> list[SimilarTicket]:
-        query = words(text)
-        if not query:
+        query = Terms.of(words(text))
+        if not query.terms:
+            return []
+        # Titles only for the comparison (their terms are cached by id); the details of the
+        # few that are alike come after, in a second small query.
+        rows = (await self.session.execute(
+            select(TicketRow.id, TicketRow.title)
+            .where(TicketRow.status.in_(_OPEN), TicketRow.created_at >= since)
+            .order_by(TicketRow.created_at.desc()).limit(candidates))).all()
+        scores = {r.id: score for r in rows
+                  if (score := similarity(query, self._search.title_terms(r.id, r.title)))
+                  >= min_score}
+        best = sorted(scores, key=lambda i: -scores[i])[:limit]
+        if not best:
             return []
         assignee = PersonRow.__table__.alias("assignee")
-        rows = (await self.session.execute(
+        details = (await self.session.execute(
             select(TicketRow.id, TicketRow.key, TicketRow.title, TicketRow.status,
                    TicketRow.requester_id, TicketRow.origin_channel, TicketRow.queue,
                    TicketRow.created_at, func.coalesce(assignee.c.name, assignee.c.handle))
             .outerjoin(assignee, assignee.c.id == TicketRow.assignee_id)
-            .where(TicketRow.status.in_(_OPEN), TicketRow.created_at >= since)
-            .order_by(TicketRow.created_at.desc()).limit(candidates))).all()
-        found: list[SimilarTicket] = []
-        for r in rows:
-            score = similarity(query, self._search.title_terms(r.id, r.title))
-            if score >= min_score:
-                found.append(SimilarTicket(r.key, r.title, r.status, r[8], r.requester_id,
-                                           r.origin_channel, r.queue, r.created_at, score))
+            .where(TicketRow.id.in_(best)))).all()
+        found = [SimilarTicket(r.key, r.title, r.status, r[8], r.requester_id, r.origin_channel,
+                               r.queue, r.created_at, scores[r.id]) for r in details]
         found.sort(key=lambda s: -s.score)
         return found[:limit]
 

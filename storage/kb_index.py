@@ -41,21 +41,26 @@ class Hit:
     coverage: float
 
 
-def doc_terms(title: str, body: str) -> list[str]:
-    # The title says what the article is about: its words count twice.
-    head = words(title)
-    return head + head + words(body)
+def analyse(doc: Doc) -> tuple[list[str], frozenset[str]]:
+    """An article's words (the title says what it is about: its words count twice) and its
+    title's."""
+    head = words(doc.title)
+    return head + head + words(doc.body), frozenset(head)
 
 
 class KbIndex:
-    def __init__(self, docs: Sequence[Doc], generation: int = 0) -> None:
+    def __init__(self, docs: Sequence[Doc], generation: int = 0,
+                 analysed: Callable[[Doc], tuple[list[str], frozenset[str]]] | None = None) -> None:
+        """`analysed`: a doc's words and its title's, remembered by the caller, so a rebuild
+        after one article changed segments that article only (segmenting is most of the cost)."""
         self.generation = generation
         self.ids = np.array([d.id for d in docs], dtype=np.int64)
         self.public = np.array([d.public for d in docs], dtype=np.float32)
         self.everyone = np.ones(len(docs), dtype=np.float32)
-        corpus = [doc_terms(d.title, d.body) or ["\x00"] for d in docs]
+        pairs = [(analysed or analyse)(d) for d in docs]
+        corpus = [c or ["\x00"] for c, _ in pairs]
         self.terms = [frozenset(c) for c in corpus]
-        self.titles = [frozenset(words(d.title)) for d in docs]
+        self.titles = [t for _, t in pairs]
         self.bm25: bm25s.BM25 | None = None
         self.df: dict[str, int] = {}
         if docs:
@@ -128,15 +133,26 @@ class KbIndex:
         return 1.0 if not fuzzy.get(term, frozenset()).isdisjoint(have) else 0.0
 
 
-def similarity(a: Iterable[str], b: Iterable[str]) -> float:
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """A short text's terms, ready to compare (a ticket title: compared again and again)."""
+
+    terms: frozenset[str]
+    weight: float
+
+    @classmethod
+    def of(cls, terms: Iterable[str]) -> "Terms":
+        unique = frozenset(terms)
+        return cls(unique, _weight(unique))
+
+
+def _weight(terms: Iterable[str]) -> float:
+    return sum(1 if is_partial(t) else FULL_WEIGHT for t in terms)
+
+
+def similarity(a: Terms, b: Terms) -> float:
     """How alike two short texts are, 0 to 1: the cosine of their term sets, whole words
     weighing more than character grams."""
-    sa, sb = set(a), set(b)
-    if not sa or not sb:
+    if not a.weight or not b.weight:
         return 0.0
-
-    def weight(s: set[str]) -> float:
-        return sum(1 if is_partial(t) else FULL_WEIGHT for t in s)
-
-    shared = weight(sa & sb)
-    return shared / math.sqrt(weight(sa) * weight(sb))
+    return _weight(a.terms & b.terms) / math.sqrt(a.weight * b.weight)

@@ -63,7 +63,7 @@ class SqlUnitOfWorkFactory:
                  numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None) -> None:
         self._sessions = sessions
         self.numbers = numbers
-        self.kb_search = kb_search or KbSearch()  # the process's one search index
+        self.kb_search = kb_search or KbSearch(sessions)  # the process's one search index
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self.numbers, self.kb_search)
