@@ -7,6 +7,7 @@ replica (or this one) changed them since.
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from workflows.status import Status
 log = logging.getLogger(__name__)
 _OPEN = [s.value for s in Status if s.is_open]
 INLINE_REBUILD_LIMIT = 2_000  # articles: below this a rebuild takes well under a second
+GENERATION_TTL = 1.0  # seconds a process trusts the counter it read (its own changes reset it)
 _GENERATION = select(KbGenerationRow.generation).where(KbGenerationRow.id == 1)
 _BUMP = (update(KbGenerationRow).where(KbGenerationRow.id == 1)
          .values(generation=KbGenerationRow.generation + 1))
@@ -37,6 +39,8 @@ class KbSearch:
         self.index = KbIndex([], generation=-1)
         self.sessions = sessions  # for rebuilding a large index apart from any request
         self._rebuilding: asyncio.Task[None] | None = None
+        self.seen = -1  # the articles' generation the database said last
+        self.checked_at: float | None = None  # when (monotonic); a change here forgets it
         self._lock = asyncio.Lock()
         self._titles: OrderedDict[tuple[int, str], Terms] = OrderedDict()
         self._cache_size = cache_size
@@ -48,8 +52,12 @@ class KbSearch:
         answering; a large one (a rebuild takes seconds) keeps answering from the previous
         generation while it is rebuilt in the background: results are read back from the
         database, so a retired or newly internal article is never shown from a stale index."""
+        now = time.monotonic()
+        if self.checked_at is not None and now - self.checked_at < GENERATION_TTL:
+            return self.index  # another replica's change shows within GENERATION_TTL
         connection = await session.connection()
         generation = int((await connection.execute(_GENERATION)).scalar_one_or_none() or 0)
+        self.seen, self.checked_at = generation, now
         if generation == self.index.generation:
             return self.index
         if (len(self.index) >= INLINE_REBUILD_LIMIT and self.sessions is not None
@@ -109,6 +117,11 @@ class KbSearch:
         return terms
 
 
+def _from_doc(doc: Doc) -> Article:
+    return Article(doc.id, doc.title, doc.body,
+                   Visibility.PUBLIC if doc.public else Visibility.INTERNAL)
+
+
 def _article(row: KbArticleRow) -> Article:
     return Article(row.id, row.title, row.body, Visibility(row.visibility),
                    ArticleStatus(row.status), row.source_ticket, row.source_file, row.version,
@@ -122,6 +135,7 @@ class SqlKnowledge:
 
     async def _bump(self) -> None:
         await self.session.execute(_BUMP)
+        self._search.checked_at = None  # this process's next search reads the counter again
 
     async def _revise(self, row: KbArticleRow, action: str, actor_id: int | None,
                       now: datetime) -> None:
@@ -181,6 +195,9 @@ class SqlKnowledge:
         hits = index.search(query, limit=limit, internal=internal)
         if not hits:
             return []
+        if index.generation == self._search.seen:
+            # The index is the articles' current generation: what it holds is what the rows say.
+            return [Found(_from_doc(index.docs[h.id]), h.score, h.coverage) for h in hits]
         rows = (await self.session.execute(
             select(KbArticleRow).where(KbArticleRow.id.in_([h.id for h in hits])))).scalars()
         by_id = {r.id: _article(r) for r in rows}

@@ -55,6 +55,7 @@ class KbIndex:
         after one article changed segments that article only (segmenting is most of the cost)."""
         self.generation = generation
         self.ids = np.array([d.id for d in docs], dtype=np.int64)
+        self.docs = {d.id: d for d in docs}
         self.public = np.array([d.public for d in docs], dtype=np.float32)
         self.everyone = np.ones(len(docs), dtype=np.float32)
         pairs = [(analysed or analyse)(d) for d in docs]
