@@ -4,7 +4,7 @@ import re
 
 from commands import messages as m
 from commands.tokens import ParseError, first_word, parse_key, usage_error
-from commands.vocabulary import KB_SUBCOMMANDS, KB_VISIBILITY, USAGE
+from commands.vocabulary import KB_SUBCOMMANDS, KB_VISIBILITY
 from workflows.knowledge import parse_article_key
 
 _BODY_SPLIT = re.compile(r"\n|\s+--\s+|\s+\|\s+|^--\s+")
@@ -15,7 +15,7 @@ def _article(verb: str, token: str) -> int:
     number = parse_article_key(token)
     if number is None:
         if token:
-            raise ParseError("kb.error.bad_article", token=token[:40], usage=USAGE[verb])
+            raise ParseError("kb.error.bad_article", token=token[:40], verb=verb)
         raise usage_error(verb)
     return number
 

@@ -153,7 +153,7 @@ _KB = {"articles": [_ARTICLE], "similar": [{"key": "IT-2", "title": "打印机�
                                            "status": "in_progress", "assignee": "张三"}],
        "duplicate": "IT-2", "query": "打印机卡纸", "article": "KB-3", "from_ticket": "IT-4",
        "views": 4, "helped": 2, "source": "IT-4", "retired": True, "version": 2,
-       "body": "已更换硒鼓", "token": "XX", "usage": "solved",
+       "body": "已更换硒鼓", "token": "XX",
        "revisions": [Revision(1, action, "打印机卡纸", Visibility.INTERNAL,
                               ArticleStatus.RETIRED, "张三", NOW)
                      for action in ("create", "edit", "retire", "load", "reload")]}

@@ -615,7 +615,7 @@ ERRORS = [
     # --- kb ---
     case("kb", "kb", usage("kb"), "kb-nothing"),
     case("kb", "kb edit IT-3 -- x", ("kb.error.bad_article",
-                                     {"token": "IT-3", "usage": USAGE["kb"]}), "kb-edit-ticket"),
+                                     {"token": "IT-3", "verb": "kb"}), "kb-edit-ticket"),
     case("kb", "kb save", usage("kb"), "kb-save-nothing"),
     case("kb", "kb edit KB-3", usage("kb"), "kb-edit-nothing"),
     case("solved", "solved by", usage("solved"), "solved-nothing"),
