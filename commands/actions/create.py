@@ -79,7 +79,7 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         offered = (await suggest(uow, ctx, ticket, now) if org.knowledge.suggest
                    else Suggestions())
         if offered.duplicate is not None:
-            # Flagged to the agents (history, team lead, queue channel); merged only by a person.
+            # Flagged to the agents (history, team lead, assignee); merged only by a person.
             ticket.record_system("duplicate_hint", now, {"similar": [None, offered.duplicate.key]},
                                  reason=offered.duplicate.key)
         # Numbered last, once nothing in the request can be refused; the row itself is

@@ -99,7 +99,7 @@ async def test_similar_open_tickets_and_the_duplicate_hint(chat: Chat, clock: Fa
     assert "system  Possible duplicate · similar: — → IT-2" in history
     assert "Possible duplicate" not in (await alice.says("history IT-3")).text
     told = await rows(chat, select(OutboxRow.template).where(OutboxRow.event == "duplicate_hint"))
-    assert told  # the team lead (and the queue's channel, where there is one) hear of it
+    assert told  # the team lead hears of it (the assignee too, once there is one)
     # An agent filing one sees the flag in the answer; nothing is merged.
     clock.advance(minutes=5)
     agent = await carol.says("new Printer on floor 2 offline")
