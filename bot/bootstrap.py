@@ -1,5 +1,6 @@
 """The one place where concrete classes are wired together."""
 
+import asyncio
 import gc
 import logging
 import os
@@ -25,6 +26,7 @@ from notifications.senders import Sender
 from notifications.text import Catalog
 from storage.directory import sync_directory
 from storage.engine import make_engine, session_factory
+from storage.kb_text import warm
 from storage.migrate import schema_state, upgrade
 from storage.numbers import QueueNumbers
 from storage.outbox import SqlOutboxStore
@@ -109,6 +111,14 @@ async def build_app(settings: Settings, clock: Clock | None = None,
                           card_platforms=frozenset(cards))
     return App(settings, loaded, engine, uow, clock,
                ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers)
+
+
+async def warm_kb(app: App) -> None:
+    """Load jieba's dictionary (about a second) and build the search index now, at start-up,
+    rather than in the first request that searches."""
+    await asyncio.to_thread(warm)
+    async with app.uow() as uow:
+        await uow.kb.search("warm up", 1, internal=True)
 
 
 def create_embedded_database(url: str) -> bool:

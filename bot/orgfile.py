@@ -18,6 +18,7 @@ from storage.directory import DirectoryEntry
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
 from workflows.digest import WEEKDAYS, DigestSchedule
 from workflows.kinds import Source, TicketType
+from workflows.knowledge_settings import KnowledgeSettings
 from workflows.organisation import DEFAULT_TARGETS, Organisation, Policies, Profile, Queue, Team
 from workflows.priority import Priority
 from workflows.roster import Roster
@@ -144,6 +145,15 @@ class PolicySpec(_Strict):
         return weights
 
 
+class KnowledgeSpec(_Strict):
+    folder: str | None = None  # Markdown articles, relative to this file
+    suggest: StrictBool = True
+    similar_days: int = Field(default=30, ge=1)
+    duplicate_hours: int = Field(default=24, ge=0)
+    similar_score: float = Field(default=0.5, gt=0, le=1)
+    duplicate_score: float = Field(default=0.7, gt=0, le=1)
+
+
 class OrgSpec(_Strict):
     default_queue: str
     admins: list[str] = []
@@ -160,6 +170,7 @@ class OrgSpec(_Strict):
     groups: dict[str, list[str]] = {}  # requester groups for SLA policies (departments count too)
     sla: SlaSpec | None = None
     schedules: list[ScheduleSpec] = []  # planned work orders (bot/orgfile_schedules.py)
+    knowledge_base: KnowledgeSpec = KnowledgeSpec()
 
 
 class OrgFileError(Exception):
@@ -322,6 +333,12 @@ def _build(spec: OrgSpec) -> Organisation:
         tz=ZoneInfo(spec.timezone),
         sla=_sla(spec),
         groups=_groups(spec),
+        knowledge=KnowledgeSettings(
+            folder=spec.knowledge_base.folder, suggest=spec.knowledge_base.suggest,
+            similar_within=timedelta(days=spec.knowledge_base.similar_days),
+            duplicate_within=timedelta(hours=spec.knowledge_base.duplicate_hours),
+            similar_score=spec.knowledge_base.similar_score,
+            duplicate_score=spec.knowledge_base.duplicate_score),
     )
 
 

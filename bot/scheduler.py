@@ -38,6 +38,7 @@ class Intervals:
     retention_seconds: float = 3600
     digest_seconds: float = 300
     schedules_seconds: float = 30
+    kb_folder_seconds: float = 60  # the Markdown articles' folder, compared by name and mtime
 
     @classmethod
     def from_settings(cls, app: App) -> "Intervals":
@@ -86,6 +87,7 @@ def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
     """Job id -> (coroutine taking the App, seconds between ticks)."""
     from bot.jobs_digest import digest_tick
     from bot.jobs_retention import retention_tick
+    from bot.kb_folder import FolderWatch
 
     return {
         "sla_sweep": (sla_tick, intervals.sla_seconds),
@@ -93,6 +95,7 @@ def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
         "retention": (retention_tick, intervals.retention_seconds),
         "digest": (digest_tick, intervals.digest_seconds),
         "schedules": (schedules_tick, intervals.schedules_seconds),
+        "kb_folder": (FolderWatch().tick, intervals.kb_folder_seconds),
     }
 
 

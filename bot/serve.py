@@ -22,7 +22,7 @@ import httpx
 import uvicorn
 from sqlalchemy import text
 
-from bot.bootstrap import App, build_app, configure_dingtalk_sdk, settle_heap
+from bot.bootstrap import App, build_app, configure_dingtalk_sdk, settle_heap, warm_kb
 from bot.holiday_check import readiness_details, warn_at_start
 from bot.http import build_http
 from bot.metrics import ticket_counts
@@ -135,6 +135,7 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
         connections["dingtalk_stream"] = dingtalk.connected
     if senders:
         tasks.append(asyncio.create_task(core.relay(senders).run(stop), name="relay"))
+    await warm_kb(core)  # jieba's dictionary and the search index, before the first request
     scheduler = build_scheduler(core)
     scheduler.start()
     settle_heap()

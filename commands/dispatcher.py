@@ -19,6 +19,7 @@ from commands.actions import (
     finish,
     handover,
     help,
+    kb,
     listing,
     preferences,
     priority,
@@ -84,6 +85,14 @@ HANDLERS: dict[type, Handler] = {
     m.ScheduleNext: schedules.next_occurrences,
     m.ScheduleChange: schedules.change,
     m.Check: checklist.check,
+    m.KbSearch: kb.search,
+    m.KbShow: kb.show,
+    m.KbNew: kb.new,
+    m.KbSave: kb.save,
+    m.KbEdit: kb.edit,
+    m.KbRetire: kb.retire,
+    m.KbHistory: kb.history,
+    m.SolvedBy: kb.solved_by,
 }
 
 # Commands that change something: the dispatcher claims their inbound id once for the whole
@@ -93,6 +102,7 @@ CLAIMS_INBOUND: frozenset[type] = frozenset({
     m.Create, m.Claim, m.Assign, m.BulkAssign, m.Transfer, m.AddCollaborators, m.Reply, m.Note,
     m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
     m.Urge, m.Link, m.Merge, m.ScheduleAdd, m.ScheduleChange, m.Check,
+    m.Urge, m.Link, m.Merge, m.KbNew, m.KbSave, m.KbEdit, m.KbRetire, m.SolvedBy,
 })
 
 

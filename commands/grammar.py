@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import time
 
 from commands import messages as m
+from commands.kb_grammar import parse_kb, parse_solved
 from commands.schedule_grammar import parse_schedule
 from commands.tokens import (
     ParseError,
@@ -24,6 +25,7 @@ from commands.tokens import (
 from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, REPORT_BREAKDOWNS, USAGE, VERBS
 from commands.when import parse_day
 from workflows.kinds import TicketType
+from workflows.knowledge import parse_article_key
 from workflows.priority import Priority
 
 _OPTION = re.compile(
@@ -70,6 +72,8 @@ class Grammar:
             "sla": self._sla, "report": self._report, "export": self._export,
             "schedule": lambda verb, rest, _: parse_schedule(verb, rest),
             "check": self._check_item,
+            "kb": lambda verb, rest, _: parse_kb(verb, rest, self.default_queue),
+            "solved": lambda verb, rest, _: parse_solved(verb, rest, self.default_queue),
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
@@ -77,6 +81,8 @@ class Grammar:
         if not text:
             raise ParseError("error.empty")
         word, rest = first_word(text)
+        if parse_article_key(word) is not None and not rest:  # a bare KB-3: the article
+            return m.KbShow(parse_article_key(word) or 0)
         # A bare ticket id means "show it".
         if parse_key(word, self.default_queue) and not rest and not word.isdigit():
             return m.Show(parse_key(word, self.default_queue) or "")

@@ -281,12 +281,72 @@ class Export:
     team: str | None = None
 
 
+class KbSearch:
+    """`kb vpn drops every hour` / `知识库 VPN 断线`: the best few articles."""
+
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class KbShow:
+    article: int
+
+
+@dataclass(frozen=True, slots=True)
+class KbNew:
+    """`kb new [internal] <title> -- <body>`: an article written in chat (agents)."""
+
+    title: str
+    body: str
+    internal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class KbSave:
+    """`kb save IT-42 [title]`: an article from a resolved ticket, its resolution the answer."""
+
+    key: str
+    title: str | None = None
+    internal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class KbEdit:
+    """`kb edit KB-3 [title: …] [-- body] [public|internal]`."""
+
+    article: int
+    title: str | None = None
+    body: str | None = None
+    visibility: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KbRetire:
+    article: int
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KbHistory:
+    article: int
+
+
+@dataclass(frozen=True, slots=True)
+class SolvedBy:
+    """`solved IT-42 by KB-3` (or `solved by KB-3` right after creating it): self-service."""
+
+    article: int
+    key: str | None = None  # None: the requester's latest open ticket
+
+
 @dataclass(frozen=True, slots=True)
 class Help:
     topic: str | None = None
 
 
 # --- schedules ---
+
+
 @dataclass(frozen=True, slots=True)
 class ScheduleAdd:
     """`schedule add "name" <rule> HH:MM team:… P4 …`: what was typed, checked by the use case."""
@@ -339,5 +399,7 @@ Command = (
     | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
     | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
+    | KbSearch | KbShow | KbNew | KbSave | KbEdit
+    | KbRetire | KbHistory | SolvedBy
 )
 

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from workflows.kinds import Source
+from workflows.knowledge import Article, Revision, SimilarTicket, Visibility
 from workflows.people import Person
 from workflows.priority import Priority
 from workflows.reports.facts import TicketFacts
@@ -325,6 +326,41 @@ class ScheduleRepository(Protocol):
         ...
 
 
+class Found:
+    """An article a search found, with how well it fits (0-1: the share of the query it holds)."""
+
+    article: Article
+    score: float
+    coverage: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    title: str
+    body: str
+    visibility: Visibility = Visibility.PUBLIC
+    source_ticket: str | None = None
+    source_file: str | None = None
+
+
+class KnowledgeRepository(Protocol):
+    async def add(self, draft: ArticleDraft, actor_id: int | None, now: datetime,
+                  action: str = "create") -> Article: ...
+    async def get(self, article_id: int, *, for_update: bool = False) -> Article: ...
+    async def change(self, article: Article, action: str, actor_id: int | None,
+                     now: datetime) -> Article:
+        """Write the article's new title/body/visibility/status as its next version."""
+        ...
+    async def history(self, article_id: int) -> list[Revision]: ...
+    async def search(self, query: str, limit: int, internal: bool) -> list[Found]: ...
+    async def count(self, article_id: int, *, view: bool = False, helped: bool = False) -> None: ...
+    async def similar_tickets(self, text: str, since: datetime, limit: int,
+                              min_score: float) -> list[SimilarTicket]:
+        """Open tickets created since `since` whose title reads like `text`, best first."""
+        ...
+    async def by_source_file(self) -> dict[str, Article]: ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     reports: ReportRepository
@@ -336,6 +372,7 @@ class UnitOfWork(Protocol):
     away: AwayRepository
     sla: SlaRepository
     schedules: ScheduleRepository
+    kb: KnowledgeRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

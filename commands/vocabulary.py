@@ -43,6 +43,10 @@ USAGE: dict[str, str] = {
                 "[catchup:all|latest|none] | schedule list | schedule next [N] <name> | "
                 "schedule pause|resume|remove <name>",
     "check": "check <ticket> <item number>",
+    "kb": "kb <words> | kb KB-3 | kb new [internal] <title> -- <text> | kb save IT-42 [title] | "
+          "kb edit KB-3 [title] [-- text] [public|internal] | kb retire KB-3 [reason] | "
+          "kb history KB-3",
+    "solved": "solved [IT-42] by KB-3",
 }
 
 VERBS: dict[str, str] = {
@@ -81,7 +85,22 @@ VERBS: dict[str, str] = {
     "stats": "report", "reports": "report", "报表": "report", "统计": "report", "报告": "report",
     "schedules": "schedule", "计划": "schedule", "定期": "schedule", "巡检计划": "schedule",
     "tick": "check", "勾选": "check", "打勾": "check",
+    "knowledge": "kb", "faq": "kb", "知识库": "kb", "知识": "kb",
+    "已解决": "solved", "自助解决": "solved",
 }
+
+# `kb <sub> …`; anything else after `kb` is a search.
+KB_SUBCOMMANDS: dict[str, str] = {
+    "new": "new", "add": "new", "write": "new", "新建": "new", "新增": "new", "写": "new",
+    "save": "save", "保存": "save", "存": "save",
+    "edit": "edit", "update": "edit", "编辑": "edit", "修改": "edit",
+    "retire": "retire", "archive": "retire", "下线": "retire", "停用": "retire", "归档": "retire",
+    "history": "history", "log": "history", "历史": "history",
+    "show": "show", "view": "show", "查看": "show",
+    "search": "search", "find": "search", "搜索": "search", "查找": "search",
+}
+KB_VISIBILITY: dict[str, str] = {"public": "public", "公开": "public",
+                                 "internal": "internal", "内部": "internal"}
 
 # `sla explain …` (试算: a dry run for a ticket opened now)
 EXPLAIN_WORDS = frozenset({"explain", "dry-run", "simulate", "试算", "预估", "解释"})

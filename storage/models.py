@@ -53,6 +53,7 @@ class TicketRow(Base):
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_requester_status", "requester_id", "status"),
         Index("ix_tickets_status_resolved_at", "status", "resolved_at"),
+        Index("ix_tickets_status_created_at", "status", "created_at"),  # similar open tickets
         # The SLA sweep's only way in: small (only tickets with a step to come), read in due order.
         Index("ix_tickets_sla_next_due", "sla_next_due_at",
               postgresql_where=text("sla_next_due_at IS NOT NULL"),
@@ -339,6 +340,26 @@ class ScheduleRow(Base):
     next_due: Mapped[datetime | None]
     owner: Mapped[str] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(16))
+
+
+class KbArticleRow(Base):
+    """A knowledge-base article (KB-<id>): written in chat, saved from a resolved ticket, or
+    loaded from the organisation's folder of Markdown files (`source_file`)."""
+
+    __tablename__ = "kb_articles"
+    __table_args__ = (Index("ix_kb_articles_source_file", "source_file", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(16))  # public | internal (agents only)
+    status: Mapped[str] = mapped_column(String(16))  # active | retired
+    source_ticket: Mapped[str | None] = mapped_column(String(32))
+    source_file: Mapped[str | None] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    helped: Mapped[int] = mapped_column(Integer, default=0)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -354,3 +375,29 @@ class ScheduleOccurrenceRow(Base):
     due_at: Mapped[datetime] = mapped_column(primary_key=True)
     made_at: Mapped[datetime]
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class KbRevisionRow(Base):
+    """Every version of an article, as it was written: its history."""
+
+    __tablename__ = "kb_revisions"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(16))  # create | edit | retire | load
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime]
+
+
+class KbGenerationRow(Base):
+    """One row counting changes to the articles: each replica rebuilds its in-process search
+    index when the number moved."""
+
+    __tablename__ = "kb_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)

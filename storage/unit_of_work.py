@@ -8,6 +8,7 @@ from storage.assignment import SqlAssignment
 from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
 from storage.inbound import SqlInbound
+from storage.kb import KbSearch, SqlKnowledge
 from storage.numbers import QueueNumbers
 from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
@@ -20,9 +21,10 @@ from storage.tickets import SqlTickets
 
 class SqlUnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 numbers: QueueNumbers | None = None) -> None:
+                 numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None) -> None:
         self._sessions = sessions
         self._numbers = numbers
+        self._kb_search = kb_search or KbSearch()
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
         self.sla = SqlSlaClaims(self.session)
         self.reports = SqlReports(self.session)
         self.schedules = SqlSchedules(self.session)
+        self.kb = SqlKnowledge(self.session, self._kb_search)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -61,9 +64,10 @@ class SqlUnitOfWorkFactory:
     queue's counter row is incremented inside it."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 numbers: QueueNumbers | None = None) -> None:
+                 numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None) -> None:
         self._sessions = sessions
         self.numbers = numbers
+        self.kb_search = kb_search or KbSearch(sessions)  # the process's one search index
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.numbers)
+        return SqlUnitOfWork(self._sessions, self.numbers, self.kb_search)

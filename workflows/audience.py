@@ -45,6 +45,7 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "urge": (A.ASSIGNEE,),  # the team lead when nobody has the ticket yet
     "merge": (A.REQUESTER,),
     "link": (),
+    "duplicate_hint": (A.ASSIGNEE, A.TEAM_LEAD),  # a likely duplicate, flagged to the agents
     # SLA: warnings before the breach, the breach, then the escalation chain's steps.
     "sla_warning": (A.ASSIGNEE, A.QUEUE_CHANNEL),
     "sla_breach": (A.ASSIGNEE, A.TEAM_LEAD, A.QUEUE_CHANNEL),

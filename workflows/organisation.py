@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from workflows.assignment import DEFAULT_WEIGHTS, UTC_ZONE, AssignmentPolicy
 from workflows.digest import DigestSchedule
 from workflows.kinds import TicketType
+from workflows.knowledge_settings import KnowledgeSettings
 from workflows.priority import Priority
 from workflows.routing import Rule
 from workflows.sla_policy import ClockTargets, SlaBook
@@ -101,6 +102,7 @@ class Organisation:
     tz: ZoneInfo = UTC_ZONE
     sla: SlaBook = field(default_factory=lambda: SlaBook.wall_clock(DEFAULT_TARGETS))
     groups: dict[str, frozenset[str]] = field(default_factory=dict)  # requester group -> handles
+    knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
 
     def profile(self, handle: str) -> Profile:
         return self.profiles.get(handle, Profile())

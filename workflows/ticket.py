@@ -378,6 +378,19 @@ class Ticket:
         self._first_response(actor)
         self._record(Action.RESOLVE, actor, t, reason=text)
 
+    def record_self_service(self, actor: Actor, article_key: str) -> None:
+        """Resolved by its requester with an article (workflows/knowledge.py checks who and
+        when): a resolution line naming the article, which reports count as deflected."""
+        before = self.status
+        self.status = Status.RESOLVED
+        self.updated_at = actor.now
+        self.new_audit.append(AuditEntry(
+            action=str(Action.RESOLVE), actor_id=actor.id, at=actor.now, source=actor.source,
+            from_status=before, to_status=self.status,
+            changes={"kb": [None, article_key], "self_service": [None, True]},
+            reason=article_key,
+        ))
+
     def reopen(self, actor: Actor, policies: Policies, reason: str | None,
                auto_closed: bool = False) -> None:
         """`auto_closed`: the ticket closed itself (nobody confirmed the resolution), so its

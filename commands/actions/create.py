@@ -8,6 +8,7 @@ from commands.context import Context, commit_change
 from commands.messages import Create
 from commands.people import resolve_mention, resolve_mentions
 from commands.ports import UnitOfWork
+from commands.suggest import Suggestions, suggest
 from workflows.checklist import CheckItem
 from workflows.choice import Choice
 from workflows.errors import InvalidInput
@@ -79,10 +80,17 @@ async def create(cmd: Create, ctx: Context) -> Answer:
             choice = Choice.manual_pick()
         else:
             choice, assignee = await auto_assign(uow, org, ticket, now)
+        offered = (await suggest(uow, ctx, ticket, now) if org.knowledge.suggest
+                   else Suggestions())
+        if offered.duplicate is not None:
+            # Flagged to the agents (history, team lead, assignee); merged only by a person.
+            ticket.record_system("duplicate_hint", now, {"similar": [None, offered.duplicate.key]},
+                                 reason=offered.duplicate.key)
         # Numbered last, once nothing in the request can be refused; the row itself is
         # written with the rest by commit_change.
         await uow.tickets.add(ticket)
         await commit_change(uow, ticket, org, ctx.notify, ctx.person, now)
     team = org.team(ticket.team)
     return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team,
-                    assignee=assignee.label if assignee else None, how=choice.how.value)
+                    assignee=assignee.label if assignee else None, how=choice.how.value,
+                    **offered.params(org.is_agent(ctx.person.handle)))

@@ -152,6 +152,12 @@ PARSE_ERRORS = [
     case("prefs-extra-words", "alice", "prefs everything", "Usage: prefs"),
     case("help-unknown-topic", "bob", "help frobnicate",
          "There is no command \"frobnicate\". Type `help` for the list."),
+    # --- kb ---
+    case("kb-edit-ticket-id", "bob", "kb edit IT-3 -- text",
+         "\"IT-3\" is not an article id (like KB-3). Usage: kb <words> | kb KB-3 | kb new "
+         "[internal] <title> -- <text> | kb save <ticket> [title] | kb edit KB-3 [title] [-- text] "
+         "[public|internal] | kb retire KB-3 [reason] | kb history KB-3"),
+    case("solved-no-article", "alice", "solved by", "Usage: solved [<ticket>] by KB-3"),
 ]
 
 NO_SUCH_TICKET = "There is no ticket IT-99. Try `list` to see yours."

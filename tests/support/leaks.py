@@ -7,13 +7,22 @@ import re
 
 import yaml
 
-from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, USAGE, VERBS
+from commands.vocabulary import (
+    EXPLAIN_WORDS,
+    KB_SUBCOMMANDS,
+    KB_VISIBILITY,
+    LIST_SCOPES,
+    USAGE,
+    VERBS,
+)
 from notifications.text import LOCALES_DIR
 
 # Words a Chinese reader types or reads as they are: commands and their keywords, identifiers
 # (IT-42, P1, SLA), products, and the few codes the grammar accepts (type:incident, queue=IT).
 COMMAND_WORDS = frozenset(
-    w.lower() for w in (*USAGE, *VERBS, *LIST_SCOPES, *EXPLAIN_WORDS) if w.isascii()) | {
+    w.lower() for w in (*USAGE, *VERBS, *LIST_SCOPES, *EXPLAIN_WORDS, *KB_SUBCOMMANDS, *KB_VISIBILITY)
+    if w.isascii()) | {
+    "by", "kb",  # `solved by KB-3`
     "reason", "until", "into", "type", "category", "queue", "group", "incident", "request",
     "related", "at", "risk",
     "change", "task", "dm", "channel", "off", "on", "en", "zh", "cn", "sla", "it", "csat",

@@ -16,6 +16,7 @@ from notifications.escaping import dingtalk, plain, slack
 from notifications.text import LOCALES_DIR, Catalog
 from tests.support.leaks import catalog_keys, chinese, english_words, missing_keys
 from workflows.kinds import Source, TicketType
+from workflows.knowledge import ArticleStatus, Revision, Visibility
 from workflows.people import Person
 from workflows.priority import Priority
 from workflows.reports.facts import Event, TicketFacts
@@ -183,6 +184,19 @@ SPECIAL: dict[str, dict[str, Any]] = {
     "error.report_period": {"period": "frobnicate"},
     "error.report_future": {"period": "2027-05"},
 }
+# --- kb ---
+_ARTICLE = {"key": "KB-3", "title": "打印机卡纸", "snippet": "三楼", "internal": True}
+_KB = {"articles": [_ARTICLE], "similar": [{"key": "IT-2", "title": "打印机卡纸",
+                                           "status": "in_progress", "assignee": "张三"}],
+       "duplicate": "IT-2", "query": "打印机卡纸", "article": "KB-3", "from_ticket": "IT-4",
+       "views": 4, "helped": 2, "source": "IT-4", "retired": True, "version": 2,
+       "body": "已更换硒鼓", "token": "XX",
+       "revisions": [Revision(1, action, "打印机卡纸", Visibility.INTERNAL,
+                              ArticleStatus.RETIRED, "张三", NOW)
+                     for action in ("create", "edit", "retire", "load", "reload")]}
+SPECIAL |= {key: _ARTICLE | _KB for key in (
+    "kb.offer", "kb.results", "kb.article", "kb.created", "kb.saved", "kb.edited", "kb.retired",
+    "kb.history", "kb.self_resolved", "kb.error.bad_article", "ticket.created")}
 ZH_ONLY_SPECIAL = {"time.ago": {"unit": "小时"}, "time.in": {"unit": "小时"}}
 # --- schedules ---
 SAMPLE |= {"schedule": "UPS check"}

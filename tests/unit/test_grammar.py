@@ -171,12 +171,31 @@ HAPPY = [
     pytest.param("schedule list", m.ScheduleList(), id="schedule-list"),
     pytest.param("check IT-42 2", m.Check("IT-42", 2), id="check"),
     pytest.param("勾选 42 1", m.Check("IT-42", 1), id="勾选"),
+    # --- kb ---
+    pytest.param("kb vpn drops every hour", m.KbSearch("vpn drops every hour"), id="kb-search"),
+    pytest.param("知识库 VPN 断线", m.KbSearch("VPN 断线"), id="知识库"),
+    pytest.param("kb KB-3", m.KbShow(3), id="kb-show"),
+    pytest.param("kb new internal Reset a token -- open the console", m.KbNew(
+        "Reset a token", "open the console", internal=True), id="kb-new-internal"),
+    pytest.param("kb save IT-4 Printer offline", m.KbSave("IT-4", "Printer offline"), id="kb-save"),
+    pytest.param("kb edit KB-3 -- new text", m.KbEdit(3, None, "new text"), id="kb-edit-body"),
+    pytest.param("kb edit KB-3 公开", m.KbEdit(3, visibility="public"), id="kb-edit-public"),
+    pytest.param("kb retire KB-3 old client", m.KbRetire(3, "old client"), id="kb-retire"),
+    pytest.param("kb history KB-3", m.KbHistory(3), id="kb-history"),
+    pytest.param("solved by KB-3", m.SolvedBy(3), id="solved"),
+    pytest.param("solved IT-4 by KB-3", m.SolvedBy(3, "IT-4"), id="solved-ticket"),
+    pytest.param("已解决 IT-4 KB-3", m.SolvedBy(3, "IT-4"), id="已解决"),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), HAPPY)
 def test_parses(text: str, expected: m.Command) -> None:
     assert parse(text) == expected
+
+
+def test_chinese_kb_verb_and_a_bare_article_id() -> None:
+    assert parse("知识库VPN断线") == m.KbSearch("VPN断线")
+    assert parse("KB-3") == m.KbShow(3)
 
 
 def test_every_verb_has_a_happy_path() -> None:
@@ -609,6 +628,14 @@ ERRORS = [
     case("schedule", 'schedule add "x" every monday 09:00 count:many',
          ("error.schedule_number", {"value": "many"}), "bad-count"),
     case("check", "check IT-42 first", usage("check"), "not-a-number"),
+    # --- kb ---
+    case("kb", "kb", usage("kb"), "kb-nothing"),
+    case("kb", "kb edit IT-3 -- x", ("kb.error.bad_article",
+                                     {"token": "IT-3", "verb": "kb"}), "kb-edit-ticket"),
+    case("kb", "kb save", usage("kb"), "kb-save-nothing"),
+    case("kb", "kb edit KB-3", usage("kb"), "kb-edit-nothing"),
+    case("solved", "solved by", usage("solved"), "solved-nothing"),
+    case("solved", "solved by KB-3 KB-4", usage("solved"), "solved-two"),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The knowledge-base evaluation set and its scorer."""
