@@ -103,12 +103,12 @@ async def _check_identity(app, tokens: SqlApiTokens, handle: str,  # type: ignor
                           service: bool, now: datetime) -> str | None:
     """A person token needs a known person; a service token gets a person row of its own (so
     history names it), and never borrows a real person's handle."""
+    owned = any(t.service and t.handle == handle for t in await tokens.all())
     async with app.uow() as uow:
         person = await uow.people.by_handle(handle)
         if not service:
             return None if person is not None else f"there is no person {handle!r}"
         if person is not None:
-            owned = any(t.service and t.handle == handle for t in await tokens.all())
             return None if owned else f"{handle!r} is a person's handle; pick another name"
         await uow.people.add(handle, f"{handle} (integration)", now)
         await uow.commit()
