@@ -9,6 +9,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,7 +23,7 @@ PREFIX = "tb_"
 TOUCH_EVERY = timedelta(minutes=1)
 
 _T = ApiTokenRow.__table__
-_BY_PUBLIC_ID = select(ApiTokenRow).where(ApiTokenRow.public_id == bindparam("_public_id"))
+_BY_PUBLIC_ID = select(_T).where(_T.c.public_id == bindparam("_public_id"))
 _TOUCH = (update(_T).where(_T.c.id == bindparam("_id"),
                            (_T.c.last_used_at.is_(None)) | (_T.c.last_used_at < bindparam("_before")))
           .values(last_used_at=bindparam("_now")))
@@ -59,7 +60,7 @@ def split(token: str) -> tuple[str, str] | None:
     return public_id, secret
 
 
-def _token(row: ApiTokenRow) -> ApiToken:
+def _token(row: Any) -> ApiToken:
     return ApiToken(row.id, row.public_id, row.handle, row.service,
                     frozenset(s for s in row.scopes.split(",") if s), row.label, row.created_at,
                     row.expires_at, row.revoked_at, row.last_used_at)
@@ -88,11 +89,11 @@ class SqlApiTokens:
         parts = split(token)
         if parts is None:
             return None
-        async with self.sessions() as session:
-            row = await session.scalar(_BY_PUBLIC_ID, {"_public_id": parts[0]})
-            if row is None or not hmac.compare_digest(row.secret_hash, digest(parts[1])):
-                return None
-            return _token(row)
+        async with autocommit(self.sessions) as connection:  # one round trip, no transaction
+            row = (await connection.execute(_BY_PUBLIC_ID, {"_public_id": parts[0]})).first()
+        if row is None or not hmac.compare_digest(row.secret_hash, digest(parts[1])):
+            return None
+        return _token(row)
 
     async def touch(self, token: ApiToken, now: datetime) -> None:
         if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
@@ -103,7 +104,7 @@ class SqlApiTokens:
 
     async def all(self) -> list[ApiToken]:
         async with self.sessions() as session:
-            rows = await session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id))
+            rows = await session.execute(select(_T).order_by(_T.c.id))
             return [_token(row) for row in rows]
 
     async def revoke(self, public_id: str, now: datetime) -> bool:
