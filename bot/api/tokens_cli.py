@@ -2,6 +2,7 @@
 
 import argparse
 import re
+import sys
 from datetime import datetime, timedelta
 
 from bot.api.auth import SCOPES
@@ -91,9 +92,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             return 2
         token, text = await tokens.create(handle, scopes, now, service=service,
                                           expires_at=expires, label=args.label)
-        print(text)
-        print(f"# {describe(token, now)}")
-        print("# this is the only time the token is shown: store it now")
+        print(text)  # alone on standard output: TOKEN=$(ticketbot api token create …)
+        print(describe(token, now), file=sys.stderr)
+        print("this is the only time the token is shown: store it now", file=sys.stderr)
         return 0
     finally:
         await app.aclose()

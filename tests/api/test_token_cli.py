@@ -89,7 +89,8 @@ def test_refusals_and_service_identities(ticketbot: Cli) -> None:
     assert borrowed.returncode == 2 and "person's handle" in borrowed.stdout
     service = ticketbot("api", "token", "create", "--service", "alertmanager",
                         "--scope", "intake:write,tickets:write")
-    assert service.returncode == 0 and "service alertmanager" in service.stdout
+    assert service.returncode == 0 and "service alertmanager" in service.stderr
+    assert service.stdout.strip().startswith("tb_") and len(service.stdout.splitlines()) == 1
     again = ticketbot("api", "token", "create", "--service", "alertmanager",
                       "--scope", "intake:write")
     assert again.returncode == 0  # a second token for the same integration
