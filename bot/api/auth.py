@@ -131,7 +131,7 @@ async def authenticate(request: Request, scope: str) -> Caller:
     if wait > 0:
         seconds = max(1, int(wait + 0.999))
         raise problem(catalog, 429, "rate-limited", {"Retry-After": str(seconds)},
-                      catalog.text("api.problem.rate_limited_detail", seconds=seconds))
+                      catalog.text("api.problem.rate_limited_detail", n=seconds))
     await api.tokens.touch(token, now)
     return Caller(api, token, Identity(Source.API, token.handle), catalog)
 

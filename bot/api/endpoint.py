@@ -97,8 +97,10 @@ async def _post(endpoint: Endpoint, request: Request, caller: Caller) -> Respons
         raise problem(caller.catalog, 409, "idempotency-in-flight", None,
                       caller.words("api.problem.idempotency_in_flight_detail")) from None
     except Problem as error:
-        if key is not None and error.status < 500:
-            # A refusal changed nothing; its retry is answered the same, not run again.
+        if key is not None and error.status < 500 and error.status not in (409, 429):
+            # A refusal changed nothing; its retry is answered the same, not run again. A
+            # conflict may pass, so its retry runs again; a body that failed validation never
+            # reaches here (it is read above), so a corrected body may reuse the key.
             await api.idempotency.put(caller.token.id, key,
                                       Stored(what, error.status, error.document()),
                                       api.clock.now())
@@ -117,7 +119,7 @@ async def _replay(caller: Caller, key: str, what: str) -> Response | None:
     if stored.request != what:
         raise problem(caller.catalog, 422, "idempotency-mismatch", None,
                       caller.words("api.problem.idempotency_mismatch_detail",
-                                   request=stored.request))
+                                   command=stored.request))
     media = "application/problem+json" if stored.status >= 400 else "application/json"
     return JSONResponse(stored.body, status_code=stored.status, media_type=media,
                         headers={"Idempotent-Replayed": "true"})

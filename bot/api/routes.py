@@ -138,7 +138,7 @@ async def person(caller: Caller, _: Any, path: dict[str, str]) -> tuple[int, Bas
         if entry.handle == handle:
             return 200, _person(caller, entry.handle, entry.name)
     raise problem(caller.catalog, 404, "not-found", None,
-                  caller.words("api.problem.unknown_person", handle=handle))
+                  caller.words("api.problem.unknown_person", name=handle))
 
 
 def _team(team: Any) -> s.TeamOut:

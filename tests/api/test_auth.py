@@ -70,3 +70,9 @@ async def test_past_the_burst_a_token_gets_429_with_retry_after(api: Api) -> Non
 async def test_an_unknown_path_is_a_problem_document_too(api: Api) -> None:
     response = await api.client.get("/nowhere")
     assert response.status_code == 404 and response.headers["content-type"] == PROBLEM
+
+
+async def test_problem_documents_follow_accept_language(api: Api) -> None:
+    response = await api.client.get("/tickets", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert response.status_code == 401
+    assert response.json()["title"] == "未认证" and "令牌" in response.json()["detail"]

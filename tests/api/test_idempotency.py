@@ -56,3 +56,26 @@ async def test_a_refusal_is_replayed_too_and_bad_keys_are_422(api: Api) -> None:
     too_long = await alice.post("/tickets", json={"title": "x"},
                                 headers={"Idempotency-Key": "k" * 129})
     assert too_long.status_code == 422
+
+
+async def test_a_body_that_failed_validation_may_be_sent_again_corrected(api: Api) -> None:
+    alice = await api.as_("alice")
+    headers = {"Idempotency-Key": "fix-1"}
+    bad = await alice.post("/tickets", json={"title": ""}, headers=headers)
+    assert bad.status_code == 422
+    good = await alice.post("/tickets", json={"title": "fixed"}, headers=headers)
+    assert good.status_code == 201 and "idempotent-replayed" not in good.headers
+
+
+async def test_stored_answers_are_purged_with_the_inbound_ids(api: Api) -> None:
+    from storage.engine import session_factory
+    from storage.models import ApiIdempotencyRow
+    from storage.retention import RetentionLimits, purge
+
+    alice = await api.as_("alice")
+    await alice.post("/tickets", json={"title": "x"}, headers={"Idempotency-Key": "old"})
+    sessions = session_factory(api.app.engine)
+    assert (await purge(sessions, api.app.clock.now(), RetentionLimits()))["api_idempotency"] == 0
+    api.app.clock.advance(hours=49)  # type: ignore[attr-defined]
+    assert (await purge(sessions, api.app.clock.now(), RetentionLimits()))["api_idempotency"] == 1
+    assert await _count(api, ApiIdempotencyRow) == 0
