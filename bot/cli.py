@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     add_simulate_arguments(sla_sub.add_parser(
         "simulate", help="due times and escalation steps of a ticket nobody touches"))
     add_report_arguments(sub)
+    from bot.api.tokens_cli import add_arguments as add_api_arguments
+
+    add_api_arguments(sub)
     return parser
 
 
@@ -208,6 +211,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.report_cli import run as run_report
 
         return asyncio.run(run_report(settings, args))
+    if command == "api":
+        from bot.api.tokens_cli import run as run_api_tokens
+
+        return asyncio.run(run_api_tokens(settings, args))
     if command == "console":
         return asyncio.run(_console(settings, getattr(args, "user", "alice"),
                                     getattr(args, "locale", None)))

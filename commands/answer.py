@@ -27,3 +27,6 @@ class Answer:
     duplicate: bool = False  # a redelivered inbound action: adapters stay silent
     zone: str | None = None  # the viewer's time zone (IANA name): every time is shown in it
     files: tuple[AnswerFile, ...] = ()  # tables sent to the reader as files (`export`)
+    # A refusal's kind (not_found, not_allowed, invalid_input, conflict, generic): the REST API
+    # answers each with its own HTTP status; chat shows only the words.
+    refusal: str | None = None

@@ -200,6 +200,26 @@ class ListTickets:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchTickets:
+    """Tickets by any of these filters (the REST API's search). Agents search every ticket;
+    anyone else only their own requests. People are handles; `assignee="none"`: unassigned."""
+
+    statuses: tuple[str, ...] = ()
+    queue: str | None = None
+    team: str | None = None
+    assignee: str | None = None
+    requester: str | None = None
+    priorities: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    category: str | None = None
+    created_since: datetime | None = None
+    updated_since: datetime | None = None
+    text: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Mute:
     key: str
     muted: bool = True
@@ -396,8 +416,8 @@ class ScheduleChange:
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
-    | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
-    | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
+    | Rate | Show | History | ListTickets | SearchTickets | Mute | SetPreferences | May | SetAway
+    | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
     | KbSearch | KbShow | KbNew | KbSave | KbEdit
     | KbRetire | KbHistory | SolvedBy

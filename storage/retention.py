@@ -20,7 +20,7 @@ from sqlalchemy import Delete, Float, Integer, bindparam, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.engine import autocommit
-from storage.models import InboundEventRow, OutboxRow, RateBucketRow
+from storage.models import ApiIdempotencyRow, InboundEventRow, OutboxRow, RateBucketRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class RetentionLimits:
 
 
 _OUT, _IN, _BUCKETS = OutboxRow.__table__, InboundEventRow.__table__, RateBucketRow.__table__
+_ANSWERS = ApiIdempotencyRow.__table__
 _CUTOFF, _LIMIT = bindparam("_cutoff"), bindparam("_limit", type_=Integer)
 
 # Statements built once (their cache keys are memoised); the cut-off and batch are parameters.
@@ -41,10 +42,15 @@ _INBOUND = (select(_IN.c.platform, _IN.c.key).where(_IN.c.created_at < _CUTOFF)
             .limit(_LIMIT).with_for_update(skip_locked=True))
 _IDLE = (select(_BUCKETS.c.key).where(_BUCKETS.c.updated < bindparam("_cutoff", type_=Float))
          .limit(_LIMIT).with_for_update(skip_locked=True))
+_REPLAYS = (select(_ANSWERS.c.token_id, _ANSWERS.c.key).where(_ANSWERS.c.created_at < _CUTOFF)
+            .limit(_LIMIT).with_for_update(skip_locked=True))
 STATEMENTS: dict[str, Delete] = {
     "outbox": delete(_OUT).where(_OUT.c.id.in_(_SENT)),
     "inbound_events": delete(_IN).where(tuple_(_IN.c.platform, _IN.c.key).in_(_INBOUND)),
     "rate_buckets": delete(_BUCKETS).where(_BUCKETS.c.key.in_(_IDLE)),
+    # The REST API's stored first answers live as long as the inbound ids they go with.
+    "api_idempotency": delete(_ANSWERS).where(
+        tuple_(_ANSWERS.c.token_id, _ANSWERS.c.key).in_(_REPLAYS)),
 }
 
 
@@ -56,6 +62,7 @@ async def purge(sessions: async_sessionmaker[AsyncSession], now: datetime,
         "inbound_events": now - limits.inbound,
         # Buckets keep time as epoch seconds (see RateBucketRow).
         "rate_buckets": (now - limits.idle_bucket).timestamp(),
+        "api_idempotency": now - limits.inbound,
     }
     return {table: await _in_batches(sessions, STATEMENTS[table], cutoff, limits.batch)
             for table, cutoff in cutoffs.items()}
