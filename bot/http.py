@@ -19,9 +19,11 @@ log = logging.getLogger(__name__)
 
 def build_http(slack: AsyncApp | None, ready: Readiness,
                on_scrape: ScrapeHook | None = None,
-               details: Callable[[], dict[str, Any]] | None = None) -> Starlette:
-    """`on_scrape` refreshes the gauges counted in the database just before /metrics answers."""
-    routes = []
+               details: Callable[[], dict[str, Any]] | None = None,
+               routes: list[Route] | None = None) -> Starlette:
+    """`on_scrape` refreshes the gauges counted in the database just before /metrics answers;
+    `routes`: more endpoints (the monitoring intake under /api/v1/intake)."""
+    routes = list(routes or [])
     if slack is not None:
         handler = AsyncSlackRequestHandler(slack)
 

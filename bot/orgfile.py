@@ -1,7 +1,7 @@
 """Load and validate the organisation YAML. Every error names the file, the line and the field."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_zone, cross_check_routing
+from bot.orgfile_hooks import (
+    IntakeConfig,
+    IntakeSpec,
+    WebhookSpec,
+    hook_problems,
+    intake_config,
+    subscriptions,
+    webhook_secrets,
+)
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
 from storage.directory import DirectoryEntry
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
@@ -122,6 +131,8 @@ class OrgSpec(_Strict):
     _zone = field_validator("timezone")(check_zone)
     groups: dict[str, list[str]] = {}  # requester groups for SLA policies (departments count too)
     sla: SlaSpec | None = None
+    webhooks: list[WebhookSpec] = []  # outgoing, signed
+    intake: IntakeSpec = IntakeSpec()  # monitoring alerts that become tickets
 
 
 class OrgFileError(Exception):
@@ -135,6 +146,8 @@ class LoadedOrg:
     org: Organisation
     directory: list[DirectoryEntry]
     path: Path
+    webhook_secrets: dict[str, str] = field(default_factory=dict)  # by subscription name
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
 
 
 def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
@@ -282,6 +295,7 @@ def _build(spec: OrgSpec) -> Organisation:
         tz=ZoneInfo(spec.timezone),
         sla=_sla(spec),
         groups=_groups(spec),
+        webhooks=subscriptions(spec.webhooks),
     )
 
 
@@ -306,9 +320,10 @@ def load_org(path: Path | None = None) -> LoadedOrg:
     except ValidationError as error:
         raise OrgFileError([f"{_where(path, lines, tuple(e['loc']))}: {e['msg']}"
                             for e in error.errors()]) from error
-    problems = _cross_check(spec)
+    problems = _cross_check(spec) + hook_problems(spec.webhooks, spec.intake)
     if problems:
         raise OrgFileError([f"{_where(path, lines, loc)}: {msg}" for loc, msg in problems])
     directory = [DirectoryEntry(p.handle, p.name, p.slack_id, p.dingtalk_id)
                  for p in spec.people]
-    return LoadedOrg(_build(spec), directory, path)
+    return LoadedOrg(_build(spec), directory, path, webhook_secrets(spec.webhooks),
+                     intake_config(spec.intake))

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from commands.ports import Claimed, Clock, Delivered, OutboxStore
+from commands.webhooks import WEBHOOK_TEMPLATE
 from notifications.catalogs import Catalogs
 from notifications.marks import SentMarks
 from notifications.metrics import METRICS
@@ -211,6 +212,9 @@ class Relay:
     def _render(self, rows: list[Claimed]) -> Outgoing:
         # Rows are per recipient: times are rendered in the zone the row was planned for.
         first = rows[0]
+        if first.template == WEBHOOK_TEMPLATE:  # no words: the body was built with the change
+            return Outgoing(first.platform, first.address, "", first.event,
+                            first.idempotency_key, payload=first.params)
         catalog = self.catalogs.get(first.locale, first.platform)
         with catalog.zoned(first.params.get("reader_zone")):
             return self._render_in(rows, catalog)

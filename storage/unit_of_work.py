@@ -4,6 +4,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.alerts import SqlAlerts
 from storage.assignment import SqlAssignment
 from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
         self.assignment = SqlAssignment(self.session)
         self.away = SqlAway(self.session)
         self.sla = SqlSlaClaims(self.session)
+        self.alerts = SqlAlerts(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -9,6 +9,7 @@ from workflows.kinds import TicketType
 from workflows.priority import Priority
 from workflows.routing import Rule
 from workflows.sla_policy import ClockTargets, SlaBook
+from workflows.webhooks import Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ class Organisation:
     tz: ZoneInfo = UTC_ZONE
     sla: SlaBook = field(default_factory=lambda: SlaBook.wall_clock(DEFAULT_TARGETS))
     groups: dict[str, frozenset[str]] = field(default_factory=dict)  # requester group -> handles
+    webhooks: tuple[Subscription, ...] = ()  # outgoing webhook subscriptions
 
     def profile(self, handle: str) -> Profile:
         return self.profiles.get(handle, Profile())
