@@ -23,6 +23,7 @@ class FakeReceiver(FakeServer):
         # Accepted deliveries per (path, event id): a subscription per path.
         self.deliveries: Counter[tuple[str, str]] = Counter()
         self.bad_signatures = 0
+        self.latency = 0.0  # seconds before each answer: a receiver across a network
 
     @property
     def url(self) -> str:
@@ -42,6 +43,7 @@ class FakeReceiver(FakeServer):
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
+        await self._sleep(self.latency)
         failure = self._take_failure("post")
         if failure is not None:
             self._record("post", {}, request, failure.status)

@@ -145,8 +145,15 @@ SPECIAL: dict[str, dict[str, Any]] = {
     "notify.mentions": {"people": [{"label": "李强", "slack_id": "U0LI"}]},
     "dingtalk.needs_input": {"action": "transfer"},
     "time.ago": {"unit": "hours"}, "time.in": {"unit": "hours"},
+    # --- hooks ---
+    "intake.firing": {"alerts": ["DiskFull"]}, "intake.changed": {"alerts": ["DiskFull"]},
+    "intake.resolved": {"alerts": ["DiskFull"]},
 }
-ZH_ONLY_SPECIAL = {"time.ago": {"unit": "小时"}, "time.in": {"unit": "小时"}}
+ZH_ONLY_SPECIAL = {"time.ago": {"unit": "小时"}, "time.in": {"unit": "小时"},
+                   # --- hooks ---
+                   "intake.firing": {"alerts": ["磁盘已满"]},
+                   "intake.changed": {"alerts": ["磁盘已满"]},
+                   "intake.resolved": {"alerts": ["磁盘已满"]}}
 
 
 @functools.cache
