@@ -63,6 +63,9 @@ async def test_each_change_is_signed_and_delivered_once(app: App, receiver: Fake
     assert created["ticket"]["requester"] == {"handle": "alice", "name": "Alice"}
     comment = next(e for e in receiver.events if e["type"] == "ticket.commented")
     assert comment["comment"] == {"body": "looking at it", "internal": False}
+    # One ticket's events reach a subscription in the order of its changes.
+    planned = [r.params["id"] for r in await _webhook_rows(app) if r.address == "everything"]
+    assert [i for path, i in receiver.deliveries if path == "/hooks/everything"] == planned
     call = receiver.calls[0]
     assert call.headers["X-Ticketbot-Event"] == "ticket.created"
     assert call.headers["X-Ticketbot-Event-Id"] == created["id"]
