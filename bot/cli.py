@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     add_sla_failed_arguments(sla_sub)
     add_simulate_arguments(sla_sub.add_parser(
         "simulate", help="due times and escalation steps of a ticket nobody touches"))
+    from bot.api.tokens_cli import add_arguments as add_api_arguments
+
+    add_api_arguments(sub)
     return parser
 
 
@@ -202,6 +205,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _sla_simulate(settings, args)
     if command == "outbox":
         return asyncio.run(_outbox(settings, args))
+    if command == "api":
+        from bot.api.tokens_cli import run as run_api_tokens
+
+        return asyncio.run(run_api_tokens(settings, args))
     if command == "console":
         return asyncio.run(_console(settings, getattr(args, "user", "alice"),
                                     getattr(args, "locale", None)))

@@ -1,4 +1,4 @@
-"""The ASGI app: Slack's single request URL, health, readiness and Prometheus metrics."""
+"""The ASGI app: Slack's single request URL, the REST API, health, readiness and metrics."""
 
 import logging
 from collections.abc import Awaitable, Callable
@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 Readiness = Callable[[], Awaitable[dict[str, bool]]]
 ScrapeHook = Callable[[], Awaitable[None]]
@@ -20,9 +20,11 @@ log = logging.getLogger(__name__)
 def build_http(slack: AsyncApp | None, ready: Readiness,
                on_scrape: ScrapeHook | None = None,
                details: Callable[[], dict[str, Any]] | None = None,
-               routes: list[Route] | None = None) -> Starlette:
+               routes: list[BaseRoute] | None = None,
+               api: Starlette | None = None) -> Starlette:
     """`on_scrape` refreshes the gauges counted in the database just before /metrics answers;
-    `routes`: more endpoints (the monitoring intake under /api/v1/intake)."""
+    `routes`: more endpoints (the monitoring intake under /api/v1/intake, matched before the
+    API's mount); `api` is the REST API (bot/api/app.py), served under /api/v1."""
     routes = list(routes or [])
     if slack is not None:
         handler = AsyncSlackRequestHandler(slack)
@@ -59,4 +61,6 @@ def build_http(slack: AsyncApp | None, ready: Readiness,
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     routes += [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
+    if api is not None:
+        routes.append(Mount("/api/v1", api))
     return Starlette(routes=routes)

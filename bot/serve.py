@@ -22,10 +22,12 @@ import httpx
 import uvicorn
 from sqlalchemy import text
 
+from bot.api.app import build_api
 from bot.bootstrap import App, build_app, configure_dingtalk_sdk, settle_heap
 from bot.holiday_check import readiness_details, warn_at_start
 from bot.http import build_http
 from bot.intake.routes import intake_routes
+from bot.intake.tokens import api_token_check
 from bot.metrics import ticket_counts
 from bot.scheduler import build_scheduler
 from bot.senders.factory import platform_senders
@@ -113,7 +115,8 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
     http = build_http(slack.app if slack is not None and not socket_mode else None, ready,
                       on_scrape=ticket_counts(core.engine, settings.metrics_refresh_seconds),
                       details=lambda: readiness_details(core.loaded.org.sla, core.clock.now()),
-                      routes=intake_routes(core.intake()))
+                      routes=intake_routes(core.intake(api_token_check(core))),
+                      api=build_api(core))
     warn_at_start(core.loaded.org.sla, core.clock.now())
     server = _Server(uvicorn.Config(
         http, host=settings.http_host, port=settings.http_port, log_level="warning",

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     retention_batch: int = Field(default=500, ge=1, le=10_000)
     # An SLA step failing this many sweeps in a row is given up: `ticketbot sla failed`.
     sla_max_attempts: int = Field(default=5, ge=1)
+    # REST API (/api/v1): requests per second per token (a bucket shared by every replica),
+    # its burst, and the largest request body accepted (413 beyond).
+    api_rate_per_second: float = Field(default=50.0, gt=0)
+    api_burst: float = Field(default=100.0, ge=1)
+    api_max_body_bytes: int = Field(default=262_144, ge=1024)
 
     # Messengers. Secrets come from the environment only.
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

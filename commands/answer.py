@@ -17,3 +17,6 @@ class Answer:
     ok: bool = True
     duplicate: bool = False  # a redelivered inbound action: adapters stay silent
     zone: str | None = None  # the viewer's time zone (IANA name): every time is shown in it
+    # A refusal's kind (not_found, not_allowed, invalid_input, conflict, generic): the REST API
+    # answers each with its own HTTP status; chat shows only the words.
+    refusal: str | None = None

@@ -23,6 +23,7 @@ from commands.actions import (
     read,
     relate,
     route,
+    search,
     sla,
     urge,
     waiting,
@@ -33,7 +34,7 @@ from commands.grammar import Grammar
 from commands.notify import NotifyConfig
 from commands.people import identify, zone_of
 from commands.ports import Clock, Duplicate, StorageUnavailable, UnitOfWork, UnitOfWorkFactory
-from workflows.errors import DomainError
+from workflows.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from workflows.organisation import Organisation
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ HANDLERS: dict[type, Handler] = {
     m.History: read.history,
     m.May: read.may,
     m.ListTickets: listing.list_tickets,
+    m.SearchTickets: search.search,
     m.Mute: preferences.mute,
     m.SetPreferences: preferences.set_preferences,
     m.SetAway: away.set_away,
@@ -191,5 +193,11 @@ class _Committing:
 DUPLICATE = Answer("duplicate", {}, public=False, ok=True, duplicate=True)
 
 
+_KINDS: tuple[tuple[type[DomainError], str], ...] = (
+    (NotFound, "not_found"), (NotAllowed, "not_allowed"), (InvalidInput, "invalid_input"),
+    (Conflict, "conflict"))
+
+
 def _refusal(error: DomainError) -> Answer:
-    return Answer(error.message_key, dict(error.params), public=False, ok=False)
+    kind = next((name for cls, name in _KINDS if isinstance(error, cls)), "generic")
+    return Answer(error.message_key, dict(error.params), public=False, ok=False, refusal=kind)

@@ -1,7 +1,7 @@
 """Commands: what a user asked for, already parsed, platform-neutral. One dataclass per action."""
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 
 from workflows.actions import Action
 from workflows.away import Day
@@ -190,6 +190,26 @@ class ListTickets:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchTickets:
+    """Tickets by any of these filters (the REST API's search). Agents search every ticket;
+    anyone else only their own requests. People are handles; `assignee="none"`: unassigned."""
+
+    statuses: tuple[str, ...] = ()
+    queue: str | None = None
+    team: str | None = None
+    assignee: str | None = None
+    requester: str | None = None
+    priorities: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    category: str | None = None
+    created_since: datetime | None = None
+    updated_since: datetime | None = None
+    text: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Mute:
     key: str
     muted: bool = True
@@ -260,6 +280,6 @@ class Help:
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
-    | Rate | Show | History | ListTickets | Mute | SetPreferences | May | SetAway | Back
+    | Rate | Show | History | ListTickets | SearchTickets | Mute | SetPreferences | May | SetAway | Back
     | ExplainRoute | SlaStatus | SlaExplain | Help
 )

@@ -27,6 +27,16 @@ class TicketQuery:
     at_risk_at: datetime | None = None
     unassigned_first: bool = False
     limit: int = 20
+    # The REST API's search filters (chat's `list` leaves them empty)
+    queues: tuple[str, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    types: tuple[str, ...] = ()
+    category: str | None = None
+    created_since: datetime | None = None
+    updated_since: datetime | None = None
+    text: str | None = None  # in the title or the description, case-insensitively
+    offset: int = 0
+    newest_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -312,3 +312,36 @@ class AlertRow(Base):
     digest: Mapped[str] = mapped_column(String(32))
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+
+
+class ApiTokenRow(Base):
+    """A REST API token. Only the SHA-256 of its secret is kept; `public_id` (printed inside the
+    token) finds the row without a scan. `handle` is whom it acts as: a person, or for a service
+    token an integration identity (a person row of its own, so history names it)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    handle: Mapped[str] = mapped_column(String(64))
+    service: Mapped[bool] = mapped_column(Boolean, default=False)
+    scopes: Mapped[str] = mapped_column(String(255))
+    label: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class ApiIdempotencyRow(Base):
+    """The first answer to a POST sent with an Idempotency-Key, per token: a retry replays it."""
+
+    __tablename__ = "api_idempotency"
+
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request: Mapped[str] = mapped_column(String(300))  # method and path: a key is for one request
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[Any] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterator
 from sqlalchemy import Float, bindparam, case, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from storage.dialects import insert_for
+from storage.dialects import ByDialect, insert_for
 from storage.engine import autocommit
 from storage.models import RateBucketRow
 
@@ -33,6 +33,13 @@ def _spend(insert, keys: list[str]):  # type: ignore[no-untyped-def]
         where=_CAPPED >= 1).returning(_T.c.key)
 
 
+# One bucket (the REST API's per-token limit, on every request): compiled once per database,
+# as building the dialect's ON CONFLICT construct per call costs more than running it.
+_SPEND_ONE = ByDialect(lambda insert: insert(_T).on_conflict_do_update(
+    index_elements=["key"], set_={"tokens": _CAPPED - 1, "updated": _LATEST},
+    where=_CAPPED >= 1).returning(_T.c.key), ("key", "tokens", "updated"))
+
+
 def _chunks(keys: list[str]) -> Iterator[list[str]]:
     """Runs of 128, 64, …, 1 keys. Each row count is another statement to the driver, which
     keeps the ones it has prepared on every connection: a few shapes, not one per count (a
@@ -51,7 +58,13 @@ class SqlRateLimiter:
 
     async def take(self, key: str, now: float, rate: float, burst: float) -> float:
         """Spend one token. Returns 0 when granted, else the seconds until one is available."""
-        return (await self.take_each([key], now, rate, burst))[key]
+        params = {"key": key, "tokens": burst - 1, "updated": now,
+                  "_now": now, "_rate": rate, "_burst": burst}
+        async with autocommit(self.sessions) as connection:
+            if await _SPEND_ONE.scalar(connection, params) is not None:
+                return 0.0
+            left = (await connection.execute(_LEFT, {**params, "_keys": [key]})).first()
+        return max(0.001, (1 - float(left[1] if left is not None else 0)) / rate)
 
     async def take_each(self, keys: Collection[str], now: float, rate: float, burst: float
                         ) -> dict[str, float]:

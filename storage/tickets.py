@@ -257,13 +257,17 @@ class SqlTickets:
             conditions.append(_overdue(query.overdue_at))
         if query.at_risk_at is not None:
             conditions.append(_at_risk(query.at_risk_at))
+        conditions += _search_conditions(query)
         where = and_(*conditions) if conditions else or_(True)
         total = await self.session.scalar(select(func.count()).select_from(TicketRow).where(where))
         order = [TicketRow.priority, TicketRow.created_at, TicketRow.id]
         if query.unassigned_first:  # triage: what nobody has yet comes first
             order.insert(0, case((TicketRow.assignee_id.is_(None), 0), else_=1))
+        if query.newest_first:
+            order = [TicketRow.created_at.desc(), TicketRow.id.desc()]
         rows = list(await self.session.scalars(
-            select(TicketRow).where(where).order_by(*order).limit(query.limit)))
+            select(TicketRow).where(where).order_by(*order).limit(query.limit)
+            .offset(query.offset or None)))
         return await self._to_tickets(rows), int(total or 0)
 
     async def history(self, ticket: Ticket) -> list[HistoryLine]:
@@ -301,3 +305,26 @@ class SqlTickets:
             select(TicketRow.key)
             .where(TicketRow.status == Status.RESOLVED.value, TicketRow.resolved_at <= cutoff)
             .order_by(TicketRow.resolved_at).limit(limit)))
+
+
+def _search_conditions(query: TicketQuery) -> list[Any]:
+    found: list[Any] = []
+    if query.queues:
+        found.append(TicketRow.queue.in_(query.queues))
+    if query.priorities:
+        found.append(TicketRow.priority.in_([p.value for p in query.priorities]))
+    if query.types:
+        found.append(TicketRow.type.in_(query.types))
+    if query.category is not None:
+        found.append(TicketRow.category == query.category)
+    if query.created_since is not None:
+        found.append(TicketRow.created_at >= query.created_since)
+    if query.updated_since is not None:
+        found.append(TicketRow.updated_at >= query.updated_since)
+    if query.text:
+        # LIKE's own wildcards in the text are matched as themselves.
+        pattern = "%" + query.text.lower().replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        found.append(or_(func.lower(TicketRow.title).like(pattern, escape="\\"),
+                         func.lower(TicketRow.description).like(pattern, escape="\\")))
+    return found

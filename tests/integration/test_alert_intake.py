@@ -265,3 +265,18 @@ async def test_basic_auth_password_is_the_secret(app: App) -> None:
         response = await client.post(URL, content=sample("firing"),
                                      headers={"Authorization": f"Basic {basic}"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("scopes", "status"), [({"intake:write"}, 200),
+                                                ({"tickets:write"}, 401)])
+async def test_an_api_token_with_the_intake_scope(app: App, clock: Any, scopes: set[str],
+                                                  status: int) -> None:
+    from storage.api_tokens import SqlApiTokens
+    from storage.engine import session_factory
+
+    _, text = await SqlApiTokens(session_factory(app.engine)).create(
+        "alice", frozenset(scopes), clock.now(), service=True, label="alertmanager")
+    async with intake_client(app, tokens=True) as client:
+        response = await client.post(URL, content=sample("firing"),
+                                     headers={"Authorization": f"Bearer {text}"})
+    assert response.status_code == status

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from bot.bootstrap import App
 from bot.intake.routes import intake_routes
+from bot.intake.tokens import api_token_check
 from bot.orgfile_hooks import IntakeConfig
 from workflows.alerts import IntakeRules
 
@@ -28,9 +29,11 @@ def sample_json(name: str) -> dict[str, Any]:
 
 
 def intake_client(app: App, rules: IntakeRules | None = None,
-                  config: IntakeConfig | None = None) -> httpx.AsyncClient:
+                  config: IntakeConfig | None = None, tokens: bool = False) -> httpx.AsyncClient:
+    """`tokens`: the REST API's tokens are accepted too, as `ticketbot serve` wires it."""
     config = config or IntakeConfig(rules or IntakeRules(), SECRET)
-    intake = dataclasses.replace(app.intake(), config=config)
+    check = api_token_check(app) if tokens else None
+    intake = dataclasses.replace(app.intake(check), config=config)
     web = Starlette(routes=intake_routes(intake))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://bot",
                              headers={"Authorization": f"Bearer {SECRET}",

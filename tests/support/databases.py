@@ -24,7 +24,8 @@ from storage.migrate import upgrade
 POSTGRES_URL = os.environ.get(
     "TICKETBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("TICKETBOT_REQUIRE_POSTGRES") == "1"
-TABLES = ("sla_failures", "audit_events", "comments", "ticket_links", "ticket_collaborators", "outbox",
+TABLES = ("api_idempotency", "api_tokens",
+          "sla_failures", "audit_events", "comments", "ticket_links", "ticket_collaborators", "outbox",
           "ticket_mutes", "preferences", "rate_buckets", "inbound_events", "ticket_messages", "tickets",
           "queues", "people", "team_cursors", "away")
 OWN_PREFIX = "ticketbot_test_"

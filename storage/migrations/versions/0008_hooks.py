@@ -2,7 +2,7 @@
 start time, unique so that concurrent retries of one notification make one ticket.
 
 Revision ID: 0008_hooks
-Revises: 0007
+Revises: 0008_api
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_hooks"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008_api"  # chained after the API's in this branch
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
