@@ -280,3 +280,22 @@ async def test_an_api_token_with_the_intake_scope(app: App, clock: Any, scopes: 
         response = await client.post(URL, content=sample("firing"),
                                      headers={"Authorization": f"Bearer {text}"})
     assert response.status_code == status
+
+
+async def test_a_rule_may_match_the_sender_as_the_channel(database_url: str, tmp_path: Any,
+                                                          clock: Any) -> None:
+    from bot.bootstrap import build_app
+    from bot.settings import Settings
+    from tests.support.sla import FAST_ORG
+
+    org = tmp_path / "org.yaml"
+    org.write_text(FAST_ORG + "routing:\n  - name: monitoring\n    match: {channels: "
+                   "[alertmanager]}\n    set: {category: monitoring}\n", encoding="utf-8")
+    monitored = await build_app(Settings(_env_file=None, database_url=database_url,
+                                         org_file=org, timezone="UTC"), clock=clock)
+    try:
+        async with intake_client(monitored) as client:
+            key = (await _post(client, "firing"))["ticket"]
+        assert (await _ticket(monitored, key)).category == "monitoring"
+    finally:
+        await monitored.aclose()
