@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -33,6 +33,9 @@ from storage.outbox import SqlOutboxStore
 from storage.rate_limit import SqlRateLimiter
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from workflows.kinds import Source
+
+if TYPE_CHECKING:
+    from bot.intake.routes import Intake, TokenCheck
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,14 @@ class App:
                      Catalogs(self.settings.tz, self.settings.templates_dir, self.clock.now),
                      self.clock,
                      **options)
+
+    def intake(self, tokens: "TokenCheck | None" = None) -> "Intake":
+        """The monitoring intake's endpoints' dependencies; comments in the default locale."""
+        from bot.intake.routes import Intake
+
+        catalog = self.catalog()
+        return Intake(self.uow, self.loaded.org, self.clock, self.notify, self.loaded.intake,
+                      lambda key, **params: catalog.text(key, **params), tokens)
 
     async def aclose(self) -> None:
         if self.numbers is not None:

@@ -20,10 +20,12 @@ log = logging.getLogger(__name__)
 def build_http(slack: AsyncApp | None, ready: Readiness,
                on_scrape: ScrapeHook | None = None,
                details: Callable[[], dict[str, Any]] | None = None,
+               routes: list[BaseRoute] | None = None,
                api: Starlette | None = None) -> Starlette:
     """`on_scrape` refreshes the gauges counted in the database just before /metrics answers;
-    `api` is the REST API (bot/api/app.py), served under /api/v1."""
-    routes: list[BaseRoute] = []
+    `routes`: more endpoints (the monitoring intake under /api/v1/intake, matched before the
+    API's mount); `api` is the REST API (bot/api/app.py), served under /api/v1."""
+    routes = list(routes or [])
     if slack is not None:
         handler = AsyncSlackRequestHandler(slack)
 

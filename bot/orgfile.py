@@ -1,7 +1,7 @@
 """Load and validate the organisation YAML. Every error names the file, the line and the field."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -12,6 +12,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_zone, cross_check_routing
+from bot.orgfile_hooks import (
+    IntakeConfig,
+    IntakeSpec,
+    WebhookSpec,
+    hook_problems,
+    intake_config,
+    subscriptions,
+    webhook_secrets,
+)
 from bot.orgfile_schedules import ScheduleSpec, build_schedules
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
 from storage.directory import DirectoryEntry
@@ -171,6 +180,8 @@ class OrgSpec(_Strict):
     sla: SlaSpec | None = None
     schedules: list[ScheduleSpec] = []  # planned work orders (bot/orgfile_schedules.py)
     knowledge_base: KnowledgeSpec = KnowledgeSpec()
+    webhooks: list[WebhookSpec] = []  # outgoing, signed
+    intake: IntakeSpec = IntakeSpec()  # monitoring alerts that become tickets
 
 
 class OrgFileError(Exception):
@@ -185,6 +196,8 @@ class LoadedOrg:
     directory: list[DirectoryEntry]
     path: Path
     schedules: tuple[Schedule, ...] = ()
+    webhook_secrets: dict[str, str] = field(default_factory=dict)  # by subscription name
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
 
 
 def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
@@ -339,6 +352,7 @@ def _build(spec: OrgSpec) -> Organisation:
             duplicate_within=timedelta(hours=spec.knowledge_base.duplicate_hours),
             similar_score=spec.knowledge_base.similar_score,
             duplicate_score=spec.knowledge_base.duplicate_score),
+        webhooks=subscriptions(spec.webhooks),
     )
 
 
@@ -363,7 +377,7 @@ def load_org(path: Path | None = None) -> LoadedOrg:
     except ValidationError as error:
         raise OrgFileError([f"{_where(path, lines, tuple(e['loc']))}: {e['msg']}"
                             for e in error.errors()]) from error
-    problems = _cross_check(spec)
+    problems = _cross_check(spec) + hook_problems(spec.webhooks, spec.intake)
     if problems:
         raise OrgFileError([f"{_where(path, lines, loc)}: {msg}" for loc, msg in problems])
     directory = [DirectoryEntry(p.handle, p.name, p.slack_id, p.dingtalk_id)
@@ -373,4 +387,5 @@ def load_org(path: Path | None = None) -> LoadedOrg:
     schedules, wrong = build_schedules(spec.schedules, org, datetime.now(UTC))
     if wrong:
         raise OrgFileError([f"{_where(path, lines, loc)}: {msg}" for loc, msg in wrong])
-    return LoadedOrg(org, directory, path, tuple(schedules))
+    return LoadedOrg(org, directory, path, tuple(schedules), webhook_secrets(spec.webhooks),
+                     intake_config(spec.intake))

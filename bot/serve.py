@@ -26,6 +26,8 @@ from bot.api.app import build_api
 from bot.bootstrap import App, build_app, configure_dingtalk_sdk, settle_heap, warm_kb
 from bot.holiday_check import readiness_details, warn_at_start
 from bot.http import build_http
+from bot.intake.routes import intake_routes
+from bot.intake.tokens import api_token_check
 from bot.metrics import ticket_counts
 from bot.scheduler import build_scheduler
 from bot.senders.factory import platform_senders
@@ -113,12 +115,14 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
     http = build_http(slack.app if slack is not None and not socket_mode else None, ready,
                       on_scrape=ticket_counts(core.engine, settings.metrics_refresh_seconds),
                       details=lambda: readiness_details(core.loaded.org.sla, core.clock.now()),
+                      routes=intake_routes(core.intake(api_token_check(core))),
                       api=build_api(core))
     warn_at_start(core.loaded.org.sla, core.clock.now())
     server = _Server(uvicorn.Config(
         http, host=settings.http_host, port=settings.http_port, log_level="warning",
         lifespan="off", timeout_graceful_shutdown=max(1, int(settings.shutdown_timeout))))
-    senders = await stack.enter_async_context(platform_senders(settings, core.clock, session))
+    senders = await stack.enter_async_context(platform_senders(settings, core.clock, session,
+                                                                     core.loaded))
     core.senders.update(senders)  # the weekly digest posts its charts through them
     tasks = [asyncio.create_task(server.serve(), name="http")]
     if socket_mode and slack is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from commands.answer import Answer
 from commands.notify import NotifyConfig, plan
 from commands.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from commands.webhooks import plan_webhooks
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
@@ -69,6 +70,7 @@ async def save_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify
     one transaction."""
     settle(ticket, org, now)
     messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now)
+    messages += plan_webhooks(ticket, ticket.new_audit, org.webhooks, actor, now)
     new = ticket.id is None
     await uow.tickets.save(ticket)  # a new ticket's row is written here, and gets its id
     if new:
@@ -84,5 +86,6 @@ async def save_changes(uow: UnitOfWork, tickets: list[Ticket], org: Organisation
     for ticket in tickets:
         settle(ticket, org, now)
         messages += await plan(uow, ticket, ticket.new_audit, org, notify, None, now)
+        messages += plan_webhooks(ticket, ticket.new_audit, org.webhooks, None, now)
     await uow.tickets.save_many(tickets)
     await uow.outbox.add(messages)

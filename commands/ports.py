@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from types import TracebackType
 from typing import Any, Protocol
 
+from workflows.alerts import Alert
 from workflows.kinds import Source
 from workflows.knowledge import Article, Revision, SimilarTicket, Visibility
 from workflows.people import Person
@@ -369,6 +370,24 @@ class KnowledgeRepository(Protocol):
         """Open tickets created since `since` whose title reads like `text`, best first."""
         ...
     async def by_source_file(self) -> dict[str, Article]: ...
+class KnownAlert:
+    """A firing of an alert the intake has already seen."""
+
+    starts_at: str
+    ticket_key: str
+    status: str
+    digest: str
+
+
+class AlertRepository(Protocol):
+    async def lock_group(self, source: str, group_key: str, now: datetime) -> str | None: ...
+    async def set_group_ticket(self, source: str, group_key: str, ticket_id: int,
+                               now: datetime) -> None: ...
+    async def known(self, source: str, fingerprints: list[str]
+                    ) -> dict[str, list[KnownAlert]]: ...
+    async def remember(self, source: str, alerts: list[Alert], ticket_id: int,
+                       now: datetime) -> None: ...
+    async def firing(self, ticket_id: int) -> int: ...
 
 
 class UnitOfWork(Protocol):
@@ -383,6 +402,7 @@ class UnitOfWork(Protocol):
     sla: SlaRepository
     schedules: ScheduleRepository
     kb: KnowledgeRepository
+    alerts: AlertRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -15,6 +15,7 @@ class Outgoing:
     urgent: bool = False
     card: dict[str, Any] | None = None  # a ticket card snapshot: the sender builds its layout
     locale: str = "en"
+    payload: dict[str, Any] | None = None  # a webhook's JSON body, posted as it is
 
 
 class DeliveryError(Exception):

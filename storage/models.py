@@ -401,6 +401,40 @@ class KbGenerationRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
+class AlertGroupRow(Base):
+    """A monitoring sender's group of alerts (Alertmanager's groupKey) and the ticket it has
+    open. The unique key is the lock: concurrent deliveries of one group wait on this row, so
+    retries and HA pairs make one ticket."""
+
+    __tablename__ = "alert_groups"
+    __table_args__ = (UniqueConstraint("source", "group_hash", name="uq_alert_groups_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    group_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the group key (keys are long)
+    group_key: Mapped[str] = mapped_column(Text)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    updated_at: Mapped[datetime]
+
+
+class AlertRow(Base):
+    """One firing of one alert (fingerprint + the time it started): a repeat finds its row."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("source", "fingerprint", "starts_at", name="uq_alerts_firing"),
+        Index("ix_alerts_ticket_status", "ticket_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(128))
+    starts_at: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(32))
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
 
 
 class ApiTokenRow(Base):

@@ -4,6 +4,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.alerts import SqlAlerts
 from storage.assignment import SqlAssignment
 from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
         self.reports = SqlReports(self.session)
         self.schedules = SqlSchedules(self.session)
         self.kb = SqlKnowledge(self.session, self._kb_search)
+        self.alerts = SqlAlerts(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

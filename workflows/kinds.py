@@ -38,3 +38,4 @@ class Source(StrEnum):
     CONSOLE = "console"
     API = "api"
     SYSTEM = "system"
+    WEBHOOK = "webhook"  # an outbox destination only: signed JSON to a subscriber's URL

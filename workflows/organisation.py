@@ -11,6 +11,7 @@ from workflows.knowledge_settings import KnowledgeSettings
 from workflows.priority import Priority
 from workflows.routing import Rule
 from workflows.sla_policy import ClockTargets, SlaBook
+from workflows.webhooks import Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class Organisation:
     sla: SlaBook = field(default_factory=lambda: SlaBook.wall_clock(DEFAULT_TARGETS))
     groups: dict[str, frozenset[str]] = field(default_factory=dict)  # requester group -> handles
     knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
+    webhooks: tuple[Subscription, ...] = ()  # outgoing webhook subscriptions
 
     def profile(self, handle: str) -> Profile:
         return self.profiles.get(handle, Profile())

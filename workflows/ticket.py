@@ -17,7 +17,13 @@ from workflows.roles import Role, roles_of
 from workflows.sla_clock import SlaState
 from workflows.sla_policy import Clock
 from workflows.status import Status
-from workflows.transitions import REOPEN_AUTO_CLOSED, Transition, workflow_for
+from workflows.transitions import (
+    REOPEN_AUTO_CLOSED,
+    REOPEN_BY_MONITORING,
+    RESOLVE_BY_MONITORING,
+    Transition,
+    workflow_for,
+)
 
 MAX_TITLE = 200
 MAX_TEXT = 4000
@@ -412,6 +418,25 @@ class Ticket:
         self.resolved_at = None
         self.resolution = None
         self._record(Action.REOPEN, actor, t, reason=(reason or "").strip() or None)
+
+    def _by_monitoring(self, t: Transition, actor: Actor) -> Transition:
+        if not actor.roles & t.roles or self.status not in t.sources:
+            raise NotAllowed("error.wrong_status", action=t.action.value, status=self.status.value)
+        return t
+
+    def resolve_by_monitoring(self, actor: Actor, resolution: str) -> None:
+        """The alert that opened this ticket has resolved (see RESOLVE_BY_MONITORING)."""
+        t = self._by_monitoring(RESOLVE_BY_MONITORING, actor)
+        self.resolution = require_text(resolution, "resolution")
+        self.resolved_at = actor.now
+        self.pending_reason = None
+        self._record(Action.RESOLVE, actor, t, reason=self.resolution)
+
+    def reopen_by_monitoring(self, actor: Actor, reason: str) -> None:
+        t = self._by_monitoring(REOPEN_BY_MONITORING, actor)
+        self.resolved_at = None
+        self.resolution = None
+        self._record(Action.REOPEN, actor, t, reason=reason)
 
     def close(self, actor: Actor, reason: str | None = None) -> None:
         t = self._check(Action.CLOSE, actor)

@@ -95,6 +95,12 @@ TASK = _replace(
 # while resolved. Ticket.reopen takes it only for such a ticket.
 REOPEN_AUTO_CLOSED = _t(Action.REOPEN, {S.CLOSED}, S.IN_PROGRESS, {R.REQUESTER})
 
+# Not in the tables either: a monitoring intake configured to do so resolves the ticket its alert
+# opened once the alert resolves (whether or not anyone has it yet), and reopens a resolved one
+# when the same alert is still firing. Only the system acts so; no button offers it.
+RESOLVE_BY_MONITORING = _t(Action.RESOLVE, LIVE, S.RESOLVED, {R.SYSTEM})
+REOPEN_BY_MONITORING = _t(Action.REOPEN, {S.RESOLVED}, S.IN_PROGRESS, {R.SYSTEM})
+
 
 class Workflow:
     def __init__(self, name: str, transitions: tuple[Transition, ...]) -> None:

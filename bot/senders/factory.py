@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 import aiohttp
 import httpx
 
+from bot.orgfile import LoadedOrg
 from bot.senders.dingtalk import DingTalkSender
 from bot.senders.slack import SlackSender
+from bot.senders.webhook import WebhookSender
 from bot.settings import Settings
 from bot.slack.web import web_client, web_session
 from commands.ports import Clock
@@ -18,9 +20,10 @@ from notifications.senders import Sender
 
 @asynccontextmanager
 async def platform_senders(settings: Settings, clock: Clock,
-                           slack_session: aiohttp.ClientSession | None = None
-                           ) -> AsyncIterator[dict[str, Sender]]:
-    """`slack_session`: the process's Slack connection pool, if it has one already."""
+                           slack_session: aiohttp.ClientSession | None = None,
+                           loaded: LoadedOrg | None = None) -> AsyncIterator[dict[str, Sender]]:
+    """`slack_session`: the process's Slack connection pool, if it has one already; `loaded`:
+    the organisation, whose webhook subscriptions get a sender of their own."""
     senders: dict[str, Sender] = {}
     async with (httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as http,
                 contextlib.AsyncExitStack() as stack):
@@ -37,4 +40,9 @@ async def platform_senders(settings: Settings, clock: Clock,
                 card_template_id=(settings.dingtalk_card_template_id
                                   if settings.dingtalk_card_mode else None),
                 media_url=settings.dingtalk_media_endpoint)
+        if loaded is not None and loaded.org.webhooks:
+            senders["webhook"] = WebhookSender(
+                await stack.enter_async_context(httpx.AsyncClient(
+                    timeout=httpx.Timeout(10.0, connect=5.0), follow_redirects=False)),
+                loaded.org.webhooks, loaded.webhook_secrets, lambda: clock.now().timestamp())
         yield senders

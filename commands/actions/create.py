@@ -1,6 +1,8 @@
 """Open a ticket: route it by the organisation's rules, then let the team's strategy assign it,
 all in one transaction with its audit lines and notifications."""
 
+from datetime import datetime
+
 from commands.actions.read import check_visible
 from commands.answer import Answer
 from commands.assigning import auto_assign
@@ -12,6 +14,7 @@ from commands.suggest import Suggestions, suggest
 from workflows.checklist import CheckItem
 from workflows.choice import Choice
 from workflows.errors import InvalidInput
+from workflows.people import Person
 from workflows.placement import Requested, place
 from workflows.roles import Role
 from workflows.sla import start
@@ -34,63 +37,74 @@ def requested(cmd: Create, channel: str | None) -> Requested:
 
 
 async def create(cmd: Create, ctx: Context) -> Answer:
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        requester = (ctx.person if cmd.requester is None
+                     else await resolve_mention(uow, cmd.requester, now))
+        ticket, choice, assignee, offered = await open_ticket(uow, ctx, cmd, requester, now)
+        await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, now)
+    team = ctx.org.team(ticket.team)
+    return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team,
+                    assignee=assignee.label if assignee else None, how=choice.how.value,
+                    **offered.params(ctx.org.is_agent(ctx.person.handle)))
+
+
+async def open_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Person,
+                      now: datetime, suggestions: bool = True
+                      ) -> tuple[Ticket, Choice, Person | None, Suggestions]:
+    """Route, build, assign and number a new ticket in the caller's transaction; the caller
+    saves and commits it (`commit_change`), with whatever else its request changes. With
+    `suggestions`, the knowledge base's articles and the open tickets that read the same."""
     org = ctx.org
     title = require_text(cmd.title, "title", MAX_TITLE)
     description = clean(cmd.description)
     if len(description) > MAX_TEXT:
         raise InvalidInput("error.text_too_long", what="description", limit=MAX_TEXT)
-    now = ctx.clock.now()
-    async with ctx.uow() as uow:
-        requester = (ctx.person if cmd.requester is None
-                     else await resolve_mention(uow, cmd.requester, now))
-        placement = place(org, requested(cmd, ctx.channel), org.profile(requester.handle).department)
-        if placement.type not in org.ticket_types:
-            raise InvalidInput("error.type_disabled", type=placement.type.value)
-        collaborators = await resolve_mentions(uow, cmd.collaborators, now)
-        ticket = Ticket(
-            key="", queue=placement.queue, number=0, title=title, description=description,
-            type=placement.type, priority=placement.priority, status=Status.NEW,
-            requester=requester, team=cmd.team or placement.team, source=ctx.source, created_at=now,
-            updated_at=now, category=placement.category, skills=tuple(sorted(placement.skills)),
-            collaborators=[p for p in collaborators if p.id != requester.id],
-            origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
-        )
-        ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
-        if cmd.related is not None:
-            await _relate(uow, ctx, ticket, cmd.related)
-        start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
-        # The creation line names who filed it: the requester, or whoever filed it for them.
-        filer_roles = frozenset({Role.REQUESTER}) if requester.id == ctx.person.id else frozenset()
-        ticket.record_creation(Actor(ctx.person, filer_roles, now, ctx.source))
-        if cmd.planned is not None:
-            ticket.record_planned(now, cmd.planned.schedule, cmd.planned.due, cmd.planned.late)
-        reason = placement.reason()
-        if reason is not None:
-            # The rule and its hits as data, so the history says them in the reader's words.
-            rule = placement.decision.rule
-            hits = [{"kind": h.kind, "value": h.value, "where": h.where}
-                    for h in placement.decision.hits]
-            ticket.record_routing(Actor.system(now), {
-                **placement.changes, "rule": [None, rule.name if rule else None],
-                "hits": [None, hits]}, reason)
-        if cmd.assignee is not None:
-            # The create modal's assignee picker: an agent creating on someone's behalf.
-            assignee = await resolve_mention(uow, cmd.assignee, now)
-            ticket.assign(ctx.actor(ticket), assignee, org, None)
-            choice = Choice.manual_pick()
-        else:
-            choice, assignee = await auto_assign(uow, org, ticket, now)
-        offered = (await suggest(uow, ctx, ticket, now) if org.knowledge.suggest
-                   else Suggestions())
-        if offered.duplicate is not None:
-            # Flagged to the agents (history, team lead, assignee); merged only by a person.
-            ticket.record_system("duplicate_hint", now, {"similar": [None, offered.duplicate.key]},
-                                 reason=offered.duplicate.key)
-        # Numbered last, once nothing in the request can be refused; the row itself is
-        # written with the rest by commit_change.
-        await uow.tickets.add(ticket)
-        await commit_change(uow, ticket, org, ctx.notify, ctx.person, now)
-    team = org.team(ticket.team)
-    return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team,
-                    assignee=assignee.label if assignee else None, how=choice.how.value,
-                    **offered.params(org.is_agent(ctx.person.handle)))
+    placement = place(org, requested(cmd, ctx.channel), org.profile(requester.handle).department)
+    if placement.type not in org.ticket_types:
+        raise InvalidInput("error.type_disabled", type=placement.type.value)
+    collaborators = await resolve_mentions(uow, cmd.collaborators, now)
+    ticket = Ticket(
+        key="", queue=placement.queue, number=0, title=title, description=description,
+        type=placement.type, priority=placement.priority, status=Status.NEW,
+        requester=requester, team=cmd.team or placement.team, source=ctx.source, created_at=now,
+        updated_at=now, category=placement.category, skills=tuple(sorted(placement.skills)),
+        collaborators=[p for p in collaborators if p.id != requester.id],
+        origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
+    )
+    ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
+    if cmd.related is not None:
+        await _relate(uow, ctx, ticket, cmd.related)
+    start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
+    # The creation line names who filed it: the requester, or whoever filed it for them.
+    filer_roles = frozenset({Role.REQUESTER}) if requester.id == ctx.person.id else frozenset()
+    ticket.record_creation(Actor(ctx.person, filer_roles, now, ctx.source))
+    if cmd.planned is not None:
+        ticket.record_planned(now, cmd.planned.schedule, cmd.planned.due, cmd.planned.late)
+    reason = placement.reason()
+    if reason is not None:
+        # The rule and its hits as data, so the history says them in the reader's words.
+        rule = placement.decision.rule
+        hits = [{"kind": h.kind, "value": h.value, "where": h.where}
+                for h in placement.decision.hits]
+        ticket.record_routing(Actor.system(now), {
+            **placement.changes, "rule": [None, rule.name if rule else None],
+            "hits": [None, hits]}, reason)
+    assignee: Person | None
+    if cmd.assignee is not None:
+        # The create modal's assignee picker: an agent creating on someone's behalf.
+        assignee = await resolve_mention(uow, cmd.assignee, now)
+        ticket.assign(ctx.actor(ticket), assignee, org, None)
+        choice = Choice.manual_pick()
+    else:
+        choice, assignee = await auto_assign(uow, org, ticket, now)
+    offered = (await suggest(uow, ctx, ticket, now) if org.knowledge.suggest and suggestions
+               else Suggestions())
+    if offered.duplicate is not None:
+        # Flagged to the agents (history, team lead, assignee); merged only by a person.
+        ticket.record_system("duplicate_hint", now, {"similar": [None, offered.duplicate.key]},
+                             reason=offered.duplicate.key)
+    # Numbered last, once nothing in the request can be refused; the row itself is
+    # written with the rest by commit_change.
+    await uow.tickets.add(ticket)
+    return ticket, choice, assignee, offered

@@ -216,6 +216,14 @@ SPECIAL |= {
     "error.checklist_open": {"items": [{"n": 1, "text": "打印机卡纸"}]},
     "ticket.checked": {"left": 1}, "history.check": {"item": 2},
 }
+# --- hooks ---
+SPECIAL |= {
+    "intake.firing": {"alerts": ["DiskFull"]}, "intake.changed": {"alerts": ["DiskFull"]},
+    "intake.resolved": {"alerts": ["DiskFull"]},
+}
+ZH_ONLY_SPECIAL |= {"intake.firing": {"alerts": ["磁盘已满"]},
+                    "intake.changed": {"alerts": ["磁盘已满"]},
+                    "intake.resolved": {"alerts": ["磁盘已满"]}}
 
 
 @functools.cache

@@ -1,0 +1,1 @@
+"""Monitoring intake over HTTP: payload shapes per sender, authentication, problem documents."""
