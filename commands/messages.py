@@ -301,6 +301,7 @@ class Export:
     team: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
 class KbSearch:
     """`kb vpn drops every hour` / `知识库 VPN 断线`: the best few articles."""
 

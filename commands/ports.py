@@ -337,6 +337,7 @@ class ScheduleRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
 class Found:
     """An article a search found, with how well it fits (0-1: the share of the query it holds)."""
 
@@ -370,6 +371,9 @@ class KnowledgeRepository(Protocol):
         """Open tickets created since `since` whose title reads like `text`, best first."""
         ...
     async def by_source_file(self) -> dict[str, Article]: ...
+
+
+@dataclass(frozen=True, slots=True)
 class KnownAlert:
     """A firing of an alert the intake has already seen."""
 

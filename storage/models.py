@@ -401,6 +401,8 @@ class KbGenerationRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class AlertGroupRow(Base):
     """A monitoring sender's group of alerts (Alertmanager's groupKey) and the ticket it has
     open. The unique key is the lock: concurrent deliveries of one group wait on this row, so
