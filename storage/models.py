@@ -340,6 +340,8 @@ class ScheduleRow(Base):
     next_due: Mapped[datetime | None]
     owner: Mapped[str] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class KbArticleRow(Base):
