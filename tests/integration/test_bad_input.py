@@ -318,6 +318,14 @@ OTHER_REFUSALS = [
          "\"0\" is not a rating: give a number from 1 (poor) to 5 (excellent)."),
     case("quiet-unknown-time-zone", "alice", "quiet 19:00-08:00 Mars/Olympus",
          "\"Mars/Olympus\" is not a time zone. Use a name like Asia/Shanghai or Europe/Berlin."),
+    # --- reports ---
+    case("report-unknown-period", "bob", "report frobnicate",
+         "I don't know the period \"frobnicate\". Try `report this month`, `report last week`, "
+         "`report 2026-11` or `report 2026-W47`."),
+    case("export-not-a-month", "bob", "export 2026-13",
+         "“2026-13” is not a month: write it like 2026-11."),
+    case("export-requester", "alice", "export 2026-01",
+         "Exports are for agents, leads and admins: ask your team lead for one."),
     # --- schedules ---
     case("check-no-checklist", "bob", "check IT-1 1", "IT-1 has no checklist; there is no item 1."),
     case("schedule-unknown-rule", "dave", 'schedule add "x" every blursday 09:00 team:it',
