@@ -97,7 +97,11 @@ def lines_statement(query: ReportQuery, ids: list[int], whole: bool = False) -> 
                case((cast(changed, Text).contains('"assignee"'),
                      changed[("assignee", 1)].as_string()), else_=None),
                case((clock, changed[("used", 1)].as_float()), else_=None),
-               case((clock, changed[("met", 1)].as_boolean()), else_=None),
+               # One boolean slot for two flags never on the same line: a clock's `met`, a
+               # resolution's `self_service` (resolved with a knowledge-base article).
+               case((clock, changed[("met", 1)].as_boolean()),
+                    (action == "resolve", changed[("self_service", 1)].as_boolean()),
+                    else_=None),
                case((action == "rate", changed[("csat", 1)].as_integer()), else_=None))
         .select_from(_A.outerjoin(actor, actor.c.id == _A.c.actor_id))
         .where(_among(_A.c.ticket_id, ids, whole), _A.c.at < query.end, _A.c.action.in_(ACTIONS))
@@ -152,8 +156,8 @@ def _changes(action: str, assignee: str | None, used: float | None, met: bool | 
         found["assignee"] = [None, assignee]
     if used is not None:
         found["used"] = [None, used]
-    if met is not None:
-        found["met"] = [None, bool(met)]
+    if met is not None:  # the shared slot (lines_statement): a resolution's flag, else a clock's
+        found["self_service" if action == "resolve" else "met"] = [None, bool(met)]
     if csat is not None:
         found["csat"] = [None, csat]
     return found
