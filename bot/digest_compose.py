@@ -1,13 +1,16 @@
-"""What a team's weekly digest says and shows: the week's figures (workflows/reports) in the
-reader's words, with the four-week created-vs-resolved trend and SLA attainment by priority."""
+"""What a team's weekly digest says and shows: the week's full report, worded exactly as the
+`report` command answers it for that team and week (`report.show`), under the digest's title,
+with the report's charts (the created-vs-resolved trend over four weeks rather than one, SLA
+attainment by priority, how long resolutions took)."""
 
 from datetime import timedelta
 
 from bot.bootstrap import App
 from bot.jobs_digest import DigestPost
+from commands.actions.report import report_answer
 from commands.ports import ReportQuery
 from notifications.catalogs import Catalogs
-from notifications.charts.render import sla_by_priority, weekly_trend
+from notifications.charts.render import resolution_distribution, sla_by_priority, weekly_trend
 from workflows.digest import DigestWeek
 from workflows.organisation import Organisation, Team
 from workflows.reports.metrics import Report, Scope, build_report
@@ -39,17 +42,18 @@ async def compose_digest(app: App, team: Team, week: DigestWeek, locale: str,
     reports = await week_reports(app, team, week)
     catalogs = Catalogs(app.settings.tz, app.settings.templates_dir, app.clock.now)
     words, plain = catalogs.get(locale, platform), catalogs.get(locale, "plain")
-    figures = reports[-1].current
+    week_report = reports[-1]
     title = plain.text("report_files.digest.title", team=team.name,
                        start=week.first.isoformat(), end=week.last.isoformat())
+    shown = report_answer(week_report, app.clock.now(), {"team": team.key})
     text = "\n".join((words.text("report_files.digest.title", team=team.name,
                                  start=week.first.isoformat(), end=week.last.isoformat()),
-                      words.text("report_files.digest.summary", created=figures.created,
-                                 resolved=figures.resolved, backlog=figures.backlog)))
+                      words.text(shown.key, **shown.params)))
     trend = weekly_trend([r.period.first.strftime("%m-%d") for r in reports],
                          [r.current.created for r in reports],
                          [r.current.resolved for r in reports], plain)
-    rows = reports[-1].by_priority
+    rows = week_report.by_priority
     sla = sla_by_priority([row.name for row in rows], [row.response_sla for row in rows],
                           [row.resolution_sla for row in rows], plain)
-    return DigestPost(title, text, (trend, sla))
+    spread = resolution_distribution([s / 3600 for s in week_report.resolution_times], plain)
+    return DigestPost(title, text, (trend, sla, spread))

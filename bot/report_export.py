@@ -59,7 +59,8 @@ async def export_month(app: App, month: str, team: str | None = None,
         if team.lower() not in by_name:
             raise ExportRefused("report_files.export.unknown_team", given=team)
         team = by_name[team.lower()]
-    query = ReportQuery(period.start, period.end, teams=(team,) if team else None)
+    query = ReportQuery(period.start, period.end, teams=(team,) if team else None,
+                        details=True)
     async with app.uow() as uow:
         facts = await uow.reports.facts(query)
     scope = Scope(teams=frozenset({team}) if team else None)

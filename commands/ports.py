@@ -306,6 +306,7 @@ class ReportQuery:
     end: datetime
     teams: tuple[str, ...] | None = None  # None: every team
     requester_id: int | None = None
+    details: bool = False  # also each ticket's title and checklist (an export's columns)
 
 
 class ReportRepository(Protocol):

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import ReportQuery
 from storage.models import AuditRow, PersonRow, TicketRow
+from workflows.checklist import CheckItem
 from workflows.reports.facts import Event, TicketFacts
 from workflows.reports.heap import collector_paused
 from workflows.status import OPEN_STATUSES, Status
@@ -71,6 +72,11 @@ def tickets_statement(query: ReportQuery, ids: list[int], whole: bool = False) -
     return statement
 
 
+def details_statement(ids: list[int], whole: bool = False) -> Select[Any]:
+    """The title and checklist of tickets `ids`: only an export reads them."""
+    return select(_T.c.id, _T.c.title, _T.c.checklist).where(_among(_T.c.id, ids, whole))
+
+
 def lines_statement(query: ReportQuery, ids: list[int], whole: bool = False) -> Select[Any]:
     """The audit lines of tickets `ids` before the window's end, narrow, in ticket then time order.
 
@@ -91,7 +97,11 @@ def lines_statement(query: ReportQuery, ids: list[int], whole: bool = False) -> 
                case((cast(changed, Text).contains('"assignee"'),
                      changed[("assignee", 1)].as_string()), else_=None),
                case((clock, changed[("used", 1)].as_float()), else_=None),
-               case((clock, changed[("met", 1)].as_boolean()), else_=None),
+               # One boolean slot for two flags never on the same line: a clock's `met`, a
+               # resolution's `self_service` (resolved with a knowledge-base article).
+               case((clock, changed[("met", 1)].as_boolean()),
+                    (action == "resolve", changed[("self_service", 1)].as_boolean()),
+                    else_=None),
                case((action == "rate", changed[("csat", 1)].as_integer()), else_=None))
         .select_from(_A.outerjoin(actor, actor.c.id == _A.c.actor_id))
         .where(_among(_A.c.ticket_id, ids, whole), _A.c.at < query.end, _A.c.action.in_(ACTIONS))
@@ -115,12 +125,21 @@ class SqlReports:
             with collector_paused():
                 heads += result.all()
         lines: list[Any] = []
-        for part in _chunks([head[0] for head in heads], whole):
+        kept = [head[0] for head in heads]
+        for part in _chunks(kept, whole):
             result = await connection.execute(lines_statement(query, part, whole))
             with collector_paused():
                 lines += result.all()
+        details: dict[int, tuple[str, tuple[CheckItem, ...]]] | None = None
+        if query.details:  # an export's extra columns, in a statement of their own
+            details = {}
+            for part in _chunks(kept, whole):
+                result = await connection.execute(details_statement(part, whole))
+                details.update((ticket_id, (title, tuple(CheckItem.from_json(item)
+                                                         for item in checklist or ())))
+                               for ticket_id, title, checklist in result)
         with collector_paused():
-            return _assemble(heads, lines)
+            return _assemble(heads, lines, details)
 
 
 def _chunks(ids: list[int], whole: bool) -> list[list[int]]:
@@ -137,8 +156,8 @@ def _changes(action: str, assignee: str | None, used: float | None, met: bool | 
         found["assignee"] = [None, assignee]
     if used is not None:
         found["used"] = [None, used]
-    if met is not None:
-        found["met"] = [None, bool(met)]
+    if met is not None:  # the shared slot (lines_statement): a resolution's flag, else a clock's
+        found["self_service" if action == "resolve" else "met"] = [None, bool(met)]
     if csat is not None:
         found["csat"] = [None, csat]
     return found
@@ -148,8 +167,11 @@ _NOTHING: dict[str, list[Any]] = {}  # shared by the many lines that change noth
 _STATUS = {status.value: status for status in Status}
 
 
-def _assemble(heads: list[Any], lines: list[Any]) -> list[TicketFacts]:
-    """Tickets (id order) with their lines (ticket id, then time order), walked side by side."""
+def _assemble(heads: list[Any], lines: list[Any],
+              details: dict[int, tuple[str, tuple[CheckItem, ...]]] | None = None
+              ) -> list[TicketFacts]:
+    """Tickets (id order) with their lines (ticket id, then time order), walked side by side;
+    `details`: their titles and checklists, by id, when the query asked for them."""
     tickets: list[TicketFacts] = []
     at_line, count = 0, len(lines)
     for ticket_id, key, team, priority, category, created_at, calendar, requester in heads:
@@ -162,6 +184,11 @@ def _assemble(heads: list[Any], lines: list[Any]) -> list[TicketFacts]:
                        else _changes(action, assignee, used, met, csat))
             events.append(Event(at, action, who, _STATUS[to_status] if to_status else None,
                                 changes, reason))
-        tickets.append(TicketFacts(key, team, priority, category, requester, created_at,
-                                   calendar, tuple(events)))
+        if details is None:
+            tickets.append(TicketFacts(key, team, priority, category, requester, created_at,
+                                       calendar, tuple(events)))
+        else:
+            title, checklist = details.get(ticket_id, ("", ()))
+            tickets.append(TicketFacts(key, team, priority, category, requester, created_at,
+                                       calendar, tuple(events), title, checklist))
     return tickets

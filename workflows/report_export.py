@@ -10,6 +10,7 @@ keeps them; times are instants (the file renders them in the reader's zone).
 from collections.abc import Iterable
 from datetime import datetime
 
+from workflows.checklist import summary
 from workflows.reports.facts import TicketFacts
 from workflows.reports.lifecycle import Clock, Life, read
 from workflows.reports.metrics import Scope
@@ -18,13 +19,13 @@ from workflows.reports.period import Period
 Value = str | int | float | bool | datetime | None
 
 COLUMNS = (
-    "key", "team", "priority", "category", "requester", "created_at", "created_in_period",
+    "key", "title", "team", "priority", "category", "requester", "created_at", "created_in_period",
     "assignee_at_end", "handlers", "open_at_end",
     "first_response_business_seconds", "first_response_wall_seconds", "first_response_sla_met",
     "resolved_in_period", "resolved_at", "resolved_by",
     "resolution_business_seconds", "resolution_wall_seconds", "resolution_sla_met",
     "reopened_in_period", "one_touch", "csat_score", "csat_comment", "csat_rated_at",
-    "csat_for", "sla_calendar",
+    "csat_for", "sla_calendar", "checklist",
 )
 
 
@@ -52,7 +53,7 @@ def export_row(life: Life) -> dict[str, Value]:
     response, resolution = _clock(life.response), _clock(life.resolution)
     score, comment, rated_at = life.rating if life.rating else (None, None, None)
     return {
-        "key": facts.key, "team": facts.team, "priority": facts.priority,
+        "key": facts.key, "title": facts.title, "team": facts.team, "priority": facts.priority,
         "category": facts.category, "requester": facts.requester,
         "created_at": facts.created_at, "created_in_period": life.created,
         "assignee_at_end": life.assignee_at_end, "handlers": ",".join(sorted(life.handlers)),
@@ -66,4 +67,5 @@ def export_row(life: Life) -> dict[str, Value]:
         "reopened_in_period": life.reopened, "one_touch": life.one_touch,
         "csat_score": score, "csat_comment": comment, "csat_rated_at": rated_at,
         "csat_for": life.rated_for, "sla_calendar": facts.calendar,
+        "checklist": summary(facts.checklist),
     }

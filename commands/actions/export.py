@@ -26,7 +26,7 @@ async def export(cmd: Export, ctx: Context) -> Answer:
     asked = team_scope(ctx, cmd.team)
     teams = tuple(sorted(asked.scope.teams)) if asked.scope.teams is not None else None
     async with ctx.uow() as uow:
-        facts = await uow.reports.facts(ReportQuery(period.start, period.end, teams))
+        facts = await uow.reports.facts(ReportQuery(period.start, period.end, teams, details=True))
     agents = frozenset(org.admins | {h for t in org.teams.values() for h in t.members | t.leads})
     rows = tuple(export_row(life) for life in export_lives(facts, period, asked.scope, agents))
     if not rows:

@@ -6,6 +6,7 @@ saying why. Nothing is written: a report only reads.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from types import SimpleNamespace
 
 from commands.answer import Answer
@@ -16,6 +17,7 @@ from commands.ports import ReportQuery
 from workflows.errors import InvalidInput, NotAllowed
 from workflows.organisation import Organisation
 from workflows.people import Person
+from workflows.reports.metrics import Report as ReportFigures
 from workflows.reports.metrics import Scope, build_report
 from workflows.reports.period import Period, parse_period
 
@@ -88,8 +90,16 @@ async def report(cmd: Report, ctx: Context) -> Answer:
                           {"requests": ctx.person.label})
         facts = await uow.reports.facts(_query(period, asked))
     built = build_report(facts, period, asked.scope, now, _agents(org))
+    return report_answer(built, now, asked.label, cmd.by)
+
+
+def report_answer(built: ReportFigures, now: datetime, label: dict[str, str | None],
+                  by: str | None = None) -> Answer:
+    """The answer that shows `built` (shared with the weekly digest, which posts the same
+    words): `report.show`, or `report.empty` when nothing happened."""
+    period = built.period
     params = {"r": built, "period": period.label, "previous": period.previous().label,
-              "running": now < period.end, "by": cmd.by, "biz": BUSINESS, **asked.label}
+              "running": now < period.end, "by": by, "biz": BUSINESS, **label}
     return Answer("report.empty" if built.empty else "report.show", params, public=False)
 
 

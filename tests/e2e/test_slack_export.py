@@ -39,7 +39,7 @@ async def test_export_uploads_two_files_to_the_askers_dm(stack: SlackStack,
     assert [fake.uploads[m["files"][0]]["filename"] for m in shared] == [
         "tickets-2026-11.csv", "tickets-2026-11.xlsx"]
     assert shared[0]["text"] == "Tickets of 2026-11: 1 rows (CSV and Excel)."
-    assert b"IT-1,it,P3" in fake.uploads[shared[0]["files"][0]]["data"]
+    assert b"IT-1,Printer jam,it,P3" in fake.uploads[shared[0]["files"][0]]["data"]
 
 
 async def test_a_report_brings_its_charts_to_the_dm(stack: SlackStack, clock: FakeClock) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from bot.bootstrap import App, build_app
 from bot.cli import main
@@ -16,8 +17,10 @@ from bot.digest_compose import agents_of
 from bot.report_export import ExportRefused, export_month
 from bot.settings import Settings
 from commands.ports import ReportQuery
+from storage.models import TicketRow
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
+from workflows.checklist import CheckItem
 from workflows.reports.metrics import Scope, build_report
 from workflows.reports.period import Period
 from workflows.reports.stats import median
@@ -64,6 +67,8 @@ async def test_the_export_says_what_the_report_says(app: App, clock: FakeClock) 
     assert it2["assignee_at_end"] == "bob" and it2["resolved_by"] == "bob"
     assert rows[0]["created_at"] == "2026-11-03 09:00:00"
     assert rows[0]["one_touch"] == "yes"
+    assert [r["title"] for r in rows] == ["Printer jam", "Laptop slow", "Monitor flickers"]
+    assert [r["checklist"] for r in rows] == ["", "", ""]  # none of them is a work order
 
     sheet = load_workbook(io.BytesIO(export.xlsx)).active
     assert sheet is not None
@@ -75,6 +80,43 @@ async def test_the_export_says_what_the_report_says(app: App, clock: FakeClock) 
     assert by_key["IT-2"]["csat_score"] == 4
     assert by_key["IT-1"]["created_at"] == datetime(2026, 11, 3, 9, 0)
     assert by_key["IT-3"]["resolved_at"] is None
+    assert by_key["IT-2"]["title"] == "Laptop slow"
+
+
+async def _give_checklist(app: App, key: str) -> None:
+    """The steps a schedule's work order carries (workflows/checklist.py), the first ticked."""
+    steps = [CheckItem("UPS lights green", done_by="Bob",
+                       done_at=datetime(2026, 11, 10, 9, 0, tzinfo=UTC)),
+             CheckItem("Battery test"), CheckItem("Note the temperature", required=False)]
+    async with app.engine.begin() as conn:
+        await conn.execute(update(TicketRow).where(TicketRow.key == key).values(
+            checklist=[step.to_json() for step in steps]))
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-CN"])
+async def test_the_export_has_each_tickets_title_and_checklist(
+        app: App, clock: FakeClock, locale: str) -> None:
+    await _month_of_work(app, clock)
+    await _give_checklist(app, "IT-3")
+    expected = "1/3 done; open: Battery test | Note the temperature (optional)"
+
+    export = await export_month(app, "2026-11")
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(export.csv.decode("utf-8-sig")))}
+    assert (rows["IT-3"]["title"], rows["IT-3"]["checklist"]) == ("Monitor flickers", expected)
+    assert rows["IT-1"]["checklist"] == ""
+    sheet = load_workbook(io.BytesIO(export.xlsx)).active
+    assert sheet is not None
+    table = [[c.value for c in row] for row in sheet.iter_rows()]
+    by_key = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    assert (by_key["IT-3"]["title"], by_key["IT-3"]["checklist"]) == ("Monitor flickers", expected)
+
+    # The chat command's files carry the same columns, under a caption in the reader's words.
+    reply = await Chat(app, locale).user("bob").says("export 2026-11")
+    assert reply.text == {"en": "Tickets of 2026-11: 3 rows (CSV and Excel).",
+                          "zh-CN": "2026-11的工单：共 3 行（逗号分隔文件与电子表格）。"}[locale]
+    (table_file,) = reply.answer.files
+    shown = {row["key"]: row for row in table_file.rows}
+    assert (shown["IT-3"]["title"], shown["IT-3"]["checklist"]) == ("Monitor flickers", expected)
 
 
 async def test_a_formula_typed_into_a_title_is_not_run_by_a_spreadsheet(

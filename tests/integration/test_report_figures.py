@@ -27,6 +27,7 @@ response 3 of 4 (75.0%, IT-6 breached), resolution 4 of 4. Reopened 1 (25.0%), o
 and IT-6 (50.0%). CSAT (5 + 2) / 2 = 3.50 from 2 ratings, 50.0% of the resolved. carol: handled
 3, resolved 3, median 5h, CSAT 2.00; bob: handled 2, resolved 1, median 6h, CSAT 5.00.
 October: created 3, resolved 1, backlog 2 (IT-1, IT-3), response 30m, resolution 2h, 100%.
+No self-service resolution: deflected 0 in both months.
 """
 
 from collections.abc import AsyncIterator
@@ -145,6 +146,7 @@ async def test_the_november_report_says_the_figures_worked_out_by_hand(
         "Breached: response IT-6",
         "Reopened: 1 (prev 0, +1), 25.0% of the resolved · "
         "One-touch: 2 (prev 1, +1), 50.0% of the resolved",
+        "Deflected (self-service): 0 (prev 0, +0), 0.0% of the resolved",
         "CSAT: 3.50 from 2 ratings (50.0% of the resolved) (prev none) · "
         "1★ 0 · 2★ 1 · 3★ 0 · 4★ 0 · 5★ 1",
         "Latest comments:",
@@ -186,8 +188,46 @@ async def test_the_same_report_in_chinese(app: App, clock: FakeClock) -> None:
     ]
     assert "SLA 达成率：响应 75.0%，共 4 单（上期 100.0%，-25.0 个百分点）" in lines[5]
     assert lines[6] == "超时：响应 IT-6"
-    assert lines[8].startswith("满意度：平均 3.50，共 2 条评价（占已解决的 50.0%）")
+    assert lines[8] == "自助解决（分流）：0（上期 0，+0），占已解决的 0.0%"
+    assert lines[9].startswith("满意度：平均 3.50，共 2 条评价（占已解决的 50.0%）")
     assert lines[-2:] == [
         "  carol：经手 3 · 解决 3（上期 0）· 在办 0 · 解决用时中位数 5小时 · 满意度 2.00（1 条）",
         "  bob：经手 2 · 解决 1（上期 1）· 在办 0 · 解决用时中位数 6小时 · 满意度 5.00（1 条）",
     ]
+
+
+async def test_self_service_resolutions_count_as_deflected(app: App, clock: FakeClock) -> None:
+    """On top of the month above: alice resolves three tickets herself with KB-1 (`solved … by
+    KB-1`), one in October (IT-8) and two in November (IT-9, IT-10); she reopens IT-10 and carol
+    resolves it, so its last resolution in November is an agent's. November: resolved 4 + 2 = 6,
+    deflected 1 (IT-9), 1 / 6 = 16.7%; October: resolved 1 + 1 = 2, deflected 1 (IT-8)."""
+    chat = Chat(app)
+    await month_of_tickets(chat, clock)
+
+    async def at(when: datetime, who: str, text: str) -> None:
+        clock.current = when
+        reply = await chat.user(who).says(text)
+        assert reply.ok, (text, reply.text)
+
+    await at(ny(10, 20, 10), "bob", "kb new Mailbox full -- Empty Deleted Items, then restart "
+                                    "Outlook.")
+    await at(ny(10, 30, 13), "alice", "new P3 Mailbox full")  # IT-8
+    await at(ny(10, 30, 13, 10), "alice", "solved IT-8 by KB-1")
+    await at(ny(11, 12, 10), "alice", "new P3 Outlook says my mailbox is full")  # IT-9
+    await at(ny(11, 12, 10, 5), "alice", "solved IT-9 by KB-1")
+    await at(ny(11, 13, 10), "alice", "new P3 Mailbox full again")  # IT-10
+    await at(ny(11, 13, 10, 5), "alice", "solved IT-10 by KB-1")
+    await at(ny(11, 13, 11), "alice", "reopen IT-10 still full")
+    # Reopened, it is in progress with nobody assigned (its requester resolved it): the lead
+    # gives it to carol.
+    await at(ny(11, 13, 11, 30), "dave", "assign IT-10 @carol")
+    await at(ny(11, 13, 12), "carol", "resolve IT-10 raised the quota")
+    clock.current = ny(12, 2, 9)
+
+    english = (await chat.user("dave").says("report 2026-11")).text.splitlines()
+    assert english[1] == "Created: 6 (prev 4, +2) · Resolved: 6 (prev 2, +4)"
+    assert "Deflected (self-service): 1 (prev 1, +0), 16.7% of the resolved" in english
+    october = (await chat.user("dave").says("report 2026-10")).text.splitlines()
+    assert "Deflected (self-service): 1 (prev 0, +1), 50.0% of the resolved" in october
+    chinese = (await Chat(app, "zh-CN").user("dave").says("报表 2026-11")).text.splitlines()
+    assert "自助解决（分流）：1（上期 1，+0），占已解决的 16.7%" in chinese

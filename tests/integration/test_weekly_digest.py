@@ -13,6 +13,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App, build_app
+from bot.digest_compose import compose_digest
 from bot.dingtalk.retrying import CallRetry
 from bot.jobs_digest import RETRY, digest_tick
 from bot.senders.dingtalk import DingTalkSender
@@ -25,6 +26,7 @@ from tests.fakes.slack_web import FakeSlack
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from tests.support.zh_org import ZH_ORG
+from workflows.digest import latest_due
 
 DIGEST = """    digest:
       channel: {slack: C0LEADS, dingtalk: "cidLEADS=="}
@@ -102,25 +104,29 @@ async def test_three_replicas_post_the_digest_once_with_its_charts(
     assert await _tick_all(replicas) == [[], [], []]  # a restart, or the next tick: done
 
     # Slack: per chart the three steps of the external upload, shared in the leads' channel.
-    assert len(fake_slack.calls_to("files.getUploadURLExternal")) == 2
-    assert len(fake_slack.calls_to("upload")) == 2
+    assert len(fake_slack.calls_to("files.getUploadURLExternal")) == 3
+    assert len(fake_slack.calls_to("upload")) == 3
     completes = [c.args for c in fake_slack.calls_to("files.completeUploadExternal")]
-    assert [c["channel_id"] for c in completes] == ["C0LEADS", "C0LEADS"]
+    assert [c["channel_id"] for c in completes] == ["C0LEADS"] * 3
     shared = fake_slack.messages("C0LEADS")[before:]
-    assert len(shared) == 2 and all(len(m["files"]) == 1 for m in shared)
-    assert shared[0]["text"].startswith("IT 支持 周报：2026-03-02 至 2026-03-08")
-    assert "本周新建 2 张，解决 1 张" in shared[0]["text"]
+    assert len(shared) == 3 and all(len(m["files"]) == 1 for m in shared)
+    # The words: the digest's title, then the week's report as `report 2026-W10 team it`
+    # answers it to the team's lead, figure for figure.
+    report = await Chat(replicas[0], "zh-CN").user("wangwu").says("report 2026-W10 team it")
+    assert report.answer.key == "report.show"
+    assert shared[0]["text"] == "IT 支持 周报：2026-03-02 至 2026-03-08\n" + report.text
+    assert "新建：2（上期 0，+2） · 解决：1（上期 0，+1）" in report.text
     files = [fake_slack.uploads[m["files"][0]] for m in shared]
     assert all(u["data"].startswith(PNG) for u in files)
-    assert [u["filename"] for u in files] == ["trend.png", "sla.png"]
+    assert [u["filename"] for u in files] == ["trend.png", "sla.png", "resolution.png"]
 
     # DingTalk: media uploaded as images, then the words and one image message per chart.
     uploads = fake_dingtalk.calls_to(MEDIA_UPLOAD_PATH)
-    assert [c.args["type"] for c in uploads] == ["image", "image"]
+    assert [c.args["type"] for c in uploads] == ["image"] * 3
     sent = fake_dingtalk.group_messages("cidLEADS==")[caught_up:]
-    assert [m["msgKey"] for m in sent] == ["sampleMarkdown", "sampleImageMsg", "sampleImageMsg"]
+    assert [m["msgKey"] for m in sent] == ["sampleMarkdown"] + ["sampleImageMsg"] * 3
     images = [m["msgParam"]["photoURL"] for m in sent if m["msgKey"] == "sampleImageMsg"]
-    assert len(images) == 2 and all(fake_dingtalk.media[i]["type"] == "image" for i in images)
+    assert len(images) == 3 and all(fake_dingtalk.media[i]["type"] == "image" for i in images)
     assert sent[0]["msgParam"]["title"] == "IT 支持 周报：2026-03-02 至 2026-03-08"
 
     row = await SqlDigestClaims(session_factory(replicas[0].engine)).get("it", "2026-03-02")
@@ -128,7 +134,23 @@ async def test_three_replicas_post_the_digest_once_with_its_charts(
 
     clock.advance(days=7)  # the next Monday: a new period, posted once more
     assert sorted(await _tick_all(replicas)) == [[], [], ["it"]]
-    assert len(fake_slack.messages("C0LEADS")) == before + 4
+    assert len(fake_slack.messages("C0LEADS")) == before + 6
+
+
+async def test_the_digest_in_english_is_the_english_report_of_the_week(
+        replicas: list[App], clock: FakeClock) -> None:
+    app = replicas[0]
+    await _week_of_work(app, clock)
+    clock.current = DUE
+    team = app.loaded.org.teams["it"]
+    assert team.digest is not None
+    post = await compose_digest(app, team, latest_due(team.digest, DUE), "en", "slack")
+    report = await Chat(app, "en").user("wangwu").says("report 2026-W10 team it")
+    assert post.title == "Weekly report for IT 支持: 2026-03-02 – 2026-03-08"
+    assert post.text == post.title + "\n" + report.text
+    assert report.text.startswith("Report 2026-W10 · team it · compared with 2026-W09")
+    assert "Created: 2 (prev 0, +2) · Resolved: 1 (prev 0, +1)" in report.text
+    assert [chart.name for chart in post.charts] == ["trend", "sla", "resolution"]
 
 
 async def test_a_failed_platform_is_retried_alone_after_a_while(
@@ -140,15 +162,15 @@ async def test_a_failed_platform_is_retried_alone_after_a_while(
     claims = SqlDigestClaims(session_factory(replicas[0].engine))
     row = await claims.get("it", "2026-03-02")
     assert row is not None and row.status == "failed" and "slack" in (row.refs or "")
-    assert len(fake_slack.messages("C0LEADS")) == 2
+    assert len(fake_slack.messages("C0LEADS")) == 3
 
     clock.advance(minutes=5)
     assert await _tick_all(replicas) == [[], [], []]  # not before the retry is due
     clock.current = DUE + RETRY + timedelta(seconds=1)
     assert sorted(await _tick_all(replicas)) == [[], [], ["it"]]
-    assert len(fake_slack.messages("C0LEADS")) == 2  # Slack was not posted twice
+    assert len(fake_slack.messages("C0LEADS")) == 3  # Slack was not posted twice
     assert len([m for m in fake_dingtalk.group_messages("cidLEADS==")
-                if m["msgKey"] == "sampleImageMsg"]) == 2
+                if m["msgKey"] == "sampleImageMsg"]) == 3
     row = await claims.get("it", "2026-03-02")
     assert row is not None and (row.status, row.attempts) == ("sent", 2)
 

@@ -156,7 +156,6 @@ SAMPLE: dict[str, Any] = {
 SPECIAL: dict[str, dict[str, Any]] = {
     # --- reportfiles ---
     "report_files.digest.title": {"team": "IT", "start": "2026-11-23", "end": "2026-11-29"},
-    "report_files.digest.summary": {"created": 12, "resolved": 10, "backlog": 4},
     "report_files.export.caption": {"period": "2026-11", "team": "IT", "count": 3},
     "report_files.export.empty": {"period": "2026-11", "team": "IT"},
     "report_files.export.bad_period": {"given": "2026-13"},

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from workflows.checklist import CheckItem
 from workflows.status import Status
 
 
@@ -37,6 +38,9 @@ class TicketFacts:
     created_at: datetime
     calendar: str | None  # the SLA calendar its business times were measured in
     events: tuple[Event, ...]  # oldest first
+    # Read only for an export (`ReportQuery.details`): the figures never need them.
+    title: str = ""
+    checklist: tuple[CheckItem, ...] = ()
 
     def until(self, end: datetime) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.at < end)

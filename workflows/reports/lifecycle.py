@@ -32,6 +32,7 @@ class Life:
     resolved_by: str | None  # the last resolution in the period: who
     resolved_at: datetime | None  # … and when
     resolution: Clock | None  # … and how long it took
+    deflected: bool  # … and it was the requester's own, with a knowledge-base article
     reopened: bool  # a reopen in the period
     one_touch: bool  # resolved in the period by one agent, no hand-over, never reopened
     rating: tuple[int, str | None, datetime] | None  # the last rating given in the period
@@ -108,6 +109,7 @@ def read(facts: TicketFacts, start: datetime, end: datetime, agents: frozenset[s
         resolution=None if resolve is None else Clock(
             _number(stop.after("used")) if stop else None,
             (resolve.at - created).total_seconds(), _met(stop)),
+        deflected=resolve is not None and resolve.after("self_service") is True,
         reopened=reopened,
         one_touch=(resolve is not None and not ever_reopened and not handed_over
                    and len(people) == 1),

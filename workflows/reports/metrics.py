@@ -76,6 +76,8 @@ class Figures:
     reopen_rate: float | None  # % of the resolved
     one_touch: int
     one_touch_rate: float | None  # % of the resolved
+    deflected: int  # resolved by their requester with a knowledge-base article (self-service)
+    deflected_rate: float | None  # % of the resolved
     csat: Csat
 
 
@@ -195,6 +197,7 @@ def _figures(lives: list[Life], as_of: datetime) -> Figures:
                  default=None)
     reopened = sum(1 for life in lives if life.reopened)
     one_touch = sum(1 for life in resolved if life.one_touch)
+    deflected = sum(1 for life in resolved if life.deflected)
     return Figures(
         created=sum(1 for life in lives if life.created), resolved=len(resolved),
         backlog=len(backlog), backlog_median_age=median(ages),
@@ -209,6 +212,7 @@ def _figures(lives: list[Life], as_of: datetime) -> Figures:
         reopened=reopened, reopen_rate=share(reopened, len(resolved)),
         one_touch=one_touch, one_touch_rate=share(one_touch, len(resolved)),
         csat=_csat(lives, len(resolved)),
+        deflected=deflected, deflected_rate=share(deflected, len(resolved)),
     )
 
 
