@@ -4,6 +4,7 @@ the labelled set's 312 articles and N open tickets (or a scratch PostgreSQL data
 
     .venv/bin/python -m bench.kb_create_latency [--tickets 300] [--creations 200] [--postgres]
         [--profile FILE]   # cProfile of the creations with suggestions, written to FILE
+        [--alike]          # every title "Bench ticket N", as bench.ack_latency files them
 
 Wall time and CPU time (process_time, the event loop's thread and jieba's alike) per creation.
 """
@@ -28,7 +29,8 @@ from workflows.kinds import Source
 from workflows.knowledge import Visibility
 
 
-async def run(url: str, tickets: int, creations: int, profile: str | None = None) -> None:
+async def run(url: str, tickets: int, creations: int, profile: str | None = None,
+              alike: bool = False) -> None:
     if True:
         app = await build_app(Settings(_env_file=None, database_url=url, org_file=None,
                                        locale="en", timezone="UTC"))
@@ -42,6 +44,8 @@ async def run(url: str, tickets: int, creations: int, profile: str | None = None
             await warm_kb(app)
             alice = Identity(Source.CONSOLE, "alice")
             queries = [q["query"] for q in data["queries"]]
+            if alike:  # all alike: every open ticket is a similar-ticket candidate
+                queries = [f"Bench ticket {n}" for n in range(len(queries))]
             bob = Identity(Source.CONSOLE, "bob")  # open tickets from someone else: similar, not duplicates
             for i in range(tickets):
                 await app.dispatcher.handle_text(bob, f"new {queries[i % len(queries)]} #{i}")
@@ -97,17 +101,20 @@ def main() -> None:
     parser.add_argument("--creations", type=int, default=200)
     parser.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database")
     parser.add_argument("--profile", help="write the creations' cProfile here")
+    parser.add_argument("--alike", action="store_true", help='titles "Bench ticket N"')
     args = parser.parse_args()
     if args.postgres:
         from bench._db import fresh_database, migrate
         url = asyncio.run(fresh_database())
         migrate(url)
-        asyncio.run(run(url, args.tickets, args.creations, args.profile))
+        asyncio.run(run(url, args.tickets, args.creations, args.profile,
+                        args.alike))
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'kb.db'}"
         create_embedded_database(url)  # migrates (its own event loop)
-        asyncio.run(run(url, args.tickets, args.creations, args.profile))
+        asyncio.run(run(url, args.tickets, args.creations, args.profile,
+                        args.alike))
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ class RecentTitles:
         for ticket_id, created_at, terms in rows:
             self._put(ticket_id, created_at, terms)
         self.last_seen, self.loaded_at = max_id, now
+        self.looked_at = now
         # A ticket numbered before the reload may commit after it: looked for once more (a
         # closed one comes back as closed and is forgotten).
         recent = range(max(0, max_id - RECHECK_AT_RELOAD) + 1, max_id + 1)
