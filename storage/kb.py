@@ -233,19 +233,23 @@ class SqlKnowledge:
         step = max(limit * 2, 8)
         # One query, usually the only one: the tickets numbered since the last look-up (and
         # any skipped then), with the details of the best candidates the index has so far.
-        proposed = {c.id for c in recent.alike(query, since, min_score)[:step]}
+        shown = step * VERIFY_ROUNDS
+        proposed = recent.alike(query, since, min_score, shown)
         new = TicketRow.id > recent.last_seen
-        if recent.skipped or proposed:
-            new = or_(new, TicketRow.id.in_(sorted(recent.skipped | proposed)))
+        wanted = recent.skipped | {c.id for c in proposed[:step]}
+        if wanted:
+            new = or_(new, TicketRow.id.in_(sorted(wanted)))
         details = await self._details(new)
+        added = [r for r in details.values() if recent.is_new(r.id)]
         recent.add_new([(r.id, r.created_at, r.status in _OPEN,
                          self._search.title_terms(r.id, r.title) if r.status in _OPEN else None)
-                        for r in details.values() if recent.is_new(r.id)])
-        candidates = recent.alike(query, since, min_score)
+                        for r in added])
+        candidates = recent.rescored(proposed, [r.id for r in added], query, since,
+                                     min_score, shown)
         # The index only proposes: the rows say status, window and title (a closed candidate
         # is forgotten and the next ones read, a batch at a time).
         found: list[SimilarTicket] = []
-        for start in range(0, min(len(candidates), step * VERIFY_ROUNDS), step):
+        for start in range(0, len(candidates), step):
             batch = candidates[start:start + step]
             missing = [c.id for c in batch if c.id not in details]
             if missing:

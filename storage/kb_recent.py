@@ -13,7 +13,9 @@ term to tickets, so a new title is scored only against the tickets that share a 
   current title) before anything is named, so a closed ticket is never shown from it.
 """
 
+import heapq
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +39,10 @@ class Candidate:
     score: float
 
 
+def _order(c: Candidate) -> tuple[float, float, int]:
+    return (-c.score, -c.created_at.timestamp(), -c.id)
+
+
 class RecentTitles:
     def __init__(self, capacity: int = 500) -> None:
         self.capacity = capacity
@@ -44,7 +50,7 @@ class RecentTitles:
         self.loaded_at: float | None = None  # monotonic time of the last whole reload
         self.looked_at: float | None = None  # of the last look-up
         self.skipped: set[int] = set()  # ids below last_seen not read yet (uncommitted then)
-        self._entries: dict[int, tuple[datetime, Terms]] = {}
+        self._entries: dict[int, tuple[datetime, float, Terms]] = {}  # created, its timestamp
         self._postings: dict[str, set[int]] = {}
 
     def __len__(self) -> int:
@@ -96,43 +102,63 @@ class RecentTitles:
         entry = self._entries.pop(ticket_id, None)
         if entry is None:
             return
-        for term in entry[1].terms:
+        for term in entry[2].terms:
             ids = self._postings.get(term)
             if ids is not None:
                 ids.discard(ticket_id)
                 if not ids:
                     del self._postings[term]
 
-    def alike(self, query: Terms, since: datetime, min_score: float) -> list[Candidate]:
-        """Tickets whose title scores at least `min_score` against `query` (the cosine of
-        storage/kb_index.similarity), best first, the most recent first among equals."""
+    def alike(self, query: Terms, since: datetime, min_score: float,
+              limit: int) -> list[Candidate]:
+        """The `limit` best tickets whose title scores at least `min_score` against `query`
+        (the cosine of storage/kb_index.similarity, the same figures), best first, the most
+        recent first among equals."""
         if not query.weight:
             return []
-        shared: dict[int, float] = {}
+        shared: Counter[int] = Counter()
         for term in query.terms:
-            weight = 1.0 if is_partial(term) else float(FULL_WEIGHT)  # as similarity() does
-            for ticket_id in self._postings.get(term, ()):
-                shared[ticket_id] = shared.get(ticket_id, 0.0) + weight
-        found: list[Candidate] = []
-        for ticket_id, weight in shared.items():
-            created_at, terms = self._entries[ticket_id]
-            if created_at < since:
+            ids = self._postings.get(term)
+            if ids:
+                # Counted in C: a whole word weighs FULL_WEIGHT grams.
+                for _ in range(1 if is_partial(term) else FULL_WEIGHT):
+                    shared.update(ids)
+        return self._best(shared.items(), query, since, min_score, limit)
+
+    def rescored(self, found: list[Candidate], new: Iterable[int], query: Terms,
+                 since: datetime, min_score: float, limit: int) -> list[Candidate]:
+        """`found` (an earlier `alike`) with the tickets just added scored in: only they can
+        have changed it."""
+        fresh = {i for i in new if i in self._entries}
+        out = [c for c in found if c.id in self._entries and c.id not in fresh]
+        out += self._best(((i, Terms.of(query.terms & self._entries[i][2].terms).weight)
+                           for i in fresh), query, since, min_score, limit)
+        out.sort(key=_order)
+        return out[:limit]
+
+    def _best(self, shared: Iterable[tuple[int, float]], query: Terms, since: datetime,
+              min_score: float, limit: int) -> list[Candidate]:
+        after = since.timestamp()
+        scored: list[tuple[float, float, int]] = []
+        for ticket_id, weight in shared:  # weight: the shared terms'
+            _, at, terms = self._entries[ticket_id]
+            if at < after:
                 continue
             score = weight / math.sqrt(query.weight * terms.weight)
             if score >= min_score:
-                found.append(Candidate(ticket_id, created_at, score))
-        found.sort(key=lambda c: (-c.score, -c.created_at.timestamp(), -c.id))
-        return found
+                scored.append((-score, -at, -ticket_id))
+        return [Candidate(-i, self._entries[-i][0], -s)
+                for s, _, i in heapq.nsmallest(limit, scored)]
 
     def _put(self, ticket_id: int, created_at: datetime, terms: Terms) -> None:
         self.drop(ticket_id)
-        self._entries[ticket_id] = (created_at, terms)
+        self._entries[ticket_id] = (created_at, created_at.timestamp(), terms)
         for term in terms.terms:
             self._postings.setdefault(term, set()).add(ticket_id)
 
     def _trim(self, slack: int) -> None:
         if len(self._entries) <= self.capacity + slack:
             return
-        by_age = sorted(self._entries, key=lambda i: (self._entries[i][0], i))
+        by_age = sorted(self._entries, key=lambda i: (self._entries[i][1], i))
         for ticket_id in by_age[:len(self._entries) - self.capacity]:
             self.drop(ticket_id)
