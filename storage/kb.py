@@ -10,12 +10,14 @@ import logging
 import time
 from collections import OrderedDict
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Row, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from commands.ports import ArticleDraft, Found
 from storage.kb_index import Doc, KbIndex, Terms, analyse, similarity
+from storage.kb_recent import Candidate, RecentTitles
 from storage.kb_text import words
 from storage.models import KbArticleRow, KbGenerationRow, KbRevisionRow, PersonRow, TicketRow
 from workflows.errors import NotFound
@@ -24,6 +26,7 @@ from workflows.status import Status
 
 log = logging.getLogger(__name__)
 _OPEN = [s.value for s in Status if s.is_open]
+VERIFY_ROUNDS = 4  # batches of candidates read back at most (closed ones are skipped)
 INLINE_REBUILD_LIMIT = 2_000  # articles: below this a rebuild takes well under a second
 GENERATION_TTL = 1.0  # seconds a process trusts the counter it read (its own changes reset it)
 _GENERATION = select(KbGenerationRow.generation).where(KbGenerationRow.id == 1)
@@ -46,6 +49,7 @@ class KbSearch:
         self._cache_size = cache_size
         # Each article's words by (id, version): a rebuild segments only what changed.
         self._analysed: dict[tuple[int, int], tuple[list[str], frozenset[str]]] = {}
+        self.recent = RecentTitles()  # the latest open tickets' titles (similar tickets)
 
     async def current(self, session: AsyncSession) -> KbIndex:
         """The index for the articles' current generation. A small one is rebuilt before
@@ -218,33 +222,79 @@ class SqlKnowledge:
                 update(KbArticleRow).where(KbArticleRow.id == article_id).values(**values))
 
     async def similar_tickets(self, text: str, since: datetime, limit: int,
-                              min_score: float, candidates: int = 500) -> list[SimilarTicket]:
+                              min_score: float) -> list[SimilarTicket]:
         query = Terms.of(words(text))
         if not query.terms:
             return []
-        # Titles only for the comparison (their terms are cached by id); the details of the
-        # few that are alike come after, in a second small query.
+        recent = self._search.recent
+        now = time.monotonic()
+        if recent.due(now):
+            await self._reload(recent, now)
+        step = max(limit * 2, 8)
+        # One query, usually the only one: the tickets numbered since the last look-up (and
+        # any skipped then), with the details of the best candidates the index has so far.
+        shown = step * VERIFY_ROUNDS
+        proposed = recent.alike(query, since, min_score, shown)
+        new = TicketRow.id > recent.last_seen
+        wanted = recent.skipped | {c.id for c in proposed[:step]}
+        if wanted:
+            new = or_(new, TicketRow.id.in_(sorted(wanted)))
+        details = await self._details(new)
+        added = [r for r in details.values() if recent.is_new(r.id)]
+        recent.add_new([(r.id, r.created_at, r.status in _OPEN,
+                         self._search.title_terms(r.id, r.title) if r.status in _OPEN else None)
+                        for r in added])
+        candidates = recent.rescored(proposed, [r.id for r in added], query, since,
+                                     min_score, shown)
+        # The index only proposes: the rows say status, window and title (a closed candidate
+        # is forgotten and the next ones read, a batch at a time).
+        found: list[SimilarTicket] = []
+        for start in range(0, len(candidates), step):
+            batch = candidates[start:start + step]
+            missing = [c.id for c in batch if c.id not in details]
+            if missing:
+                details.update(await self._details(TicketRow.id.in_(missing)))
+            found += self._verified(batch, details, query, since, min_score, recent)
+            if len(found) >= limit:
+                break
+        found.sort(key=lambda s: -s.score)  # stable: the most recent first among equals
+        return found[:limit]
+
+    async def _reload(self, recent: RecentTitles, now: float) -> None:
+        """The latest open tickets whole, every FULL_REFRESH seconds (kb_recent)."""
+        top = (await self.session.execute(select(func.max(TicketRow.id)))).scalar()
         rows = (await self.session.execute(
-            select(TicketRow.id, TicketRow.title)
-            .where(TicketRow.status.in_(_OPEN), TicketRow.created_at >= since)
-            .order_by(TicketRow.created_at.desc()).limit(candidates))).all()
-        scores = {r.id: score for r in rows
-                  if (score := similarity(query, self._search.title_terms(r.id, r.title)))
-                  >= min_score}
-        best = sorted(scores, key=lambda i: -scores[i])[:limit]
-        if not best:
-            return []
+            select(TicketRow.id, TicketRow.title, TicketRow.created_at)
+            .where(TicketRow.status.in_(_OPEN))
+            .order_by(TicketRow.created_at.desc()).limit(recent.capacity))).all()
+        recent.reload([(r.id, r.created_at, self._search.title_terms(r.id, r.title))
+                       for r in rows], int(top or 0), now)
+
+    async def _details(self, where: ColumnElement[bool]) -> dict[int, Row[Any]]:
         assignee = PersonRow.__table__.alias("assignee")
-        details = (await self.session.execute(
+        rows = (await self.session.execute(
             select(TicketRow.id, TicketRow.key, TicketRow.title, TicketRow.status,
                    TicketRow.requester_id, TicketRow.origin_channel, TicketRow.queue,
                    TicketRow.created_at, func.coalesce(assignee.c.name, assignee.c.handle))
             .outerjoin(assignee, assignee.c.id == TicketRow.assignee_id)
-            .where(TicketRow.id.in_(best)))).all()
-        found = [SimilarTicket(r.key, r.title, r.status, r[8], r.requester_id, r.origin_channel,
-                               r.queue, r.created_at, scores[r.id]) for r in details]
-        found.sort(key=lambda s: -s.score)
-        return found[:limit]
+            .where(where).order_by(TicketRow.id))).all()
+        return {r.id: r for r in rows}
+
+    def _verified(self, batch: list[Candidate], details: dict[int, Row[Any]], query: Terms,
+                  since: datetime, min_score: float,
+                  recent: RecentTitles) -> list[SimilarTicket]:
+        found: list[SimilarTicket] = []
+        for candidate in batch:
+            r = details.get(candidate.id)
+            if r is None or r.status not in _OPEN:
+                recent.drop(candidate.id)
+                continue
+            # Scored again on the title it has now (it may have been retitled since).
+            score = similarity(query, self._search.title_terms(r.id, r.title))
+            if r.created_at >= since and score >= min_score:
+                found.append(SimilarTicket(r.key, r.title, r.status, r[8], r.requester_id,
+                                           r.origin_channel, r.queue, r.created_at, score))
+        return found
 
     async def by_source_file(self) -> dict[str, Article]:
         rows = (await self.session.execute(
