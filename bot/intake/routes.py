@@ -13,15 +13,16 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.api.problems import Problem
 from bot.intake.generic import Unmapped, generic_batch
 from bot.intake.payloads import AlertmanagerIn, GrafanaIn, alertmanager_batch
-from bot.intake.problems import problem
 from bot.orgfile_hooks import IntakeConfig
 from bot.signing import HEADER, verify
 from commands.actions.intake import Words, summary, take_alerts
@@ -39,6 +40,13 @@ MAX_BODY = 1024 * 1024  # Alertmanager's largest groups stay far below this
 # An API token check (the REST API's), tried when the credential is not the intake secret:
 # returns True for a valid token allowed to file alerts.
 TokenCheck = Callable[[str], Awaitable[bool]]
+
+
+def _problem(status: int, slug: str, title: str, detail: str,
+             headers: dict[str, str] | None = None, **more: Any) -> Response:
+    """The intake's refusals are the REST API's problem documents (bot/api/problems.py)."""
+    return Problem(status, slug, title, detail, headers, **more).response()
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +106,7 @@ async def _body(request: Request) -> bytes | None:
 def _invalid(error: ValidationError) -> JSONResponse:
     errors = [{"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]}
               for e in error.errors()[:20]]
-    return problem(422, "invalid-body", "Invalid alert payload",
+    return _problem(422, "invalid-body", "Invalid alert payload",
                    f"{len(error.errors())} field(s) are wrong", errors=errors)
 
 
@@ -106,22 +114,22 @@ async def _handle(intake: Intake, request: Request, parse: Callable[[object], Al
                   hmac_secret: str | None = None) -> Response:
     body = await _body(request)
     if body is None:
-        return problem(413, "too-large", "Body too large", f"at most {MAX_BODY} bytes")
+        return _problem(413, "too-large", "Body too large", f"at most {MAX_BODY} bytes")
     if not await _authorised(intake, request, body, hmac_secret):
-        return problem(401, "unauthorised", "Not authenticated",
+        return _problem(401, "unauthorised", "Not authenticated",
                        "send the intake secret or an API token as a Bearer credential"
                        + (f", or sign the body ({HEADER})" if hmac_secret else ""),
                        headers={"WWW-Authenticate": 'Bearer realm="ticketbot"'})
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
-        return problem(400, "malformed-json", "Malformed JSON", str(error)[:200])
+        return _problem(400, "malformed-json", "Malformed JSON", str(error)[:200])
     try:
         batch = parse(document)
     except ValidationError as error:
         return _invalid(error)
     except Unmapped as error:
-        return problem(422, "invalid-body", "Invalid alert payload", str(error),
+        return _problem(422, "invalid-body", "Invalid alert payload", str(error),
                        errors=[{"field": error.field, "reason": error.reason}])
     requester = intake.config.rules.requester
     ctx = Context(intake.uow, intake.org, intake.clock, Person(0, requester, requester),
@@ -129,10 +137,10 @@ async def _handle(intake: Intake, request: Request, parse: Callable[[object], Al
     try:
         result = await take_alerts(batch, ctx, intake.config.rules, intake.words)
     except DomainError as error:
-        return problem(422, "refused", "Alert refused", str(error.args[0] if error.args else
+        return _problem(422, "refused", "Alert refused", str(error.args[0] if error.args else
                                                              type(error).__name__))
     except StorageUnavailable:
-        return problem(503, "unavailable", "Database unavailable", "retry later",
+        return _problem(503, "unavailable", "Database unavailable", "retry later",
                        headers={"Retry-After": "5"})
     return JSONResponse(summary(result))
 
@@ -154,7 +162,7 @@ def intake_routes(intake: Intake) -> list[Route]:
         name = request.path_params["name"]
         spec = intake.config.generic.get(name)
         if spec is None:
-            return problem(404, "unknown-intake", "Unknown intake",
+            return _problem(404, "unknown-intake", "Unknown intake",
                            f"no generic intake named {name!r} in the organisation file")
         return await _handle(intake, request, lambda d: generic_batch(spec, d),
                              intake.config.generic_secrets.get(name))
