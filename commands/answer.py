@@ -30,3 +30,6 @@ class Answer:
     # A refusal's kind (not_found, not_allowed, invalid_input, conflict, generic): the REST API
     # answers each with its own HTTP status; chat shows only the words.
     refusal: str | None = None
+    # The card's buttons beyond the lifecycle's that this reader may press (commands/buttons.py);
+    # None: the ticket's, for everyone.
+    buttons: tuple[dict[str, str], ...] | None = None

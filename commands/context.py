@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from commands.answer import Answer
+from commands.buttons import viewer_buttons
 from commands.notify import NotifyConfig, plan
 from commands.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from commands.webhooks import plan_webhooks
@@ -41,7 +42,8 @@ class Context:
         """An answer showing the ticket with the buttons this person may now press."""
         roles = roles_of(self.person, ticket, self.org)
         actions = tuple(ticket.allowed_actions(roles))
-        return Answer(key, {"key": ticket.key, **params}, ticket=ticket, actions=actions)
+        return Answer(key, {"key": ticket.key, **params}, ticket=ticket, actions=actions,
+                      buttons=tuple(viewer_buttons(ticket, self.person, self.org)))
 
 
 @asynccontextmanager

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from commands.buttons import ticket_buttons
 from commands.people import zone_from
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
 from workflows.actions import Action
@@ -202,6 +203,8 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         "resolution": ticket.resolution, "pending_reason": ticket.pending_reason,
         "version": ticket.version + 1,  # the version this change saves
         "actions": [a.value for a in card_actions(ticket)],
+        # Shown only when there are some: a card without them reads as before.
+        **({"buttons": buttons} if (buttons := ticket_buttons(ticket)) else {}),
     }
 
 

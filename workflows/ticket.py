@@ -1,7 +1,7 @@
 """The ticket entity. Every method checks the transition table, changes state and records audit."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +27,8 @@ from workflows.transitions import (
 
 MAX_TITLE = 200
 MAX_TEXT = 4000
+# The resolution of a ticket its requester solved with an article (workflows/knowledge.py).
+SELF_SERVED = re.compile(r"KB-\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,9 @@ class Ticket:
     new_audit: list[AuditEntry] = field(default_factory=list)
     new_comments: list[NewComment] = field(default_factory=list)
     new_links: list[str] = field(default_factory=list)
+    # The buttons its creation offered (suggested articles, similar open tickets), for the
+    # cards of this request: [{"action", "arg"}] (commands/buttons.py). Not persisted.
+    offered: list[dict[str, str]] = field(default_factory=list)
 
     # -- queries ---------------------------------------------------------------------------
     def allowed_actions(self, roles: frozenset[Role]) -> list[Action]:
@@ -415,9 +420,17 @@ class Ticket:
             if late and not actor.roles & {Role.LEAD, Role.ADMIN}:
                 raise NotAllowed("error.reopen_window", key=self.key, days=window.days,
                                  title=self.title)
+        if self.self_served():
+            # Its requester closed it with an article, so nobody ever worked on it: reopened, it
+            # goes back to whoever had it, or to the queue to be routed and claimed.
+            t = replace(t, dest=Status.ASSIGNED if self.assignee else Status.NEW)
         self.resolved_at = None
         self.resolution = None
         self._record(Action.REOPEN, actor, t, reason=(reason or "").strip() or None)
+
+    def self_served(self) -> bool:
+        """Resolved by its requester with a knowledge-base article (its resolution names it)."""
+        return self.resolution is not None and SELF_SERVED.fullmatch(self.resolution) is not None
 
     def _by_monitoring(self, t: Transition, actor: Actor) -> Transition:
         if not actor.roles & t.roles or self.status not in t.sources:

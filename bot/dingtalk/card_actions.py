@@ -13,6 +13,7 @@ from bot.dingtalk.cards import TEMPLATES_BY_VALUE, typed_command
 from bot.dingtalk.identity import clicker
 from bot.dingtalk.inbound import CardAction
 from bot.dingtalk.replies import Conversation, Replier
+from commands import buttons
 from commands import messages as m
 from commands.answer import Answer
 from commands.dispatcher import Dispatcher
@@ -24,8 +25,11 @@ from workflows.kinds import Source
 log = logging.getLogger(__name__)
 
 
-def command_for(action: str, key: str, text: str | None) -> m.Command | None:
+def command_for(action: str, key: str, text: str | None, arg: str | None = None
+                ) -> m.Command | None:
     """The command a button stands for; None when it needs words the click did not bring."""
+    if action in buttons.BUTTONS:
+        return buttons.command_for(action, key, arg)
     simple: dict[str, m.Command] = {
         "claim": m.Claim(key), "resume": m.Resume(key, text), "reopen": m.Reopen(key, text),
         "close": m.Close(key, text), "cancel": m.Cancel(key, text), "urge": m.Urge(key, text),
@@ -55,10 +59,12 @@ class CardActionHandler:
         key = action.key or await self._key_of(action)
         version = action.version or await self._version_of(key)
         dedup = f"card:{action.out_track_id}:v{version}:{action.user_id}:{action.action}"
+        if action.arg:  # one button per article or similar ticket: each its own request
+            dedup += f":{action.arg}"
         if key is None:
             answer = Answer("error.not_found", {}, public=False, ok=False)
         else:
-            command = command_for(action.action, key, action.text)
+            command = command_for(action.action, key, action.text, action.arg)
             if command is not None:
                 answer = await self.dispatcher.execute(who, command, dedup_key=dedup)
             elif action.action in TEMPLATES_BY_VALUE:

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.console.actions import TEMPLATES
+from commands import buttons
 from commands.notify import CARD_ACTIONS
 from notifications.escaping import Raw
 from notifications.escaping import dingtalk as esc
@@ -83,9 +84,12 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
         names = "、".join(esc(_name(p) or "") for p in card["collaborators"])
         lines.append(field("card.collaborators", names))
     actions = [a for a in card.get("actions", []) if a in TEMPLATES_BY_VALUE]
-    if links and actions:
+    if links and (actions or card.get("buttons")):
         direct = [f"[{t('action.' + a)}]({dtmd_link(typed_command(a, card['key']))})"
                   for a in actions if not needs_input(a)]
+        direct += [f"[{esc(t('button.' + b['action'], arg=b['arg']))}]"
+                   f"({dtmd_link(buttons.typed(b['action'], card['key'], b['arg']))})"
+                   for b in card.get("buttons") or []]
         typed = [f"{t('action.' + a)}{colon}`{typed_command(a, card['key'])}`"
                  for a in actions if needs_input(a)]
         if direct:
@@ -96,6 +100,10 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
 
 def button_params(card: dict[str, Any], action: str) -> dict[str, str]:
     return {"action": action, "key": card["key"], "v": str(card["version"])}
+
+
+def offer_params(card: dict[str, Any], button: dict[str, str]) -> dict[str, str]:
+    return {**button_params(card, button["action"]), "arg": button["arg"]}
 
 
 def card_params(card: dict[str, Any], catalog: Catalog) -> dict[str, str]:
@@ -116,7 +124,13 @@ def card_params(card: dict[str, Any], catalog: Catalog) -> dict[str, str]:
         "resolution": card.get("resolution") or "", "version": str(card["version"]),
         "markdown": markdown_card(card, catalog, links=False),
         "actions": json.dumps([{"id": a, "text": t("action." + a),
-                                "params": button_params(card, a)} for a in actions],
+                                "params": button_params(card, a)} for a in actions]
+                              # Buttons with an argument (commands/buttons.py): one per article
+                              # or similar ticket, the id telling them apart.
+                              + [{"id": f"{b['action']}:{b['arg']}" if b["arg"] else b["action"],
+                                  "text": t("button." + b["action"], arg=b["arg"]),
+                                  "params": offer_params(card, b)}
+                                 for b in card.get("buttons") or []],
                               ensure_ascii=False),
     }
     params.update({f"can_{a.value}": "true" if a.value in actions else "false"

@@ -61,6 +61,11 @@ class CardAction:
         return _text(self.params.get("v"))
 
     @property
+    def arg(self) -> str | None:
+        """A button's argument (commands/buttons.py): the article or the similar ticket."""
+        return _text(self.params.get("arg"))
+
+    @property
     def text(self) -> str | None:
         """Input typed into the card, when the template has a field for it."""
         for name in ("text", "reason", "resolution", "input"):

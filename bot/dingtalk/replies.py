@@ -163,6 +163,8 @@ class Replier:
         if answer.ticket is not None:
             card = {**card_snapshot(answer.ticket, self.org),
                     "actions": [a.value for a in CARD_ACTIONS if a in answer.actions]}
+            if answer.buttons is not None:  # this reader's, not everyone's
+                card["buttons"] = list(answer.buttons)
             body += "\n\n" + markdown_card(card, catalog)
             # Shown as plain text in the chat list: not escaped as markdown.
             title = self.catalogs.get(locale, "plain").text(

@@ -43,6 +43,23 @@ def button_value(key: str, version: int) -> str:
     return json.dumps({"key": key, "v": version}, separators=(",", ":"))
 
 
+def offer_value(key: str, version: int, arg: str) -> str:
+    return json.dumps({"key": key, "v": version, "arg": arg}, separators=(",", ":"))
+
+
+def offer_buttons(card: dict[str, Any], t: Any) -> list[Block]:
+    """The knowledge base's and the similar tickets' buttons (commands/buttons.py): one each,
+    told apart by the argument in the action id, since ids are unique within a block."""
+    buttons = card.get("buttons") or []
+    if not buttons:
+        return []
+    return [ActionsBlock(block_id=f"ticket-offers:{card['key']}", elements=[
+        ButtonElement(text=t(f"button.{b['action']}", arg=b["arg"])[:75],
+                      action_id=f"{ACTION_PREFIX}{b['action']}:{b['arg']}"[:255],
+                      value=offer_value(card["key"], card["version"], b["arg"]))
+        for b in buttons[:25]])]
+
+
 def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
     t = catalog.text
     fields = [
@@ -78,6 +95,7 @@ def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
                           value=value, style="primary" if action in PRIMARY else None)
             for action in card["actions"][:25]
         ]))
+    blocks += offer_buttons(card, t)
     return blocks
 
 

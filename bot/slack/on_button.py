@@ -15,7 +15,9 @@ from slack_sdk.errors import SlackApiError
 from bot.slack.bot import SlackBot
 from bot.slack.cards import ACTION_PREFIX
 from bot.slack.modals import STEP_MODALS, step_modal
+from commands import buttons
 from commands import messages as m
+from commands.answer import Answer
 from workflows.actions import Action
 
 QUICK = {"claim": m.Claim, "urge": m.Urge, "resume": m.Resume, "reopen": m.Reopen,
@@ -33,12 +35,24 @@ def payload_name(body: dict[str, Any]) -> str | None:
 def register(bot: SlackBot) -> None:
     async def clicked(body: dict[str, Any]) -> None:
         action = body["actions"][0]
-        step = action["action_id"].removeprefix(ACTION_PREFIX)
+        # `ticket:claim`, or a button with an argument: `ticket:kb_solved:KB-3`.
+        step = action["action_id"].removeprefix(ACTION_PREFIX).partition(":")[0]
         value = json.loads(action.get("value") or "{}")
         key, version = value.get("key", ""), value.get("v")
         user, name = body["user"]["id"], payload_name(body)
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id")
+        if step in buttons.BUTTONS:
+            arg = value.get("arg") or ""
+            command = buttons.command_for(step, key, arg)
+            dedup = f"button:{user}:{key}:v{version}:{step}:{arg}"
+            answer = (await bot.run(user, command, dedup, name=name) if command is not None
+                      else Answer("error.not_found", {}, public=False, ok=False))
+            # A change shows on the card (the outbox); a refusal, or what has no card (a saved
+            # article), is said to the clicker alone.
+            if not answer.ok or answer.ticket is None:
+                await bot.ephemeral(channel, user, answer)
+            return
         if step in QUICK:
             # One click on one card version is one action: a double click is a duplicate.
             dedup = f"button:{user}:{key}:v{version}:{step}"

@@ -29,6 +29,10 @@ class SlackRenderer:
             return {"text": text}
         card = card_snapshot(answer.ticket, self.org)
         card["version"] = answer.ticket.version
+        if answer.buttons is not None:  # this reader's, not everyone's
+            card.pop("buttons", None)
+            if answer.buttons:
+                card["buttons"] = list(answer.buttons)
         blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}] if text else []
         blocks += card_blocks(card, self.catalog)
         return {"text": text or answer.ticket.key, "blocks": blocks}

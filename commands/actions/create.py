@@ -6,6 +6,7 @@ from datetime import datetime
 from commands.actions.read import check_visible
 from commands.answer import Answer
 from commands.assigning import auto_assign
+from commands.buttons import offered_at_creation
 from commands.context import Context, commit_change
 from commands.messages import Create
 from commands.people import resolve_mention, resolve_mentions
@@ -100,6 +101,7 @@ async def open_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Per
         choice, assignee = await auto_assign(uow, org, ticket, now)
     offered = (await suggest(uow, ctx, ticket, now) if org.knowledge.suggest and suggestions
                else Suggestions())
+    ticket.offered = offered_at_creation(offered.articles, [s.key for s in offered.similar])
     if offered.duplicate is not None:
         # Flagged to the agents (history, team lead, assignee); merged only by a person.
         ticket.record_system("duplicate_hint", now, {"similar": [None, offered.duplicate.key]},

@@ -1,6 +1,7 @@
 """The end of the lifecycle: resolve, reopen, close, cancel, and the requester's rating."""
 
 from commands.answer import Answer
+from commands.assigning import auto_assign
 from commands.context import Context, changing
 from commands.messages import Cancel, Close, Rate, Reopen, Resolve
 from commands.ports import UnitOfWork
@@ -19,6 +20,8 @@ async def reopen(cmd: Reopen, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (uow, ticket, actor):
         ticket.reopen(actor, ctx.org.policies, cmd.reason,
                       auto_closed=await _closed_itself(uow, ticket))
+        if ticket.status is Status.NEW:  # back in the queue: routed as a new ticket is
+            await auto_assign(uow, ctx.org, ticket, actor.now)
     return ctx.card("ticket.reopened", ticket, reason=cmd.reason)
 
 

@@ -96,7 +96,9 @@ async def test_similar_open_tickets_and_the_duplicate_hint(chat: Chat, clock: Fa
     hints = await rows(chat, select(AuditRow.changes).where(AuditRow.action == "duplicate_hint"))
     assert [h.changes for h in hints] == [{"similar": [None, "IT-2"]}]
     history = (await bob.says("history IT-3")).text
-    assert "system  Possible duplicate · similar: — → IT-2" in history
+    assert ("system  Possible duplicate of IT-2, which is still open: the team was told "
+            "(nothing is merged without a person)") in history
+    assert "→" not in history.splitlines()[-1] and "reason:" not in history.splitlines()[-1]
     assert "Possible duplicate" not in (await alice.says("history IT-3")).text
     told = await rows(chat, select(OutboxRow.template).where(OutboxRow.event == "duplicate_hint"))
     assert told  # the team lead hears of it (the assignee too, once there is one)

@@ -1,0 +1,74 @@
+"""The buttons beyond the lifecycle's: the knowledge base's and the similar tickets'.
+
+Written once for every platform: which command a button runs, how it is typed in chat (for a
+platform without interactive cards), and who is offered it. A card snapshot carries them as
+`buttons` ([{"action", "arg"}]); a click anyone may make is still checked by its use case
+(the requester alone says an article solved it, agents merge and save), so a shared card in a
+channel can show them all and the clicker who may not is told why, only them.
+"""
+
+from typing import Any
+
+from commands import messages as m
+from workflows.knowledge import parse_article_key
+from workflows.organisation import Organisation
+from workflows.people import Person
+from workflows.status import Status
+from workflows.ticket import Ticket
+
+KB_SOLVED = "kb_solved"  # arg: the article's key (KB-3): the requester's self-service
+MERGE = "merge"  # arg: the similar open ticket's key: this ticket is merged into it (agents)
+KB_SAVE = "kb_save"  # a resolved ticket becomes an article (agents)
+BUTTONS = (KB_SOLVED, MERGE, KB_SAVE)
+FOR_REQUESTER = frozenset({KB_SOLVED})
+FOR_AGENTS = frozenset({MERGE, KB_SAVE})
+
+
+def command_for(action: str, key: str, arg: str | None) -> m.Command | None:
+    """The command a button stands for; None for another button or an argument that is not one."""
+    if action == KB_SOLVED:
+        article = parse_article_key(arg or "")
+        return None if article is None else m.SolvedBy(article, key)
+    if action == MERGE:
+        return m.Merge(key, arg) if arg else None
+    if action == KB_SAVE:
+        return m.KbSave(key)
+    return None
+
+
+def typed(action: str, key: str, arg: str | None) -> str:
+    """The same command as typed in chat."""
+    return {KB_SOLVED: f"solved {key} by {arg}", MERGE: f"merge {key} into {arg}",
+            KB_SAVE: f"kb save {key}"}[action]
+
+
+def offered_at_creation(articles: list[dict[str, Any]], similar: list[str]) -> list[dict[str, str]]:
+    """A new ticket's buttons: each suggested public article (a shared card may be read by
+    anyone in its channel) and each similar open ticket."""
+    return ([{"action": KB_SOLVED, "arg": a["key"]} for a in articles if not a.get("internal")]
+            + [{"action": MERGE, "arg": key} for key in similar])
+
+
+def ticket_buttons(ticket: Ticket) -> list[dict[str, str]]:
+    """What a card of the ticket shows now, for everyone: the creation's offers while it is
+    open, and saving a resolved (or closed) ticket to the knowledge base."""
+    buttons = list(ticket.offered) if ticket.status.is_open else []
+    if _worth_saving(ticket):
+        buttons.append({"action": KB_SAVE, "arg": ""})
+    return buttons
+
+
+def _worth_saving(ticket: Ticket) -> bool:
+    """Resolved by someone's answer: not merged away, not solved by an article already."""
+    return (ticket.status in (Status.RESOLVED, Status.CLOSED) and bool(ticket.resolution)
+            and ticket.duplicate_of is None
+            and parse_article_key(ticket.resolution or "") is None)
+
+
+def viewer_buttons(ticket: Ticket, viewer: Person, org: Organisation) -> list[dict[str, str]]:
+    """The same, for one reader (an answer's card): only the buttons they may press."""
+    agent = org.is_agent(viewer.handle)
+    requester = viewer.id == ticket.requester.id
+    return [b for b in ticket_buttons(ticket)
+            if (b["action"] in FOR_AGENTS and agent)
+            or (b["action"] in FOR_REQUESTER and requester)]
