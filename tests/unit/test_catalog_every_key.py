@@ -223,6 +223,9 @@ SPECIAL |= {
 ZH_ONLY_SPECIAL |= {"intake.firing": {"alerts": ["磁盘已满"]},
                     "intake.changed": {"alerts": ["磁盘已满"]},
                     "intake.resolved": {"alerts": ["磁盘已满"]}}
+# --- kbui ---
+SPECIAL |= {"button.kb_solved": {"arg": "KB-3"}, "button.merge": {"arg": "IT-2"},
+            "history.duplicate_hint": {"similar": "IT-2"}}
 
 
 @functools.cache
