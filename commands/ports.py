@@ -371,6 +371,9 @@ class KnowledgeRepository(Protocol):
                               min_score: float) -> list[SimilarTicket]:
         """Open tickets created since `since` whose title reads like `text`, best first."""
         ...
+    def key_terms_differ(self, a: str, b: str) -> bool:
+        """Each title names something the other does not ("Outage: DNS" / "Outage: mail")."""
+        ...
     async def by_source_file(self) -> dict[str, Article]: ...
 
 

@@ -27,15 +27,18 @@ class Suggestions:
                 "duplicate": self.duplicate.key if self.duplicate and agent else None}
 
 
-def _duplicate(ticket: Ticket, similar: list[SimilarTicket], now: datetime,
+def _duplicate(uow: UnitOfWork, ticket: Ticket, similar: list[SimilarTicket], now: datetime,
                ctx: Context) -> SimilarTicket | None:
     rules = ctx.org.knowledge
     for other in similar:
         same_source = (other.requester_id == ticket.requester.id
                        or (ticket.origin_channel is not None
                            and other.channel == ticket.origin_channel))
+        # Alike in score is not enough: titles that each name something the other does not
+        # ("Outage: DNS" / "Outage: mail") are two problems, not one reported twice.
         if (same_source and other.score >= rules.duplicate_score
-                and now - other.created_at <= rules.duplicate_within):
+                and now - other.created_at <= rules.duplicate_within
+                and not uow.kb.key_terms_differ(ticket.title, other.title)):
             return other
     return None
 
@@ -50,4 +53,4 @@ async def suggest(uow: UnitOfWork, ctx: Context, ticket: Ticket, now: datetime) 
         ticket.title, now - rules.similar_within, SHOWN * 2, rules.similar_score)
         if may_hint(ctx.org, ctx.person, s)]
     return Suggestions([article_ref(f) for f in found], similar[:SHOWN],
-                       _duplicate(ticket, similar, now, ctx))
+                       _duplicate(uow, ticket, similar, now, ctx))

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Row, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from commands.ports import ArticleDraft, Found
+from storage.kb_alike import key_terms_differ
 from storage.kb_index import Doc, KbIndex, Terms, analyse, similarity
 from storage.kb_recent import Candidate, RecentTitles
 from storage.kb_text import words
@@ -136,6 +137,9 @@ class SqlKnowledge:
     def __init__(self, session: AsyncSession, search: KbSearch) -> None:
         self.session = session
         self._search = search
+
+    def key_terms_differ(self, a: str, b: str) -> bool:
+        return key_terms_differ(a, b)
 
     async def _bump(self) -> None:
         await self.session.execute(_BUMP)

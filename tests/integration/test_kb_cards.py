@@ -122,3 +122,17 @@ async def test_a_ticket_resolved_by_a_person_still_reopens_in_progress(chat: Cha
     assert (await alice.says("reopen IT-1 jams again")).ok
     (row,) = await rows(chat, select(TicketRow.status))
     assert row.status == "in_progress"
+
+
+async def test_titles_differing_in_their_key_term_are_not_duplicates(chat: Chat,
+                                                                     clock: FakeClock) -> None:
+    carol = chat.user("carol")  # an agent: the answer says when it flags a duplicate
+    assert (await carol.says("new Outage: DNS")).ok
+    clock.advance(minutes=2)
+    mail = await carol.says("new Outage: mail")
+    assert "Possible duplicate" not in mail.text
+    clock.advance(minutes=2)
+    again = await carol.says("new Outage: DNS again")
+    assert "Possible duplicate of IT-1: the team is told" in again.text
+    hints = await rows(chat, select(AuditRow.changes).where(AuditRow.action == "duplicate_hint"))
+    assert [h.changes for h in hints] == [{"similar": [None, "IT-1"]}]
