@@ -116,6 +116,7 @@ async def build_app(settings: Settings, clock: Clock | None = None,
         raise
     numbers = QueueNumbers(engine.url) if engine.dialect.name == "postgresql" else None
     uow = SqlUnitOfWorkFactory(sessions, numbers)
+    uow.kb_search.snapshot = settings.kb_index_file
     cards = {Source.SLACK} | ({Source.DINGTALK} if settings.dingtalk_card_mode else set())
     notify = NotifyConfig(platforms, settings.locale,
                           {Source.DINGTALK: settings.dingtalk_locale}, settings.tz,
@@ -126,7 +127,8 @@ async def build_app(settings: Settings, clock: Clock | None = None,
 
 async def warm_kb(app: App) -> None:
     """Load jieba's dictionary (about a second) and build the search index now, at start-up,
-    rather than in the first request that searches."""
+    rather than in the first request that searches. A large one (or its snapshot) is built
+    apart: start-up does not wait for it."""
     await asyncio.to_thread(warm)
     async with app.uow() as uow:
         await uow.kb.search("warm up", 1, internal=True)

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     locale: str = "en"
     timezone: str = "UTC"
     templates_dir: Path | None = None
+    # TICKETBOT_KB_INDEX_FILE: where a large knowledge base's search index is kept between runs, so a
+    # restart answers at once instead of after minutes of segmenting (storage/kb_snapshot.py).
+    kb_index_file: Path | None = None
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object per line, for log shippers
     dingtalk_locale: str = "zh-CN"

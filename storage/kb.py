@@ -10,15 +10,17 @@ import logging
 import time
 from collections import OrderedDict
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from commands.ports import ArticleDraft, Found
 from storage.kb_alike import key_terms_differ
 from storage.kb_index import Doc, KbIndex, Terms, analyse, similarity
 from storage.kb_recent import Candidate, RecentTitles
+from storage.kb_snapshot import load_snapshot, save_snapshot
 from storage.kb_text import words
 from storage.models import KbArticleRow, KbGenerationRow, KbRevisionRow, PersonRow, TicketRow
 from workflows.errors import NotFound
@@ -39,9 +41,11 @@ class KbSearch:
     """The process's search index, rebuilt when the articles' generation moves on."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession] | None = None,
-                 cache_size: int = 20_000) -> None:
+                 cache_size: int = 20_000, snapshot: Path | None = None) -> None:
         self.index = KbIndex([], generation=-1)
         self.sessions = sessions  # for rebuilding a large index apart from any request
+        # Where a large index is kept between runs (storage/kb_snapshot.py), if anywhere.
+        self.snapshot = snapshot
         self._rebuilding: asyncio.Task[None] | None = None
         self.seen = -1  # the articles' generation the database said last
         self.checked_at: float | None = None  # when (monotonic); a change here forgets it
@@ -65,22 +69,42 @@ class KbSearch:
         self.seen, self.checked_at = generation, now
         if generation == self.index.generation:
             return self.index
-        if (len(self.index) >= INLINE_REBUILD_LIMIT and self.sessions is not None
-                and self.index.generation >= 0):
-            if self._rebuilding is None or self._rebuilding.done():
-                self._rebuilding = asyncio.create_task(self._rebuild_apart(generation))
+        if self._rebuilding is not None and not self._rebuilding.done():
+            return self.index  # being rebuilt: the previous generation answers meanwhile
+        if self.sessions is not None and await self._large(connection):
+            self._rebuilding = asyncio.create_task(self._rebuild_apart(generation))
             return self.index
         async with self._lock:
             if generation != self.index.generation:
                 await self._rebuild(session, generation)
         return self.index
 
+    async def _large(self, connection: AsyncConnection) -> bool:
+        """Whether a rebuild takes seconds or more: it is then done apart from the requests.
+        The first one too (start-up waits for nothing; searches find nothing until the index,
+        or the snapshot of it, is there)."""
+        if self.index.generation >= 0:
+            return len(self.index) >= INLINE_REBUILD_LIMIT
+        if self.snapshot is not None and self.snapshot.exists():
+            return True
+        active = (await connection.execute(
+            select(func.count()).select_from(KbArticleRow)
+            .where(KbArticleRow.status == ArticleStatus.ACTIVE.value))).scalar_one()
+        return int(active) >= INLINE_REBUILD_LIMIT
+
     async def _rebuild_apart(self, generation: int) -> None:
         assert self.sessions is not None
         try:
-            async with self._lock, self.sessions() as session:
+            async with self._lock:
+                if self.index.generation < 0 and self.snapshot is not None:
+                    # The last run's index answers at once (read back from the rows while it
+                    # is behind); the rebuild after it segments only what changed since.
+                    loaded = await asyncio.to_thread(load_snapshot, self.snapshot)
+                    if loaded is not None:
+                        self.index, self._analysed = loaded
                 if generation > self.index.generation:
-                    await self._rebuild(session, generation)
+                    async with self.sessions() as session:
+                        await self._rebuild(session, generation)
         except Exception:
             log.exception("rebuilding the knowledge-base index failed; the next search retries")
 
@@ -106,6 +130,8 @@ class KbSearch:
 
         index = KbIndex(docs, generation, analysed)
         self._analysed = kept  # retired and superseded versions are forgotten
+        if self.snapshot is not None and len(docs) >= INLINE_REBUILD_LIMIT:
+            save_snapshot(self.snapshot, index, kept)
         return index
 
     def title_terms(self, ticket_id: int, title: str) -> Terms:
