@@ -37,7 +37,7 @@ def load_snapshot(path: Path) -> tuple[KbIndex, Analysed] | None:
     """Blocking. None when there is none, or it is not this version's or not whole."""
     try:
         with path.open("rb") as given:
-            kind, index, analysed = pickle.load(given)  # noqa: S301 - our own cache file
+            kind, index, analysed = pickle.load(given)
     except FileNotFoundError:
         return None
     except Exception as error:  # a torn or foreign file is rebuilt, never trusted
