@@ -104,7 +104,7 @@ async def test_group_and_private_chat_in_chinese_with_cards_updated_in_place(
     assert (card["status_text"], card["resolution"]) == ("已解决", "已更换网卡")
     buttons = json.loads(card["actions"])
     assert [(b["id"], b["text"]) for b in buttons] == [("note", "内部备注"), ("reopen", "重新打开"),
-                                                       ("close", "关闭")]
+                                                       ("close", "关闭"), ("kb_save", "存入知识库")]
     assert buttons[1]["params"] == {"action": "reopen", "key": "IT-1", "v": "6"}
     assert group.texts()[-3:] == [
         "IT-1（打印机无法联网）等待中：等待供应商寄送网卡",
