@@ -38,12 +38,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from commands.notify import CARD_THREAD
-from commands.ports import Claimed, Delivered, OutboxMessage, OutboxStats
+from commands.ports import Claimed, Delivered, OutboxDue, OutboxMessage, OutboxStats
 from storage.dialects import ByDialect
 from storage.engine import autocommit
 from storage.models import OutboxRow, TicketMessageRow
 
 LIVE = ("pending", "sending")
+ADDED = "outbox_added"  # session.info: this transaction inserted outbox rows
+CHANNEL = "ticketbot_outbox"  # PostgreSQL's notification channel (the trigger of 0014_wake)
 
 
 # Statements run for every message are built once: their cache keys are memoised.
@@ -80,6 +82,14 @@ _DEAD = update(_T).where(*_HELD).values(status="dead", last_error=bindparam("_er
 _RENEW = update(_T).where(*_HELD).values(lease_until=bindparam("_until"))
 _OLDEST_DUE = select(func.min(_T.c.not_before)).where(
     _T.c.status.in_(LIVE), _T.c.not_before <= bindparam("_now"))
+# After a sweep, in one statement from the indexes: the lag, whether pending rows are due now
+# (behind their stream, or beyond this claim), and when the next one falls due (a retry, a wait
+# for pace) or the next lease runs out (a relay that died mid-send): the relay sleeps until then.
+_PENDING_NOW = exists().where(_T.c.status == "pending", _T.c.not_before <= bindparam("_now"))
+_NEXT_PENDING = select(func.min(_T.c.not_before)).where(
+    _T.c.status == "pending", _T.c.not_before > bindparam("_now")).scalar_subquery()
+_NEXT_LEASE = select(func.min(_T.c.lease_until)).where(_T.c.status == "sending").scalar_subquery()
+_DUE_TIMES = select(_OLDEST_DUE.scalar_subquery(), _PENDING_NOW, _NEXT_PENDING, _NEXT_LEASE)
 _CARDS = TicketMessageRow.__table__
 
 # Claiming is one statement: take the oldest due rows (skipping rows another relay has locked,
@@ -160,6 +170,7 @@ class SqlOutbox:
              "created_at": m.created_at, "not_before": m.not_before}
             for m in messages
         ])
+        self.session.info[ADDED] = True  # the unit of work rings the relay after its commit
 
 
 class SqlOutboxStore:
@@ -272,12 +283,22 @@ class SqlOutboxStore:
         async with self.sessions() as session, session.begin():
             result = await session.execute(stmt.values(
                 status="pending", attempts=0, not_before=now, last_error=None))
+            if result.rowcount and session.bind is not None and (
+                    session.bind.dialect.name == "postgresql"):
+                await session.execute(select(func.pg_notify(CHANNEL, "")))  # the relays, at commit
         return int(result.rowcount or 0)
 
     async def oldest_due(self, now: datetime) -> datetime | None:
         """The oldest message due and not yet delivered (the relay's lag), from the index."""
         async with self.sessions() as session:
             return await session.scalar(_OLDEST_DUE, {"_now": now})
+
+    async def due(self, now: datetime) -> OutboxDue:
+        async with self.sessions() as session:
+            oldest, pending_now, next_pending, next_lease = (
+                await session.execute(_DUE_TIMES, {"_now": now})).one()
+        later = [t for t in (next_pending, next_lease) if t is not None]
+        return OutboxDue(oldest, bool(pending_now), min(later) if later else None)
 
     async def stats(self, now: datetime) -> OutboxStats:
         async with self.sessions() as session:
