@@ -93,7 +93,7 @@ class App:
         from storage.outbox_listen import OutboxListener, asyncpg_connect
 
         return OutboxListener(asyncpg_connect(self.settings.database_url), self.wake.ring,
-                              check_every=max(5.0, self.settings.outbox_poll_seconds))
+                              check_every=max(30.0, self.settings.outbox_poll_seconds))
 
     def intake(self, tokens: "TokenCheck | None" = None) -> "Intake":
         """The monitoring intake's endpoints' dependencies; comments in the default locale."""
