@@ -159,8 +159,9 @@ class Relay:
         With `wake`, nothing is polled fast: the relay sleeps until the bell rings (rows were
         committed), until the next row it knows of falls due (a retry, a wait for pace, a lease
         that runs out), or for `fallback` seconds (a notification missed), whichever is first.
-        After a sweep that delivered, the next one still starts `gather` later at the soonest,
-        which keeps sweeps serving several messages each under a steady flow."""
+        After a sweep that found several rows (a flow, not a single change), the next one starts
+        `gather` later at the soonest, so that each sweep keeps serving several messages; a
+        lone row is never held back."""
         if wake is None:
             await self._poll(stop, idle, gather, sleep)
             return
@@ -177,7 +178,7 @@ class Relay:
             if claimed >= self.batch:
                 reason = "backlog"
                 continue
-            if claimed > 0 and gather > 0:  # company for the next sweep, even if rung
+            if claimed > 1 and gather > 0:  # a flow: company for the next sweep, even if rung
                 with contextlib.suppress(TimeoutError):
                     await (sleep(gather) if sleep else asyncio.wait_for(stop.wait(), gather))
             wait, reason = self._next_look(claimed, idle, fallback)

@@ -180,11 +180,14 @@ class SqlOutboxStore:
         self.sessions = sessions
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-        async with self.sessions() as session, session.begin():
-            rows = sorted((await session.execute(_CLAIM, {
+        # One autocommitted statement on PostgreSQL (the claim is atomic by itself): no BEGIN
+        # and COMMIT round trips before the first send. Card places are read afterwards; they
+        # are written only by the claim that holds a card's row.
+        async with autocommit(self.sessions) as connection:
+            rows = sorted((await connection.execute(_CLAIM, {
                 "_now": now, "_limit": limit, "_lease_until": now + lease})).all(),
                 key=lambda row: row.id)
-            cards = await self._card_refs(session, rows)
+            cards = await self._card_refs(connection, rows)
         claimed = []
         for row in rows:
             thread = row.thread
@@ -198,13 +201,13 @@ class SqlOutboxStore:
         return claimed
 
     @staticmethod
-    async def _card_refs(session: AsyncSession, rows: list[Row[Any]]
+    async def _card_refs(connection: AsyncConnection, rows: list[Row[Any]]
                          ) -> dict[tuple[int | None, str, str], str]:
         ticket_ids = {r.ticket_id for r in rows
                       if r.ticket_id and (r.template == "card" or r.thread == CARD_THREAD)}
         if not ticket_ids:
             return {}
-        found = await session.execute(select(
+        found = await connection.execute(select(
             TicketMessageRow.ticket_id, TicketMessageRow.platform, TicketMessageRow.address,
             TicketMessageRow.ref).where(TicketMessageRow.ticket_id.in_(ticket_ids)))
         return {(t, p, a): ref for t, p, a, ref in found}
