@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.bootstrap import App
+from commands.ports import OutboxMessage
 from notifications.relay import Relay
 from notifications.senders import DeliveryError, Outgoing
 from notifications.wake import Wake
@@ -20,6 +21,7 @@ from storage.outbox_listen import OutboxListener, asyncpg_connect
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from tests.support.senders import RecordingSender
+from workflows.kinds import Source
 
 T = TypeVar("T")
 HOUR = 3600.0
@@ -83,19 +85,36 @@ async def test_a_committed_row_is_delivered_without_waiting_for_the_poll(
         assert any("Printer jams on floor 2" in t for t in sender.texts())
 
 
-async def test_an_idle_relay_sleeps_until_rung(app: App, chat: Chat) -> None:
+def message(key: str, clock: FakeClock) -> OutboxMessage:
+    return OutboxMessage(
+        idempotency_key=key, ticket_id=None, ticket_key="IT-1", event="create",
+        platform=Source.CONSOLE, address="#it-triage", template="notify.create",
+        params={"key": "IT-1", "title": key, "priority": "P3", "requester": "Bench"},
+        locale="en", urgent=False, created_at=clock.now(), not_before=clock.now())
+
+
+async def test_only_committed_rows_ring_the_relay(app: App, chat: Chat, clock: FakeClock
+                                                  ) -> None:
     sender = ArrivingSender()
     async with running(app, sender) as relay:
-        sweeps = sum(relay.sweeps.values())
-        # Writes without outbox rows ring nobody, and a rolled-back one neither.
-        async with app.uow() as uow:
+        rung, sweeps = app.wake.rung, sum(relay.sweeps.values())
+        async with app.uow() as uow:  # rows written, then rolled back: no commit, no bell
+            await uow.outbox.add([message("rolled back", clock)])
+        async with app.uow() as uow:  # a commit without outbox rows
             await uow.outbox.add([])
             await uow.commit()
         await chat.user("alice").says("new")  # bad input: changes nothing
-        assert not app.wake.ringing
-        assert app.wake.sleeping.is_set()
-        assert sum(relay.sweeps.values()) == sweeps
-        assert sender.sent == []
+        assert sum(relay.sweeps.values()) == sweeps and sender.sent == []
+        async with app.uow() as uow:
+            await uow.outbox.add([message("committed", clock)])
+            await uow.commit()
+        await within(sender.arrived.wait())
+        await asleep(app.wake)
+        # One ring: the committed rows'. (PostgreSQL delivers notifications in commit order,
+        # so a rolled-back transaction's would have come first.)
+        assert app.wake.rung == rung + 1
+        assert [m.text for m in sender.sent] == [
+            t for t in sender.texts() if "committed" in t]
 
 
 async def test_a_row_retried_later_is_looked_at_when_it_falls_due(
