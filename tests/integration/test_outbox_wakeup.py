@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import text
 
-from bot.bootstrap import App
+from bot.bootstrap import App, build_app
 from commands.ports import OutboxMessage
 from notifications.relay import Relay
 from notifications.senders import DeliveryError, Outgoing
@@ -181,3 +181,27 @@ async def test_the_listener_backs_off_while_the_database_is_away() -> None:
     assert len(attempts) == 3
     assert rung == []  # nothing heard, nothing rung: the relay's fallback poll stays
     assert not listener.connected.is_set()
+
+
+@pytest.mark.postgres
+async def test_every_replica_wakes_and_one_delivers(app: App, chat: Chat) -> None:
+    if not postgres(app):
+        pytest.skip("replicas share PostgreSQL")
+    other = await build_app(app.settings, clock=app.clock)
+    try:
+        first, second = ArrivingSender(), ArrivingSender()
+        async with running(app, first) as one, running(other, second) as two:
+            rung = (app.wake.rung, other.wake.rung)
+            await chat.user("alice").says("new Wi-Fi drops in room 4")
+            await within(asyncio.wait([asyncio.ensure_future(first.arrived.wait()),
+                                       asyncio.ensure_future(second.arrived.wait())],
+                                      return_when=asyncio.FIRST_COMPLETED))
+            await asleep(app.wake)
+            await asleep(other.wake)
+            assert app.wake.rung > rung[0] and other.wake.rung > rung[1]  # both heard it
+            assert one.sweeps.get("notified") and two.sweeps.get("notified")
+            texts = first.texts() + second.texts()
+            assert any("Wi-Fi drops in room 4" in t for t in texts)
+            assert len(texts) == len(set(m.idempotency_key for m in first.sent + second.sent))
+    finally:
+        await other.aclose()
