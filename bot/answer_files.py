@@ -9,13 +9,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from commands.answer import Answer
-from notifications.charts.render import (
-    Chart,
-    Labels,
-    resolution_distribution,
-    sla_by_priority,
-    weekly_trend,
-)
+from notifications.charts.kinds import Chart, Labels
 from notifications.export_files import to_csv, to_xlsx
 from notifications.senders import DeliveryError, FileSender, OutgoingFile
 from workflows.reports.metrics import Report
@@ -27,6 +21,9 @@ def report_charts(report: Report, labels: Labels) -> list[Chart]:
     """A report's three charts: its weeks, SLA by priority, how long resolutions took."""
     if report.empty:
         return []
+    # matplotlib (about 30 MB) is loaded by the first chart, not by every process at start-up.
+    from notifications.charts.render import resolution_distribution, sla_by_priority, weekly_trend
+
     rows = report.by_priority
     return [
         weekly_trend([w.monday.strftime("%m-%d") for w in report.weekly],

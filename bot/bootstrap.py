@@ -24,6 +24,7 @@ from notifications.catalogs import Catalogs
 from notifications.relay import Pacing, Relay
 from notifications.senders import Sender
 from notifications.text import Catalog
+from notifications.wake import Wake
 from storage.directory import sync_directory
 from storage.engine import make_engine, session_factory
 from storage.kb_text import warm
@@ -36,6 +37,7 @@ from workflows.kinds import Source
 
 if TYPE_CHECKING:
     from bot.intake.routes import Intake, TokenCheck
+    from storage.outbox_listen import OutboxListener
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,9 @@ class App:
     # The platform senders, once `serve` has built them: scheduled jobs that post files (the
     # weekly digest) deliver through them. Empty in the console and the CLI.
     senders: dict[str, Any] = field(default_factory=dict)
+    # Rung when outbox rows were committed (by this process on SQLite; on PostgreSQL by the
+    # LISTEN connection `serve` opens, for every replica's commits): the relay then sweeps.
+    wake: Wake = field(default_factory=Wake)
 
     def catalog(self, locale: str | None = None) -> Catalog:
         return Catalog(locale or self.settings.locale, self.settings.tz,
@@ -80,6 +85,15 @@ class App:
                      Catalogs(self.settings.tz, self.settings.templates_dir, self.clock.now),
                      self.clock,
                      **options)
+
+    def listener(self) -> "OutboxListener | None":
+        """The LISTEN connection that rings `wake` (PostgreSQL; None on SQLite)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        from storage.outbox_listen import OutboxListener, asyncpg_connect
+
+        return OutboxListener(asyncpg_connect(self.settings.database_url), self.wake.ring,
+                              check_every=max(30.0, self.settings.outbox_poll_seconds))
 
     def intake(self, tokens: "TokenCheck | None" = None) -> "Intake":
         """The monitoring intake's endpoints' dependencies; comments in the default locale."""
@@ -114,22 +128,34 @@ async def build_app(settings: Settings, clock: Clock | None = None,
     except BaseException:
         await engine.dispose()
         raise
-    numbers = QueueNumbers(engine.url) if engine.dialect.name == "postgresql" else None
-    uow = SqlUnitOfWorkFactory(sessions, numbers)
+    postgres = engine.dialect.name == "postgresql"
+    numbers = QueueNumbers(engine.url) if postgres else None
+    wake = Wake()
+    # SQLite is one process: its commits ring the relay directly. PostgreSQL's commits notify
+    # every replica's listener instead (storage/outbox_listen.py), this one's included.
+    uow = SqlUnitOfWorkFactory(sessions, numbers,
+                               after_outbox_commit=None if postgres else wake.ring_committed)
     uow.kb_search.snapshot = settings.kb_index_file
     cards = {Source.SLACK} | ({Source.DINGTALK} if settings.dingtalk_card_mode else set())
     notify = NotifyConfig(platforms, settings.locale,
                           {Source.DINGTALK: settings.dingtalk_locale}, settings.tz,
                           card_platforms=frozenset(cards))
     return App(settings, loaded, engine, uow, clock,
-               ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers)
+               ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers, wake=wake)
+
+
+def speaks_chinese(settings: Settings) -> bool:
+    return settings.locale == "zh-CN" or (settings.dingtalk_enabled
+                                          and settings.dingtalk_locale == "zh-CN")
 
 
 async def warm_kb(app: App) -> None:
-    """Load jieba's dictionary (about a second) and build the search index now, at start-up,
-    rather than in the first request that searches. A large one (or its snapshot) is built
-    apart: start-up does not wait for it."""
-    await asyncio.to_thread(warm)
+    """Build the search index now, at start-up, rather than in the first request that
+    searches (a large one, or its snapshot, is built apart: start-up does not wait for it); and
+    load jieba's Chinese dictionary (about a second and 70 MB) if the bot speaks Chinese.
+    Elsewhere the first Chinese text loads it (the index's, if it holds some)."""
+    if speaks_chinese(app.settings):
+        await asyncio.to_thread(warm)
     async with app.uow() as uow:
         await uow.kb.search("warm up", 1, internal=True)
 

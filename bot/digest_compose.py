@@ -10,7 +10,6 @@ from bot.jobs_digest import DigestPost
 from commands.actions.report import report_answer
 from commands.ports import ReportQuery
 from notifications.catalogs import Catalogs
-from notifications.charts.render import resolution_distribution, sla_by_priority, weekly_trend
 from workflows.digest import DigestWeek
 from workflows.organisation import Organisation, Team
 from workflows.reports.metrics import Report, Scope, build_report
@@ -39,6 +38,12 @@ async def week_reports(app: App, team: Team, week: DigestWeek, weeks: int = TREN
 
 async def compose_digest(app: App, team: Team, week: DigestWeek, locale: str,
                          platform: str) -> DigestPost:
+    from notifications.charts.render import (  # matplotlib: loaded by the first digest
+        resolution_distribution,
+        sla_by_priority,
+        weekly_trend,
+    )
+
     reports = await week_reports(app, team, week)
     catalogs = Catalogs(app.settings.tz, app.settings.templates_dir, app.clock.now)
     words, plain = catalogs.get(locale, platform), catalogs.get(locale, "plain")

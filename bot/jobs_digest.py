@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.bootstrap import App
-from notifications.charts.render import Chart
+from notifications.charts.kinds import Chart
 from notifications.senders import OutgoingFile
 from storage.digests import SqlDigestClaims
 from storage.engine import session_factory

@@ -140,7 +140,13 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
         tasks.append(asyncio.create_task(dingtalk.run(stop), name="dingtalk"))
         connections["dingtalk_stream"] = dingtalk.connected
     if senders:
-        tasks.append(asyncio.create_task(core.relay(senders).run(stop), name="relay"))
+        relay = core.relay(senders)
+        tasks.append(asyncio.create_task(relay.run(
+            stop, gather=settings.outbox_gather_seconds, wake=core.wake,
+            fallback=settings.outbox_poll_seconds), name="relay"))
+        listener = core.listener()
+        if listener is not None:  # ends with `stop`; a lost connection is its own business
+            tasks.append(asyncio.create_task(listener.run(stop), name="outbox-listener"))
     await warm_kb(core)  # jieba's dictionary and the search index, before the first request
     scheduler = build_scheduler(core)
     scheduler.start()

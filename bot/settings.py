@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     digest_seconds: float = Field(default=300.0, gt=0)  # how often the weekly digests are looked at
     # How often the scheduler looks for due schedule occurrences (planned work orders).
     schedules_seconds: float = Field(default=30.0, gt=0)
+    # The outbox relay sweeps when rows are committed (LISTEN/NOTIFY on PostgreSQL, the commit
+    # itself on SQLite); it also looks this often in case a wake-up was missed.
+    outbox_poll_seconds: float = Field(default=10.0, gt=0)
+    # After a sweep that delivered, the next one starts this much later at the soonest, so that
+    # under a steady flow each sweep serves several messages (adds at most this to the delay).
+    outbox_gather_seconds: float = Field(default=0.02, ge=0)
     # /metrics counts tickets in the database at most this often, however often it is scraped.
     metrics_refresh_seconds: float = Field(default=30.0, ge=0)
 

@@ -145,6 +145,14 @@ class OutboxStats:
     oldest_due: datetime | None  # the lag: how long the oldest deliverable row has waited
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxDue:
+    """What a relay needs after a sweep to know when to look again (one statement)."""
+    oldest: datetime | None  # the oldest live row due now (the lag)
+    pending_now: bool  # a pending row is due now (queued behind its stream, or not claimed)
+    next_at: datetime | None  # the next pending row's time, or the next lease to run out
+
+
 class OutboxStore(Protocol):
     """The relay's side of the outbox; each call is its own short transaction.
 
@@ -167,6 +175,7 @@ class OutboxStore(Protocol):
     async def mark_dead(self, rows: list[Claimed], error: str) -> int: ...
     async def stats(self, now: datetime) -> OutboxStats: ...
     async def oldest_due(self, now: datetime) -> datetime | None: ...
+    async def due(self, now: datetime) -> OutboxDue: ...
     async def remember_card(self, ticket_id: int, platform: str, address: str, ref: str) -> None:
         """Where a ticket's card now lives on a destination (for updates and its thread)."""
         ...

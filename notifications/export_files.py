@@ -13,9 +13,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
 Value = str | int | float | bool | datetime | None
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,6 +46,9 @@ def _plain(value: str | int | float) -> str | int | float:
 
 def to_xlsx(columns: Sequence[str], rows: Sequence[Mapping[str, Value]], tz: ZoneInfo,
             sheet: str = "tickets") -> bytes:
+    from openpyxl import Workbook  # loaded by the first export, not at every start-up
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     ws = book.active
     assert ws is not None

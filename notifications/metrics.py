@@ -23,5 +23,10 @@ class _Metrics:
     digests: Counter = field(default_factory=lambda: Counter(
         "ticketbot_delivery_digests", "Digests sent instead of a burst", ["platform"]))
 
+    sweeps: Counter = field(default_factory=lambda: Counter(
+        "ticketbot_outbox_sweeps",
+        "Relay sweeps by what started them (notified, committed, scheduled, due, backlog, "
+        "fallback, reconnected, retry, start)", ["reason"]))
+
 
 METRICS = _Metrics()

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from commands.ports import Claimed, Clock, Delivered, OutboxStore
+from commands.ports import Claimed, Clock, Delivered, OutboxDue, OutboxStore
 from commands.webhooks import WEBHOOK_TEMPLATE
 from notifications.catalogs import Catalogs
 from notifications.marks import SentMarks
 from notifications.metrics import METRICS
 from notifications.senders import DeliveryError, Outgoing, Sender
 from notifications.text import Catalog
+from notifications.wake import Wake
 from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ class Relay:
         self.slots = asyncio.Semaphore(concurrency)
         self.rng = rng or random.Random()
         self.renew_sleep = renew_sleep
+        self.last_due: OutboxDue | None = None  # what the last sweep left (for `run`)
+        self.sweeps: dict[str, int] = {}  # sweeps of `run` by what started them
         self.marks = SentMarks(store, clock, lambda rows, n: self._fenced(rows, n, "sent"))
 
     async def run_once(self) -> int:
@@ -94,8 +97,8 @@ class Relay:
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        oldest = await self.store.oldest_due(self.clock.now())
-        lag = (self.clock.now() - oldest).total_seconds() if oldest else 0.0
+        self.last_due = due = await self.store.due(self.clock.now())
+        lag = (self.clock.now() - due.oldest).total_seconds() if due.oldest else 0.0
         METRICS.lag.set(max(0.0, lag))
         return len(claimed)
 
@@ -145,10 +148,61 @@ class Relay:
             METRICS.fenced.inc(lost)
 
     async def run(self, stop: asyncio.Event, idle: float = 0.5, gather: float = 0.05,
-                  sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
-        """Sweep until `stop`: after an empty sweep wait `idle`; after a part batch wait
+                  sleep: Callable[[float], Awaitable[None]] | None = None,
+                  wake: Wake | None = None, fallback: float = 10.0) -> None:
+        """Sweep until `stop`.
+
+        Without `wake` (polling): after an empty sweep wait `idle`; after a part batch wait
         `gather`, so that under a steady flow each sweep (a claim and a look-up of the lag)
-        serves several messages rather than one; after a full batch (a backlog) go on at once."""
+        serves several messages rather than one; after a full batch (a backlog) go on at once.
+
+        With `wake`, nothing is polled fast: the relay sleeps until the bell rings (rows were
+        committed), until the next row it knows of falls due (a retry, a wait for pace, a lease
+        that runs out), or for `fallback` seconds (a notification missed), whichever is first.
+        After a sweep that found several rows (a flow, not a single change), the next one starts
+        `gather` later at the soonest, so that each sweep keeps serving several messages; a
+        lone row is never held back."""
+        if wake is None:
+            await self._poll(stop, idle, gather, sleep)
+            return
+        reason = "start"
+        while not stop.is_set():
+            wake.take()  # rows committed from now on ring again and get a sweep of their own
+            self.sweeps[reason] = self.sweeps.get(reason, 0) + 1
+            METRICS.sweeps.labels(reason).inc()
+            try:
+                claimed = await self.run_once()
+            except Exception:  # the database may be away; try again shortly
+                log.exception("outbox sweep failed")
+                claimed, self.last_due = -1, None
+            if claimed >= self.batch:
+                reason = "backlog"
+                continue
+            if claimed > 1 and gather > 0:  # a flow: company for the next sweep, even if rung
+                with contextlib.suppress(TimeoutError):
+                    await (sleep(gather) if sleep else asyncio.wait_for(stop.wait(), gather))
+            wait, reason = self._next_look(claimed, idle, fallback)
+            rang = await wake.wait(wait, stop)
+            if rang is not None:
+                reason = rang
+
+    def _next_look(self, claimed: int, idle: float, fallback: float) -> tuple[float, str]:
+        """How long to sleep if nothing rings, and what to call the sweep that follows."""
+        due = self.last_due
+        if claimed < 0 or due is None:
+            return idle, "retry"  # the sweep failed: look again shortly
+        if due.pending_now:
+            # Rows queued behind their stream's earlier message (just sent: look at once) or
+            # held by another relay's claim (look again shortly).
+            return (0.0 if claimed > 0 else idle), "due"
+        if due.next_at is not None:
+            seconds = (due.next_at - self.clock.now()).total_seconds()
+            if seconds < fallback:
+                return max(0.0, seconds), "scheduled"
+        return fallback, "fallback"
+
+    async def _poll(self, stop: asyncio.Event, idle: float, gather: float,
+                    sleep: Callable[[float], Awaitable[None]] | None) -> None:
         pause = sleep or (lambda seconds: asyncio.wait_for(stop.wait(), seconds))
         while not stop.is_set():
             try:

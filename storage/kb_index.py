@@ -10,9 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-import bm25s
-import numpy as np
+from typing import Any
 
 from storage.kb_synonyms import synonyms
 from storage.kb_text import is_partial, near_words, words
@@ -24,6 +22,7 @@ GRAM_SHARE = 0.15
 # Share of the query's weight an article must hold to be suggested, chosen on the labelled
 # set (bench/kb_eval; docs/performance.md): the most recall with at most 1 in 10 false hits.
 MIN_COVERAGE = 0.33
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +53,29 @@ class KbIndex:
         """`analysed`: a doc's words and its title's, remembered by the caller, so a rebuild
         after one article changed segments that article only (segmenting is most of the cost)."""
         self.generation = generation
-        self.ids = np.array([d.id for d in docs], dtype=np.int64)
         self.docs = {d.id: d for d in docs}
+        self.ids: Any = ()
+        self.public: Any = None
+        self.everyone: Any = None
+        self.bm25: Any = None  # a bm25s.BM25
+        self.df: dict[str, int] = {}
+        self.terms: list[frozenset[str]] = []
+        self.titles: list[frozenset[str]] = []
+        if not docs:  # numpy and bm25s (about 12 MB) wait for the first article
+            return
+        import bm25s
+        import numpy as np
+
+        self.ids = np.array([d.id for d in docs], dtype=np.int64)
         self.public = np.array([d.public for d in docs], dtype=np.float32)
         self.everyone = np.ones(len(docs), dtype=np.float32)
         pairs = [(analysed or analyse)(d) for d in docs]
         corpus = [c or ["\x00"] for c, _ in pairs]
         self.terms = [frozenset(c) for c in corpus]
         self.titles = [t for _, t in pairs]
-        self.bm25: bm25s.BM25 | None = None
-        self.df: dict[str, int] = {}
-        if docs:
-            self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
-            self.bm25.index(corpus, show_progress=False)
-            self.df = dict(Counter(t for terms in self.terms for t in terms))
+        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self.bm25.index(corpus, show_progress=False)
+        self.df = dict(Counter(t for terms in self.terms for t in terms))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -105,6 +113,8 @@ class KbIndex:
         query_ids += [self.bm25.vocab_dict[t] for t in extra]
         mask = self.everyone if internal else self.public
         scores = self.bm25.get_scores_from_ids(query_ids, weight_mask=mask)
+        import numpy as np  # loaded with the index
+
         take = min(len(scores), max(limit * 8, 24))
         top = np.argpartition(-scores, take - 1)[:take]
         top = top[np.argsort(-scores[top])]

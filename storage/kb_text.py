@@ -1,20 +1,22 @@
 """Words for the knowledge-base search: Chinese segmented by jieba, English stemmed by Snowball.
 
-Everything is local: jieba's dictionary ships inside its wheel. jieba's first segmentation
-loads that dictionary (about a second), so it happens once per process: lazily, and early on
-purpose when `warm()` is called at start-up, never inside a request after that.
+Everything is local: jieba's dictionary ships inside its wheel. Loading it takes about a second
+and 70 MB, so it happens once per process and only where Chinese is met: at start-up when the
+bot speaks Chinese (`warm()`, bot/bootstrap.py) or the index holds Chinese text, else with the
+first Chinese text searched. English text never loads it.
 """
 
 import re
 import threading
 import unicodedata
 from functools import lru_cache
+from types import ModuleType
+from typing import Any
 
-import jieba
 import snowballstemmer
 
 _LOCK = threading.Lock()
-_READY = False
+_JIEBA: ModuleType | None = None
 _STEM = snowballstemmer.stemmer("english")
 _RUNS = re.compile(r"[a-z0-9][a-z0-9+#._-]*|[\u3400-\u9fff]+")
 # Words too common to say anything about which article fits.
@@ -32,16 +34,23 @@ _ZH_STOP = frozenset(_ZH_WORDS.split())
 _GRAM_MIN = 5
 
 
-def warm() -> None:
-    """Load jieba's dictionary now (start-up), so no request pays for it."""
-    global _READY
-    if _READY:
-        return
+def warm() -> ModuleType:
+    """jieba, with its dictionary loaded (now, if it was not yet)."""
+    global _JIEBA
+    if _JIEBA is not None:
+        return _JIEBA
     with _LOCK:
-        if not _READY:
+        if _JIEBA is None:
+            import jieba
+
             jieba.setLogLevel(60)  # its start-up chatter is not ours to log
             jieba.initialize()
-            _READY = True
+            _JIEBA = jieba
+    return _JIEBA
+
+
+def _segment(run: str) -> list[Any]:
+    return list(warm().lcut(run, HMM=True))
 
 
 def fold(text: str) -> str:
@@ -63,7 +72,6 @@ def grams(word: str) -> list[str]:
 
 def words(text: str, with_grams: bool = True) -> list[str]:
     """The search terms of a text, in order, repeats kept (BM25 counts them)."""
-    warm()
     out: list[str] = []
     for run in _RUNS.findall(fold(text)):
         if run[0].isascii():
@@ -74,7 +82,7 @@ def words(text: str, with_grams: bool = True) -> list[str]:
             if with_grams and len(word) >= _GRAM_MIN and word.isalpha():
                 out.extend(grams(word))
             continue
-        for piece in jieba.lcut(run, HMM=True):
+        for piece in _segment(run):
             if piece not in _ZH_STOP:
                 out.append(piece)
         # Single characters of a run make up for a segmentation that cut the query and the

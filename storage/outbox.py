@@ -38,12 +38,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from commands.notify import CARD_THREAD
-from commands.ports import Claimed, Delivered, OutboxMessage, OutboxStats
+from commands.ports import Claimed, Delivered, OutboxDue, OutboxMessage, OutboxStats
 from storage.dialects import ByDialect
 from storage.engine import autocommit
 from storage.models import OutboxRow, TicketMessageRow
 
 LIVE = ("pending", "sending")
+ADDED = "outbox_added"  # session.info: this transaction inserted outbox rows
+CHANNEL = "ticketbot_outbox"  # PostgreSQL's notification channel (the trigger of 0014_wake)
 
 
 # Statements run for every message are built once: their cache keys are memoised.
@@ -80,6 +82,14 @@ _DEAD = update(_T).where(*_HELD).values(status="dead", last_error=bindparam("_er
 _RENEW = update(_T).where(*_HELD).values(lease_until=bindparam("_until"))
 _OLDEST_DUE = select(func.min(_T.c.not_before)).where(
     _T.c.status.in_(LIVE), _T.c.not_before <= bindparam("_now"))
+# After a sweep, in one statement from the indexes: the lag, whether pending rows are due now
+# (behind their stream, or beyond this claim), and when the next one falls due (a retry, a wait
+# for pace) or the next lease runs out (a relay that died mid-send): the relay sleeps until then.
+_PENDING_NOW = exists().where(_T.c.status == "pending", _T.c.not_before <= bindparam("_now"))
+_NEXT_PENDING = select(func.min(_T.c.not_before)).where(
+    _T.c.status == "pending", _T.c.not_before > bindparam("_now")).scalar_subquery()
+_NEXT_LEASE = select(func.min(_T.c.lease_until)).where(_T.c.status == "sending").scalar_subquery()
+_DUE_TIMES = select(_OLDEST_DUE.scalar_subquery(), _PENDING_NOW, _NEXT_PENDING, _NEXT_LEASE)
 _CARDS = TicketMessageRow.__table__
 
 # Claiming is one statement: take the oldest due rows (skipping rows another relay has locked,
@@ -160,6 +170,7 @@ class SqlOutbox:
              "created_at": m.created_at, "not_before": m.not_before}
             for m in messages
         ])
+        self.session.info[ADDED] = True  # the unit of work rings the relay after its commit
 
 
 class SqlOutboxStore:
@@ -169,11 +180,14 @@ class SqlOutboxStore:
         self.sessions = sessions
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-        async with self.sessions() as session, session.begin():
-            rows = sorted((await session.execute(_CLAIM, {
+        # One autocommitted statement on PostgreSQL (the claim is atomic by itself): no BEGIN
+        # and COMMIT round trips before the first send. Card places are read afterwards; they
+        # are written only by the claim that holds a card's row.
+        async with autocommit(self.sessions) as connection:
+            rows = sorted((await connection.execute(_CLAIM, {
                 "_now": now, "_limit": limit, "_lease_until": now + lease})).all(),
                 key=lambda row: row.id)
-            cards = await self._card_refs(session, rows)
+            cards = await self._card_refs(connection, rows)
         claimed = []
         for row in rows:
             thread = row.thread
@@ -187,13 +201,13 @@ class SqlOutboxStore:
         return claimed
 
     @staticmethod
-    async def _card_refs(session: AsyncSession, rows: list[Row[Any]]
+    async def _card_refs(connection: AsyncConnection, rows: list[Row[Any]]
                          ) -> dict[tuple[int | None, str, str], str]:
         ticket_ids = {r.ticket_id for r in rows
                       if r.ticket_id and (r.template == "card" or r.thread == CARD_THREAD)}
         if not ticket_ids:
             return {}
-        found = await session.execute(select(
+        found = await connection.execute(select(
             TicketMessageRow.ticket_id, TicketMessageRow.platform, TicketMessageRow.address,
             TicketMessageRow.ref).where(TicketMessageRow.ticket_id.in_(ticket_ids)))
         return {(t, p, a): ref for t, p, a, ref in found}
@@ -272,12 +286,22 @@ class SqlOutboxStore:
         async with self.sessions() as session, session.begin():
             result = await session.execute(stmt.values(
                 status="pending", attempts=0, not_before=now, last_error=None))
+            if result.rowcount and session.bind is not None and (
+                    session.bind.dialect.name == "postgresql"):
+                await session.execute(select(func.pg_notify(CHANNEL, "")))  # the relays, at commit
         return int(result.rowcount or 0)
 
     async def oldest_due(self, now: datetime) -> datetime | None:
         """The oldest message due and not yet delivered (the relay's lag), from the index."""
         async with self.sessions() as session:
             return await session.scalar(_OLDEST_DUE, {"_now": now})
+
+    async def due(self, now: datetime) -> OutboxDue:
+        async with self.sessions() as session:
+            oldest, pending_now, next_pending, next_lease = (
+                await session.execute(_DUE_TIMES, {"_now": now})).one()
+        later = [t for t in (next_pending, next_lease) if t is not None]
+        return OutboxDue(oldest, bool(pending_now), min(later) if later else None)
 
     async def stats(self, now: datetime) -> OutboxStats:
         async with self.sessions() as session:

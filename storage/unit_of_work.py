@@ -1,5 +1,6 @@
 """One transaction per use case. Leaving without commit() rolls everything back."""
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,7 +12,7 @@ from storage.errors import StorageUnavailable, is_unavailable
 from storage.inbound import SqlInbound
 from storage.kb import KbSearch, SqlKnowledge
 from storage.numbers import QueueNumbers
-from storage.outbox import SqlOutbox
+from storage.outbox import ADDED, SqlOutbox
 from storage.people import SqlPeople
 from storage.preferences import SqlPreferences
 from storage.reports import SqlReports
@@ -22,10 +23,12 @@ from storage.tickets import SqlTickets
 
 class SqlUnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None) -> None:
+                 numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None,
+                 after_outbox_commit: Callable[[], None] | None = None) -> None:
         self._sessions = sessions
         self._numbers = numbers
         self._kb_search = kb_search or KbSearch()
+        self._after_outbox_commit = after_outbox_commit
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
@@ -56,6 +59,8 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        if self.session.info.pop(ADDED, False) and self._after_outbox_commit is not None:
+            self._after_outbox_commit()  # the rows are visible now: the relay may sweep
 
     async def rollback(self) -> None:
         await self.session.rollback()
@@ -63,13 +68,19 @@ class SqlUnitOfWork:
 
 class SqlUnitOfWorkFactory:
     """`numbers`: ticket numbers taken outside the transaction (PostgreSQL); without it, the
-    queue's counter row is incremented inside it."""
+    queue's counter row is incremented inside it.
+
+    `after_outbox_commit`: called after a commit whose transaction inserted outbox rows (the
+    in-process relay's wake-up on SQLite; PostgreSQL notifies every replica itself)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None) -> None:
+                 numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None,
+                 after_outbox_commit: Callable[[], None] | None = None) -> None:
         self._sessions = sessions
         self.numbers = numbers
         self.kb_search = kb_search or KbSearch(sessions)  # the process's one search index
+        self.after_outbox_commit = after_outbox_commit
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.numbers, self.kb_search)
+        return SqlUnitOfWork(self._sessions, self.numbers, self.kb_search,
+                             self.after_outbox_commit)

@@ -8,8 +8,6 @@ charts stay independent of how the figures were computed. Each call draws on its
 import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
 import matplotlib
 
@@ -18,6 +16,9 @@ matplotlib.use("Agg")  # before anything imports pyplot; no display is ever need
 from matplotlib.figure import Figure
 
 from notifications.charts.fonts import chart_font
+from notifications.charts.kinds import Chart, Labels
+
+__all__ = ["Chart", "Labels", "resolution_distribution", "sla_by_priority", "weekly_trend"]
 
 # WenQuanYi Zen Hei has one weight, 500: matplotlib takes it for "normal" but logs a warning
 # on every render. Our own warning (fonts.py) says what matters: whether a CJK font exists.
@@ -28,15 +29,6 @@ DPI = 120
 CREATED, RESOLVED, MET, MISSED = "#4C72B0", "#55A868", "#55A868", "#C44E52"
 
 
-class Labels(Protocol):
-    def text(self, name: str, /, **params: object) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    name: str  # file name without extension, e.g. "trend"
-    title: str
-    png: bytes
 
 
 def _figure() -> Figure:
