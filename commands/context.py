@@ -13,7 +13,7 @@ from commands.webhooks import plan_webhooks
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
-from workflows.roles import roles_of
+from workflows.roles import principals_of, roles_of
 from workflows.sla import settle
 from workflows.ticket import Actor, Ticket
 
@@ -39,8 +39,10 @@ class Context:
 
     def card(self, key: str, ticket: Ticket, **params: Any) -> Answer:
         """An answer showing the ticket with the buttons this person may now press."""
+        if ticket.workflow is None:
+            ticket.workflow = self.org.workflow_for(ticket.type)
         roles = roles_of(self.person, ticket, self.org)
-        actions = tuple(ticket.allowed_actions(roles))
+        actions = tuple(ticket.allowed_actions(roles, principals_of(self.person, self.org)))
         return Answer(key, {"key": ticket.key, **params}, ticket=ticket, actions=actions)
 
 

@@ -46,7 +46,7 @@ def button_value(key: str, version: int) -> str:
 def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
     t = catalog.text
     fields = [
-        MarkdownTextObject(text=f"*{t('card.status')}*\n{esc(t('status.' + card['status']))}"),
+        MarkdownTextObject(text=f"*{t('card.status')}*\n{esc(catalog.card_status(card))}"),
         MarkdownTextObject(text=f"*{t('card.priority')}*\n{card['priority']}"),
         MarkdownTextObject(text=f"*{t('card.requester')}*\n{_who(card['requester'], '—')}"),
         MarkdownTextObject(

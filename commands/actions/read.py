@@ -9,7 +9,6 @@ from commands.ports import HistoryLine, UnitOfWork
 from workflows.errors import NotAllowed
 from workflows.roles import roles_of
 from workflows.ticket import Ticket
-from workflows.transitions import workflow_for
 
 
 def _can_see_internal(ctx: Context) -> bool:
@@ -35,8 +34,8 @@ async def may(cmd: May, ctx: Context) -> Answer:
     """Answer ok when the action is open to this person now, else the refusal it would get."""
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
-    ticket_workflow = workflow_for(ticket.type)
-    ticket_workflow.check(cmd.action, ticket.status, ctx.actor(ticket).roles)
+    actor = ctx.actor(ticket)  # attaches the organisation's workflow for the ticket's type
+    ticket.flow.check(cmd.action, ticket.status_id, actor.roles, actor.principals)
     return Answer("ok", {"key": ticket.key}, public=False)
 
 

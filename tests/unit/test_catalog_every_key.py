@@ -223,6 +223,9 @@ SPECIAL |= {
 ZH_ONLY_SPECIAL |= {"intake.firing": {"alerts": ["磁盘已满"]},
                     "intake.changed": {"alerts": ["磁盘已满"]},
                     "intake.resolved": {"alerts": ["磁盘已满"]}}
+# --- workflow ---
+SPECIAL |= {"error.wrong_who": {"action": "resume", "roles": ["lead"], "others": ["cab"]}}
+ZH_ONLY_SPECIAL |= {"error.wrong_who": {"action": "resume", "roles": ["lead"], "others": ["变更委员会"]}}
 
 
 @functools.cache
