@@ -37,6 +37,14 @@ class Context:
     def actor(self, ticket: Ticket) -> Actor:
         return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source)
 
+    def with_workflows(self, tickets: list[Ticket]) -> list[Ticket]:
+        """The tickets with their organisation's workflow attached, so what a list says of their
+        status is the workflow's words."""
+        for ticket in tickets:
+            if ticket.workflow is None:
+                ticket.workflow = self.org.workflow_for(ticket.type)
+        return tickets
+
     def card(self, key: str, ticket: Ticket, **params: Any) -> Answer:
         """An answer showing the ticket with the buttons this person may now press."""
         if ticket.workflow is None:
