@@ -223,6 +223,12 @@ def _where(path: Path, lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) 
     return str(path)
 
 
+def line_of(path: Path, loc: tuple[Any, ...]) -> str:
+    """`file:line: field` for a place in an organisation file that loads (for later reports)."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    return _where(path, _lines(node), loc) if node is not None else str(path)
+
+
 def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
     problems: list[tuple[tuple[Any, ...], str]] = []
     handles = [p.handle for p in spec.people]
