@@ -2,14 +2,18 @@
 reported by `config check` (file:line, the status, the mapping they now act under) and keep
 working from their phase's status."""
 
+import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.bootstrap import build_app
-from bot.cli import _stale_tickets
+from bot.cli import config_check, open_counts, stale_lines
 from bot.orgfile import SAMPLE, load_org
 from bot.settings import Settings
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def renamed_org(tmp_path: Path) -> Path:
@@ -25,6 +29,12 @@ def line_of_entry(path: Path, name: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if line.strip() == f"- name: {name}")
 
 
+async def stale(org_file: Path, database_url: str) -> list[str]:
+    counts = await open_counts(database_url)
+    assert isinstance(counts, list), counts
+    return stale_lines(load_org(org_file), counts)
+
+
 async def test_a_ticket_in_a_lost_status_is_reported_and_keeps_working(
         chat: Chat, database_url: str, tmp_path: Path, clock: FakeClock) -> None:
     key = (await chat.user("alice").says("new type:change Replace the core router")).answer.ticket.key
@@ -34,9 +44,9 @@ async def test_a_ticket_in_a_lost_status_is_reported_and_keeps_working(
     assert (await chat.user("bob").says(f"claim {other}")).ok
     assert (await chat.user("bob").says(f"pend {other} which floor?")).ok  # built-in: not stale
 
-    assert await _stale_tickets(load_org(SAMPLE), database_url) == []
+    assert await stale(SAMPLE, database_url) == []
     changed = renamed_org(tmp_path)
-    warnings = await _stale_tickets(load_org(changed), database_url)
+    warnings = await stale(changed, database_url)
     assert warnings == [
         f"warning: {changed}:{line_of_entry(changed, 'change_with_cab')}: workflows[0]: 1 open "
         f"change_request ticket is in status 'awaiting_cab' (e.g. {key}), which workflow "
@@ -56,10 +66,19 @@ async def test_a_ticket_in_a_lost_status_is_reported_and_keeps_working(
         assert "In progress" in resumed.card
     finally:
         await app.aclose()
-    assert await _stale_tickets(load_org(changed), database_url) == []
+    assert await stale(changed, database_url) == []
 
 
-async def test_checking_a_file_without_a_database_creates_none(tmp_path: Path) -> None:
+def test_checking_a_file_without_a_database_creates_none(
+        tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     missing = tmp_path / "none.db"
-    assert await _stale_tickets(load_org(SAMPLE), f"sqlite:///{missing}") == []
+    assert config_check(SAMPLE, NOW, f"sqlite:///{missing}") == 0
     assert not missing.exists()
+    assert "OK" in capsys.readouterr().out
+
+
+def test_an_old_schema_is_a_note_not_a_failure(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert config_check(SAMPLE, NOW, f"sqlite:///{empty}") == 0
+    assert "note: the tickets were not compared with the workflows" in capsys.readouterr().out
