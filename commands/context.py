@@ -50,7 +50,8 @@ class Context:
         if ticket.workflow is None:
             ticket.workflow = self.org.workflow_for(ticket.type)
         roles = roles_of(self.person, ticket, self.org)
-        actions = tuple(ticket.allowed_actions(roles, principals_of(self.person, self.org)))
+        others = principals_of(self.person, self.org) if ticket.workflow.names_others else frozenset()
+        actions = tuple(ticket.allowed_actions(roles, others))
         return Answer(key, {"key": ticket.key, **params}, ticket=ticket, actions=actions)
 
 

@@ -55,7 +55,8 @@ class Actor:
            source: Source) -> "Actor":
         if ticket.workflow is None:
             ticket.workflow = org.workflow_for(ticket.type)
-        return cls(person, roles_of(person, ticket, org), now, source, principals_of(person, org))
+        others = principals_of(person, org) if ticket.workflow.names_others else frozenset()
+        return cls(person, roles_of(person, ticket, org), now, source, others)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,8 @@ class Ticket:
     @property
     def status_id(self) -> str:
         """Where the ticket stands in its workflow: its own status, else its phase's."""
+        if self.workflow_status is None and self.workflow is None:
+            return self.status  # the built-in workflow has every phase
         return self.flow.here(self.workflow_status or self.status.value, self.status)
 
     @property

@@ -48,6 +48,9 @@ class Workflow:
         self.transitions = transitions
         self.statuses = dict(statuses) if statuses is not None else dict(BUILT_IN_STATUSES)
         self.types = types
+        # Whether any row names teams, people or groups: if none, who someone is beyond their
+        # roles is never needed (Actor.of skips working it out).
+        self.names_others = any(t.principals for t in transitions)
 
     # -- statuses ----------------------------------------------------------------------------
     def phase_of(self, status: str) -> Status:
@@ -73,8 +76,9 @@ class Workflow:
     # -- may / which ---------------------------------------------------------------------------
     def find(self, action: Action, status: str, roles: frozenset[Role],
              principals: frozenset[str] = frozenset()) -> Transition | None:
-        for t in self.transitions:
-            if t.action is action and status in t.sources and t.allows(roles, principals):
+        for t in self.transitions:  # inlined `allows`: this runs for every button of every card
+            if t.action is action and status in t.sources and (
+                    roles & t.roles or (principals and principals & t.principals)):
                 return t
         return None
 
@@ -113,8 +117,13 @@ class Workflow:
                         principals: frozenset[str] = frozenset()) -> list[Action]:
         """Actions in table order, once each: what a card shows this person as buttons."""
         seen: dict[Action, None] = {}
+        if not principals:  # the common case, kept as cheap as the roles-only table was
+            for t in self.transitions:
+                if status in t.sources and roles & t.roles:
+                    seen.setdefault(t.action, None)
+            return list(seen)
         for t in self.transitions:
-            if status in t.sources and t.allows(roles, principals):
+            if status in t.sources and (roles & t.roles or principals & t.principals):
                 seen.setdefault(t.action, None)
         return list(seen)
 
