@@ -62,6 +62,7 @@ async def test_a_change_waits_on_the_board_and_only_the_board_lets_it_go_on(
     assert done.ok, done.text
 
 
+
 async def test_an_incident_keeps_the_built_in_lifecycle(chat: Chat) -> None:
     created = await chat.user("alice").says("new Monitor flickers")
     key = created.answer.ticket.key
