@@ -233,12 +233,16 @@ class Ticket:
 
     # -- lifecycle -------------------------------------------------------------------------
     def record_creation(self, actor: Actor) -> None:
+        start = self.flow.status_in(Status.NEW)  # a workflow may start tickets in its own status
+        self.workflow_status = None if start == Status.NEW.value else str(start)
         changes: dict[str, list[Any]] = {"priority": [None, self.priority.value],
                                          "team": [None, self.team]}
         if self.sla is not None:
             changes["sla_policy"] = [None, self.sla.snapshot.policy]
         if self.links:  # a follow-up of an earlier ticket (`new … related:IT-4`)
             changes["links"] = [None, ", ".join(self.links)]
+        if self.workflow_status is not None:
+            changes["workflow_status"] = [None, self.workflow_status]
         self.new_audit.append(AuditEntry(
             action="create", actor_id=actor.id, at=actor.now, source=actor.source,
             from_status=None, to_status=self.status, changes=changes,

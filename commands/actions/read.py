@@ -73,8 +73,8 @@ def _worded(line: HistoryLine, flow: Workflow) -> HistoryLine:
     if not moved:
         return line
     changes = {k: v for k, v in line.changes.items() if k != "workflow_status"}
-    return replace(line, from_status=flow.word(moved[0]), to_status=flow.word(moved[1]),
-                   changes=changes)
+    return replace(line, from_status=flow.word(moved[0]) if moved[0] else line.from_status,
+                   to_status=flow.word(moved[1]), changes=changes)
 
 
 async def history(cmd: History, ctx: Context) -> Answer:

@@ -59,11 +59,11 @@ def org_with(workflow) -> Organisation:
 
 
 def change_ticket(**kw) -> Ticket:
-    fields = {"status": Status.IN_PROGRESS, **kw}
+    fields = {"status": Status.IN_PROGRESS, "type": TicketType.CHANGE_REQUEST, "assignee": BOB,
+              **kw}
     return Ticket(key="IT-7", queue="IT", number=7, title="Upgrade core switch", description="-",
-                  type=TicketType.CHANGE_REQUEST, priority=Priority.P3, requester=ALICE,
-                  team="it", source=Source.CONSOLE, created_at=NOW, updated_at=NOW, assignee=BOB,
-                  **fields)
+                  priority=Priority.P3, requester=ALICE, team="it", source=Source.CONSOLE,
+                  created_at=NOW, updated_at=NOW, **fields)
 
 
 # -- the built-in lifecycle is data in the organisation file's format ------------------------
@@ -211,3 +211,23 @@ def test_a_type_has_one_workflow() -> None:
     problems = built(CHANGE, {**CHANGE, "name": "other"})[1]
     assert ((1, "types", 0), "type 'change_request' already has workflow 'cab_change'; a type "
             "has one workflow") in problems
+
+
+def test_a_workflow_may_start_tickets_in_a_status_of_its_own() -> None:
+    flow = built({"name": "intake", "base": "standard", "types": ["service_request"],
+                  "without": ["new"],
+                  "statuses": [{"id": "submitted", "phase": "new", "like": "new",
+                                "name": {"en": "Submitted", "zh-CN": "已提交"}}],
+                  "transitions": [
+                      {"action": "transfer_team", "from": ["submitted"], "to": "submitted",
+                       "who": ["member", "lead", "admin"], "requires": ["reason"]},
+                      {"action": "transfer_team", "from": ["assigned", "in_progress", "pending"],
+                       "to": "submitted", "who": ["assignee", "lead", "admin"],
+                       "requires": ["reason"]}]})
+    assert flow[1] == []
+    ticket = change_ticket(type=TicketType.SERVICE_REQUEST, status=Status.NEW, assignee=None)
+    ticket.workflow = flow[0]["intake"]
+    ticket.record_creation(Actor(ALICE, frozenset({Role.REQUESTER}), NOW, Source.CONSOLE))
+    assert (ticket.status, ticket.workflow_status) == (Status.NEW, "submitted")
+    assert ticket.status_word.names["en"] == "Submitted"
+    assert ticket.new_audit[-1].changes["workflow_status"] == [None, "submitted"]
