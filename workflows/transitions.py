@@ -20,6 +20,12 @@ S = Status
 R = Role
 
 LIVE = frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.PENDING, S.SUSPENDED})
+# Kept for code that builds rows in Python (the tables themselves are data now).
+WORKING = frozenset({S.ASSIGNED, S.IN_PROGRESS, S.PENDING})
+PARTICIPANTS = frozenset({R.REQUESTER, R.ASSIGNEE, R.COLLABORATOR, R.MEMBER, R.LEAD, R.ADMIN})
+AGENTS = frozenset({R.ASSIGNEE, R.MEMBER, R.LEAD, R.ADMIN})
+OWNERS = frozenset({R.ASSIGNEE, R.LEAD, R.ADMIN})
+MANAGERS = frozenset({R.LEAD, R.ADMIN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,15 @@ class Transition:
 
 def _t(action: Action, sources, dest: Status | None, roles) -> Transition:
     return Transition(action, frozenset(sources), dest, frozenset(roles))
+
+
+def _replace(
+    table: tuple[Transition, ...], action: Action, *rows: Transition
+) -> tuple[Transition, ...]:
+    """The table with `action`'s rows swapped for `rows`, in the same place (buttons keep order)."""
+    at = next(i for i, t in enumerate(table) if t.action is action)
+    rest = tuple(t for t in table if t.action is not action)
+    return rest[:at] + rows + rest[at:]
 
 
 class Workflow:

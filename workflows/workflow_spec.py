@@ -230,9 +230,13 @@ def build_workflows(entries: Sequence[Mapping[str, Any]],
 
 
 def _dangling(workflow: Workflow) -> list[tuple[str, str]]:
-    return [(str(t.dest), f"{t.action.value} still goes to '{t.dest}', which this workflow "
-             "leaves out: list the action's transitions") for t in workflow.transitions
-            if t.dest is not None and t.dest not in workflow.statuses]
+    """Kept base rows still going to a status this workflow left out (once per action)."""
+    found: dict[tuple[str, str], None] = {}
+    for t in workflow.transitions:
+        if t.dest is not None and t.dest not in workflow.statuses:
+            found[(str(t.dest), f"{t.action.value} still goes to '{t.dest}', which this "
+                   "workflow leaves out: list the action's transitions")] = None
+    return list(found)
 
 
 def reachability(workflow: Workflow) -> list[tuple[str, str]]:
