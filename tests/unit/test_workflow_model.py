@@ -231,3 +231,21 @@ def test_a_workflow_may_start_tickets_in_a_status_of_its_own() -> None:
     assert (ticket.status, ticket.workflow_status) == (Status.NEW, "submitted")
     assert ticket.status_word.names["en"] == "Submitted"
     assert ticket.new_audit[-1].changes["workflow_status"] == [None, "submitted"]
+
+
+def test_a_team_named_by_a_workflow_lets_its_members_act_on_another_teams_ticket() -> None:
+    flow = built({**CHANGE, "transitions": [
+        {"action": "pend", "from": ["in_progress"], "to": "awaiting_cab", "who": ["assignee"]},
+        {"action": "resume", "from": ["awaiting_cab"], "to": "in_progress",
+         "who": ["team:network"]}]})[0]["cab_change"]
+    org = Organisation(
+        teams={"it": Team("it", "IT", leads=frozenset({"dave"}), members=frozenset({"bob"})),
+               "network": Team("network", "Net", leads=frozenset(), members=frozenset({"frank"}))},
+        queues={"IT": Queue("IT", "IT", default_team="it")},
+        workflows={TicketType.CHANGE_REQUEST: flow})
+    frank = Person(6, "frank", "Frank")
+    ticket = change_ticket(status=Status.PENDING, workflow_status="awaiting_cab")
+    with pytest.raises(NotAllowed):
+        ticket.resume(Actor.of(DAVE, ticket, org, NOW, Source.CONSOLE))
+    ticket.resume(Actor.of(frank, ticket, org, NOW, Source.CONSOLE))
+    assert ticket.status is Status.IN_PROGRESS
