@@ -7,6 +7,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -15,7 +16,7 @@ from bot.clock import SystemClock
 from bot.console.session import ConsoleSession, stdout_writer
 from bot.holiday_check import warning_line
 from bot.logs import configure_logging
-from bot.orgfile import OrgFileError, load_org
+from bot.orgfile import LoadedOrg, OrgFileError, line_of, load_org
 from bot.report_cli import add_arguments as add_report_arguments
 from bot.settings import Settings
 from bot.settings_check import IncompleteSettings, require_complete
@@ -24,6 +25,9 @@ from bot.sla_failed import add_arguments as add_sla_failed_arguments
 from notifications.text import CatalogError
 from storage.connection_problems import describe as describe_database_problem
 from workflows.holiday_coverage import holiday_gaps
+
+if TYPE_CHECKING:
+    from workflows.workflow_drift import StatusCount
 from workflows.kinds import Source
 
 # Earlier process shapes, kept so existing deployments keep starting: all of them are `serve`.
@@ -178,14 +182,69 @@ def _sla_simulate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def config_check(path: Path | None, now: datetime) -> int:
+def config_check(path: Path | None, now: datetime, database_url: str | None = None) -> int:
     loaded = load_org(path)
     org = loaded.org
     print(f"{loaded.path}: OK — {len(loaded.directory)} people, {len(org.teams)} teams, "
           f"{len(org.queues)} queues")
     for gap in holiday_gaps(org.sla, now):  # a warning, not an error: the exit code stays 0
         print(f"warning: {warning_line(gap)}")
+    if database_url and _database_exists(database_url):
+        counts = asyncio.run(open_counts(database_url))
+        lines = stale_lines(loaded, counts) if isinstance(counts, list) else [counts]
+        for line in lines:
+            print(line)
     return 0
+
+
+def _database_exists(database_url: str) -> bool:
+    """Checking a file must not create a database: an SQLite file that is not there is none."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    return url.get_backend_name() != "sqlite" or bool(url.database and Path(url.database).exists())
+
+
+async def open_counts(database_url: str) -> "list[StatusCount] | str":
+    """Open tickets per type and status, or a note saying why they could not be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.engine import make_engine
+    from storage.workflow_counts import open_status_counts
+
+    engine = make_engine(database_url)
+    try:
+        return await open_status_counts(engine)
+    except (SQLAlchemyError, OSError) as error:
+        return (f"note: the tickets were not compared with the workflows (database: "
+                f"{type(error).__name__}; run `ticketbot db upgrade` if the schema is old)")
+    finally:
+        await engine.dispose()
+
+
+def stale_lines(loaded: LoadedOrg, counts: "list[StatusCount]") -> list[str]:
+    """Open tickets in statuses the file's workflows no longer have: warnings with the mapping
+    they now act under (the exit code stays 0: they keep working)."""
+    from workflows.workflow_drift import stale_statuses
+
+    lines = []
+    for stale in stale_statuses(counts, loaded.org):
+        index = _entry_index(loaded.path, stale.workflow)
+        where = (line_of(loaded.path, ("workflows", index)) if index is not None
+                 else f"{loaded.path}: (built-in workflow {stale.workflow})")
+        lines.append(f"warning: {where}: {stale.sentence()}")
+    return lines
+
+
+def _entry_index(path: Path, name: str) -> int | None:
+    """The workflow's place in the file's `workflows:` list (None: a built-in one)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for i, entry in enumerate(data.get("workflows") or []):
+        if isinstance(entry, dict) and entry.get("name") == name:
+            return i
+    return None
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -229,7 +288,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "db":
         return asyncio.run(_db_current(settings))
     if command == "config":
-        return config_check(args.file or settings.org_file, SystemClock().now())
+        return config_check(args.file or settings.org_file, SystemClock().now(),
+                            settings.database_url)
     return asyncio.run(_autoclose(settings))
 
 

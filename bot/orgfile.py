@@ -23,6 +23,7 @@ from bot.orgfile_hooks import (
 )
 from bot.orgfile_schedules import ScheduleSpec, build_schedules
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
+from bot.orgfile_workflows import WorkflowSpec, build_org_workflows, workflow_problems
 from storage.directory import DirectoryEntry
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
 from workflows.digest import WEEKDAYS, DigestSchedule
@@ -182,6 +183,7 @@ class OrgSpec(_Strict):
     knowledge_base: KnowledgeSpec = KnowledgeSpec()
     webhooks: list[WebhookSpec] = []  # outgoing, signed
     intake: IntakeSpec = IntakeSpec()  # monitoring alerts that become tickets
+    workflows: list[WorkflowSpec] = []  # per ticket type; docs/workflows.md
 
 
 class OrgFileError(Exception):
@@ -219,6 +221,12 @@ def _where(path: Path, lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) 
             field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc)
             return f"{path}:{lines[loc[:cut]]}: {field.replace('.[', '[') or '(top)'}"
     return str(path)
+
+
+def line_of(path: Path, loc: tuple[Any, ...]) -> str:
+    """`file:line: field` for a place in an organisation file that loads (for later reports)."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    return _where(path, _lines(node), loc) if node is not None else str(path)
 
 
 def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
@@ -259,6 +267,9 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
             problems.append((("policies", "targets"),
                              "targets belong to the policies of the sla section when there is one"))
         problems += sla_problems(spec.sla, set(team_keys), set(queue_keys))
+    problems += workflow_problems(spec.workflows, known, set(team_keys), set(_groups(spec)),
+                                  spec.ticket_types)
+    problems += build_org_workflows(spec.workflows)[1]
     return problems
 
 
@@ -353,6 +364,7 @@ def _build(spec: OrgSpec) -> Organisation:
             similar_score=spec.knowledge_base.similar_score,
             duplicate_score=spec.knowledge_base.duplicate_score),
         webhooks=subscriptions(spec.webhooks),
+        workflows=build_org_workflows(spec.workflows)[0],
     )
 
 

@@ -14,7 +14,7 @@ from commands.webhooks import plan_webhooks
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
-from workflows.roles import roles_of
+from workflows.roles import principals_of, roles_of
 from workflows.sla import settle
 from workflows.ticket import Actor, Ticket
 
@@ -38,10 +38,21 @@ class Context:
     def actor(self, ticket: Ticket) -> Actor:
         return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source)
 
+    def with_workflows(self, tickets: list[Ticket]) -> list[Ticket]:
+        """The tickets with their organisation's workflow attached, so what a list says of their
+        status is the workflow's words."""
+        for ticket in tickets:
+            if ticket.workflow is None:
+                ticket.workflow = self.org.workflow_for(ticket.type)
+        return tickets
+
     def card(self, key: str, ticket: Ticket, **params: Any) -> Answer:
         """An answer showing the ticket with the buttons this person may now press."""
+        if ticket.workflow is None:
+            ticket.workflow = self.org.workflow_for(ticket.type)
         roles = roles_of(self.person, ticket, self.org)
-        actions = tuple(ticket.allowed_actions(roles))
+        others = principals_of(self.person, self.org) if ticket.workflow.names_others else frozenset()
+        actions = tuple(ticket.allowed_actions(roles, others))
         return Answer(key, {"key": ticket.key, **params}, ticket=ticket, actions=actions,
                       buttons=tuple(viewer_buttons(ticket, self.person, self.org)))
 

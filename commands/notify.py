@@ -180,7 +180,8 @@ def _added_handles(entries: list[AuditEntry]) -> frozenset[str]:
 def card_actions(ticket: Ticket) -> list[Action]:
     """The buttons a shared card (or an App Home row) offers: what anyone may do now. A click
     by someone who may not is refused with the reason, only to them."""
-    offered = set(ticket.allowed_actions(frozenset(Role) - {Role.SYSTEM}))
+    everyone_named = frozenset(p for t in ticket.flow.transitions for p in t.principals)
+    offered = set(ticket.allowed_actions(frozenset(Role) - {Role.SYSTEM}, everyone_named))
     return [a for a in CARD_ACTIONS if a in offered]
 
 
@@ -193,7 +194,8 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
 
     return {
         "key": ticket.key, "title": ticket.title, "description": ticket.description[:500],
-        "status": ticket.status.value, "priority": ticket.priority.value,
+        "status": str(ticket.status_id), "priority": ticket.priority.value,
+        "status_names": getattr(ticket.status_word, "names", {}),  # a workflow's own words
         "type": ticket.type.value, "category": ticket.category,
         "team": team.name if team else ticket.team, "requester": person(ticket.requester),
         "assignee": person(ticket.assignee),

@@ -21,6 +21,7 @@ from notifications.senders import DeliveryError, Outgoing, Sender
 from notifications.text import Catalog
 from notifications.wake import Wake
 from workflows.kinds import Source
+from workflows.workflow_status import StatusWord
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +292,9 @@ class Relay:
     def _render_in(self, rows: list[Claimed], catalog: Catalog) -> Outgoing:
         first = rows[0]
         if first.is_card:
-            text = catalog.text("card.fallback", **first.params)
+            # A workflow's own status carries its names (the snapshot's `status_names`).
+            status = StatusWord(first.params["status"], first.params.get("status_names"))
+            text = catalog.text("card.fallback", **{**first.params, "status": status})
             return Outgoing(first.platform, first.address, text, text, first.idempotency_key,
                             first.thread, False, card=first.params, locale=first.locale)
         if len(rows) == 1:

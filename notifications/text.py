@@ -126,7 +126,7 @@ class Catalog:
         return {
             "who": lambda p: p.label if isinstance(p, Person) else str(p),
             "dt": self.format_time,
-            "status": lambda s: self.text(f"status.{s}"),
+            "status": self.status_words,
             "action": lambda a: self.text(f"action.{a}") if f"action.{a}" in self.templates
             else str(a),
             "role": lambda r: self.text(f"role.{r}"),
@@ -149,6 +149,24 @@ class Catalog:
             "sla_step": lambda s: Raw(self.text(s.template, clock=s.clock, number=s.number,
                                                 action=s.action, percent=s.percent, to=s.to)),
         }
+
+    def status_words(self, status: str) -> str:
+        """A status in the reader's words: a workflow's own names (workflows.workflow_status.
+        StatusWord), else the catalog's for a built-in one, else the id as written."""
+        names = getattr(status, "names", None) or {}
+        if self.locale in names:
+            return names[self.locale]
+        if f"status.{status}" in self.templates:
+            return self.text(f"status.{status}")
+        return next(iter(names.values()), str(status).replace("_", " "))
+
+    def card_status(self, card: dict[str, Any]) -> str:
+        """A card snapshot's status in the reader's words (`status_names`: the workflow's)."""
+        word = card["status"]
+        names = card.get("status_names") or {}
+        if self.locale in names:
+            return names[self.locale]
+        return self.status_words(word) if not names else next(iter(names.values()))
 
     def mention(self, person: dict[str, Any] | Person) -> str:
         """A mention the platform turns into a ping (built here, so it is Raw, not escaped)."""

@@ -91,6 +91,8 @@ class TicketRow(Base):
     origin_ts: Mapped[str | None] = mapped_column(String(64))
     csat_score: Mapped[int | None]
     checklist: Mapped[list[Any] | None] = mapped_column(JSON)  # workflows.checklist items
+    # A workflow's own status inside the phase `status` (NULL: the phase itself).
+    workflow_status: Mapped[str | None] = mapped_column(String(40))
     # SLA (workflows.sla_clock.SlaState): the policy snapshot, pauses, each clock's progress.
     sla_policy: Mapped[str | None] = mapped_column(String(64))
     sla_calendar: Mapped[str | None] = mapped_column(String(64))

@@ -46,7 +46,7 @@ from workflows.ticket import Ticket
 _COPIED = ("title", "description", "category", "team", "created_at", "updated_at",
            "response_due_at", "resolution_due_at", "first_response_at", "resolved_at",
            "closed_at", "resolution", "pending_reason", "last_urged_at", "duplicate_of",
-           "origin_channel", "origin_ts", "csat_score")
+           "origin_channel", "origin_ts", "csat_score", "workflow_status")
 
 
 # The hot writes are built once: a statement object memoises its cache key, so executing it

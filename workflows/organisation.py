@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from workflows.assignment import DEFAULT_WEIGHTS, UTC_ZONE, AssignmentPolicy
@@ -12,6 +13,9 @@ from workflows.priority import Priority
 from workflows.routing import Rule
 from workflows.sla_policy import ClockTargets, SlaBook
 from workflows.webhooks import Subscription
+
+if TYPE_CHECKING:  # transitions imports roles, which imports this module
+    from workflows.transitions import Workflow
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,16 @@ class Organisation:
     groups: dict[str, frozenset[str]] = field(default_factory=dict)  # requester group -> handles
     knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
     webhooks: tuple[Subscription, ...] = ()  # outgoing webhook subscriptions
+    # The organisation file's `workflows:` by ticket type; a type not here has the built-in one.
+    workflows: "dict[TicketType, Workflow]" = field(default_factory=dict)
+
+    def workflow_for(self, ticket_type: TicketType) -> "Workflow":
+        found = self.workflows.get(ticket_type)
+        if found is not None:
+            return found
+        from workflows.transitions import workflow_for
+
+        return workflow_for(ticket_type)
 
     def profile(self, handle: str) -> Profile:
         return self.profiles.get(handle, Profile())

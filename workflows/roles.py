@@ -37,3 +37,10 @@ def roles_of(person: Person, ticket: "Ticket", org: Organisation) -> frozenset[R
     if person.handle in org.admins:
         roles.add(Role.ADMIN)
     return frozenset(roles)
+
+
+def principals_of(person: Person, org: Organisation) -> frozenset[str]:
+    """What a workflow's `who` may name besides roles: the person, their teams, their groups."""
+    return frozenset({f"person:{person.handle}",
+                      *(f"team:{t.key}" for t in org.teams_of(person.handle)),
+                      *(f"group:{g}" for g in org.groups_of(person.handle))})

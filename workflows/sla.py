@@ -22,7 +22,6 @@ from workflows.sla_clock import SlaSnapshot, SlaState
 from workflows.sla_policy import Clock, Facts, SlaBook, StepAction
 from workflows.status import Status
 from workflows.ticket import Actor, Ticket
-from workflows.transitions import workflow_for
 
 PAUSING = frozenset({Status.PENDING, Status.SUSPENDED, Status.RESOLVED})
 
@@ -64,6 +63,8 @@ def refresh(ticket: Ticket, book: SlaBook) -> None:
 
 
 def settle(ticket: Ticket, org: Organisation, now: datetime) -> None:
+    if ticket.workflow is None:
+        ticket.workflow = org.workflow_for(ticket.type)
     if ticket.sla is None:
         if not ticket.status.is_open:
             return
@@ -155,7 +156,7 @@ def perform(ticket: Ticket, org: Organisation, due: DueStep, now: datetime,
         note("sla_reminder", number=step.number, of=state.snapshot.chain.max_reminders)
     elif step.kind is StepKind.EXHAUSTED:
         # A ticket nobody has taken cannot be suspended: the line must not say it was.
-        suspended = workflow_for(ticket.type).may(Action.SUSPEND, ticket.status, system.roles)
+        suspended = ticket.flow.may(Action.SUSPEND, ticket.status_id, system.roles)
         note("sla_exhausted", reminders=step.number, suspended=suspended)
         if suspended:
             _try(lambda: ticket.suspend(system, "SLA escalation exhausted"))

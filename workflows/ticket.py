@@ -13,7 +13,7 @@ from workflows.kinds import Source, TicketType
 from workflows.organisation import Organisation, Policies
 from workflows.people import Person
 from workflows.priority import Priority
-from workflows.roles import Role, roles_of
+from workflows.roles import Role, principals_of, roles_of
 from workflows.sla_clock import SlaState
 from workflows.sla_policy import Clock
 from workflows.status import Status
@@ -22,8 +22,10 @@ from workflows.transitions import (
     REOPEN_BY_MONITORING,
     RESOLVE_BY_MONITORING,
     Transition,
+    Workflow,
     workflow_for,
 )
+from workflows.workflow_status import BUILT_IN
 
 MAX_TITLE = 200
 MAX_TEXT = 4000
@@ -39,6 +41,8 @@ class Actor:
     roles: frozenset[Role]
     now: datetime
     source: Source
+    # Who they are beyond roles, for workflows that name them: team:…, person:…, group:…
+    principals: frozenset[str] = frozenset()
 
     @property
     def id(self) -> int | None:
@@ -51,7 +55,10 @@ class Actor:
     @classmethod
     def of(cls, person: Person, ticket: "Ticket", org: Organisation, now: datetime,
            source: Source) -> "Actor":
-        return cls(person, roles_of(person, ticket, org), now, source)
+        if ticket.workflow is None:
+            ticket.workflow = org.workflow_for(ticket.type)
+        others = principals_of(person, org) if ticket.workflow.names_others else frozenset()
+        return cls(person, roles_of(person, ticket, org), now, source, others)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,11 @@ class Ticket:
     skills: tuple[str, ...] = ()  # what whoever takes it should know (from routing)
     sla: SlaState | None = None  # the SLA clocks (workflows.sla settles them with each change)
     checklist: list[CheckItem] = field(default_factory=list)  # a planned work order's steps
+    # The workflow's own status when it is not the phase itself (`awaiting_cab` in `pending`).
+    workflow_status: str | None = None
+    # The organisation's workflow for this type, attached by whoever knows the organisation
+    # (Actor.of, the SLA settle, the answers); None: the built-in one.
+    workflow: Workflow | None = field(default=None, compare=False, repr=False)
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.
@@ -127,8 +139,25 @@ class Ticket:
     offered: list[dict[str, str]] = field(default_factory=list)
 
     # -- queries ---------------------------------------------------------------------------
-    def allowed_actions(self, roles: frozenset[Role]) -> list[Action]:
-        return workflow_for(self.type).allowed_actions(self.status, roles)
+    @property
+    def flow(self) -> Workflow:
+        return self.workflow or workflow_for(self.type)
+
+    @property
+    def status_id(self) -> str:
+        """Where the ticket stands in its workflow: its own status, else its phase's."""
+        if self.workflow_status is None and self.workflow is None:
+            return self.status  # the built-in workflow has every phase
+        return self.flow.here(self.workflow_status or self.status.value, self.status)
+
+    @property
+    def status_word(self) -> str:
+        """What lists, cards and `show` say for the status (the workflow's names, if any)."""
+        return self.flow.word(self.status_id)
+
+    def allowed_actions(self, roles: frozenset[Role],
+                        principals: frozenset[str] = frozenset()) -> list[Action]:
+        return self.flow.allowed_actions(self.status_id, roles, principals)
 
     def late_clocks(self, now: datetime) -> list[tuple[Clock, datetime]]:
         """The clocks past their due time (`list overdue`): the first response while nobody has
@@ -160,15 +189,27 @@ class Ticket:
 
     # -- plumbing --------------------------------------------------------------------------
     def _check(self, action: Action, actor: Actor) -> Transition:
-        return workflow_for(self.type).check(action, self.status, actor.roles)
+        return self.flow.check(action, self.status_id, actor.roles, actor.principals)
+
+    def _move(self, dest: str) -> None:
+        """To a status of the workflow, or to a phase (moves outside the table)."""
+        flow = self.flow
+        target = dest if dest in flow.statuses else flow.status_in(Status(dest))
+        self.status = flow.phase_of(target)
+        self.workflow_status = None if target == self.status.value else str(target)
 
     def _record(self, action: Action | str, actor: Actor, transition: Transition | None = None,
                 changes: dict[str, list[Any]] | None = None, reason: str | None = None,
                 internal: bool = False) -> None:
         before = self.status
+        before_id = self.status_id
         if transition is not None and transition.dest is not None:
-            self.status = transition.dest
+            self._move(transition.dest)
         changed_status = self.status is not before
+        after_id = self.status_id
+        if after_id != before_id and (self.workflow_status or str(before_id) not in BUILT_IN):
+            # A workflow's own status: the history says it, the phases stay in from/to.
+            changes = {**(changes or {}), "workflow_status": [str(before_id), str(after_id)]}
         self.updated_at = actor.now
         self.new_audit.append(AuditEntry(
             action=str(action),
@@ -197,12 +238,16 @@ class Ticket:
 
     # -- lifecycle -------------------------------------------------------------------------
     def record_creation(self, actor: Actor) -> None:
+        start = self.flow.status_in(Status.NEW)  # a workflow may start tickets in its own status
+        self.workflow_status = None if start == Status.NEW.value else str(start)
         changes: dict[str, list[Any]] = {"priority": [None, self.priority.value],
                                          "team": [None, self.team]}
         if self.sla is not None:
             changes["sla_policy"] = [None, self.sla.snapshot.policy]
         if self.links:  # a follow-up of an earlier ticket (`new … related:IT-4`)
             changes["links"] = [None, ", ".join(self.links)]
+        if self.workflow_status is not None:
+            changes["workflow_status"] = [None, self.workflow_status]
         self.new_audit.append(AuditEntry(
             action="create", actor_id=actor.id, at=actor.now, source=actor.source,
             from_status=None, to_status=self.status, changes=changes,
@@ -393,7 +438,7 @@ class Ticket:
         """Resolved by its requester with an article (workflows/knowledge.py checks who and
         when): a resolution line naming the article, which reports count as deflected."""
         before = self.status
-        self.status = Status.RESOLVED
+        self._move(Status.RESOLVED)
         self.updated_at = actor.now
         self.new_audit.append(AuditEntry(
             action=str(Action.RESOLVE), actor_id=actor.id, at=actor.now, source=actor.source,
@@ -409,7 +454,8 @@ class Ticket:
         window = policies.reopen_window
         late = bool(self.resolved_at) and actor.now - self.resolved_at > window  # type: ignore[operator]
         if self.status is Status.CLOSED and auto_closed and Role.REQUESTER in actor.roles and (
-                workflow_for(self.type).may(Action.REOPEN, Status.RESOLVED, actor.roles)):
+                self.flow.may(Action.REOPEN, self.flow.status_in(Status.RESOLVED), actor.roles,
+                              actor.principals)):
             if late:
                 raise NotAllowed("error.reopen_closed_window", key=self.key, days=window.days,
                                  title=self.title)

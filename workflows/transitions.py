@@ -1,9 +1,12 @@
-"""The lifecycle as data: (action, from statuses, to status, roles that may do it), per ticket type.
+"""The lifecycle as data: (action, from statuses, to status, who may), per ticket type.
 
 The same table answers "may this person do this now?" for the use cases and "which buttons does
-this person see?" for the adapters, so the two can never disagree.
+this person see?" for the adapters, so the two can never disagree. The built-in tables are read
+from `workflows/default_workflows.py`, written in the organisation file's `workflows:` format;
+an organisation's own workflows (`Organisation.workflows`) are built by the same code.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workflows.actions import Action
@@ -11,11 +14,13 @@ from workflows.errors import NotAllowed
 from workflows.kinds import TicketType
 from workflows.roles import Role
 from workflows.status import Status
+from workflows.workflow_status import BUILT_IN_STATUSES, WorkflowStatus
 
 S = Status
 R = Role
 
 LIVE = frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.PENDING, S.SUSPENDED})
+# Kept for code that builds rows in Python (the tables themselves are data now).
 WORKING = frozenset({S.ASSIGNED, S.IN_PROGRESS, S.PENDING})
 PARTICIPANTS = frozenset({R.REQUESTER, R.ASSIGNEE, R.COLLABORATOR, R.MEMBER, R.LEAD, R.ADMIN})
 AGENTS = frozenset({R.ASSIGNEE, R.MEMBER, R.LEAD, R.ADMIN})
@@ -26,42 +31,19 @@ MANAGERS = frozenset({R.LEAD, R.ADMIN})
 @dataclass(frozen=True, slots=True)
 class Transition:
     action: Action
-    sources: frozenset[Status]
-    dest: Status | None  # None: the status does not change
+    sources: frozenset[str]  # status ids (built-in ones are `Status` members)
+    dest: str | None  # None: the status does not change
     roles: frozenset[Role]
+    # Who else may, beyond roles: "team:<key>", "person:<handle>", "group:<name>".
+    principals: frozenset[str] = frozenset()
+    requires: tuple[str, ...] = ()  # what the action must be given (reason, resolution, …)
+
+    def allows(self, roles: frozenset[Role], principals: frozenset[str]) -> bool:
+        return bool(roles & self.roles or principals & self.principals)
 
 
 def _t(action: Action, sources, dest: Status | None, roles) -> Transition:
     return Transition(action, frozenset(sources), dest, frozenset(roles))
-
-
-STANDARD: tuple[Transition, ...] = (
-    _t(Action.CLAIM, {S.NEW}, S.IN_PROGRESS, {R.MEMBER, R.LEAD, R.ADMIN}),
-    _t(Action.CLAIM, {S.ASSIGNED}, S.IN_PROGRESS, {R.ASSIGNEE}),
-    _t(Action.ASSIGN, {S.NEW}, S.ASSIGNED, {R.MEMBER, R.LEAD, R.ADMIN, R.SYSTEM}),  # routing
-    _t(Action.ASSIGN, {S.ASSIGNED, S.IN_PROGRESS}, S.ASSIGNED, OWNERS),
-    _t(Action.TRANSFER, {S.NEW}, S.ASSIGNED, {R.MEMBER, R.LEAD, R.ADMIN}),
-    _t(Action.TRANSFER, WORKING, S.ASSIGNED, OWNERS),
-    _t(Action.TRANSFER_TEAM, {S.NEW}, S.NEW, {R.MEMBER, R.LEAD, R.ADMIN}),
-    _t(Action.TRANSFER_TEAM, WORKING, S.NEW, OWNERS),
-    _t(Action.CC, LIVE | {S.RESOLVED}, None, PARTICIPANTS),
-    _t(Action.REPLY, LIVE | {S.RESOLVED}, None, PARTICIPANTS),
-    _t(Action.NOTE, LIVE | {S.RESOLVED}, None, AGENTS | {R.COLLABORATOR}),
-    _t(Action.PEND, {S.ASSIGNED, S.IN_PROGRESS}, S.PENDING, OWNERS),
-    _t(Action.RESUME, {S.PENDING}, S.IN_PROGRESS, OWNERS | {R.REQUESTER}),
-    _t(Action.RESUME, {S.SUSPENDED}, S.IN_PROGRESS, MANAGERS),
-    _t(Action.PRIORITY, LIVE, None, AGENTS | {R.SYSTEM}),
-    _t(Action.RESOLVE, WORKING, S.RESOLVED, OWNERS),
-    _t(Action.REOPEN, {S.RESOLVED}, S.IN_PROGRESS, {R.REQUESTER, R.LEAD, R.ADMIN}),
-    _t(Action.CLOSE, {S.RESOLVED}, S.CLOSED, {R.REQUESTER, R.LEAD, R.ADMIN, R.SYSTEM}),
-    _t(Action.CANCEL, LIVE, S.CANCELLED, {R.REQUESTER, R.LEAD, R.ADMIN}),
-    _t(Action.SUSPEND, WORKING, S.SUSPENDED, {R.LEAD, R.ADMIN, R.SYSTEM}),
-    _t(Action.URGE, LIVE, None, {R.REQUESTER, R.COLLABORATOR}),
-    _t(Action.LINK, LIVE | {S.RESOLVED, S.CLOSED}, None, AGENTS),
-    _t(Action.MERGE, LIVE - {S.SUSPENDED}, S.CLOSED, AGENTS),
-    _t(Action.RATE, {S.RESOLVED, S.CLOSED}, None, {R.REQUESTER}),
-    _t(Action.ESCALATE, {S.NEW, S.ASSIGNED, S.IN_PROGRESS}, S.ASSIGNED, {R.SYSTEM}),
-)
 
 
 def _replace(
@@ -73,26 +55,112 @@ def _replace(
     return rest[:at] + rows + rest[at:]
 
 
-# A change, once resolved, is reopened only by its approvers; the requester may withdraw it
-# only before work starts.
-CHANGE_REQUEST = _replace(
-    _replace(STANDARD, Action.REOPEN, _t(Action.REOPEN, {S.RESOLVED}, S.IN_PROGRESS, MANAGERS)),
-    Action.CANCEL,
-    _t(Action.CANCEL, {S.NEW, S.ASSIGNED}, S.CANCELLED, {R.REQUESTER}),
-    _t(Action.CANCEL, LIVE, S.CANCELLED, MANAGERS),
-)
+class Workflow:
+    def __init__(self, name: str, transitions: tuple[Transition, ...],
+                 statuses: dict[str, WorkflowStatus] | None = None,
+                 types: tuple[TicketType, ...] = ()) -> None:
+        self.name = name
+        self.transitions = transitions
+        self.statuses = dict(statuses) if statuses is not None else dict(BUILT_IN_STATUSES)
+        self.types = types
+        # Whether any row names teams, people or groups: if none, who someone is beyond their
+        # roles is never needed (Actor.of skips working it out).
+        self.names_others = any(t.principals for t in transitions)
 
-# Tasks are internal work: whoever did it may close it without waiting for a confirmation.
-TASK = _replace(
-    STANDARD,
-    Action.CLOSE,
-    _t(Action.CLOSE, {S.RESOLVED}, S.CLOSED, {R.REQUESTER, R.ASSIGNEE, R.LEAD, R.ADMIN, R.SYSTEM}),
-)
+    # -- statuses ----------------------------------------------------------------------------
+    def phase_of(self, status: str) -> Status:
+        known = self.statuses.get(status)
+        return known.phase if known is not None else Status(status)
+
+    def status_in(self, phase: Status) -> str:
+        """Where a ticket of this phase stands when only its phase is known (a ticket whose
+        status this workflow no longer has, a move by the system outside the table)."""
+        if phase.value in self.statuses:
+            return self.statuses[phase.value].id
+        return next((s.id for s in self.statuses.values() if s.phase is phase), phase)
+
+    def here(self, status: str, phase: Status) -> str:
+        """The status to check a ticket against: its own, or its phase's if this workflow has
+        lost it (the ticket keeps working after a workflow change)."""
+        return status if status in self.statuses else self.status_in(phase)
+
+    def word(self, status: str) -> str:
+        known = self.statuses.get(status)
+        return known.word if known is not None else str(status)
+
+    # -- may / which ---------------------------------------------------------------------------
+    def find(self, action: Action, status: str, roles: frozenset[Role],
+             principals: frozenset[str] = frozenset()) -> Transition | None:
+        for t in self.transitions:  # inlined `allows`: this runs for every button of every card
+            if t.action is action and status in t.sources and (
+                    roles & t.roles or (principals and principals & t.principals)):
+                return t
+        return None
+
+    def check(self, action: Action, status: str, roles: frozenset[Role],
+              principals: frozenset[str] = frozenset()) -> Transition:
+        """The transition to take, or NotAllowed saying whether the status or the role is wrong."""
+        found = self.find(action, status, roles, principals)
+        if found is not None:
+            return found
+        by_status = [t for t in self.transitions if t.action is action and status in t.sources]
+        if not by_status:
+            ever = [t for t in self.transitions if t.action is action]
+            # An agent can become the assignee (claim, assign): for them it is the status.
+            could = roles | ({Role.ASSIGNEE} if roles & {Role.MEMBER, Role.LEAD, Role.ADMIN}
+                             else set())
+            if could & {r for t in ever for r in t.roles} or principals & {
+                    p for t in ever for p in t.principals}:
+                raise NotAllowed("error.wrong_status", action=action.value,
+                                 status=self.word(status))
+            # Someone who may never do this hears who may: "only the requester can rate",
+            # not "you cannot rate a ticket that is in progress".
+            by_status = ever
+        granted = {r for t in by_status for r in t.roles} - {Role.SYSTEM}
+        allowed = [r.value for r in Role if r in granted]  # the natural order of the roles
+        others = sorted({p for t in by_status for p in t.principals})
+        if others:
+            raise NotAllowed("error.wrong_who", action=action.value, roles=allowed,
+                             others=[p.split(":", 1)[1] for p in others])
+        raise NotAllowed("error.wrong_role", action=action.value, roles=allowed)
+
+    def may(self, action: Action, status: str, roles: frozenset[Role],
+            principals: frozenset[str] = frozenset()) -> bool:
+        return self.find(action, status, roles, principals) is not None
+
+    def allowed_actions(self, status: str, roles: frozenset[Role],
+                        principals: frozenset[str] = frozenset()) -> list[Action]:
+        """Actions in table order, once each: what a card shows this person as buttons."""
+        seen: dict[Action, None] = {}
+        if not principals:  # the common case, kept as cheap as the roles-only table was
+            for t in self.transitions:
+                if status in t.sources and roles & t.roles:
+                    seen.setdefault(t.action, None)
+            return list(seen)
+        for t in self.transitions:
+            if status in t.sources and (roles & t.roles or principals & t.principals):
+                seen.setdefault(t.action, None)
+        return list(seen)
+
+
+def _built_in() -> dict[str, Workflow]:
+    from workflows.default_workflows import DEFAULT_WORKFLOWS
+    from workflows.workflow_spec import build_workflows
+
+    built, problems = build_workflows(DEFAULT_WORKFLOWS)
+    assert not problems, problems  # the shipped data is checked by tests/unit/test_workflow_spec.py
+    return built
+
+
+DEFAULTS: dict[str, Workflow] = _built_in()
+STANDARD: tuple[Transition, ...] = DEFAULTS["standard"].transitions
+CHANGE_REQUEST: tuple[Transition, ...] = DEFAULTS["change"].transitions
+TASK: tuple[Transition, ...] = DEFAULTS["task"].transitions
 
 
 # Not in the tables (no button offers it): a ticket that closed itself after its resolution may
 # be reopened by its requester within the reopen window, if the workflow lets them reopen it
-# while resolved. Ticket.reopen takes it only for such a ticket.
+# while resolved. Ticket.reopen takes it only for such a ticket. These compare phases.
 REOPEN_AUTO_CLOSED = _t(Action.REOPEN, {S.CLOSED}, S.IN_PROGRESS, {R.REQUESTER})
 
 # Not in the tables either: a monitoring intake configured to do so resolves the ticket its alert
@@ -102,56 +170,15 @@ RESOLVE_BY_MONITORING = _t(Action.RESOLVE, LIVE, S.RESOLVED, {R.SYSTEM})
 REOPEN_BY_MONITORING = _t(Action.REOPEN, {S.RESOLVED}, S.IN_PROGRESS, {R.SYSTEM})
 
 
-class Workflow:
-    def __init__(self, name: str, transitions: tuple[Transition, ...]) -> None:
-        self.name = name
-        self.transitions = transitions
-
-    def find(self, action: Action, status: Status, roles: frozenset[Role]) -> Transition | None:
-        for t in self.transitions:
-            if t.action is action and status in t.sources and roles & t.roles:
-                return t
-        return None
-
-    def check(self, action: Action, status: Status, roles: frozenset[Role]) -> Transition:
-        """The transition to take, or NotAllowed saying whether the status or the role is wrong."""
-        found = self.find(action, status, roles)
-        if found is not None:
-            return found
-        by_status = [t for t in self.transitions if t.action is action and status in t.sources]
-        if not by_status:
-            ever = [t for t in self.transitions if t.action is action]
-            # An agent can become the assignee (claim, assign): for them it is the status.
-            could = roles | ({Role.ASSIGNEE} if roles & {Role.MEMBER, Role.LEAD, Role.ADMIN}
-                             else set())
-            if could & {r for t in ever for r in t.roles}:
-                raise NotAllowed("error.wrong_status", action=action.value, status=status.value)
-            # Someone who may never do this hears who may: "only the requester can rate",
-            # not "you cannot rate a ticket that is in progress".
-            by_status = ever
-        granted = {r for t in by_status for r in t.roles} - {Role.SYSTEM}
-        allowed = [r.value for r in Role if r in granted]  # the natural order of the roles
-        raise NotAllowed("error.wrong_role", action=action.value, roles=allowed)
-
-    def may(self, action: Action, status: Status, roles: frozenset[Role]) -> bool:
-        return self.find(action, status, roles) is not None
-
-    def allowed_actions(self, status: Status, roles: frozenset[Role]) -> list[Action]:
-        """Actions in table order, once each: what a card shows this person as buttons."""
-        seen: dict[Action, None] = {}
-        for t in self.transitions:
-            if status in t.sources and roles & t.roles:
-                seen.setdefault(t.action, None)
-        return list(seen)
-
-
 WORKFLOWS: dict[TicketType, Workflow] = {
-    TicketType.INCIDENT: Workflow("standard", STANDARD),
-    TicketType.SERVICE_REQUEST: Workflow("standard", STANDARD),
-    TicketType.CHANGE_REQUEST: Workflow("change", CHANGE_REQUEST),
-    TicketType.TASK: Workflow("task", TASK),
+    t: w for w in DEFAULTS.values() for t in w.types
 }
 
 
 def workflow_for(ticket_type: TicketType) -> Workflow:
+    """The built-in workflow of a type (an organisation's own: `Organisation.workflow_for`)."""
     return WORKFLOWS[ticket_type]
+
+
+def by_type(workflows: Iterable[Workflow]) -> dict[TicketType, Workflow]:
+    return {t: w for w in workflows for t in w.types}

@@ -64,7 +64,7 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
     assignee = _name(card.get("assignee"))
     lines = [
         f"#### {card['key']} · {esc(card['title'])}",
-        " · ".join([field("card.status", t("status." + card["status"])),
+        " · ".join([field("card.status", esc(catalog.card_status(card))),
                     field("card.priority", card["priority"]),
                     field("card.team", esc(card["team"]))]),
         " · ".join([field("card.requester", esc(_name(card.get("requester")) or "—")),
@@ -113,7 +113,7 @@ def card_params(card: dict[str, Any], catalog: Catalog) -> dict[str, str]:
     collaborators = [_name(p) or "" for p in card.get("collaborators") or []]
     params = {
         "key": card["key"], "title": card["title"], "status": card["status"],
-        "status_text": t("status." + card["status"]), "priority": card["priority"],
+        "status_text": catalog.card_status(card), "priority": card["priority"],
         "type": card.get("type") or "", "category": card.get("category") or "",
         "team": card.get("team") or "",
         "requester": _name(card.get("requester")) or "",

@@ -63,7 +63,7 @@ def offer_buttons(card: dict[str, Any], t: Any) -> list[Block]:
 def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
     t = catalog.text
     fields = [
-        MarkdownTextObject(text=f"*{t('card.status')}*\n{esc(t('status.' + card['status']))}"),
+        MarkdownTextObject(text=f"*{t('card.status')}*\n{esc(catalog.card_status(card))}"),
         MarkdownTextObject(text=f"*{t('card.priority')}*\n{card['priority']}"),
         MarkdownTextObject(text=f"*{t('card.requester')}*\n{_who(card['requester'], '—')}"),
         MarkdownTextObject(

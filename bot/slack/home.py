@@ -32,7 +32,7 @@ def _ticket_blocks(ticket: Ticket, catalog: Catalog, scope: str) -> list[Block]:
            if ticket.resolution_due_at and ticket.status.is_open else "")
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(
         text=f"*{ticket.key}* · {esc(ticket.title)}\n"
-             f"{t('status.' + ticket.status.value)} · {ticket.priority.value} · {esc(who)}{due}"))]
+             f"{esc(catalog.status_words(ticket.status_word))} · {ticket.priority.value} · {esc(who)}{due}"))]
     actions = card_actions(ticket)[:5]
     if actions:
         # A ticket can be in two sections (mine and the team's): block ids must not repeat in

@@ -7,6 +7,7 @@ from commands.answer import Answer
 from commands.context import Context, changing
 from commands.messages import Note, Reply
 from commands.people import resolve_mentions
+from workflows.actions import Action
 from workflows.people import Person
 from workflows.roles import Role
 from workflows.status import Status
@@ -39,6 +40,9 @@ def _resume_on_reply(ctx: Context, ticket: Ticket, actor: Actor) -> bool:
     queue = ctx.org.queue(ticket.queue)
     if ticket.status is not Status.PENDING or Role.REQUESTER not in actor.roles or (
             queue is not None and not queue.resume_on_requester_reply):
+        return False
+    # A workflow's own wait (awaiting the change board) is not the requester's to end.
+    if not ticket.flow.may(Action.RESUME, ticket.status_id, actor.roles, actor.principals):
         return False
     ticket.resume(actor)
     return True

@@ -73,6 +73,7 @@ async def open_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Per
         collaborators=[p for p in collaborators if p.id != requester.id],
         origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
     )
+    ticket.workflow = org.workflow_for(ticket.type)
     ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
     if cmd.related is not None:
         await _relate(uow, ctx, ticket, cmd.related)

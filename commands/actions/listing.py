@@ -88,5 +88,6 @@ async def list_tickets(cmd: ListTickets, ctx: Context) -> Answer:
         now = ctx.clock.now()
         clocks = (Ticket.late_clocks if scope == "overdue" else Ticket.at_risk_clocks)
         params["clocks"] = {t.key: clocks(t, now) for t in tickets}
-    return Answer("ticket.list", {"scope": scope, "tickets": tickets, "total": total,
+    return Answer("ticket.list", {"scope": scope, "total": total,
+                                  "tickets": ctx.with_workflows(tickets),
                                   "waiting": waiting, **params}, public=False)

@@ -9,7 +9,7 @@ from commands.ports import HistoryLine, UnitOfWork
 from workflows.errors import NotAllowed
 from workflows.roles import roles_of
 from workflows.ticket import Ticket
-from workflows.transitions import workflow_for
+from workflows.transitions import Workflow
 
 
 def _can_see_internal(ctx: Context) -> bool:
@@ -35,8 +35,8 @@ async def may(cmd: May, ctx: Context) -> Answer:
     """Answer ok when the action is open to this person now, else the refusal it would get."""
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
-    ticket_workflow = workflow_for(ticket.type)
-    ticket_workflow.check(cmd.action, ticket.status, ctx.actor(ticket).roles)
+    actor = ctx.actor(ticket)  # attaches the organisation's workflow for the ticket's type
+    ticket.flow.check(cmd.action, ticket.status_id, actor.roles, actor.principals)
     return Answer("ok", {"key": ticket.key}, public=False)
 
 
@@ -66,6 +66,17 @@ def _named(changes: dict, names: dict[str, str]) -> dict:
             for field, change in changes.items()}
 
 
+def _worded(line: HistoryLine, flow: Workflow) -> HistoryLine:
+    """A move between a workflow's own statuses is said in their words (the phases stay in the
+    audit line for reports; a status the workflow no longer has is said as it was written)."""
+    moved = line.changes.get("workflow_status")
+    if not moved:
+        return line
+    changes = {k: v for k, v in line.changes.items() if k != "workflow_status"}
+    return replace(line, from_status=flow.word(moved[0]) if moved[0] else line.from_status,
+                   to_status=flow.word(moved[1]), changes=changes)
+
+
 async def history(cmd: History, ctx: Context) -> Answer:
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
@@ -73,6 +84,7 @@ async def history(cmd: History, ctx: Context) -> Answer:
         internal = _can_see_internal(ctx)
         lines = [h for h in await uow.tickets.history(ticket) if internal or not h.internal]
         names = await _names(uow, {h for line in lines for h in _handles(line)})
-    lines = [replace(line, changes=_named(line.changes, names)) for line in lines]
+    flow = ctx.org.workflow_for(ticket.type)
+    lines = [_worded(replace(line, changes=_named(line.changes, names)), flow) for line in lines]
     return Answer("ticket.history", {"key": ticket.key, "title": ticket.title, "lines": lines},
                   public=False)

@@ -37,7 +37,7 @@ async def search(cmd: SearchTickets, ctx: Context) -> Answer:
             updated_since=cmd.updated_since, text=cmd.text, limit=cmd.limit, offset=cmd.offset,
             newest_first=True)
         tickets, total = await uow.tickets.find(query)
-    return _page(tickets, total, cmd)
+    return _page(ctx.with_workflows(tickets), total, cmd)
 
 
 async def _person_id(uow, handle: str) -> int:  # type: ignore[no-untyped-def]
@@ -48,6 +48,7 @@ async def _person_id(uow, handle: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def _page(tickets: list, total: int, cmd: SearchTickets) -> Answer:  # type: ignore[type-arg]
-    return Answer("ticket.list", {"scope": "search", "tickets": tickets, "total": total,
+    return Answer("ticket.list", {"scope": "search", "total": total,
+                                  "tickets": tickets,
                                   "waiting": total, "limit": cmd.limit, "offset": cmd.offset},
                   public=False)

@@ -226,6 +226,9 @@ ZH_ONLY_SPECIAL |= {"intake.firing": {"alerts": ["磁盘已满"]},
 # --- kbui ---
 SPECIAL |= {"button.kb_solved": {"arg": "KB-3"}, "button.merge": {"arg": "IT-2"},
             "history.duplicate_hint": {"similar": "IT-2"}}
+# --- workflow ---
+SPECIAL |= {"error.wrong_who": {"action": "resume", "roles": ["lead"], "others": ["cab"]}}
+ZH_ONLY_SPECIAL |= {"error.wrong_who": {"action": "resume", "roles": ["lead"], "others": ["变更委员会"]}}
 
 
 @functools.cache

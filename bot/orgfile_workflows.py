@@ -1,0 +1,87 @@
+"""The organisation file's `workflows:` list: its shape (pydantic), then the domain's own reading
+(`workflows.workflow_spec`, the same code that reads the built-in lifecycle), then what only the
+whole file can tell: the people, teams and groups a `who` names, the types offered."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from workflows.kinds import TicketType
+from workflows.transitions import DEFAULTS, Workflow, by_type
+from workflows.workflow_spec import build_workflows, parse_who
+
+Problems = list[tuple[tuple[Any, ...], str]]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class StatusSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    phase: str | None = None  # a built-in status; default: the id itself (a built-in one)
+    like: str | None = None  # takes the base's rows that start from this status
+    name: dict[str, str] = {}  # {en: …, zh-CN: …}
+
+
+class TransitionSpec(_Strict):
+    action: str
+    from_: list[str] | str = Field(alias="from")
+    to: str | None = None  # none: the status does not change (reply, note, …)
+    who: list[str] | str
+    requires: list[str] = []
+
+
+class FieldSpec(_Strict):
+    """A field a transition may require. Kinds, labels and forms come with the forms work; only
+    the name is read now."""
+
+    name: str
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class WorkflowSpec(_Strict):
+    name: str
+    types: list[str] = []
+    base: str | None = None  # standard, change, task (built in) or an earlier entry
+    without: list[str] = []
+    statuses: list[StatusSpec] = []
+    transitions: list[TransitionSpec] = []
+    fields: list[FieldSpec] = []
+
+
+def _written(spec: WorkflowSpec) -> dict[str, Any]:
+    data = spec.model_dump(by_alias=True, exclude_none=True)
+    data["fields"] = [{"name": f.name} for f in spec.fields]
+    return data
+
+
+def build_org_workflows(specs: list[WorkflowSpec]) -> tuple[dict[TicketType, Workflow], Problems]:
+    """The organisation's workflows by type (types it does not name keep the built-in ones),
+    and the problems, with paths from the top of the file."""
+    built, problems = build_workflows([_written(s) for s in specs], known=DEFAULTS)
+    return by_type(built.values()), [(("workflows", *p), m) for p, m in problems]
+
+
+def workflow_problems(specs: list[WorkflowSpec], people: set[str], teams: set[str],
+                      groups: set[str], offered: list[TicketType]) -> Problems:
+    problems: Problems = []
+    known = {"person": people, "team": teams, "group": groups}
+    for i, spec in enumerate(specs):
+        if not spec.types:
+            problems.append((("workflows", i, "name"), f"workflow {spec.name!r} serves no ticket "
+                             "type: name them in its types"))
+        for k, word in enumerate(spec.types):
+            if word in {t.value for t in TicketType} and TicketType(word) not in offered:
+                problems.append((("workflows", i, "types", k), f"workflow {spec.name!r} is for "
+                                 f"type {word!r}, which ticket_types does not offer"))
+        for j, row in enumerate(spec.transitions):
+            for k, word in enumerate([row.who] if isinstance(row.who, str) else row.who):
+                _, other = parse_who(word)
+                if other is None:
+                    continue
+                kind, name = other.split(":", 1)
+                if name not in known[kind]:
+                    problems.append((("workflows", i, "transitions", j, "who", k),
+                                     f"{word!r} names a {kind} that does not exist"))
+    return problems
