@@ -1,7 +1,7 @@
 """Workflows: a ticket's own workflow status inside its phase (NULL: the phase itself).
 
-Revision ID: 0014_workflow
-Revises: 0013
+Revision ID: 0015_workflow
+Revises: 0014_wake
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_workflow"
-down_revision: str | None = "0013"
+revision: str = "0015_workflow"
+down_revision: str | None = "0014_wake"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
