@@ -11,17 +11,22 @@ lets each sweep back to back until nothing is due, and checks that every ticket 
 exactly once. Figures: wall time from the first sweeper's start to the last one's end, the
 sweepers' CPU per step, medians of the runs.
 
-`--baseline REV` runs the sweep of that git revision (`commands/actions/sla_sweep.py` as it was;
-the rest of the code is this tree's) in the same run, interleaved with the new one, so both meet
-the same load on a shared machine. The old sweep stops after 50 rounds; here it is called again
-at once (no tick waited for), so its figure is its work, not its latency.
+`--baseline REV` runs the sweepers on the whole code of that git revision (exported with
+`git archive` to a scratch directory; this file's worker, every module it imports from there)
+in the same run, interleaved with the new one, so both meet the same load on a shared machine.
+A sweep that stops early is called again at once (no tick waited for).
+
+Each sweeper also reports the CPU of its own database backends (read from /proc: a local
+server), its statements (an executemany is one) and how long it waited for a CPU
+(/proc/self/schedstat): on a shared machine the wall time is mostly that wait. `--profile FILE`
+writes a CPU-timed cProfile of each sweeper to FILE.IMPL.COUNT.N.
 """
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,7 +45,8 @@ from workflows.priority import Priority
 from workflows.sla_clock import SlaSnapshot
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parent.parent
+SELF = Path(__file__).resolve()
+ROOT = SELF.parent.parent
 
 # Every open ticket is a P3 in progress, none due for weeks; set-based, so a million rows take
 # the database's time, not Python's.
@@ -80,25 +86,21 @@ class FixedClock:
         return self.current
 
 
-def _baseline_sweep(rev: str) -> Any:
-    source = subprocess.run(["git", "show", f"{rev}:commands/actions/sla_sweep.py"], cwd=ROOT,
-                            check=True, capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "baseline_sla_sweep.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("baseline_sla_sweep", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.sweep
+def _baseline_tree(rev: str) -> Path:
+    """The whole tree of git revision `rev`, exported to a scratch directory (not a checkout)."""
+    tree = Path(tempfile.mkdtemp(prefix="sla_burst_baseline_"))
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
 
 
-async def _worker(url: str, impl: str, batch: int, profile: str | None) -> None:
-    from commands.actions.sla_sweep import sweep as new_sweep
+async def _worker(url: str, batch: int, profile: str | None) -> None:
+    from commands.actions.sla_sweep import sweep  # this tree's, or the baseline's
     from commands.notify import NotifyConfig
     from storage.engine import make_engine, session_factory
     from storage.unit_of_work import SqlUnitOfWorkFactory
 
-    sweep = new_sweep if impl == "new" else _baseline_sweep(impl)
     name = f"sla-burst-{os.getpid()}"  # to find this sweeper's database backends
     engine = make_engine(url, connect_args={"server_settings": {"application_name": name}})
     statements = [0]
@@ -116,7 +118,7 @@ async def _worker(url: str, impl: str, batch: int, profile: str | None) -> None:
     profiler = None
     if profile:
         import cProfile
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU, not waits
         profiler.enable()
     backends = await _backend_cpu(engine, name)
     started, cpu, statements[0] = time.time(), time.process_time(), 0
@@ -171,13 +173,16 @@ def _process_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _sweepers(url: str, impl: str, count: int, batch: int, profile: str | None = None
-                    ) -> dict[str, Any]:
+async def _sweepers(url: str, impl: str, count: int, batch: int, profile: str | None = None,
+                    tree: Path | None = None) -> dict[str, Any]:
+    """`count` sweepers of this tree's code, or of the baseline's `tree` (this worker, every
+    module it imports from there)."""
+    env = {**os.environ, "PYTHONPATH": str(tree or ROOT)}
     procs = [await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.sla_burst", "--worker", url, "--impl", impl,
-        "--batch", str(batch),
-        *(["--profile", f"{profile}.{impl}.{count}.{n}"] if profile else []), cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE) for n in range(count)]
+        sys.executable, str(SELF), "--worker", url, "--batch", str(batch),
+        *(["--profile", f"{profile}.{impl}.{count}.{n}"] if profile else []),
+        cwd=tree or ROOT, env=env, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE) for n in range(count)]
     for proc in procs:
         assert proc.stdout and (await proc.stdout.readline()).strip() == b"ready"
     for proc in procs:
@@ -242,6 +247,7 @@ async def run(sizes: list[int], due: int, runs: int, baseline: str | None, basel
     await asyncio.to_thread(migrate, url)
     pg = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
     results: dict[str, Any] = {"due": due, "batch": batch, "sizes": {}}
+    tree = _baseline_tree(baseline) if baseline else None
     try:
         await pg.execute(
             "INSERT INTO people (id, handle, name, created_at) VALUES "
@@ -252,7 +258,7 @@ async def run(sizes: list[int], due: int, runs: int, baseline: str | None, basel
             load = await _grow(pg, have, size)
             have = size
             samples: dict[str, list[dict[str, Any]]] = {}
-            impls = ["new"] + ([baseline] if baseline else [])
+            impls = ["new"] + (["baseline"] if baseline else [])
             for number in range(runs):
                 order = impls if number % 2 == 0 else impls[::-1]  # interleaved A/B
                 for impl in order:
@@ -260,10 +266,11 @@ async def run(sizes: list[int], due: int, runs: int, baseline: str | None, basel
                         continue
                     for count in sweepers:
                         await _arm(pg, due)
-                        sample = await _sweepers(url, impl, count, batch, profile)
+                        sample = await _sweepers(url, impl, count, batch, profile,
+                                                 tree if impl == "baseline" else None)
                         assert sample["steps"] == due, sample
                         await _check_once(pg, due)
-                        name = f"{'new' if impl == 'new' else 'baseline'}_{count}"
+                        name = f"{impl}_{count}"
                         samples.setdefault(name, []).append(sample)
                         print(f"{size:,} open, {name}: {sample['seconds']:.2f} s, "
                               f"{sample['cpu_ms_per_step']:.2f} ms CPU/step, database "
@@ -275,6 +282,8 @@ async def run(sizes: list[int], due: int, runs: int, baseline: str | None, basel
                                            **{k: _median(v) for k, v in samples.items()}}
     finally:
         await pg.close()
+        if tree:
+            shutil.rmtree(tree, ignore_errors=True)
     return results
 
 
@@ -289,11 +298,10 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--sweepers", default="1,2", help="numbers of sweepers to measure")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--impl", default="new", help=argparse.SUPPRESS)
     parser.add_argument("--profile", help="cProfile each sweeper to FILE.IMPL.COUNT.N")
     args = parser.parse_args()
     if args.worker:
-        asyncio.run(_worker(args.worker, args.impl, args.batch, args.profile))
+        asyncio.run(_worker(args.worker, args.batch, args.profile))
         return
     sizes = sorted(int(s) for s in args.open.split(","))
     sweepers = [int(n) for n in args.sweepers.split(",")]

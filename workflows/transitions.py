@@ -106,6 +106,7 @@ class Workflow:
     def __init__(self, name: str, transitions: tuple[Transition, ...]) -> None:
         self.name = name
         self.transitions = transitions
+        self._allowed: dict[tuple[Status, frozenset[Role]], tuple[Action, ...]] = {}
 
     def find(self, action: Action, status: Status, roles: frozenset[Role]) -> Transition | None:
         for t in self.transitions:
@@ -138,11 +139,14 @@ class Workflow:
 
     def allowed_actions(self, status: Status, roles: frozenset[Role]) -> list[Action]:
         """Actions in table order, once each: what a card shows this person as buttons."""
-        seen: dict[Action, None] = {}
-        for t in self.transitions:
-            if status in t.sources and roles & t.roles:
-                seen.setdefault(t.action, None)
-        return list(seen)
+        known = self._allowed.get((status, roles))
+        if known is None:  # the table never changes: each answer is worked out once
+            seen: dict[Action, None] = {}
+            for t in self.transitions:
+                if status in t.sources and roles & t.roles:
+                    seen.setdefault(t.action, None)
+            known = self._allowed[(status, roles)] = tuple(seen)
+        return list(known)
 
 
 WORKFLOWS: dict[TicketType, Workflow] = {
