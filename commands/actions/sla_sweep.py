@@ -1,18 +1,18 @@
-"""The scheduled SLA sweep: claim due tickets, then do their steps, a batch per transaction.
+"""The scheduled SLA sweep: lock due tickets and do their steps, a batch per transaction.
 
-Exactly once, across replicas and restarts: the claim hands each due ticket to one sweep with a
-fencing token; the step transaction locks the ticket, does nothing if the token has moved on (a
-stale run), and otherwise writes the audit line, the outbox rows, the next due time and a new
-token in one commit. A sweep that dies after claiming leaves its tickets due again once the
-lease runs out; work missed while no bot ran is done at the next sweep, once, marked late.
+Exactly once, across replicas and restarts: a batch's due tickets are locked (rows another
+transaction holds are skipped) and their steps written, with each fencing token moved on, in
+the same transaction. Nothing is written to claim them, so a sweep that dies mid-batch leaves
+nothing done and its tickets due again at once; no other sweep, and no person's change, touches
+them before the commit. Work missed while no bot ran is done at the next sweep, once, marked late.
 
-A batch of claims is worked in one transaction: its tickets locked and loaded in one statement
-(with their collaborators, links and people), the fence of each compared with its claim (a
-stale one is left alone), each ticket's step decided from what the row says now (a person's
-change since the claim is seen), the people and preferences the messages need read once, and
-the rows, audit lines and outbox rows written set-based. If anything in the batch raises,
-nothing of it was written: its claims are done again one transaction each, so one broken
-ticket is counted (and in the end a dead letter) without holding back the others.
+A batch is loaded in one statement (with its collaborators, links and people), each ticket's step
+decided from what its row says, the people and preferences the messages need read once, and the
+rows, audit lines and outbox rows written set-based. If anything in the batch raises, nothing of
+it was written and its tickets are done the careful way: claimed with a fencing token and a
+lease (committed), then as a batch of claims whose stale ones do nothing and whose tickets are
+judged as they are by then, and if that raises too, one transaction each, so one broken ticket
+is counted (and in the end a dead letter) without holding back the others.
 
 A sweep goes on while it finds work (a burst is worked off in one tick), until its time budget
 is spent: the next tick goes on from there, and shutdown never waits long for a sweep.
