@@ -219,3 +219,21 @@ async def test_a_sweep_dying_mid_batch_leaves_nothing_and_loses_nothing(
     assert len((await run_sweep(sla_app)).done) == 50
     per_ticket = await warnings_per_ticket(sla_app)
     assert len(per_ticket) == 150 and set(per_ticket.values()) == {1}
+
+
+async def test_a_batch_writes_what_changed_even_back_to_what_was_read(
+        sla_app: App, clock: FakeClock) -> None:
+    await open_tickets(sla_app, 2)
+    async with sla_app.uow() as work:
+        first, second = await work.tickets.get_many(["IT-1", "IT-2"])
+        title, created = first.title, {first.key: first.version, second.key: second.version}
+        first.title, second.title = "Printer on fire", "Second title"
+        await work.tickets.save_many([first, second])
+        first.title = title  # changed back within the transaction: written again
+        await work.tickets.save_many([first])
+        await work.commit()
+    async with sla_app.engine.connect() as conn:
+        rows = (await conn.execute(select(TicketRow.key, TicketRow.title, TicketRow.version)
+                                   .order_by(TicketRow.key))).tuples().all()
+    assert rows == [("IT-1", title, created["IT-1"] + 2),  # saved twice
+                    ("IT-2", "Second title", created["IT-2"] + 1)]
