@@ -328,10 +328,13 @@ def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
 def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[dict[str, Any]],
                    org: Organisation, config: NotifyConfig, now: datetime) -> list[OutboxMessage]:
     """One card refresh per change, plus a line in the card's thread for each entry."""
-    messages = []
+    messages: list[OutboxMessage] = []
+    destinations = _card_destinations(ticket, org, config)
+    if not destinations:  # no card to refresh: nothing to build one for
+        return messages
     snapshot = {**card_snapshot(ticket, org), READER_ZONE: channel_zone(ticket, org, config)}
     all_params = [{**p, READER_ZONE: snapshot[READER_ZONE]} for p in all_params]
-    for platform, channel in _card_destinations(ticket, org, config):
+    for platform, channel in destinations:
         locale = config.locale_for(platform)
         stem = f"{ticket.key}:v{ticket.version}"
         for index, entry in enumerate(entries):

@@ -249,6 +249,11 @@ class SlaRepository(Protocol):
         """The database's clock: every replica's claims measured against one time."""
         ...
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[SlaClaim]: ...
+    async def lock_due(self, now: datetime, limit: int) -> list[SlaClaim]:
+        """Up to `limit` due tickets, soonest first, locked until this transaction ends (rows
+        another transaction holds are skipped): claims that last as long as the transaction,
+        their fences as they are."""
+        ...
     async def step_failed(self, claim: SlaClaim, error: str, now: datetime, max_attempts: int
                           ) -> SlaFailure | None:
         """Count a failed attempt of the claimed step (None if the claim is stale); after

@@ -2,7 +2,7 @@ from collections.abc import Callable
 from datetime import time
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import Preferences
@@ -14,6 +14,15 @@ def _time(value: str | None) -> time | None:
     return time.fromisoformat(value) if value else None
 
 
+# Built once (a statement memoises its cache key); read as plain rows, not ORM objects.
+_P, _M = PreferenceRow.__table__, MuteRow.__table__
+_IDS = bindparam("_ids", expanding=True)
+_PREFERENCES_OF = select(_P.c.person_id, _P.c.notify, _P.c.channel_only, _P.c.platform,
+                         _P.c.locale, _P.c.quiet_from, _P.c.quiet_to,
+                         _P.c.timezone).where(_P.c.person_id.in_(_IDS))
+_MUTES_OF = select(_M.c.person_id, _M.c.ticket_id).where(_M.c.person_id.in_(_IDS))
+
+
 class SqlPreferences:
     def __init__(self, session: AsyncSession,
                  changed: Callable[[int], None] = lambda person_id: None) -> None:
@@ -23,12 +32,12 @@ class SqlPreferences:
     async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]:
         if not person_ids:
             return {}
-        rows = {r.person_id: r for r in await self.session.scalars(
-            select(PreferenceRow).where(PreferenceRow.person_id.in_(person_ids)))}
+        if self.session.new or self.session.dirty:
+            await self.session.flush()  # a change this unit of work made is read back
+        connection, ids = await self.session.connection(), {"_ids": sorted(person_ids)}
+        rows = {r.person_id: r for r in await connection.execute(_PREFERENCES_OF, ids)}
         mutes: dict[int, set[int]] = {}
-        for person_id, ticket_id in await self.session.execute(
-                select(MuteRow.person_id, MuteRow.ticket_id)
-                .where(MuteRow.person_id.in_(person_ids))):
+        for person_id, ticket_id in await connection.execute(_MUTES_OF, ids):
             mutes.setdefault(person_id, set()).add(ticket_id)
         result = {}
         for pid in person_ids:

@@ -60,6 +60,11 @@ def _count_failure(insert: Callable[..., Any]) -> Insert:
     }).returning(_F.c.attempts)
 
 
+# Due tickets locked for a batch done in the same transaction: nothing written to claim them.
+_LOCK_DUE = (select(_T.c.key, _T.c.sla_fence, _FAILING)
+             .where(_T.c.sla_next_due_at <= bindparam("_now"))
+             .order_by(_T.c.sla_next_due_at).limit(bindparam("_limit"))
+             .with_for_update(of=_T, skip_locked=True))
 _COUNT_FAILURE = ByDialect(_count_failure, ("ticket_id", "attempts", "last_error",
                                             "first_failed_at", "last_failed_at"))
 _GIVE_UP = update(_F).where(_F.c.ticket_id == bindparam("_id")).values(dead_at=bindparam("_at"))
@@ -133,6 +138,11 @@ class SqlSlaClaims:
             .returning(TicketRow.key, TicketRow.sla_fence, _FAILING)
             .execution_options(synchronize_session=False))
         return [SlaClaim(key, fence, bool(failing)) for key, fence, failing in rows]
+
+    async def lock_due(self, now: datetime, limit: int) -> list[SlaClaim]:
+        rows = await (await self.session.connection()).execute(_LOCK_DUE,
+                                                               {"_now": now, "_limit": limit})
+        return [SlaClaim(key, fence or 0, bool(failing)) for key, fence, failing in rows]
 
     async def database_now(self) -> datetime:
         connection = await self.session.connection()

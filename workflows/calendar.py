@@ -16,6 +16,8 @@ from workflows.holidays import DayKind, HolidaySource
 Span = tuple[int, int]  # minutes from local midnight: [start, end), end up to 1440
 DAY = 1440
 MAX_DAYS = 3700  # a search gives up after ten years without working time
+_FULL_DAY: tuple[Span, ...] = ((0, DAY),)
+_FULL_WEEK = (_FULL_DAY,) * 7
 
 
 class CalendarError(ValueError):
@@ -79,12 +81,20 @@ class BusinessCalendar:
         raise CalendarError(f"calendar {self.name}: no working time for {MAX_DAYS} days")
 
     # -- arithmetic ---------------------------------------------------------------------
+    @property
+    def always_open(self) -> bool:
+        """Every instant is working time (24x7, no day off): business time is real time."""
+        return (self.week == _FULL_WEEK and self.source is None and not self.holidays
+                and (not self.workdays or self.workday_hours in ((), _FULL_DAY)))
+
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The instant when `duration` of business time has passed since `start`."""
         remaining = duration
         if remaining <= timedelta(0):
             return start
         start = start.astimezone(UTC)  # aware arithmetic in a local zone would add wall time
+        if self.always_open:  # the sweep's hot path for 24x7 clocks: no day-by-day walk
+            return start + remaining
         for day in self._days_from(start):
             for a, b in self.spans(day):
                 if b <= start:
@@ -101,6 +111,8 @@ class BusinessCalendar:
         if end <= start:
             return total
         start, end = start.astimezone(UTC), end.astimezone(UTC)
+        if self.always_open:
+            return end - start
         last = end.astimezone(self.tz).date()
         for day in self._days_from(start):
             if day > last:

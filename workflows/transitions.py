@@ -66,6 +66,7 @@ class Workflow:
         # Whether any row names teams, people or groups: if none, who someone is beyond their
         # roles is never needed (Actor.of skips working it out).
         self.names_others = any(t.principals for t in transitions)
+        self._allowed: dict[tuple[str, frozenset[Role]], tuple[Action, ...]] = {}
 
     # -- statuses ----------------------------------------------------------------------------
     def phase_of(self, status: str) -> Status:
@@ -132,11 +133,14 @@ class Workflow:
                         principals: frozenset[str] = frozenset()) -> list[Action]:
         """Actions in table order, once each: what a card shows this person as buttons."""
         seen: dict[Action, None] = {}
-        if not principals:  # the common case, kept as cheap as the roles-only table was
-            for t in self.transitions:
-                if status in t.sources and roles & t.roles:
-                    seen.setdefault(t.action, None)
-            return list(seen)
+        if not principals:  # the common case: the table never changes, each answer is kept
+            known = self._allowed.get((status, roles))
+            if known is None:
+                for t in self.transitions:
+                    if status in t.sources and roles & t.roles:
+                        seen.setdefault(t.action, None)
+                known = self._allowed[(status, roles)] = tuple(seen)
+            return list(known)
         for t in self.transitions:
             if status in t.sources and (roles & t.roles or principals & t.principals):
                 seen.setdefault(t.action, None)

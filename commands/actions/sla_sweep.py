@@ -1,18 +1,18 @@
-"""The scheduled SLA sweep: claim due tickets, then do their steps, a batch per transaction.
+"""The scheduled SLA sweep: lock due tickets and do their steps, a batch per transaction.
 
-Exactly once, across replicas and restarts: the claim hands each due ticket to one sweep with a
-fencing token; the step transaction locks the ticket, does nothing if the token has moved on (a
-stale run), and otherwise writes the audit line, the outbox rows, the next due time and a new
-token in one commit. A sweep that dies after claiming leaves its tickets due again once the
-lease runs out; work missed while no bot ran is done at the next sweep, once, marked late.
+Exactly once, across replicas and restarts: a batch's due tickets are locked (rows another
+transaction holds are skipped) and their steps written, with each fencing token moved on, in
+the same transaction. Nothing is written to claim them, so a sweep that dies mid-batch leaves
+nothing done and its tickets due again at once; no other sweep, and no person's change, touches
+them before the commit. Work missed while no bot ran is done at the next sweep, once, marked late.
 
-A batch of claims is worked in one transaction: its tickets locked and loaded in one statement
-(with their collaborators, links and people), the fence of each compared with its claim (a
-stale one is left alone), each ticket's step decided from what the row says now (a person's
-change since the claim is seen), the people and preferences the messages need read once, and
-the rows, audit lines and outbox rows written set-based. If anything in the batch raises,
-nothing of it was written: its claims are done again one transaction each, so one broken
-ticket is counted (and in the end a dead letter) without holding back the others.
+A batch is loaded in one statement (with its collaborators, links and people), each ticket's step
+decided from what its row says, the people and preferences the messages need read once, and the
+rows, audit lines and outbox rows written set-based. If anything in the batch raises, nothing of
+it was written and its tickets are done the careful way: claimed with a fencing token and a
+lease (committed), then as a batch of claims whose stale ones do nothing and whose tickets are
+judged as they are by then, and if that raises too, one transaction each, so one broken ticket
+is counted (and in the end a dead letter) without holding back the others.
 
 A sweep goes on while it finds work (a burst is worked off in one tick), until its time budget
 is spent: the next tick goes on from there, and shutdown never waits long for a sweep.
@@ -30,7 +30,14 @@ from datetime import datetime, timedelta
 from commands.context import commit_change, save_changes
 from commands.lookups import BatchLookups
 from commands.notify import NotifyConfig
-from commands.ports import Clock, PeopleRepository, SlaClaim, UnitOfWork, UnitOfWorkFactory
+from commands.ports import (
+    Clock,
+    PeopleRepository,
+    SlaClaim,
+    StorageUnavailable,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from workflows import sla
 from workflows.organisation import Organisation
 from workflows.ticket import Ticket
@@ -126,18 +133,24 @@ async def run_batch(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
         loaded = {t.key: t for t in await work.tickets.get_many([c.key for c in claims])}
         held = [loaded[c.key] for c in claims if _held(loaded.get(c.key), c)]
         batch.stale = len(claims) - len(held)
-        lookups = BatchLookups(work)
-        await _preload(lookups, held, org)
-        now = clock.now()
-        for ticket in held:
-            await step(ticket, org, lookups.people, now, batch)
-        failing = {c.key for c in claims if c.failing}
-        await work.sla.steps_done([t.key for t in held if t.key in failing])
-        await save_changes(_as_uow(lookups), held, org, notify, now)
+        await _step_all(work, org, clock, notify, held, {c.key for c in claims if c.failing},
+                        batch)
         await work.commit()
     report.done += batch.done
     report.stale += batch.stale
     report.idle += batch.idle
+
+
+async def _step_all(work: UnitOfWork, org: Organisation, clock: Clock, notify: NotifyConfig,
+                    tickets: list[Ticket], failing: set[str], report: SweepReport) -> None:
+    """The steps of `tickets`, loaded and locked in `work`, written set-based (not committed)."""
+    lookups = BatchLookups(work)
+    await _preload(lookups, tickets, org)
+    now = clock.now()
+    for ticket in tickets:
+        await step(ticket, org, lookups.people, now, report)
+    await work.sla.steps_done([t.key for t in tickets if t.key in failing])
+    await save_changes(_as_uow(lookups), tickets, org, notify, now)
 
 
 def _as_uow(lookups: BatchLookups) -> UnitOfWork:
@@ -177,21 +190,57 @@ async def sweep(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
                 lease: timedelta = timedelta(minutes=2), rounds: int = 10_000,
                 max_attempts: int = MAX_ATTEMPTS, budget: float = BUDGET_SECONDS,
                 batched: bool = True) -> SweepReport:
-    """Claim and step until nothing is due, or `budget` seconds (or `rounds` batches) are spent:
-    the next tick goes on. `batched=False` does every step in its own transaction."""
+    """Lock and step batches until nothing is due, or `budget` seconds (or `rounds` batches)
+    are spent: the next tick goes on. A batch that fails is rolled back and its tickets done
+    the careful way: claimed with a lease, then one transaction each. `batched=False` does
+    every step so."""
     report = SweepReport()
     notify = notify or NotifyConfig()
     ends = time.monotonic() + budget
     for _ in range(rounds):
-        claims, step_clock = await claim_due(uow, clock, batch, lease)
-        report.claimed += len(claims)
-        if not claims:  # steps due right after the one just done are taken by the next round
+        found = await _locked_batch(uow, org, clock, notify, batch, report) if batched else None
+        if found == 0:  # steps due right after the one just done are taken by the next round
             break
-        if not batched or not await _batch(uow, org, step_clock, notify, claims, report):
-            await _one_by_one(uow, org, step_clock, notify, claims, max_attempts, report)
+        if found is None:
+            claims, step_clock = await claim_due(uow, clock, batch, lease)
+            report.claimed += len(claims)
+            if not claims:
+                break
+            if not batched or not await _batch(uow, org, step_clock, notify, claims, report):
+                await _one_by_one(uow, org, step_clock, notify, claims, max_attempts, report)
         if time.monotonic() >= ends:
             break
     return report
+
+
+async def _locked_batch(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
+                        notify: NotifyConfig, batch: int, report: SweepReport) -> int | None:
+    """How many due tickets one transaction locked and stepped (0: none was due); None if the
+    batch failed or holds a ticket it cannot step, and so wrote nothing."""
+    done = SweepReport()
+    try:
+        async with uow() as work:
+            local = clock.now()
+            ahead = max(local - await work.sla.database_now(), timedelta(0))
+            held = await work.sla.lock_due(local - ahead, batch)
+            if not held:
+                return 0
+            tickets = await work.tickets.get_many([c.key for c in held])
+            if len(tickets) != len(held) or any(t.sla is None for t in tickets):
+                return None  # a due time without a clock: the claim's lease keeps it at bay
+            await _step_all(work, org, HeldBack(clock, ahead) if ahead else clock, notify,
+                            tickets, {c.key for c in held if c.failing}, done)
+            await work.commit()
+    except StorageUnavailable:
+        raise  # nothing to be careful about: the next tick tries again
+    except Exception as error:  # a broken ticket in it: the careful way finds it
+        log.warning("SLA batch failed (%s: %s); claiming its steps one by one",
+                    type(error).__name__, error)
+        return None
+    report.claimed += len(held)
+    report.done += done.done
+    report.idle += done.idle
+    return len(held)
 
 
 async def _batch(uow: UnitOfWorkFactory, org: Organisation, clock: Clock, notify: NotifyConfig,
