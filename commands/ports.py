@@ -14,6 +14,7 @@ from workflows.priority import Priority
 from workflows.reports.facts import TicketFacts
 from workflows.status import Status
 from workflows.ticket import Ticket
+from workflows.webhooks import Subscription
 from workflows.work_order import Schedule
 
 
@@ -395,6 +396,10 @@ class AlertRepository(Protocol):
     async def firing(self, ticket_id: int) -> int: ...
 
 
+class WebhookRepository(Protocol):
+    async def active(self) -> tuple[Subscription, ...]: ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     reports: ReportRepository
@@ -408,6 +413,7 @@ class UnitOfWork(Protocol):
     schedules: ScheduleRepository
     kb: KnowledgeRepository
     alerts: AlertRepository
+    webhooks: WebhookRepository  # subscriptions made through the API (the file's are on org)
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

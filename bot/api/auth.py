@@ -39,6 +39,7 @@ from storage.api_idempotency import SqlIdempotency
 from storage.api_tokens import ApiToken, SqlApiTokens
 from storage.directory import DirectoryEntry
 from storage.rate_limit import SqlRateLimiter
+from storage.webhooks import StoredWebhooks
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 
@@ -68,6 +69,7 @@ class ApiContext:
     burst: float
     max_body_bytes: int
     directory: list[DirectoryEntry]  # the organisation file's people, for /people
+    webhooks: StoredWebhooks  # subscriptions made through the API (the process's one cache)
 
     def catalog(self, request: Request) -> Catalog:
         return self.catalogs.get(_locale(request.headers.get("accept-language"), self.locale),

@@ -41,6 +41,8 @@ class Endpoint:
                 return await _post(self, request, caller)
             status, body = await self.work(caller, _query(self, request, caller),
                                            dict(request.path_params))
+            if status == 204:
+                return Response(status_code=204)
             return _json(status, body)
 
         return Route(self.path, run, methods=[self.method], name=self.operation)

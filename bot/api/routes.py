@@ -12,6 +12,7 @@ from bot.api import schemas as s
 from bot.api.auth import Caller, problem
 from bot.api.convert import history_entry, plain, refusal, result, text, ticket_out
 from bot.api.endpoint import Endpoint, already_done
+from bot.api.webhooks import endpoints as webhook_endpoints
 from commands import messages as m
 from commands.answer import Answer
 
@@ -189,7 +190,7 @@ def endpoints() -> list[Endpoint]:
         Endpoint("GET", "/teams/{team}", "getTeam", "one team", READ, team, s.TeamOut,
                  refusals=(404,)),
     ]
-    return found
+    return found + webhook_endpoints()
 
 
 def routes() -> list[BaseRoute]:

@@ -199,3 +199,42 @@ class TeamOut(BaseModel):
 
 class TeamsPage(BaseModel):
     teams: list[TeamOut]
+
+
+# -- webhook subscriptions ----------------------------------------------------------------------
+
+WebhookName = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$",
+                    description="lower-case letters, digits, . _ -; unique")
+
+
+class WebhookFilters(Strict):
+    queues: list[str] = Field(default_factory=list, max_length=50,
+                              description="only tickets of these queues (empty: any)")
+    teams: list[str] = Field(default_factory=list, max_length=50)
+    priorities: list[Priority] = Field(default_factory=list, max_length=4)
+
+
+class WebhookCreate(Strict):
+    name: str = WebhookName
+    url: str = Field(min_length=8, max_length=2048, pattern=r"^https?://[^\s/?#@]+(/\S*)?$",
+                     description="where deliveries are POSTed (http or https)")
+    events: list[str] = Field(min_length=1, max_length=20)
+    filters: WebhookFilters = Field(default_factory=WebhookFilters)
+
+
+class WebhookOut(BaseModel):
+    name: str
+    url: str
+    events: list[str]
+    filters: WebhookFilters
+    managed_by: str = Field(description="`api`, or `organisation_file` (read-only here)")
+    created_by: str | None
+    created_at: datetime | None
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="the signing secret: shown this once, never again")
+
+
+class WebhookPage(BaseModel):
+    webhooks: list[WebhookOut]
