@@ -92,6 +92,7 @@ class Caller:
     token: ApiToken
     identity: Identity  # whom the dispatcher runs commands as
     catalog: Catalog  # the reader's language
+    accept: str = ""  # the Accept header: an endpoint with files picks its format by it
 
     def words(self, key: str, **params: Any) -> str:
         return self.catalog.text(key, **params)
@@ -135,7 +136,8 @@ async def authenticate(request: Request, scope: str) -> Caller:
         raise problem(catalog, 429, "rate-limited", {"Retry-After": str(seconds)},
                       catalog.text("api.problem.rate_limited_detail", n=seconds))
     await api.tokens.touch(token, now)
-    return Caller(api, token, Identity(Source.API, token.handle), catalog)
+    return Caller(api, token, Identity(Source.API, token.handle), catalog,
+                  request.headers.get("accept", ""))
 
 
 Endpoint = Callable[[Request, Caller], Awaitable[Response]]

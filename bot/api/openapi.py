@@ -71,6 +71,9 @@ def _operation(e: Endpoint) -> dict[str, Any]:
             model=e.response.__name__)}}}}}
     if e.status == 204:
         responses = {"204": {"description": "done"}}
+    for media in e.media:
+        responses[str(e.status)]["content"][media] = {
+            "schema": {"type": "string", **({"format": "binary"} if "sheet" in media else {})}}
     statuses = set(e.refusals) | set(_ALWAYS)
     if e.method == "POST":
         statuses |= {400, 413, 422}
