@@ -385,10 +385,16 @@ class KnownAlert:
     digest: str
 
 
+@dataclass(frozen=True, slots=True)
+class LockedGroup:
+    ticket_key: str | None  # the ticket the group has open (or had last)
+    truncated: int  # alerts the sender left out of the group's last notification
+
+
 class AlertRepository(Protocol):
-    async def lock_group(self, source: str, group_key: str, now: datetime) -> str | None: ...
+    async def lock_group(self, source: str, group_key: str, now: datetime) -> LockedGroup: ...
     async def set_group_ticket(self, source: str, group_key: str, ticket_id: int,
-                               now: datetime) -> None: ...
+                               now: datetime, truncated: int = 0) -> None: ...
     async def known(self, source: str, fingerprints: list[str]
                     ) -> dict[str, list[KnownAlert]]: ...
     async def remember(self, source: str, alerts: list[Alert], ticket_id: int,

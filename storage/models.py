@@ -419,6 +419,9 @@ class AlertGroupRow(Base):
     group_key: Mapped[str] = mapped_column(Text)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     updated_at: Mapped[datetime]
+    # How many alerts the sender left out of its last notification (Alertmanager's
+    # truncatedAlerts, with max_alerts): a change is told on the ticket, a repeat is not.
+    truncated: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class AlertRow(Base):

@@ -1,4 +1,5 @@
-"""Outgoing webhook subscriptions made through the REST API.
+"""Outgoing webhook subscriptions made through the REST API; how many alerts a monitoring
+sender left out of its last notification of a group (Alertmanager's truncatedAlerts).
 
 Revision ID: 0014_api
 Revises: 0013
@@ -31,7 +32,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
+    with op.batch_alter_table("alert_groups") as batch:
+        batch.add_column(sa.Column("truncated", sa.Integer(), nullable=False,
+                                   server_default=sa.text("0")))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("alert_groups") as batch:
+        batch.drop_column("truncated")
     op.drop_table("webhook_subscriptions")
