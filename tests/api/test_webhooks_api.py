@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.api.app import build_api
 from bot.bootstrap import App, build_app
@@ -15,13 +15,16 @@ from bot.http import build_http
 from bot.senders.factory import platform_senders
 from bot.settings import Settings
 from notifications.relay import RetryPolicy
+from storage.engine import session_factory
 from storage.models import OutboxRow, WebhookSubscriptionRow
+from storage.webhooks import REFRESH_EVERY, StoredWebhooks
 from tests.api.conftest import Api, _ready
 from tests.fakes.webhook_receiver import FakeReceiver
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from tests.support.senders import RecordingSender
 from tests.support.webhooks import SECRET, drain, hooks_org
+from workflows.webhooks import Subscription
 
 MANAGE = "webhooks:manage"
 
@@ -139,3 +142,40 @@ async def test_deliveries_are_signed_with_the_shown_secret_and_stop_after_delete
     assert (await admin.get("/webhooks/crm")).status_code == 404
     await chat.user("alice").says("new P1 Mail is down")
     assert await _rows(hooks.app, "crm") == 1  # nothing new for a deleted subscription
+
+
+async def test_a_saved_change_reads_no_subscription_row_while_the_cache_is_fresh(
+        hooks: Api) -> None:
+    chat = Chat(hooks.app)
+    await chat.user("alice").says("new P3 First one")  # loads the cache
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = hooks.app.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert (await chat.user("alice").says("new P3 Second one")).ok
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert statements and not [s for s in statements if "webhook_subscriptions" in s]
+
+
+async def test_another_instances_subscription_is_seen_within_the_refresh_time(
+        hooks: Api, receiver: FakeReceiver) -> None:
+    now = [0.0]
+    sessions = session_factory(hooks.app.engine)
+    here, there = StoredWebhooks(sessions, lambda: now[0]), StoredWebhooks(sessions)
+    assert await here.active() == ()
+    sub = Subscription("erp", f"{receiver.url}/erp", frozenset({"ticket.created"}))
+    await there.create(sub, "dave", hooks.app.clock.now())
+    assert await here.active() == ()  # cached
+    now[0] += REFRESH_EVERY
+    assert [s.name for s in await here.active()] == ["erp"]
+    found = await here.find("erp")
+    assert found is not None and found.secret.startswith("whsec_")
+    assert await there.delete("erp")
+    assert await here.find("erp") is not None  # another instance's delete: seen on refresh
+    now[0] += REFRESH_EVERY
+    assert await here.find("erp") is None and await here.active() == ()
