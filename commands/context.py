@@ -95,5 +95,10 @@ async def save_changes(uow: UnitOfWork, tickets: list[Ticket], org: Organisation
 
 
 async def _subscriptions(uow: UnitOfWork, org: Organisation) -> tuple[Subscription, ...]:
-    """The organisation file's webhook subscriptions and those made through the API."""
-    return org.webhooks + await uow.webhooks.active()
+    """The organisation file's webhook subscriptions and those made through the API (a name the
+    file took later than the API is the file's: one destination, one set of rows)."""
+    stored = await uow.webhooks.active()
+    if not stored:
+        return org.webhooks
+    taken = {s.name for s in org.webhooks}
+    return org.webhooks + tuple(s for s in stored if s.name not in taken)

@@ -179,3 +179,12 @@ async def test_another_instances_subscription_is_seen_within_the_refresh_time(
     assert await here.find("erp") is not None  # another instance's delete: seen on refresh
     now[0] += REFRESH_EVERY
     assert await here.find("erp") is None and await here.active() == ()
+
+
+async def test_a_name_the_file_took_later_is_the_files(hooks: Api, receiver: FakeReceiver
+                                                      ) -> None:
+    # Stored before the organisation file declared `everything` too (the API refuses it now).
+    sub = Subscription("everything", f"{receiver.url}/elsewhere", frozenset({"ticket.created"}))
+    await hooks.app.uow.webhooks.create(sub, "dave", hooks.app.clock.now())
+    assert (await Chat(hooks.app).user("alice").says("new P3 Printer jam")).ok
+    assert await _rows(hooks.app, "everything") == 1
