@@ -3,6 +3,7 @@ process), and the database, outbox, SLA and configuration tools."""
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from bot.bootstrap import SchemaOutOfDate, build_app, create_embedded_database
+from bot.bootstrap import App, SchemaOutOfDate, build_app, create_embedded_database
 from bot.clock import SystemClock
-from bot.console.session import ConsoleSession, stdout_writer
+from bot.console.session import ConsoleSession, console_senders, stdout_writer
 from bot.holiday_check import warning_line
 from bot.logs import configure_logging
 from bot.orgfile import LoadedOrg, OrgFileError, line_of, load_org
@@ -87,16 +88,22 @@ async def _console(settings: Settings, user: str, locale: str | None) -> int:
     created = await asyncio.to_thread(create_embedded_database, settings.database_url)
     app = await build_app(settings)
     try:
-        session = ConsoleSession(app, user, app.catalog(locale), stdout_writer)
-        session.write(f"ticketbot console · organisation {app.loaded.path.name} · "
-                      f"{app.engine.url.render_as_string(hide_password=True)}"
-                      + (" (new database created)" if created else ""))
-        interactive = sys.stdin.isatty()
-        lines = _stdin_lines(interactive, lambda: f"{session.user}> ")
-        await session.run(lines, echo=not interactive)
+        async with contextlib.AsyncExitStack() as stack:
+            session = ConsoleSession(app, user, app.catalog(locale), stdout_writer,
+                                     await console_senders(app, stack))
+            await _console_session(app, session, created)
     finally:
         await app.aclose()
     return 0
+
+
+async def _console_session(app: App, session: ConsoleSession, created: bool) -> None:
+    session.write(f"ticketbot console · organisation {app.loaded.path.name} · "
+                  f"{app.engine.url.render_as_string(hide_password=True)}"
+                  + (" (new database created)" if created else ""))
+    interactive = sys.stdin.isatty()
+    lines = _stdin_lines(interactive, lambda: f"{session.user}> ")
+    await session.run(lines, echo=not interactive)
 
 
 async def _db_current(settings: Settings) -> int:
@@ -145,8 +152,11 @@ async def _outbox(settings: Settings, args: argparse.Namespace) -> int:
         else:
             rows = await (store.dead() if args.failed else store.recent())
             for row in rows:
+                # A webhook's event id is what its receiver de-duplicates on: shown to match.
+                event = (f" event={row.params.get('id')}" if row.platform == "webhook"
+                         and isinstance(row.params, dict) else "")
                 print(f"#{row.id} {row.status} {row.platform}:{row.address} {row.ticket_key or ''} "
-                      f"{row.event} attempts={row.attempts}"
+                      f"{row.event}{event} attempts={row.attempts}"
                       + (f" error={row.last_error}" if row.last_error else ""))
             if not rows:
                 print("no failed messages" if args.failed else "the outbox is empty")

@@ -122,7 +122,7 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
         http, host=settings.http_host, port=settings.http_port, log_level="warning",
         lifespan="off", timeout_graceful_shutdown=max(1, int(settings.shutdown_timeout))))
     senders = await stack.enter_async_context(platform_senders(settings, core.clock, session,
-                                                                     core.loaded))
+                                                                     core.loaded, core.uow.webhooks))
     core.senders.update(senders)  # the weekly digest posts its charts through them
     tasks = [asyncio.create_task(server.serve(), name="http")]
     if socket_mode and slack is not None:

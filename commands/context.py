@@ -17,6 +17,7 @@ from workflows.people import Person
 from workflows.roles import principals_of, roles_of
 from workflows.sla import settle
 from workflows.ticket import Actor, Ticket
+from workflows.webhooks import Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,8 @@ async def save_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify
     one transaction."""
     settle(ticket, org, now)
     messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now)
-    messages += plan_webhooks(ticket, ticket.new_audit, org.webhooks, actor, now)
+    messages += plan_webhooks(ticket, ticket.new_audit, await _subscriptions(uow, org), actor,
+                              now)
     new = ticket.id is None
     await uow.tickets.save(ticket)  # a new ticket's row is written here, and gets its id
     if new:
@@ -96,9 +98,20 @@ async def save_changes(uow: UnitOfWork, tickets: list[Ticket], org: Organisation
     """`save_change` for a batch of system changes to tickets `uow.tickets.get_many` loaded: each
     settled and planned as alone, then saved and their messages written set-based."""
     messages = []
+    subscriptions = await _subscriptions(uow, org)
     for ticket in tickets:
         settle(ticket, org, now)
         messages += await plan(uow, ticket, ticket.new_audit, org, notify, None, now)
-        messages += plan_webhooks(ticket, ticket.new_audit, org.webhooks, None, now)
+        messages += plan_webhooks(ticket, ticket.new_audit, subscriptions, None, now)
     await uow.tickets.save_many(tickets)
     await uow.outbox.add(messages)
+
+
+async def _subscriptions(uow: UnitOfWork, org: Organisation) -> tuple[Subscription, ...]:
+    """The organisation file's webhook subscriptions and those made through the API (a name the
+    file took later than the API is the file's: one destination, one set of rows)."""
+    stored = await uow.webhooks.active()
+    if not stored:
+        return org.webhooks
+    taken = {s.name for s in org.webhooks}
+    return org.webhooks + tuple(s for s in stored if s.name not in taken)

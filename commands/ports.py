@@ -14,6 +14,7 @@ from workflows.priority import Priority
 from workflows.reports.facts import TicketFacts
 from workflows.status import Status
 from workflows.ticket import Ticket
+from workflows.webhooks import Subscription
 from workflows.work_order import Schedule
 
 
@@ -401,15 +402,25 @@ class KnownAlert:
     digest: str
 
 
+@dataclass(frozen=True, slots=True)
+class LockedGroup:
+    ticket_key: str | None  # the ticket the group has open (or had last)
+    truncated: int  # alerts the sender left out of the group's last notification
+
+
 class AlertRepository(Protocol):
-    async def lock_group(self, source: str, group_key: str, now: datetime) -> str | None: ...
+    async def lock_group(self, source: str, group_key: str, now: datetime) -> LockedGroup: ...
     async def set_group_ticket(self, source: str, group_key: str, ticket_id: int,
-                               now: datetime) -> None: ...
+                               now: datetime, truncated: int = 0) -> None: ...
     async def known(self, source: str, fingerprints: list[str]
                     ) -> dict[str, list[KnownAlert]]: ...
     async def remember(self, source: str, alerts: list[Alert], ticket_id: int,
                        now: datetime) -> None: ...
     async def firing(self, ticket_id: int) -> int: ...
+
+
+class WebhookRepository(Protocol):
+    async def active(self) -> tuple[Subscription, ...]: ...
 
 
 class UnitOfWork(Protocol):
@@ -425,6 +436,7 @@ class UnitOfWork(Protocol):
     schedules: ScheduleRepository
     kb: KnowledgeRepository
     alerts: AlertRepository
+    webhooks: WebhookRepository  # subscriptions made through the API (the file's are on org)
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands.ports import KnownAlert
+from commands.ports import KnownAlert, LockedGroup
 from storage.dialects import ByDialect, insert_for
 from storage.models import AlertGroupRow, AlertRow, TicketRow
 from workflows.alerts import FIRING, Alert
@@ -18,13 +18,14 @@ from workflows.alerts import FIRING, Alert
 _G, _A = AlertGroupRow.__table__, AlertRow.__table__
 _TAKE_GROUP = ByDialect(lambda insert: insert(_G).on_conflict_do_nothing(),
                         ("source", "group_hash", "group_key", "ticket_id", "updated_at"))
-_LOCK_GROUP = (select(_G.c.ticket_id)
+_LOCK_GROUP = (select(_G.c.ticket_id, _G.c.truncated)
                .where(_G.c.source == bindparam("_source"), _G.c.group_hash == bindparam("_hash"))
                .with_for_update())
 _KEY = select(TicketRow.key).where(TicketRow.id == bindparam("_id"))
 _SET_GROUP = (update(_G).where(_G.c.source == bindparam("_source"),
                                _G.c.group_hash == bindparam("_hash"))
-              .values(ticket_id=bindparam("_ticket"), updated_at=bindparam("_now")))
+              .values(ticket_id=bindparam("_ticket"), updated_at=bindparam("_now"),
+                      truncated=bindparam("_truncated")))
 
 
 def _remember(insert):  # type: ignore[no-untyped-def]
@@ -45,21 +46,24 @@ class SqlAlerts:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def lock_group(self, source: str, group_key: str, now: datetime) -> str | None:
-        """Take the group's row under a lock; the key of the ticket it has open, if any."""
+    async def lock_group(self, source: str, group_key: str, now: datetime) -> LockedGroup:
+        """Take the group's row under a lock: the key of the ticket it has open, if any, and
+        how many alerts the sender left out last time."""
         key = _hash(group_key)
         await _TAKE_GROUP.execute(self.session, {"source": source, "group_hash": key,
                                                  "group_key": group_key, "ticket_id": None,
                                                  "updated_at": now})
-        ticket_id = await self.session.scalar(_LOCK_GROUP, {"_source": source, "_hash": key})
+        row = (await self.session.execute(_LOCK_GROUP, {"_source": source, "_hash": key})).one()
+        ticket_id, truncated = row
         if ticket_id is None:
-            return None
-        return await self.session.scalar(_KEY, {"_id": ticket_id})
+            return LockedGroup(None, truncated or 0)
+        return LockedGroup(await self.session.scalar(_KEY, {"_id": ticket_id}), truncated or 0)
 
     async def set_group_ticket(self, source: str, group_key: str, ticket_id: int,
-                               now: datetime) -> None:
+                               now: datetime, truncated: int = 0) -> None:
         await self.session.execute(_SET_GROUP, {"_source": source, "_hash": _hash(group_key),
-                                                "_ticket": ticket_id, "_now": now})
+                                                "_ticket": ticket_id, "_now": now,
+                                                "_truncated": truncated})
 
     async def known(self, source: str, fingerprints: list[str]) -> dict[str, list[KnownAlert]]:
         """Every firing recorded for these fingerprints, newest first."""

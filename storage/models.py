@@ -421,6 +421,9 @@ class AlertGroupRow(Base):
     group_key: Mapped[str] = mapped_column(Text)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     updated_at: Mapped[datetime]
+    # How many alerts the sender left out of its last notification (Alertmanager's
+    # truncatedAlerts, with max_alerts): a change is told on the ticket, a repeat is not.
+    truncated: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class AlertRow(Base):
@@ -474,3 +477,21 @@ class ApiIdempotencyRow(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[Any] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WebhookSubscriptionRow(Base):
+    """An outgoing webhook subscription made through the API (the organisation file's live in
+    the file). The secret is kept as it is: signing needs it; the API shows it only once."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    queues: Mapped[list[str]] = mapped_column(JSON)
+    teams: Mapped[list[str]] = mapped_column(JSON)
+    priorities: Mapped[list[str]] = mapped_column(JSON)
+    secret: Mapped[str] = mapped_column(String(128))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -19,16 +19,19 @@ from storage.reports import SqlReports
 from storage.schedules import SqlSchedules
 from storage.sla import SqlSlaClaims
 from storage.tickets import SqlTickets
+from storage.webhooks import SqlWebhookView, StoredWebhooks
 
 
 class SqlUnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
                  numbers: QueueNumbers | None = None, kb_search: KbSearch | None = None,
-                 after_outbox_commit: Callable[[], None] | None = None) -> None:
+                 after_outbox_commit: Callable[[], None] | None = None,
+                 webhooks: StoredWebhooks | None = None) -> None:
         self._sessions = sessions
         self._numbers = numbers
         self._kb_search = kb_search or KbSearch()
         self._after_outbox_commit = after_outbox_commit
+        self._webhooks = webhooks or StoredWebhooks(sessions)
 
     async def __aenter__(self) -> "SqlUnitOfWork":
         self.session = self._sessions()
@@ -44,6 +47,7 @@ class SqlUnitOfWork:
         self.schedules = SqlSchedules(self.session)
         self.kb = SqlKnowledge(self.session, self._kb_search)
         self.alerts = SqlAlerts(self.session)
+        self.webhooks = SqlWebhookView(self.session, self._webhooks)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -80,7 +84,8 @@ class SqlUnitOfWorkFactory:
         self.numbers = numbers
         self.kb_search = kb_search or KbSearch(sessions)  # the process's one search index
         self.after_outbox_commit = after_outbox_commit
+        self.webhooks = StoredWebhooks(sessions)  # the API's subscriptions, cached per process
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self.numbers, self.kb_search,
-                             self.after_outbox_commit)
+                             self.after_outbox_commit, self.webhooks)

@@ -47,6 +47,12 @@ class AlertBatch:
     group_key: str
     alerts: tuple[Alert, ...]
     link: str | None = None  # the sender's own page (Alertmanager's externalURL)
+    truncated: int = 0  # alerts of the group the sender left out (Alertmanager's max_alerts)
+    all_resolved: bool = False  # the sender says every alert of the group has resolved
+    # The sender gives each firing a start time of its own (Alertmanager, Grafana): a firing
+    # with the start time of one already seen resolved is a late copy (the other half of an
+    # HA pair), not news.
+    own_start_times: bool = False
 
 
 @dataclass(frozen=True, slots=True)

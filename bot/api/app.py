@@ -24,7 +24,7 @@ def api_context(core: App) -> ApiContext:
                       SqlIdempotency(sessions), SqlRateLimiter(sessions),
                       Catalogs(settings.tz, settings.templates_dir, core.clock.now),
                       settings.locale, settings.api_rate_per_second, settings.api_burst,
-                      settings.api_max_body_bytes, core.loaded.directory)
+                      settings.api_max_body_bytes, core.loaded.directory, core.uow.webhooks)
 
 
 def build_api(core: App, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:

@@ -39,6 +39,7 @@ from storage.api_idempotency import SqlIdempotency
 from storage.api_tokens import ApiToken, SqlApiTokens
 from storage.directory import DirectoryEntry
 from storage.rate_limit import SqlRateLimiter
+from storage.webhooks import StoredWebhooks
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 
@@ -68,6 +69,7 @@ class ApiContext:
     burst: float
     max_body_bytes: int
     directory: list[DirectoryEntry]  # the organisation file's people, for /people
+    webhooks: StoredWebhooks  # subscriptions made through the API (the process's one cache)
 
     def catalog(self, request: Request) -> Catalog:
         return self.catalogs.get(_locale(request.headers.get("accept-language"), self.locale),
@@ -90,6 +92,7 @@ class Caller:
     token: ApiToken
     identity: Identity  # whom the dispatcher runs commands as
     catalog: Catalog  # the reader's language
+    accept: str = ""  # the Accept header: an endpoint with files picks its format by it
 
     def words(self, key: str, **params: Any) -> str:
         return self.catalog.text(key, **params)
@@ -133,7 +136,8 @@ async def authenticate(request: Request, scope: str) -> Caller:
         raise problem(catalog, 429, "rate-limited", {"Retry-After": str(seconds)},
                       catalog.text("api.problem.rate_limited_detail", n=seconds))
     await api.tokens.touch(token, now)
-    return Caller(api, token, Identity(Source.API, token.handle), catalog)
+    return Caller(api, token, Identity(Source.API, token.handle), catalog,
+                  request.headers.get("accept", ""))
 
 
 Endpoint = Callable[[Request, Caller], Awaitable[Response]]

@@ -12,11 +12,15 @@ from starlette.routing import Route
 
 from bot.api.auth import Caller, problem, protected
 from bot.api.bodies import read_json
+from bot.api.convert import refusal
 from bot.api.problems import Problem
+from commands.answer import Answer
+from commands.messages import Command
 from storage.api_idempotency import Stored
 
-# Work: the validated body (or query) and the path parameters in, (status, body model) out.
-Work = Callable[[Caller, Any, dict[str, str]], Awaitable[tuple[int, BaseModel]]]
+# Work: the validated body (or query) and the path parameters in, (status, body model) out;
+# or a ready response (a file) for an endpoint that declares other `media`.
+Work = Callable[[Caller, Any, dict[str, str]], Awaitable[tuple[int, BaseModel | Response]]]
 IDEMPOTENCY_KEY_MAX = 128
 
 
@@ -33,6 +37,7 @@ class Endpoint:
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     refusals: tuple[int, ...] = field(default=(404, 403, 422))
+    media: tuple[str, ...] = ()  # other media types of the answer than JSON (files)
 
     def route(self) -> Route:
         @protected(self.scope)
@@ -41,6 +46,10 @@ class Endpoint:
                 return await _post(self, request, caller)
             status, body = await self.work(caller, _query(self, request, caller),
                                            dict(request.path_params))
+            if status == 204:
+                return Response(status_code=204)
+            if isinstance(body, Response):
+                return body
             return _json(status, body)
 
         return Route(self.path, run, methods=[self.method], name=self.operation)
@@ -105,6 +114,7 @@ async def _post(endpoint: Endpoint, request: Request, caller: Caller) -> Respons
                                       Stored(what, error.status, error.document()),
                                       api.clock.now())
         raise
+    assert isinstance(result, BaseModel)  # POSTs answer JSON
     document = result.model_dump(mode="json")
     if key is not None:
         await api.idempotency.put(caller.token.id, key, Stored(what, status, document),
@@ -123,6 +133,16 @@ async def _replay(caller: Caller, key: str, what: str) -> Response | None:
     media = "application/problem+json" if stored.status >= 400 else "application/json"
     return JSONResponse(stored.body, status_code=stored.status, media_type=media,
                         headers={"Idempotent-Replayed": "true"})
+
+
+async def run_command(caller: Caller, command: Command, dedup_key: str | None = None) -> Answer:
+    """Run a chat command as the token's person; a refusal becomes its problem document."""
+    answer = await caller.api.dispatcher.execute(caller.identity, command, dedup_key)
+    if answer.duplicate:
+        raise already_done()
+    if not answer.ok:
+        raise refusal(caller, answer)
+    return answer
 
 
 @dataclass(frozen=True, slots=True)

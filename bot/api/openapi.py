@@ -27,7 +27,8 @@ def _problem(why: str) -> dict[str, Any]:
 def _models(table: list[Endpoint]) -> set[type[BaseModel]]:
     found: set[type[BaseModel]] = set()
     for e in table:
-        found.add(e.response)
+        if e.status != 204:
+            found.add(e.response)
         if e.body is not None:
             found.add(e.body)
     return found
@@ -68,6 +69,11 @@ def _operation(e: Endpoint) -> dict[str, Any]:
         "description": "done" if e.method == "POST" else "found",
         "content": {"application/json": {"schema": {"$ref": _REF.format(
             model=e.response.__name__)}}}}}
+    if e.status == 204:
+        responses = {"204": {"description": "done"}}
+    for media in e.media:
+        responses[str(e.status)]["content"][media] = {
+            "schema": {"type": "string", **({"format": "binary"} if "sheet" in media else {})}}
     statuses = set(e.refusals) | set(_ALWAYS)
     if e.method == "POST":
         statuses |= {400, 413, 422}

@@ -10,8 +10,10 @@ from starlette.routing import BaseRoute, Route
 
 from bot.api import schemas as s
 from bot.api.auth import Caller, problem
-from bot.api.convert import history_entry, plain, refusal, result, text, ticket_out
-from bot.api.endpoint import Endpoint, already_done
+from bot.api.convert import history_entry, plain, result, text, ticket_out
+from bot.api.endpoint import Endpoint, run_command
+from bot.api.reports import ENDPOINT as REPORT
+from bot.api.webhooks import endpoints as webhook_endpoints
 from commands import messages as m
 from commands.answer import Answer
 
@@ -20,19 +22,10 @@ def _mention(handle: str) -> m.Mention:
     return m.Mention(None, handle.strip().lstrip("@"))
 
 
-async def _run(caller: Caller, command: m.Command, dedup_key: str | None = None) -> Answer:
-    answer = await caller.api.dispatcher.execute(caller.identity, command, dedup_key)
-    if answer.duplicate:
-        raise already_done()
-    if not answer.ok:
-        raise refusal(caller, answer)
-    return answer
-
-
 async def _ticket_result(caller: Caller, answer: Answer, key: str) -> s.TicketResult:
     """The action's answer, with the ticket as it now is when the answer carries none."""
     if answer.ticket is None:
-        shown = await _run(caller, m.Show(key))
+        shown = await run_command(caller, m.Show(key))
         answer = Answer(answer.key, answer.params, shown.ticket, shown.actions, zone=answer.zone)
     return result(caller, answer)
 
@@ -46,17 +39,17 @@ async def create(caller: Caller, posted: Any, _: dict[str, str]) -> tuple[int, B
         type=body.type, category=body.category, queue=body.queue,
         collaborators=tuple(_mention(h) for h in body.collaborators),
         assignee=_mention(body.assignee) if body.assignee else None, related=body.related)
-    answer = await _run(caller, command, posted.dedup_key)
+    answer = await run_command(caller, command, posted.dedup_key)
     return 201, result(caller, answer)
 
 
 async def get_ticket(caller: Caller, _: Any, path: dict[str, str]) -> tuple[int, BaseModel]:
-    return 200, result(caller, await _run(caller, m.Show(path["key"])))
+    return 200, result(caller, await run_command(caller, m.Show(path["key"])))
 
 
 async def search(caller: Caller, query: s.TicketQueryParams, _: dict[str, str]
                  ) -> tuple[int, BaseModel]:
-    answer = await _run(caller, m.SearchTickets(
+    answer = await run_command(caller, m.SearchTickets(
         statuses=tuple(str(x) for x in query.status), queue=query.queue, team=query.team,
         assignee=query.assignee, requester=query.requester,
         priorities=tuple(str(p) for p in query.priority), types=tuple(str(t) for t in query.type),
@@ -69,13 +62,13 @@ async def search(caller: Caller, query: s.TicketQueryParams, _: dict[str, str]
 
 
 async def history(caller: Caller, _: Any, path: dict[str, str]) -> tuple[int, BaseModel]:
-    answer = await _run(caller, m.History(path["key"]))
+    answer = await run_command(caller, m.History(path["key"]))
     return 200, s.HistoryOut(key=answer.params["key"],
                              entries=[history_entry(line) for line in answer.params["lines"]])
 
 
 async def sla(caller: Caller, _: Any, path: dict[str, str]) -> tuple[int, BaseModel]:
-    answer = await _run(caller, m.SlaStatus(path["key"]))
+    answer = await run_command(caller, m.SlaStatus(path["key"]))
     found = answer.params.get("sla")
     return 200, s.SlaOut(key=answer.params["key"], tracked=found is not None,
                          message=text(caller, answer), sla=plain(found) if found else None)
@@ -86,7 +79,7 @@ async def sla(caller: Caller, _: Any, path: dict[str, str]) -> tuple[int, BaseMo
 def _act(build: Any) -> Any:
     async def work(caller: Caller, posted: Any, path: dict[str, str]) -> tuple[int, BaseModel]:
         key = path["key"]
-        answer = await _run(caller, build(key, posted.body), posted.dedup_key)
+        answer = await run_command(caller, build(key, posted.body), posted.dedup_key)
         return 200, await _ticket_result(caller, answer, key)
     return work
 
@@ -189,7 +182,7 @@ def endpoints() -> list[Endpoint]:
         Endpoint("GET", "/teams/{team}", "getTeam", "one team", READ, team, s.TeamOut,
                  refusals=(404,)),
     ]
-    return found
+    return [*found, REPORT, *webhook_endpoints()]
 
 
 def routes() -> list[BaseRoute]:

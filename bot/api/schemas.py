@@ -1,10 +1,10 @@
 """Request and response bodies. Handlers validate with these and the OpenAPI document is built
 from them, so the two cannot disagree."""
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from workflows.kinds import TicketType
 from workflows.priority import Priority
@@ -16,6 +16,14 @@ Key = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z][A-Za-z0-9]*-\d+$",
             description="a ticket key, e.g. IT-42")
 Text = Field(min_length=1, max_length=10_000)
 Reason = Field(default=None, min_length=1, max_length=2_000)
+
+
+def _utc(value: datetime) -> datetime:
+    """A time without a zone is read as UTC (the database keeps aware times only)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+Since = Annotated[datetime, AfterValidator(_utc)]
 
 
 class Strict(BaseModel):
@@ -97,8 +105,8 @@ class TicketQueryParams(Strict):
     priority: list[Priority] = Field(default_factory=list)
     type: list[TicketType] = Field(default_factory=list)
     category: str | None = Field(default=None, max_length=64)
-    created_since: datetime | None = None
-    updated_since: datetime | None = None
+    created_since: Since | None = Field(default=None, description="without a zone: UTC")
+    updated_since: Since | None = None
     text: str | None = Field(default=None, min_length=1, max_length=200)
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=100_000)
@@ -199,3 +207,42 @@ class TeamOut(BaseModel):
 
 class TeamsPage(BaseModel):
     teams: list[TeamOut]
+
+
+# -- webhook subscriptions ----------------------------------------------------------------------
+
+WebhookName = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$",
+                    description="lower-case letters, digits, . _ -; unique")
+
+
+class WebhookFilters(Strict):
+    queues: list[str] = Field(default_factory=list, max_length=50,
+                              description="only tickets of these queues (empty: any)")
+    teams: list[str] = Field(default_factory=list, max_length=50)
+    priorities: list[Priority] = Field(default_factory=list, max_length=4)
+
+
+class WebhookCreate(Strict):
+    name: str = WebhookName
+    url: str = Field(min_length=8, max_length=2048, pattern=r"^https?://[^\s/?#@]+(/\S*)?$",
+                     description="where deliveries are POSTed (http or https)")
+    events: list[str] = Field(min_length=1, max_length=20)
+    filters: WebhookFilters = Field(default_factory=WebhookFilters)
+
+
+class WebhookOut(BaseModel):
+    name: str
+    url: str
+    events: list[str]
+    filters: WebhookFilters
+    managed_by: str = Field(description="`api`, or `organisation_file` (read-only here)")
+    created_by: str | None
+    created_at: datetime | None
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="the signing secret: shown this once, never again")
+
+
+class WebhookPage(BaseModel):
+    webhooks: list[WebhookOut]

@@ -1,17 +1,20 @@
 """The console loop: read a line, run it as the current identity, print the reply and the card."""
 
+import contextlib
 import sys
-from collections.abc import AsyncIterable, Callable
+from collections.abc import AsyncIterable, Callable, Mapping
 
 from bot.answer_files import has_files, send_answer_files
 from bot.bootstrap import App
 from bot.console.actions import TEMPLATES, command_for
 from bot.logs import log_context, new_request_id
 from bot.senders.console import ConsoleSender
+from bot.senders.factory import webhook_sender
 from commands.actions.autoclose import close_stale_resolved
 from commands.actions.sla_sweep import sweep
 from commands.answer import Answer
 from commands.messages import Identity
+from notifications.senders import Sender
 from notifications.text import Catalog
 from workflows.actions import Action
 from workflows.kinds import Source
@@ -26,7 +29,10 @@ CONSOLE_HELP = """Console: type commands as you would in chat (try `help`).
 
 class ConsoleSession:
     def __init__(self, app: App, user: str, catalog: Catalog,
-                 write: Callable[[str], None]) -> None:
+                 write: Callable[[str], None], senders: Mapping[str, Sender] | None = None
+                 ) -> None:
+        """`senders`: other destinations than this terminal (the webhooks, see
+        `console_senders`), delivered after each line like the console's own messages."""
         self.app = app
         self.user = user.lower()
         self.catalog = catalog
@@ -35,7 +41,7 @@ class ConsoleSession:
         self.channel: str | None = None
         self.last_actions: tuple[Action, ...] = ()
         self.files = ConsoleSender(write)  # exports land in a folder; their paths are shown
-        self.relay = app.relay({Source.CONSOLE.value: self.files}, pacing={})
+        self.relay = app.relay({**(senders or {}), Source.CONSOLE.value: self.files}, pacing={})
 
     async def run(self, lines: AsyncIterable[str], echo: bool) -> None:
         self.write(CONSOLE_HELP)
@@ -115,6 +121,13 @@ class ConsoleSession:
             label = self.catalog.text(f"action.{action.value}")
             usage = TEMPLATES[action].format(key=answer.ticket.key)
             self.write(f"  [{number}] {label:<18} {usage}")
+
+
+async def console_senders(app: App, stack: contextlib.AsyncExitStack) -> dict[str, Sender]:
+    """The webhooks, of the organisation file and of the API: the console is a whole local
+    ticketbot, so what it changes reaches the subscribers as under `serve`."""
+    return {Source.WEBHOOK.value: await webhook_sender(stack, app.clock, app.loaded,
+                                                        app.uow.webhooks)}
 
 
 def stdout_writer(line: str) -> None:

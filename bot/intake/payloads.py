@@ -67,7 +67,8 @@ def _alert(a: AlertIn) -> Alert:
 
 def alertmanager_batch(body: AlertmanagerIn, source: str) -> AlertBatch:
     return AlertBatch(source, body.groupKey, tuple(_alert(a) for a in body.alerts),
-                      body.externalURL or None)
+                      body.externalURL or None, truncated=max(0, body.truncatedAlerts),
+                      all_resolved=body.status == "resolved", own_start_times=True)
 
 
 def pick(document: Any, path: str) -> Any:

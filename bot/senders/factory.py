@@ -16,14 +16,19 @@ from bot.slack.web import web_client, web_session
 from commands.ports import Clock
 from notifications.catalogs import Catalogs
 from notifications.senders import Sender
+from storage.webhooks import StoredWebhooks
+from workflows.webhooks import Subscription
 
 
 @asynccontextmanager
 async def platform_senders(settings: Settings, clock: Clock,
                            slack_session: aiohttp.ClientSession | None = None,
-                           loaded: LoadedOrg | None = None) -> AsyncIterator[dict[str, Sender]]:
+                           loaded: LoadedOrg | None = None,
+                           stored_webhooks: StoredWebhooks | None = None
+                           ) -> AsyncIterator[dict[str, Sender]]:
     """`slack_session`: the process's Slack connection pool, if it has one already; `loaded`:
-    the organisation, whose webhook subscriptions get a sender of their own."""
+    the organisation, whose webhook subscriptions get a sender of their own, as do those made
+    through the API (`stored_webhooks`)."""
     senders: dict[str, Sender] = {}
     async with (httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as http,
                 contextlib.AsyncExitStack() as stack):
@@ -40,9 +45,22 @@ async def platform_senders(settings: Settings, clock: Clock,
                 card_template_id=(settings.dingtalk_card_template_id
                                   if settings.dingtalk_card_mode else None),
                 media_url=settings.dingtalk_media_endpoint)
-        if loaded is not None and loaded.org.webhooks:
-            senders["webhook"] = WebhookSender(
-                await stack.enter_async_context(httpx.AsyncClient(
-                    timeout=httpx.Timeout(10.0, connect=5.0), follow_redirects=False)),
-                loaded.org.webhooks, loaded.webhook_secrets, lambda: clock.now().timestamp())
+        if (loaded is not None and loaded.org.webhooks) or stored_webhooks is not None:
+            senders["webhook"] = await webhook_sender(stack, clock, loaded, stored_webhooks)
         yield senders
+
+
+async def webhook_sender(stack: contextlib.AsyncExitStack, clock: Clock, loaded: LoadedOrg | None,
+                         stored: StoredWebhooks | None) -> WebhookSender:
+    """The sender of the organisation file's subscriptions and the API's; its HTTP client is
+    closed with `stack`."""
+    http = await stack.enter_async_context(httpx.AsyncClient(
+        timeout=httpx.Timeout(10.0, connect=5.0), follow_redirects=False))
+
+    async def lookup(name: str) -> tuple[Subscription, str] | None:
+        found = await stored.find(name) if stored is not None else None
+        return None if found is None else (found.subscription, found.secret)
+
+    return WebhookSender(http, loaded.org.webhooks if loaded else (),
+                         loaded.webhook_secrets if loaded else {},
+                         lambda: clock.now().timestamp(), lookup if stored else None)

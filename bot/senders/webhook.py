@@ -7,7 +7,7 @@ itself and goes to the dead letters at once (`ticketbot outbox list --failed`, `
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 
@@ -15,6 +15,8 @@ from bot.signing import HEADER, signature
 from notifications.senders import DeliveryError, Outgoing
 from workflows.webhooks import Subscription
 
+# A subscription made through the API, by name: (subscription, secret) or None.
+Lookup = Callable[[str], Awaitable[tuple[Subscription, str] | None]]
 RETRIED = frozenset({408, 425, 429})
 USER_AGENT = "ticketbot-webhooks/1"
 
@@ -25,18 +27,26 @@ def body_bytes(payload: dict[str, object]) -> bytes:
 
 class WebhookSender:
     def __init__(self, http: httpx.AsyncClient, subscriptions: tuple[Subscription, ...],
-                 secrets: dict[str, str], now: Callable[[], float]) -> None:
+                 secrets: dict[str, str], now: Callable[[], float],
+                 stored: Lookup | None = None) -> None:
         self.http = http
         self.subscriptions = {s.name: s for s in subscriptions}
         self.secrets = secrets
         self.now = now
+        self.stored = stored
+
+    async def _find(self, name: str) -> tuple[Subscription, str] | None:
+        sub, secret = self.subscriptions.get(name), self.secrets.get(name)
+        if sub is not None and secret is not None:
+            return sub, secret
+        return await self.stored(name) if self.stored is not None else None
 
     async def send(self, message: Outgoing, *, check_duplicate: bool) -> str | None:
         # check_duplicate: a receiver cannot be asked; the event id lets it drop the repeat.
-        sub = self.subscriptions.get(message.address)
-        secret = self.secrets.get(message.address)
-        if sub is None or secret is None:
+        found = await self._find(message.address)
+        if found is None:  # deleted since the change was saved, or taken out of the file
             raise DeliveryError(f"no webhook subscription {message.address!r}", permanent=True)
+        sub, secret = found
         payload = message.payload or {}
         body = body_bytes(payload)
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
