@@ -15,6 +15,7 @@ from workflows.schedule import (
     CatchUp,
     Limits,
     OffDays,
+    Plan,
     Progress,
     Recurrence,
     Step,
@@ -22,6 +23,7 @@ from workflows.schedule import (
     resumed,
     step,
 )
+from workflows.schedule import plan as plan_due
 
 GRACE = timedelta(minutes=10)  # an occurrence created this long after its instant is still on time
 
@@ -105,6 +107,15 @@ class Schedule:
         assert self.next_due is not None
         found = step(self.when.recurrence(calendars), self.limits, self.progress, self.next_due,
                      now, self.catch_up, GRACE)
+        self.progress, self.next_due = found.progress, found.next_due
+        return found
+
+    def plan(self, calendars: dict[str, BusinessCalendar], now: datetime) -> Plan:
+        """Every work order due by `now` at once, and the schedule's state once they are all
+        made: for a tick that makes them in one transaction."""
+        assert self.next_due is not None
+        found = plan_due(self.when.recurrence(calendars), self.limits, self.progress,
+                         self.next_due, now, self.catch_up, GRACE)
         self.progress, self.next_due = found.progress, found.next_due
         return found
 
