@@ -202,6 +202,10 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         "resolution": ticket.resolution, "pending_reason": ticket.pending_reason,
         "version": ticket.version + 1,  # the version this change saves
         "actions": [a.value for a in card_actions(ticket)],
+        # Ticked in the card while the ticket is open (Slack checkboxes, DingTalk buttons).
+        "checklist": [{"text": i.text, "required": i.required, "done": i.done, "by": i.done_by}
+                      for i in ticket.checklist],
+        "checkable": ticket.status.is_open,
     }
 
 
