@@ -1,0 +1,62 @@
+"""Checklists in cards: Slack checkboxes (ten per element, the ticked ones checked), DingTalk
+markdown with a `check` link per open item, and none to tick once the ticket is closed."""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block
+
+from bot.dingtalk.cards import card_params, markdown_card
+from bot.slack.cards import ticket_card
+from notifications.catalogs import Catalogs
+
+CATALOGS = Catalogs(ZoneInfo("Asia/Shanghai"))
+
+
+def snapshot(items: int, done: int = 0, checkable: bool = True) -> dict[str, Any]:
+    return {
+        "key": "IT-9", "title": "Morning round", "description": "", "status": "in_progress",
+        "priority": "P4", "type": "task", "category": None, "team": "IT",
+        "requester": {"label": "Dave", "slack_id": None, "dingtalk_id": None},
+        "assignee": None, "collaborators": [], "due": None, "resolution": None,
+        "pending_reason": None, "version": 3, "actions": ["note"],
+        "checklist": [{"text": f"step <{n}>", "required": n % 2 == 1, "done": n <= done,
+                       "by": "Bob" if n <= done else None} for n in range(1, items + 1)],
+        "checkable": checkable,
+    }
+
+
+def test_slack_checkboxes_ten_per_element_ticked_ones_checked() -> None:
+    blocks = [b.to_dict() for b in ticket_card(snapshot(12, done=2),
+                                                CATALOGS.get("en", "slack"))]
+    for block in Block.parse_all(blocks):
+        assert block is not None
+        block.validate_json()
+    boxes = blocks[-1]
+    assert boxes["block_id"] == "ticket-checklist:IT-9"
+    assert [e["action_id"] for e in boxes["elements"]] == ["checklist:0", "checklist:1"]
+    first = boxes["elements"][0]
+    assert len(first["options"]) == 10 and len(boxes["elements"][1]["options"]) == 2
+    assert first["options"][1]["text"]["text"] == "2. step <2> (optional)"
+    assert [o["value"] for o in first["initial_options"]] == [
+        '{"key":"IT-9","v":3,"n":1}', '{"key":"IT-9","v":3,"n":2}']
+    assert first["options"][0]["description"]["text"] == "ticked by Bob"
+
+
+def test_a_closed_ticket_shows_its_checklist_without_anything_to_tick() -> None:
+    closed = snapshot(3, done=1, checkable=False)
+    blocks = [b.to_dict() for b in ticket_card(closed, CATALOGS.get("en", "slack"))]
+    assert not [b for b in blocks if b.get("block_id", "").startswith("ticket-checklist:")]
+    assert blocks[-1]["elements"][0]["text"] == "Checklist: 1/3 done"
+    params = card_params(closed, CATALOGS.get("zh-CN", "dingtalk"))
+    assert "check_" not in params["actions"]
+    assert "dtmd://" not in markdown_card(closed, CATALOGS.get("en", "dingtalk"))
+
+
+def test_dingtalk_markdown_links_each_open_item_to_check() -> None:
+    text = markdown_card(snapshot(2, done=1), CATALOGS.get("en", "dingtalk"))
+    lines = text.split("  \n")
+    assert "**Checklist**" in lines
+    assert "☑ 1. step ＜1＞（ticked by Bob）" in lines
+    assert ("☐ 2. step ＜2＞ (optional): [Tick 2]"
+            "(dtmd://dingtalkclient/sendMessage?content=check%20IT-9%202)") in lines
