@@ -50,6 +50,7 @@ class Create:
     team: str | None = None  # a schedule's work order goes to the schedule's team
     planned: "Planned | None" = None  # made by a schedule: its history says which one
     checklist: tuple[tuple[str, bool], ...] = ()  # (text, required): a work order's steps
+    asset: str | None = None  # a registered asset's name (`asset:UPS-1`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,3 +425,10 @@ Command = (
     | KbRetire | KbHistory | SolvedBy
 )
 
+
+
+@dataclass(frozen=True, slots=True)
+class AssetShow:
+    """`asset show UPS-1` (资产 UPS-1): the registered asset and the tickets that name it."""
+
+    name: str

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from workflows.alerts import Alert
+from workflows.assets import Asset
 from workflows.kinds import Source
 from workflows.knowledge import Article, Revision, SimilarTicket, Visibility
 from workflows.people import Person
@@ -409,8 +410,23 @@ class AlertRepository(Protocol):
     async def firing(self, ticket_id: int) -> int: ...
 
 
+class AssetRepository(Protocol):
+    async def get(self, name: str) -> Asset | None:
+        """By name, without case."""
+        ...
+    async def of_type(self, type_: str) -> list[Asset]: ...
+    async def put_many(self, assets: Sequence[Asset], origin: str, now: datetime
+                       ) -> tuple[int, int]:
+        """Add or update by name: (added, updated)."""
+        ...
+    async def tickets(self, name: str, limit: int = 20) -> tuple[list[tuple[Any, ...]], int]:
+        """The newest tickets naming the asset (key, title, status, created_at), and the total."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
+    assets: AssetRepository
     reports: ReportRepository
     people: PeopleRepository
     outbox: OutboxRepository

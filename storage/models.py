@@ -91,6 +91,7 @@ class TicketRow(Base):
     origin_ts: Mapped[str | None] = mapped_column(String(64))
     csat_score: Mapped[int | None]
     checklist: Mapped[list[Any] | None] = mapped_column(JSON)  # workflows.checklist items
+    asset: Mapped[str | None] = mapped_column(String(100), index=True)  # an assets row's name
     # SLA (workflows.sla_clock.SlaState): the policy snapshot, pauses, each clock's progress.
     sla_policy: Mapped[str | None] = mapped_column(String(64))
     sla_calendar: Mapped[str | None] = mapped_column(String(64))
@@ -323,6 +324,8 @@ class ScheduleRow(Base):
     type: Mapped[str | None] = mapped_column(String(32))
     category: Mapped[str | None] = mapped_column(String(64))
     checklist: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    asset: Mapped[str | None] = mapped_column(String(100))  # each work order names this asset
+    asset_type: Mapped[str | None] = mapped_column(String(64))  # one work order per asset of it
     rrule: Mapped[str] = mapped_column(String(512))
     at_time: Mapped[str] = mapped_column(String(5))  # local HH:MM
     tz: Mapped[str] = mapped_column(String(64))
@@ -472,3 +475,20 @@ class ApiIdempotencyRow(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[Any] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AssetRow(Base):
+    """Equipment tickets can name: from the organisation file or a CSV import."""
+
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100), unique=True)  # casefolded
+    type: Mapped[str] = mapped_column(String(64), index=True)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    serial: Mapped[str] = mapped_column(String(200), default="")
+    origin: Mapped[str] = mapped_column(String(16))  # orgfile or csv
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

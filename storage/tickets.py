@@ -181,6 +181,7 @@ class SqlTickets:
                 links=links.get(r.id, []), id=r.id, version=r.version,
                 skills=_skills_out(r.skills), sla=sla_state(r),
                 checklist=[CheckItem.from_json(i) for i in getattr(r, "checklist", None) or ()],
+                asset=getattr(r, "asset", None),
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -267,7 +268,7 @@ class SqlTickets:
             priority=ticket.priority.value, status=ticket.status.value,
             assignee_id=ticket.assignee.id if ticket.assignee else None,
             skills=_skills_in(ticket.skills), **sla_values(ticket.sla),
-            checklist=[i.to_json() for i in ticket.checklist] or None,
+            checklist=[i.to_json() for i in ticket.checklist] or None, asset=ticket.asset,
         )
         return values
 

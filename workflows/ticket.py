@@ -114,6 +114,7 @@ class Ticket:
     skills: tuple[str, ...] = ()  # what whoever takes it should know (from routing)
     sla: SlaState | None = None  # the SLA clocks (workflows.sla settles them with each change)
     checklist: list[CheckItem] = field(default_factory=list)  # a planned work order's steps
+    asset: str | None = None  # the registered equipment it is about (workflows.assets)
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.

@@ -100,6 +100,11 @@ async def draft_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Pe
         origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
     )
     ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
+    if cmd.asset is not None:
+        asset = await uow.assets.get(cmd.asset)
+        if asset is None:
+            raise InvalidInput("error.unknown_asset", asset=cmd.asset[:100])
+        ticket.asset = asset.name
     if cmd.related is not None:
         await _relate(uow, ctx, ticket, cmd.related)
     start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
