@@ -388,6 +388,8 @@ class ScheduleAdd:
     off_days: str | None = None  # skip / next / previous / keep
     catch_up: str | None = None  # all / latest / none
     description: str = ""
+    asset: str | None = None  # preventive maintenance of one asset…
+    asset_type: str | None = None  # …or of every asset of a type
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ def _columns(s: Schedule) -> dict[str, Any]:
         "priority": t.priority.value, "type": t.type.value if t.type else None,
         "category": t.category,
         "checklist": [{"text": i.text, "required": i.required} for i in t.checklist],
+        "asset": t.asset, "asset_type": t.asset_type,
         "rrule": w.rrule, "at_time": w.at.strftime("%H:%M"), "tz": w.tz.key,
         "start_date": w.start.isoformat(),
         "until_date": w.until.isoformat() if w.until else None, "off_days": w.off_days.value,
@@ -64,7 +65,8 @@ def _schedule(row: Any) -> Schedule:
     template = Template(
         row.title, row.team, Priority(row.priority), row.description,
         TicketType(row.type) if row.type else None, row.category,
-        tuple(ChecklistItem(i["text"], bool(i.get("required", True))) for i in row.checklist))
+        tuple(ChecklistItem(i["text"], bool(i.get("required", True))) for i in row.checklist),
+        row.asset, row.asset_type)
     when = When(row.rrule, time.fromisoformat(row.at_time), ZoneInfo(row.tz),
                 date.fromisoformat(row.start_date),
                 date.fromisoformat(row.until_date) if row.until_date else None,

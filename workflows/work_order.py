@@ -37,7 +37,7 @@ class ChecklistItem:
 @dataclass(frozen=True, slots=True)
 class Template:
     """What each occurrence opens. `{date}` in the title or description becomes the
-    occurrence's local date."""
+    occurrence's local date, `{asset}` the asset's name (preventive maintenance)."""
 
     title: str
     team: str
@@ -46,10 +46,17 @@ class Template:
     type: TicketType | None = None
     category: str | None = None
     checklist: tuple[ChecklistItem, ...] = ()
+    asset: str | None = None  # each work order names this registered asset
+    asset_type: str | None = None  # or: one work order per asset of this type, each occurrence
 
-    def render(self, local_day: date) -> tuple[str, str]:
-        stamp = local_day.isoformat()
-        return self.title.replace("{date}", stamp), self.description.replace("{date}", stamp)
+    def render(self, local_day: date, asset: str | None = None) -> tuple[str, str]:
+        """`{date}` becomes the local date, `{asset}` the asset's name."""
+        stamp, named = local_day.isoformat(), asset or self.asset or ""
+
+        def fill(text: str) -> str:
+            return text.replace("{date}", stamp).replace("{asset}", named)
+
+        return fill(self.title), fill(self.description)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from commands.messages import Create, Planned
 from commands.notify import NotifyConfig, plan
 from commands.ports import Clock, OutboxMessage, Preferences, UnitOfWork
 from commands.webhooks import plan_webhooks
+from workflows.assets import Asset, asset_key
 from workflows.assignment import TeamState, choose
 from workflows.errors import DomainError, InvalidInput
 from workflows.kinds import Source
@@ -73,6 +74,30 @@ class _Preferences:
         return getattr(self._preferences, name)
 
 
+class _Assets:
+    """Assets read once per name and per type for the batch."""
+
+    def __init__(self, assets: Any) -> None:
+        self._assets = assets
+        self._by_key: dict[str, Asset | None] = {}
+        self._by_type: dict[str, list[Asset]] = {}
+
+    async def get(self, name: str) -> Asset | None:
+        key = asset_key(name)
+        if key not in self._by_key:
+            self._by_key[key] = await self._assets.get(name)
+        return self._by_key[key]
+
+    async def of_type(self, type_: str) -> list[Asset]:
+        if type_ not in self._by_type:
+            self._by_type[type_] = await self._assets.of_type(type_)
+            self._by_key.update({a.key: a for a in self._by_type[type_]})
+        return self._by_type[type_]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._assets, name)
+
+
 class _Lookups:
     """The batch's unit of work with its look-ups remembered; everything else passes through."""
 
@@ -80,6 +105,7 @@ class _Lookups:
         self._uow = uow
         self.people = _People(uow.people)
         self.preferences = _Preferences(uow.preferences)
+        self.assets = _Assets(uow.assets)
 
     def __call__(self) -> "_Lookups":
         return self
@@ -138,7 +164,7 @@ async def make_batch(uow: UnitOfWork, org: Organisation, clock: Clock, notify: N
         if (schedule.id, _utc(due.at)) not in claimed:
             continue  # recorded before: made already
         try:
-            made.append(await _draft(work, lookups, org, clock, notify, schedule, due, now))
+            made += await _drafts(work, lookups, org, clock, notify, schedule, due, now)
         except DomainError:  # the organisation changed under the schedule: passed over
             result.refused += 1
     await assign_batch(work, org, [m.ticket for m in made], now)
@@ -158,21 +184,33 @@ async def make_batch(uow: UnitOfWork, org: Organisation, clock: Clock, notify: N
     return result
 
 
-async def _draft(work: UnitOfWork, lookups: _Lookups, org: Organisation, clock: Clock,
-                 notify: NotifyConfig, schedule: Schedule, due: Due, now: datetime) -> Made:
+async def _drafts(work: UnitOfWork, lookups: _Lookups, org: Organisation, clock: Clock,
+                  notify: NotifyConfig, schedule: Schedule, due: Due, now: datetime
+                  ) -> list[Made]:
+    """The occurrence's work orders: one, or one per asset of the schedule's asset type. All
+    or none: a refusal of one refuses the occurrence."""
     t = schedule.template
     if org.team(t.team) is None:  # removed from the organisation file since
         raise InvalidInput("error.unknown_team", team=t.team, teams=", ".join(org.teams))
+    assets: list[str | None] = [t.asset]
+    if t.asset_type:
+        assets = [a.name for a in await lookups.assets.of_type(t.asset_type)]
+        if not assets:
+            raise InvalidInput("error.unknown_asset", asset=t.asset_type)
     owner = await lookups.people.by_handle(schedule.owner)
     if owner is None:
         owner, _ = await lookups.people.add(schedule.owner, schedule.owner, now)
-    title, description = t.render(due.at.astimezone(schedule.when.tz).date())
-    cmd = Create(title=title, description=description, priority=t.priority, type=t.type,
-                 category=t.category, team=t.team,
-                 checklist=tuple((i.text, i.required) for i in t.checklist),
-                 planned=Planned(schedule.name, due.at, due.late))
     ctx = Context(lookups, org, clock, owner, Source.SYSTEM, notify)
-    return Made(schedule, due, await draft_ticket(work, ctx, cmd, owner, now), owner)
+    day = due.at.astimezone(schedule.when.tz).date()
+    made = []
+    for asset in assets:
+        title, description = t.render(day, asset)
+        cmd = Create(title=title, description=description, priority=t.priority, type=t.type,
+                     category=t.category, team=t.team,
+                     checklist=tuple((i.text, i.required) for i in t.checklist),
+                     planned=Planned(schedule.name, due.at, due.late), asset=asset)
+        made.append(Made(schedule, due, await draft_ticket(work, ctx, cmd, owner, now), owner))
+    return made
 
 
 async def assign_batch(uow: UnitOfWork, org: Organisation, tickets: list[Ticket],

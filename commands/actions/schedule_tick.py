@@ -8,8 +8,10 @@ unique), and open the work orders as a person's `new` would: routing, SLA clocks
 announcements and a history line naming the schedule, all committed with the schedules' new
 `next_due`.
 
-A batch that fails as a whole falls back to the one-schedule path below (`run_schedule`): one
-transaction per work order, through the creation use case itself.
+A batch that fails as a whole is retried one schedule at a time (batches of one), so a broken
+schedule fails alone. `run_schedule` below is the path before batches (one transaction per work
+order, through the creation use case itself; no asset-type fan-out), kept for A/B runs
+(`bench.schedules --alone`).
 """
 
 import logging
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 from commands.actions.create import create
-from commands.actions.schedule_batch import make_batch
+from commands.actions.schedule_batch import Batch, make_batch
 from commands.context import Context
 from commands.messages import Create, Planned
 from commands.notify import NotifyConfig
@@ -74,7 +76,7 @@ async def _open(uow: UnitOfWork, org: Organisation, clock: Clock, notify: Notify
     cmd = Create(title=title, description=description, priority=t.priority, type=t.type,
                  category=t.category, team=t.team,
                  checklist=tuple((i.text, i.required) for i in t.checklist),
-                 planned=Planned(schedule.name, due.at, due.late))
+                 planned=Planned(schedule.name, due.at, due.late), asset=t.asset)
     ctx = Context(_Shared(uow), org, clock, owner, Source.SYSTEM, notify)
     answer = await create(cmd, ctx)
     return str(answer.params["key"])
@@ -153,22 +155,31 @@ async def tick(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
             for schedule_id in part:
                 await _alone(uow, org, clock, config, schedule_id, report)
             continue
-        report.due += found.due
-        report.skipped += found.held
-        report.passed_over += found.passed_over
-        report.failed += found.refused
-        report.made += [m.ticket.key for m in found.made]
-        report.late += sum(m.due.late for m in found.made)
-        if found.refused:
-            log.warning("%d planned work orders refused by the organisation; passed over",
-                        found.refused)
+        _count(report, found)
     return report
+
+
+def _count(report: TickReport, found: Batch) -> None:
+    report.due += found.due
+    report.skipped += found.held
+    report.passed_over += found.passed_over
+    report.failed += found.refused
+    report.made += [m.ticket.key for m in found.made]
+    report.late += len({(m.schedule.id, m.due.at) for m in found.made if m.due.late})
+    if found.refused:
+        log.warning("%d planned occurrences refused by the organisation; passed over",
+                    found.refused)
 
 
 async def _alone(uow: UnitOfWorkFactory, org: Organisation, clock: Clock, notify: NotifyConfig,
                  schedule_id: int, report: TickReport) -> None:
+    """A batch of one: a broken schedule fails alone, the others are made."""
     try:
-        await run_schedule(uow, org, clock, notify, schedule_id, report)
+        async with uow() as work:
+            found = await make_batch(work, org, clock, notify, [schedule_id])
+            await work.commit()
     except Exception:
         report.failed += 1
         log.exception("schedule %s failed to open its work order", schedule_id)
+        return
+    _count(report, found)

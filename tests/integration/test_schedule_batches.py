@@ -159,13 +159,20 @@ async def test_a_batch_that_fails_leaves_nothing_and_each_is_then_made_alone(
     clock.current = datetime(2026, 12, 3, 10, tzinfo=UTC)
     await add(app, [f"round {n}" for n in range(4)], "rota")
 
-    async def broken(self: SqlTickets, tickets: object) -> None:
-        raise RuntimeError("the database went away mid-batch")
+    calls = []
+    original = SqlTickets.insert_many
+
+    async def broken(self: SqlTickets, tickets: list[object]) -> None:
+        calls.append(len(tickets))
+        if len(calls) == 1:
+            raise RuntimeError("the database went away mid-batch")
+        await original(self, tickets)  # type: ignore[arg-type]
 
     monkeypatch.setattr(SqlTickets, "insert_many", broken)
     clock.current = MONDAY_0900 + timedelta(seconds=5)
     report = await tick(app.uow, app.loaded.org, app.clock)
     assert len(report.made) == 4 and report.failed == 0
+    assert calls == [4, 1, 1, 1, 1]  # the batch, then each schedule as a batch of one
     assert await count(app, TicketRow) == 4
     assert await count(app, ScheduleOccurrenceRow) == 4
     assert (await tick(app.uow, app.loaded.org, app.clock)).made == []
