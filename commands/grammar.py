@@ -31,6 +31,7 @@ from workflows.priority import Priority
 _OPTION = re.compile(
     r"^(?P<name>type|category|cat|queue|related|asset|类型|分类|队列|关联|资产)[:：=]"
     r"(?P<value>\S+)$", re.I)
+_TRAILING_ASSET = re.compile(r"(?:^|\s)(?:asset|资产)[:：=](?P<value>\S+)$", re.I)
 _SLA_OPTION = re.compile(
     r"^(?P<name>type|category|cat|queue|group|类型|分类|队列|用户组)[:：=](?P<value>\S+)$", re.I)
 _TEAM = re.compile(r"^(?:team|团队|组)[:：=](?P<team>\S+)$", re.I)
@@ -146,6 +147,10 @@ class Grammar:
                 raise ParseError("error.bad_type", token=raw_type[:40])
         parts = _DESCRIPTION_SPLIT.split(rest, maxsplit=1)
         title = parts[0].strip()
+        trailing = _TRAILING_ASSET.search(title)  # `new paper jam asset:PRN-3`
+        if trailing and "asset" not in options and "资产" not in options:
+            options["asset"] = trailing.group("value")
+            title = title[:trailing.start()].strip()
         description = parts[1].strip() if len(parts) > 1 else ""
         mentions, _ = extract_mentions(title, at_users)
         if not title:
