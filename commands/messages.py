@@ -417,6 +417,13 @@ class ScheduleChange:
     action: str  # pause / resume / remove
 
 
+@dataclass(frozen=True, slots=True)
+class AssetShow:
+    """`asset show UPS-1` (资产 UPS-1): the registered asset and the tickets that name it."""
+
+    name: str
+
+
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
@@ -424,13 +431,5 @@ Command = (
     | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
     | KbSearch | KbShow | KbNew | KbSave | KbEdit
-    | KbRetire | KbHistory | SolvedBy
+    | KbRetire | KbHistory | SolvedBy | AssetShow
 )
-
-
-
-@dataclass(frozen=True, slots=True)
-class AssetShow:
-    """`asset show UPS-1` (资产 UPS-1): the registered asset and the tickets that name it."""
-
-    name: str
