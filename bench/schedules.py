@@ -81,7 +81,7 @@ async def _alone(app: object, clock: FixedClock, concurrency: int) -> TickReport
 
 
 async def run(schedules: int, due: int, idle_runs: int, chunk: int, alone: bool,
-              concurrency: int) -> dict[str, object]:
+              concurrency: int, chunks_at_once: int = 2) -> dict[str, object]:
     url = await fresh_database()
     await asyncio.to_thread(migrate, url)
     clock = FixedClock(DUE - timedelta(minutes=1))
@@ -100,7 +100,7 @@ async def run(schedules: int, due: int, idle_runs: int, chunk: int, alone: bool,
         idle, idle_cpu = [], []
         for _ in range(idle_runs):
             began, cpu = clock_time.perf_counter(), clock_time.process_time()
-            report = await tick(app.uow, org, clock, chunk=chunk)
+            report = await tick(app.uow, org, clock, chunk=chunk, concurrency=chunks_at_once)
             idle.append((clock_time.perf_counter() - began) * 1000)
             idle_cpu.append((clock_time.process_time() - cpu) * 1000)
             assert not report.made
@@ -118,14 +118,15 @@ async def run(schedules: int, due: int, idle_runs: int, chunk: int, alone: bool,
             event.listen(engine, "before_cursor_execute", counted)
         began, cpu = clock_time.perf_counter(), clock_time.process_time()
         report = (await _alone(app, clock, concurrency) if alone
-                  else await tick(app.uow, org, clock, chunk=chunk))
+                  else await tick(app.uow, org, clock, chunk=chunk, concurrency=chunks_at_once))
         busy, busy_cpu = clock_time.perf_counter() - began, clock_time.process_time() - cpu
         for engine in engines:
             event.remove(engine, "before_cursor_execute", counted)
         again = await tick(app.uow, org, clock, chunk=chunk)
         result = {
             "schedules": schedules, "due": due,
-            "mode": f"alone, concurrency {concurrency}" if alone else f"batches of {chunk}",
+            "mode": f"alone, concurrency {concurrency}" if alone
+            else f"batches of {chunk}, {chunks_at_once} at once",
             "idle_tick_ms_median": round(statistics.median(idle), 2),
             "idle_tick_ms_max": round(max(idle), 2),
             "idle_tick_bot_cpu_ms_median": round(statistics.median(idle_cpu), 2),
@@ -156,10 +157,12 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=500)
     parser.add_argument("--alone", action="store_true",
                         help="the one-schedule-per-transaction path (the tick before batches)")
+    parser.add_argument("--chunks-at-once", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=8, help="with --alone")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args.schedules, args.due, args.idle_runs, args.chunk,
-                                     args.alone, args.concurrency)), indent=2))
+                                     args.alone, args.concurrency, args.chunks_at_once)),
+                     indent=2))
 
 
 if __name__ == "__main__":

@@ -220,13 +220,16 @@ async def assign_batch(uow: UnitOfWork, org: Organisation, tickets: list[Ticket]
     states: dict[str, TeamState] = {}
     last: dict[str, str] = {}
     weights = org.policies.load_weights
+    waiting = []
     for ticket in tickets:
         team = org.team(ticket.team)
-        if team is None or ticket.assignee is not None or not needs_state(team, ticket.priority):
-            continue
-        state = states.get(team.key)
-        if state is None:
-            state = await team_state(uow, org, team, now, lock=True)
+        if team is not None and ticket.assignee is None and needs_state(team, ticket.priority):
+            waiting.append((ticket, team))
+    # Cursors locked in team order: two batches at once never wait on each other in a cycle.
+    for team in sorted({team.key: team for _, team in waiting}.values(), key=lambda t: t.key):
+        states[team.key] = await team_state(uow, org, team, now, lock=True)
+    for ticket, team in waiting:
+        state = states[team.key]
         choice = choose(team.assignment, state, ticket.priority, frozenset(ticket.skills), now)
         person = await uow.people.by_handle(choice.handle) if choice.handle else None
         if person is not None:

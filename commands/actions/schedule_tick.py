@@ -14,6 +14,7 @@ order, through the creation use case itself; no asset-type fan-out), kept for A/
 (`bench.schedules --alone`).
 """
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -135,28 +136,48 @@ async def _pass_over(uow: UnitOfWorkFactory, org: Organisation, schedule_id: int
 
 async def tick(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
                notify: NotifyConfig | None = None, batch: int = 2000,
-               chunk: int = 500) -> TickReport:
+               chunk: int = 500, concurrency: int = 2) -> TickReport:
     """One pass over the schedules due now (at most `batch`; the next tick takes the rest),
-    `chunk` schedules per transaction, made set-based (`schedule_batch`). A chunk that fails
-    as a whole is retried one schedule at a time, so one broken schedule cannot stop the
+    `chunk` schedules per transaction, made set-based (`schedule_batch`), `concurrency` chunks
+    at once (one drafts its work orders while the database writes the other's). A chunk that
+    fails as a whole is retried one schedule at a time, so one broken schedule cannot stop the
     others."""
     report = TickReport()
     async with uow() as work:
         ids = await work.schedules.due(clock.now(), batch)
     config = notify or NotifyConfig()
-    for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
-        try:
-            async with uow() as work:
-                found = await make_batch(work, org, clock, config, part)
-                await work.commit()
-        except Exception:
-            log.exception("a batch of %d schedules failed; each is retried alone", len(part))
-            for schedule_id in part:
-                await _alone(uow, org, clock, config, schedule_id, report)
-            continue
-        _count(report, found)
+    parts = iter([ids[start:start + chunk] for start in range(0, len(ids), chunk)])
+
+    async def worker() -> None:
+        for part in parts:  # shared: each chunk is taken by one worker
+            try:
+                async with uow() as work:
+                    found = await make_batch(work, org, clock, config, part)
+                    await work.commit()
+            except Exception:
+                log.exception("a batch of %d schedules failed; each is retried alone",
+                              len(part))
+                for schedule_id in part:
+                    await _alone(uow, org, clock, config, schedule_id, report)
+                continue
+            _count(report, found)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     return report
+
+
+async def _alone(uow: UnitOfWorkFactory, org: Organisation, clock: Clock, notify: NotifyConfig,
+                 schedule_id: int, report: TickReport) -> None:
+    """A batch of one: a broken schedule fails alone, the others are made."""
+    try:
+        async with uow() as work:
+            found = await make_batch(work, org, clock, notify, [schedule_id])
+            await work.commit()
+    except Exception:
+        report.failed += 1
+        log.exception("schedule %s failed to open its work order", schedule_id)
+        return
+    _count(report, found)
 
 
 def _count(report: TickReport, found: Batch) -> None:

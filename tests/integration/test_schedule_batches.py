@@ -178,3 +178,19 @@ async def test_a_batch_that_fails_leaves_nothing_and_each_is_then_made_alone(
     assert (await tick(app.uow, app.loaded.org, app.clock)).made == []
     handles = [h for (h,) in await rows(app, PersonRow.handle)]
     assert handles == ["frank", "grace", "heidi", "frank"]  # the failed batch moved no cursor
+
+
+async def test_batches_at_once_share_teams_without_waiting_in_a_cycle(
+        app: App, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 12, 3, 10, tzinfo=UTC)
+    for n in range(4):  # each batch of two holds one of each team: both cursors, in team order
+        await add(app, [f"pool {n}"], "pool")
+        await add(app, [f"rota {n}"], "rota")
+    clock.current = MONDAY_0900 + timedelta(seconds=5)
+    report = await tick(app.uow, app.loaded.org, app.clock, chunk=2, concurrency=2)
+    assert len(report.made) == 8 and report.failed == 0
+    found = await rows(app, TicketRow.team, PersonRow.handle)
+    rota = sorted(str(h) for team, h in found if team == "rota")
+    pool = sorted(str(h) for team, h in found if team == "pool")
+    assert rota == ["frank", "frank", "grace", "heidi"]  # turns taken across the batches
+    assert pool == ["pam", "pam", "quinn", "quinn"]
