@@ -34,7 +34,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         assets, problems = read_csv(args.file, people)
         if problems:
             print(catalog.text("error.asset_import", file=args.file.name, problems=[
-                {"line": line, "text": text} for line, text in problems]), file=sys.stderr)
+                {"line": line, "code": code, "value": value} for line, code, value in problems]),
+                file=sys.stderr)
             return 1
         added, updated = await save_assets(app.uow, assets, "csv", app.clock.now())
     finally:

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_zone, cross_check_routing
-from bot.orgfile_assets import AssetSpec, check_assets
+from bot.orgfile_assets import AssetSpec, check_assets, say_problem
 from bot.orgfile_hooks import (
     IntakeConfig,
     IntakeSpec,
@@ -394,6 +394,7 @@ def load_org(path: Path | None = None) -> LoadedOrg:
     assets, bad = check_assets([a.model_dump() for a in spec.assets],
                                frozenset(p.handle for p in spec.people))
     if bad:
-        raise OrgFileError([f"{_where(path, lines, ('assets', i))}: {msg}" for i, msg in bad])
+        raise OrgFileError([f"{_where(path, lines, ('assets', i))}: {say_problem(code, value)}"
+                            for i, code, value in bad])
     return LoadedOrg(org, directory, path, tuple(schedules), webhook_secrets(spec.webhooks),
                      intake_config(spec.intake), tuple(assets))

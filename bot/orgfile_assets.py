@@ -20,7 +20,7 @@ PROBLEM_TEXT = {
     "no_type": "the type is missing (ups, printer, …)", "too_long": "{} is longer than 200",
     "unknown_owner": "the owner “{}” is not a person of the organisation",
     "duplicate": "“{}” appears twice",
-}
+}  # the organisation file's checks; chat and the import speak through the catalogs
 
 
 class AssetSpec(BaseModel):
@@ -32,15 +32,19 @@ class AssetSpec(BaseModel):
     serial: str = ""
 
 
-def _say(code: str, value: str) -> str:
+def say_problem(code: str, value: str) -> str:
+    """In the organisation file's words (its other problems are English too)."""
     return PROBLEM_TEXT[code].format(value)
 
 
+Problem = tuple[int, str, str]  # (index or line, code, value): the catalogs say it
+
+
 def check_assets(rows: Sequence[dict[str, str]], people: frozenset[str]
-                 ) -> tuple[list[Asset], list[tuple[int, str]]]:
-    """The assets, or (index, problem) for every entry that is wrong."""
+                 ) -> tuple[list[Asset], list[Problem]]:
+    """The assets, or (index, code, value) for every problem of every entry."""
     assets: list[Asset] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
         fields = {c: (row.get(c) or "") for c in ("location", "owner", "serial")}
@@ -49,36 +53,28 @@ def check_assets(rows: Sequence[dict[str, str]], people: frozenset[str]
         if key and key in seen:
             found.append(("duplicate", (row.get("name") or "").strip()))
         seen.add(key)
-        problems += [(index, _say(code, value)) for code, value in found]
+        problems += [(index, code, value) for code, value in found]
         if not found:
             assets.append(make_asset(row.get("name") or "", row.get("type") or "", **fields))
     return assets, problems
 
 
-def read_csv(path: Path, people: frozenset[str]
-             ) -> tuple[list[Asset], list[tuple[int, str]]]:
-    """(assets, [(line, problem)]); line numbers as a spreadsheet shows them (header = 1)."""
+def read_csv(path: Path, people: frozenset[str]) -> tuple[list[Asset], list[Problem]]:
+    """(assets, [(line, code, value)]); lines as a spreadsheet numbers them (header = 1)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        return [], [(0, f"cannot read the file: {error}")]
+    except (OSError, UnicodeDecodeError):
+        return [], [(0, "unreadable", "")]
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().casefold() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
-    if missing or unknown:
-        said = []
-        if missing:
-            said.append("missing column " + ", ".join(missing))
-        if unknown:
-            said.append("unknown column " + ", ".join(unknown))
-        return [], [(1, "; ".join(said) + f" (columns: {', '.join(COLUMNS)})")]
+    if any(c not in header for c in REQUIRED) or any(h not in COLUMNS for h in header):
+        return [], [(1, "columns", ", ".join(header) or "—")]
     rows = [{h: (v or "").strip() for h, v in zip(header, raw.values(), strict=False)}
             for raw in reader]
     if not rows:
-        return [], [(2, "no assets in the file")]
+        return [], [(2, "empty", "")]
     assets, problems = check_assets(rows, people)
-    return assets, [(index + 2, text) for index, text in problems]
+    return assets, [(index + 2, code, value) for index, code, value in problems]
 
 
 async def save_assets(uow: UnitOfWorkFactory, assets: list[Asset], origin: str,

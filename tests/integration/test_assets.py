@@ -107,7 +107,13 @@ async def test_csv_import_checks_every_row_and_saves_all_or_nothing(
     header = tmp_path / "header.csv"
     header.write_text("name,kind\nAC-10,aircon\n", encoding="utf-8")
     assert await import_assets(app.settings, argparse.Namespace(file=header, locale=None)) == 1
-    assert "missing column type; unknown column kind" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip().splitlines()[1] == (
+        "line 1: the columns must be name, type, location, owner, serial (name and type "
+        "required); found: name, kind")
+    zh = argparse.Namespace(file=bad, locale="zh-CN")
+    assert await import_assets(app.settings, zh) == 1
+    assert capsys.readouterr().err.strip().splitlines()[:2] == [
+        "未从 bad.csv 导入任何内容：", "第 3 行：缺少名称"]
     assert await count(app, AssetRow) == before  # nothing saved
 
 

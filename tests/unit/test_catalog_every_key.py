@@ -221,10 +221,12 @@ SPECIAL |= {
                    "tickets": [{"key": "IT-4", "title": "打印机卡纸", "status": "new", "at": NOW}]},
     "asset.imported": {"file": "assets.csv", "count": 3, "added": 2, "updated": 1},
     "error.asset_import": {"file": "assets.csv",
-                           "problems": [{"line": 3, "text": "打印机卡纸"}]},
+                           "problems": [{"line": 3, "code": "duplicate", "value": "UPS-1"}]},
 }
 ZH_ONLY_SPECIAL |= {
-    "asset.imported": {"file": "资产表"}, "error.asset_import": {"file": "资产表"},
+    "asset.imported": {"file": "资产表"},
+    "error.asset_import": {"file": "资产表",
+                           "problems": [{"line": 3, "code": "duplicate", "value": "一号"}]},
     "asset.show": {"name": "不间断电源", "type": "电源", "owner": "李强", "serial": "一号",
                    "location": "机房"},
     "error.unknown_asset": {"asset": "不间断电源"},
