@@ -206,6 +206,7 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         "checklist": [{"text": i.text, "required": i.required, "done": i.done, "by": i.done_by}
                       for i in ticket.checklist],
         "checkable": ticket.status.is_open,
+        "asset": ticket.asset,
     }
 
 

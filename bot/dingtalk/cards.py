@@ -4,7 +4,7 @@
 With a card template (DINGTALK_CARD_TEMPLATE_ID) the snapshot becomes the template's
 cardParamMap: every value a string, lists as JSON. The template contract (README):
   key, title, status, status_text, priority, type, category, team, requester, assignee,
-  collaborators, due, description, pending_reason, resolution, version — plain text;
+  collaborators, due, description, pending_reason, resolution, version, asset — plain text;
   markdown — the whole card as DingTalk markdown, for a template that shows just that;
   actions — JSON [{"id", "text", "params": {"action", "key", "v"}}], one per button to show,
     then one per open checklist item of an open ticket: id `check_<n>`, params
@@ -75,6 +75,8 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
     ]
     if card.get("due"):
         lines.append(field("card.due", _due(card, catalog)))
+    if card.get("asset"):
+        lines.append(field("card.asset", esc(card["asset"])))
     if card.get("description"):
         lines.append("> " + esc(card["description"]).replace("\n", " "))
     if card.get("pending_reason"):
@@ -156,6 +158,7 @@ def card_params(card: dict[str, Any], catalog: Catalog) -> dict[str, str]:
         "due": _due(card, catalog), "description": card.get("description") or "",
         "pending_reason": card.get("pending_reason") or "",
         "resolution": card.get("resolution") or "", "version": str(card["version"]),
+        "asset": card.get("asset") or "",
         "markdown": markdown_card(card, catalog, links=False),
         "actions": json.dumps([{"id": a, "text": t("action." + a),
                                 "params": button_params(card, a)} for a in actions]

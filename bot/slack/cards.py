@@ -93,6 +93,8 @@ def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
     ]
     if card.get("due"):
         fields.append(MarkdownTextObject(text=f"*{t('card.due')}*\n{_when(card['due'])}"))
+    if card.get("asset"):
+        fields.append(MarkdownTextObject(text=f"*{t('card.asset')}*\n{esc(card['asset'])}"))
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(
             text=f"*{card['key']}* · {esc(card['title'])}"[:3000]), fields=fields),

@@ -53,6 +53,14 @@ def test_a_closed_ticket_shows_its_checklist_without_anything_to_tick() -> None:
     assert "dtmd://" not in markdown_card(closed, CATALOGS.get("en", "dingtalk"))
 
 
+def test_a_ticket_s_asset_is_shown_in_both_cards() -> None:
+    card = {**snapshot(0), "asset": "UPS-1"}
+    slack = [b.to_dict() for b in ticket_card(card, CATALOGS.get("en", "slack"))]
+    assert {"type": "mrkdwn", "text": "*Asset*\nUPS-1"} in slack[0]["fields"]
+    assert "**资产**：UPS-1" in markdown_card(card, CATALOGS.get("zh-CN", "dingtalk"))
+    assert card_params(card, CATALOGS.get("en", "dingtalk"))["asset"] == "UPS-1"
+
+
 def test_dingtalk_markdown_links_each_open_item_to_check() -> None:
     text = markdown_card(snapshot(2, done=1), CATALOGS.get("en", "dingtalk"))
     lines = text.split("  \n")
