@@ -41,9 +41,11 @@ def _numbers(options: list[dict[str, Any]] | None) -> dict[int, dict[str, Any]]:
 
 
 def _shown(body: dict[str, Any], block_id: str, action_id: str) -> dict[int, dict[str, Any]]:
-    """What the clicked checkboxes had checked as posted (the message Slack echoes back; an
-    ephemeral message is not echoed, and then nothing counts as checked before)."""
-    for block in (body.get("message") or {}).get("blocks") or []:
+    """What the clicked checkboxes had checked as posted (the message, or the App Home view,
+    Slack echoes back; an ephemeral message is not echoed, and then nothing counts as checked
+    before)."""
+    shown = (body.get("message") or body.get("view") or {}).get("blocks") or []
+    for block in shown:
         if block.get("block_id") == block_id:
             for element in block.get("elements") or []:
                 if element.get("action_id") == action_id:

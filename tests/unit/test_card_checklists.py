@@ -68,3 +68,23 @@ def test_dingtalk_markdown_links_each_open_item_to_check() -> None:
     assert "☑ 1. step ＜1＞（ticked by Bob）" in lines
     assert ("☐ 2. step ＜2＞ (optional): [Tick 2]"
             "(dtmd://dingtalkclient/sendMessage?content=check%20IT-9%202)") in lines
+
+
+def test_a_checkbox_click_says_what_was_checked_and_unchecked() -> None:
+    from bot.slack.on_button import checklist_changes
+    from tests.support import slack_payloads as sp
+
+    blocks = [b.to_dict() for b in ticket_card(snapshot(3, done=1), CATALOGS.get("en", "slack"))]
+    element = blocks[-1]["elements"][0]
+    values = [o["value"] for o in element["options"]]
+
+    def click(selected: list[str], ephemeral: bool = False) -> dict[str, Any]:
+        return sp.block_actions(element["action_id"], "", user_id="U1", user_name="bob",
+                                channel_id="C1", message_ts="1.2", message_blocks=blocks,
+                                block_id=blocks[-1]["block_id"], selected=selected,
+                                is_ephemeral=ephemeral)
+
+    assert checklist_changes(click([values[0], values[2]])) == ("IT-9", 3, [3], [])
+    assert checklist_changes(click([values[2]])) == ("IT-9", 3, [3], [1])
+    # Not echoed (ephemeral): every checked option is a candidate; `check` refuses done ones.
+    assert checklist_changes(click([values[0]], ephemeral=True)) == ("IT-9", 3, [1], [])
