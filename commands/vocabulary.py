@@ -40,8 +40,8 @@ USAGE: dict[str, str] = {
     "help": "help [command]",
     "schedule": 'schedule add "<name>" <every …> HH:MM team:<team> [P1-P5] [calendar:X] '
                 "[holiday:skip|next|previous] [count:N] [pause:N] [from:DATE] [until:DATE] "
-                "[catchup:all|latest|none] [asset:<name>|assettype:<type>] | schedule list | schedule next [N] <name> | "
-                "schedule pause|resume|remove <name>",
+                "[catchup:all|latest|none] [asset:<name>|assettype:<type>] | schedule list | "
+                "schedule next [N] <name> | schedule pause|resume|remove <name>",
     "check": "check <ticket> <item number>",
     "asset": "asset show <name>",
     "kb": "kb <words> | kb KB-3 | kb new [internal] <title> -- <text> | kb save IT-42 [title] | "
