@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import SystemClock
 from bot.observed import ObservedDispatcher
 from bot.orgfile import LoadedOrg, load_org
+from bot.orgfile_assets import save_assets
 from bot.orgfile_schedules import sync_schedules
 from bot.senders.dingtalk import CARD_LANE, CARD_PACING
 from bot.settings import Settings
@@ -122,6 +123,9 @@ async def build_app(settings: Settings, clock: Clock | None = None,
             raise SchemaOutOfDate(state.current, state.head)
         sessions = session_factory(engine)
         await sync_directory(sessions, loaded.directory, loaded.org.queues, clock.now())
+        if loaded.assets:
+            await save_assets(SqlUnitOfWorkFactory(sessions), list(loaded.assets), "orgfile",
+                              clock.now())
         if loaded.schedules:
             await sync_schedules(SqlUnitOfWorkFactory(sessions), list(loaded.schedules),
                                  loaded.org, clock.now())

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from bot.asset_cli import add_arguments as add_asset_arguments
 from bot.bootstrap import App, SchemaOutOfDate, build_app, create_embedded_database
 from bot.clock import SystemClock
 from bot.console.session import ConsoleSession, console_senders, stdout_writer
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     add_simulate_arguments(sla_sub.add_parser(
         "simulate", help="due times and escalation steps of a ticket nobody touches"))
     add_report_arguments(sub)
+    add_asset_arguments(sub)
     from bot.api.tokens_cli import add_arguments as add_api_arguments
 
     add_api_arguments(sub)
@@ -280,6 +282,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.report_cli import run as run_report
 
         return asyncio.run(run_report(settings, args))
+    if command == "asset":
+        from bot.asset_cli import run as run_asset
+
+        return asyncio.run(run_asset(settings, args))
     if command == "api":
         from bot.api.tokens_cli import run as run_api_tokens
 

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from bot.org_routing import RuleSpec, ShiftSpec, build_rule, build_shift, check_zone, cross_check_routing
+from bot.orgfile_assets import AssetSpec, check_assets, say_problem
 from bot.orgfile_hooks import (
     IntakeConfig,
     IntakeSpec,
@@ -25,6 +26,7 @@ from bot.orgfile_schedules import ScheduleSpec, build_schedules
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
 from bot.orgfile_workflows import WorkflowSpec, build_org_workflows, workflow_problems
 from storage.directory import DirectoryEntry
+from workflows.assets import Asset
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
 from workflows.digest import WEEKDAYS, DigestSchedule
 from workflows.kinds import Source, TicketType
@@ -180,6 +182,7 @@ class OrgSpec(_Strict):
     groups: dict[str, list[str]] = {}  # requester groups for SLA policies (departments count too)
     sla: SlaSpec | None = None
     schedules: list[ScheduleSpec] = []  # planned work orders (bot/orgfile_schedules.py)
+    assets: list[AssetSpec] = []  # equipment tickets can name (bot/orgfile_assets.py)
     knowledge_base: KnowledgeSpec = KnowledgeSpec()
     webhooks: list[WebhookSpec] = []  # outgoing, signed
     intake: IntakeSpec = IntakeSpec()  # monitoring alerts that become tickets
@@ -200,6 +203,7 @@ class LoadedOrg:
     schedules: tuple[Schedule, ...] = ()
     webhook_secrets: dict[str, str] = field(default_factory=dict)  # by subscription name
     intake: IntakeConfig = field(default_factory=IntakeConfig)
+    assets: tuple[Asset, ...] = ()
 
 
 def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
@@ -399,5 +403,10 @@ def load_org(path: Path | None = None) -> LoadedOrg:
     schedules, wrong = build_schedules(spec.schedules, org, datetime.now(UTC))
     if wrong:
         raise OrgFileError([f"{_where(path, lines, loc)}: {msg}" for loc, msg in wrong])
+    assets, bad = check_assets([a.model_dump() for a in spec.assets],
+                               frozenset(p.handle for p in spec.people))
+    if bad:
+        raise OrgFileError([f"{_where(path, lines, ('assets', i))}: {say_problem(code, value)}"
+                            for i, code, value in bad])
     return LoadedOrg(org, directory, path, tuple(schedules), webhook_secrets(spec.webhooks),
-                     intake_config(spec.intake))
+                     intake_config(spec.intake), tuple(assets))

@@ -9,6 +9,7 @@ from typing import Any
 
 from commands import messages as m
 from commands.actions import (
+    assets,
     away,
     checklist,
     claim,
@@ -87,6 +88,7 @@ HANDLERS: dict[type, Handler] = {
     m.ScheduleNext: schedules.next_occurrences,
     m.ScheduleChange: schedules.change,
     m.Check: checklist.check,
+    m.AssetShow: assets.show_asset,
     m.KbSearch: kb.search,
     m.KbShow: kb.show,
     m.KbNew: kb.new,

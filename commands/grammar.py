@@ -29,7 +29,9 @@ from workflows.knowledge import parse_article_key
 from workflows.priority import Priority
 
 _OPTION = re.compile(
-    r"^(?P<name>type|category|cat|queue|related|类型|分类|队列|关联)[:：=](?P<value>\S+)$", re.I)
+    r"^(?P<name>type|category|cat|queue|related|asset|类型|分类|队列|关联|资产)[:：=]"
+    r"(?P<value>\S+)$", re.I)
+_TRAILING_ASSET = re.compile(r"(?:^|\s)(?:asset|资产)[:：=](?P<value>\S+)$", re.I)
 _SLA_OPTION = re.compile(
     r"^(?P<name>type|category|cat|queue|group|类型|分类|队列|用户组)[:：=](?P<value>\S+)$", re.I)
 _TEAM = re.compile(r"^(?:team|团队|组)[:：=](?P<team>\S+)$", re.I)
@@ -72,6 +74,7 @@ class Grammar:
             "sla": self._sla, "report": self._report, "export": self._export,
             "schedule": lambda verb, rest, _: parse_schedule(verb, rest),
             "check": self._check_item,
+            "asset": self._asset,
             "kb": lambda verb, rest, _: parse_kb(verb, rest, self.default_queue),
             "solved": lambda verb, rest, _: parse_solved(verb, rest, self.default_queue),
         }
@@ -95,6 +98,15 @@ class Grammar:
             suggestion = VERBS[guess[0]] if guess else None
             raise ParseError("error.unknown_command", word=word[:40], suggestion=suggestion)
         return self._parsers[verb](verb, rest.strip(), at_users or {})
+
+    def _asset(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        """`asset show UPS-1`, or just `asset UPS-1` / `资产 UPS-1`."""
+        word, remainder = first_word(rest)
+        if word.lower() in ("show", "view", "查看", "详情"):
+            word, remainder = first_word(remainder)
+        if not word or remainder.strip():
+            raise usage_error(verb)
+        return m.AssetShow(word)
 
     # -- helpers ---------------------------------------------------------------------------
     def _key(self, verb: str, rest: str) -> tuple[str, str]:
@@ -135,6 +147,10 @@ class Grammar:
                 raise ParseError("error.bad_type", token=raw_type[:40])
         parts = _DESCRIPTION_SPLIT.split(rest, maxsplit=1)
         title = parts[0].strip()
+        trailing = _TRAILING_ASSET.search(title)  # `new paper jam asset:PRN-3`
+        if trailing and "asset" not in options and "资产" not in options:
+            options["asset"] = trailing.group("value")
+            title = title[:trailing.start()].strip()
         description = parts[1].strip() if len(parts) > 1 else ""
         mentions, _ = extract_mentions(title, at_users)
         if not title:
@@ -148,6 +164,7 @@ class Grammar:
             category=options.get("category") or options.get("cat") or options.get("分类"),
             queue=(options.get("queue") or options.get("队列") or "").upper() or None,
             collaborators=tuple(mentions), related=related_key,
+            asset=options.get("asset") or options.get("资产"),
         )
 
     def _claim(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:

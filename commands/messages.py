@@ -50,6 +50,7 @@ class Create:
     team: str | None = None  # a schedule's work order goes to the schedule's team
     planned: "Planned | None" = None  # made by a schedule: its history says which one
     checklist: tuple[tuple[str, bool], ...] = ()  # (text, required): a work order's steps
+    asset: str | None = None  # a registered asset's name (`asset:UPS-1`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +388,8 @@ class ScheduleAdd:
     off_days: str | None = None  # skip / next / previous / keep
     catch_up: str | None = None  # all / latest / none
     description: str = ""
+    asset: str | None = None  # preventive maintenance of one asset…
+    asset_type: str | None = None  # …or of every asset of a type
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +417,13 @@ class ScheduleChange:
     action: str  # pause / resume / remove
 
 
+@dataclass(frozen=True, slots=True)
+class AssetShow:
+    """`asset show UPS-1` (资产 UPS-1): the registered asset and the tickets that name it."""
+
+    name: str
+
+
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
@@ -421,6 +431,5 @@ Command = (
     | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
     | KbSearch | KbShow | KbNew | KbSave | KbEdit
-    | KbRetire | KbHistory | SolvedBy
+    | KbRetire | KbHistory | SolvedBy | AssetShow
 )
-

@@ -205,6 +205,11 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         "resolution": ticket.resolution, "pending_reason": ticket.pending_reason,
         "version": ticket.version + 1,  # the version this change saves
         "actions": [a.value for a in card_actions(ticket)],
+        # Ticked in the card while the ticket is open (Slack checkboxes, DingTalk buttons).
+        "checklist": [{"text": i.text, "required": i.required, "done": i.done, "by": i.done_by}
+                      for i in ticket.checklist],
+        "checkable": ticket.status.is_open,
+        "asset": ticket.asset,
         # Shown only when there are some: a card without them reads as before.
         **({"buttons": buttons} if (buttons := ticket_buttons(ticket)) else {}),
     }

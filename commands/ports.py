@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from workflows.alerts import Alert
+from workflows.assets import Asset
 from workflows.kinds import Source
 from workflows.knowledge import Article, Revision, SimilarTicket, Visibility
 from workflows.people import Person
@@ -207,6 +208,11 @@ class TicketRepository(Protocol):
     async def get(self, key: str, *, for_update: bool = False) -> Ticket: ...
     async def add(self, ticket: Ticket) -> Ticket: ...
     async def save(self, ticket: Ticket) -> None: ...
+    async def add_many(self, tickets: Sequence[Ticket]) -> None:
+        """Number new tickets, each queue's numbers taken at once."""
+
+    async def insert_many(self, tickets: Sequence[Ticket]) -> None:
+        """Write numbered new tickets and their audit lines, set-based."""
     async def get_many(self, keys: Sequence[str]) -> list[Ticket]:
         """Those of `keys` that exist, locked for update (a batch of SLA steps)."""
         ...
@@ -351,6 +357,15 @@ class ScheduleRepository(Protocol):
     async def occurred(self, schedule_id: int, at: datetime, now: datetime, late: bool) -> bool:
         """Record the occurrence; False if it was recorded before (it must not be made again)."""
         ...
+    async def lock_due_many(self, ids: list[int], now: datetime) -> list[Schedule]:
+        """`lock_due` for a batch, in one statement: those held elsewhere are left out."""
+        ...
+    async def save_many(self, schedules: list[Schedule], now: datetime) -> None: ...
+    async def occurred_many(self, keys: list[tuple[int, datetime, bool]], now: datetime
+                            ) -> set[tuple[int, datetime]]:
+        """`occurred` for (schedule, instant, late) keys at once: the new ones, instants in
+        UTC."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,8 +438,23 @@ class WebhookRepository(Protocol):
     async def active(self) -> tuple[Subscription, ...]: ...
 
 
+class AssetRepository(Protocol):
+    async def get(self, name: str) -> Asset | None:
+        """By name, without case."""
+        ...
+    async def of_type(self, type_: str) -> list[Asset]: ...
+    async def put_many(self, assets: Sequence[Asset], origin: str, now: datetime
+                       ) -> tuple[int, int]:
+        """Add or update by name: (added, updated)."""
+        ...
+    async def tickets(self, name: str, limit: int = 20) -> tuple[list[tuple[Any, ...]], int]:
+        """The newest tickets naming the asset (key, title, status, created_at), and the total."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
+    assets: AssetRepository
     reports: ReportRepository
     people: PeopleRepository
     outbox: OutboxRepository

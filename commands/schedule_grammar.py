@@ -38,6 +38,9 @@ _OPTIONS = {
     "假日": "off_days",
     "catchup": "catch_up", "catch-up": "catch_up", "missed": "catch_up", "补做": "catch_up",
     "type": "type", "类型": "type",
+    "asset": "asset", "资产": "asset", "设备": "asset",
+    "assettype": "asset_type", "asset-type": "asset_type", "资产类型": "asset_type",
+    "设备类型": "asset_type",
 }
 OFF_DAY_WORDS = {"skip": "skip", "next": "next", "previous": "previous", "back": "previous",
                  "before": "previous", "keep": "keep", "跳过": "skip", "顺延": "next",
@@ -126,4 +129,5 @@ def _add(verb: str, text: str) -> m.Command:
         pause_after=_number(options["pause_after"], verb) if "pause_after" in options else None,
         off_days=OFF_DAY_WORDS[off_days.lower()] if off_days else None,
         catch_up=CATCH_UP_WORDS[catch_up.lower()] if catch_up else None,
+        asset=options.get("asset"), asset_type=options.get("asset_type"),
     )

@@ -40,9 +40,10 @@ USAGE: dict[str, str] = {
     "help": "help [command]",
     "schedule": 'schedule add "<name>" <every …> HH:MM team:<team> [P1-P5] [calendar:X] '
                 "[holiday:skip|next|previous] [count:N] [pause:N] [from:DATE] [until:DATE] "
-                "[catchup:all|latest|none] | schedule list | schedule next [N] <name> | "
-                "schedule pause|resume|remove <name>",
+                "[catchup:all|latest|none] [asset:<name>|assettype:<type>] | schedule list | "
+                "schedule next [N] <name> | schedule pause|resume|remove <name>",
     "check": "check <ticket> <item number>",
+    "asset": "asset show <name>",
     "kb": "kb <words> | kb KB-3 | kb new [internal] <title> -- <text> | kb save IT-42 [title] | "
           "kb edit KB-3 [title] [-- text] [public|internal] | kb retire KB-3 [reason] | "
           "kb history KB-3",
@@ -85,6 +86,7 @@ VERBS: dict[str, str] = {
     "stats": "report", "reports": "report", "报表": "report", "统计": "report", "报告": "report",
     "schedules": "schedule", "计划": "schedule", "定期": "schedule", "巡检计划": "schedule",
     "tick": "check", "勾选": "check", "打勾": "check",
+    "assets": "asset", "资产": "asset", "设备": "asset",
     "knowledge": "kb", "faq": "kb", "知识库": "kb", "知识": "kb",
     "已解决": "solved", "自助解决": "solved",
 }

@@ -93,6 +93,7 @@ class TicketRow(Base):
     checklist: Mapped[list[Any] | None] = mapped_column(JSON)  # workflows.checklist items
     # A workflow's own status inside the phase `status` (NULL: the phase itself).
     workflow_status: Mapped[str | None] = mapped_column(String(40))
+    asset: Mapped[str | None] = mapped_column(String(100), index=True)  # an assets row's name
     # SLA (workflows.sla_clock.SlaState): the policy snapshot, pauses, each clock's progress.
     sla_policy: Mapped[str | None] = mapped_column(String(64))
     sla_calendar: Mapped[str | None] = mapped_column(String(64))
@@ -325,6 +326,8 @@ class ScheduleRow(Base):
     type: Mapped[str | None] = mapped_column(String(32))
     category: Mapped[str | None] = mapped_column(String(64))
     checklist: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    asset: Mapped[str | None] = mapped_column(String(100))  # each work order names this asset
+    asset_type: Mapped[str | None] = mapped_column(String(64))  # one work order per asset of it
     rrule: Mapped[str] = mapped_column(String(512))
     at_time: Mapped[str] = mapped_column(String(5))  # local HH:MM
     tz: Mapped[str] = mapped_column(String(64))
@@ -495,3 +498,20 @@ class WebhookSubscriptionRow(Base):
     secret: Mapped[str] = mapped_column(String(128))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class AssetRow(Base):
+    """Equipment tickets can name: from the organisation file or a CSV import."""
+
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100), unique=True)  # casefolded
+    type: Mapped[str] = mapped_column(String(64), index=True)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    serial: Mapped[str] = mapped_column(String(200), default="")
+    origin: Mapped[str] = mapped_column(String(16))  # orgfile or csv
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

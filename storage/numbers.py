@@ -19,6 +19,10 @@ _Q = QueueRow.__table__
 # The queue's next number, or no row when the queue has no counter yet (parameter `_queue`).
 NEXT_NUMBER = (update(_Q).where(_Q.c.key == bindparam("_queue"))
                .values(next_number=_Q.c.next_number + 1).returning(_Q.c.next_number))
+# `_n` numbers at once: the last of them, or no row (parameters `_queue`, `_n`).
+NEXT_NUMBERS = (update(_Q).where(_Q.c.key == bindparam("_queue"))
+                .values(next_number=_Q.c.next_number + bindparam("_n"))
+                .returning(_Q.c.next_number))
 
 
 class QueueNumbers:
@@ -29,20 +33,23 @@ class QueueNumbers:
         self.engine = make_engine(rendered, isolation_level="AUTOCOMMIT", pool_size=4,
                                   max_overflow=0)
 
-    async def next(self, queue: str) -> int | None:
-        """The queue's next number, or None when the queue has no counter row yet."""
+    async def next(self, queue: str, n: int = 1) -> int | None:
+        """The queue's next number (the last of the next `n`), or None when the queue has no
+        counter row yet."""
         try:
-            return await self._next(queue)
+            return await self._next(queue, n)
         except DBAPIError as error:
             # A connection that broke while idle (the server restarted): the pool has now
             # dropped them all, so one more try runs on a new one. At worst a number is skipped.
             if not error.connection_invalidated:
                 raise
-            return await self._next(queue)
+            return await self._next(queue, n)
 
-    async def _next(self, queue: str) -> int | None:
+    async def _next(self, queue: str, n: int) -> int | None:
         async with self.engine.connect() as conn:
-            return await conn.scalar(NEXT_NUMBER, {"_queue": queue})
+            if n == 1:
+                return await conn.scalar(NEXT_NUMBER, {"_queue": queue})
+            return await conn.scalar(NEXT_NUMBERS, {"_queue": queue, "_n": n})
 
     async def aclose(self) -> None:
         await self.engine.dispose()

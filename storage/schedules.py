@@ -8,14 +8,14 @@ still due, and `occurred` inserts the (schedule, instant) key with `ON CONFLICT 
 so even a replica that got past the lock some other way creates nothing twice.
 """
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialects import ByDialect
+from storage.dialects import ByDialect, insert_for
 from storage.models import ScheduleOccurrenceRow, ScheduleRow
 from workflows.kinds import TicketType
 from workflows.priority import Priority
@@ -33,6 +33,14 @@ _DUE = (select(_S.c.id).where(_S.c.next_due.is_not(None), _S.c.next_due <= bindp
 _LOCK_DUE = (select(_S).where(_S.c.id == bindparam("_id"), _S.c.next_due <= bindparam("_now"))
              .with_for_update(skip_locked=True))
 _SAVE = update(_S).where(_S.c.id == bindparam("_id"))
+# A batch of due schedules in one statement, id order, skipping those another replica holds.
+_LOCK_DUE_MANY = (select(_S).where(_S.c.id.in_(bindparam("_ids", expanding=True)),
+                                   _S.c.next_due <= bindparam("_now"))
+                  .order_by(_S.c.id).with_for_update(skip_locked=True))
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _columns(s: Schedule) -> dict[str, Any]:
@@ -42,6 +50,7 @@ def _columns(s: Schedule) -> dict[str, Any]:
         "priority": t.priority.value, "type": t.type.value if t.type else None,
         "category": t.category,
         "checklist": [{"text": i.text, "required": i.required} for i in t.checklist],
+        "asset": t.asset, "asset_type": t.asset_type,
         "rrule": w.rrule, "at_time": w.at.strftime("%H:%M"), "tz": w.tz.key,
         "start_date": w.start.isoformat(),
         "until_date": w.until.isoformat() if w.until else None, "off_days": w.off_days.value,
@@ -56,7 +65,8 @@ def _schedule(row: Any) -> Schedule:
     template = Template(
         row.title, row.team, Priority(row.priority), row.description,
         TicketType(row.type) if row.type else None, row.category,
-        tuple(ChecklistItem(i["text"], bool(i.get("required", True))) for i in row.checklist))
+        tuple(ChecklistItem(i["text"], bool(i.get("required", True))) for i in row.checklist),
+        row.asset, row.asset_type)
     when = When(row.rrule, time.fromisoformat(row.at_time), ZoneInfo(row.tz),
                 date.fromisoformat(row.start_date),
                 date.fromisoformat(row.until_date) if row.until_date else None,
@@ -121,3 +131,31 @@ class SqlSchedules:
         found = await _OCCURRED.scalar(self.session, {"schedule_id": schedule_id, "due_at": at,
                                                       "made_at": now, "late": late})
         return found is not None
+
+    async def lock_due_many(self, ids: list[int], now: datetime) -> list[Schedule]:
+        if not ids:
+            return []
+        connection = await self.session.connection()
+        rows = await connection.execute(_LOCK_DUE_MANY, {"_ids": ids, "_now": now})
+        return [_schedule(row) for row in rows]
+
+    async def save_many(self, schedules: list[Schedule], now: datetime) -> None:
+        if schedules:
+            connection = await self.session.connection()
+            await connection.execute(_SAVE, [{"_id": s.id, **_columns(s), "updated_at": now}
+                                             for s in schedules])
+
+    async def occurred_many(self, keys: list[tuple[int, datetime, bool]], now: datetime
+                            ) -> set[tuple[int, datetime]]:
+        """Record the keys (schedule, instant, late) in one statement; the ones that were new,
+        as (schedule, instant in UTC). A key recorded before is not returned."""
+        if not keys:
+            return set()
+        connection = await self.session.connection()
+        statement = (insert_for(connection)(_O)
+                     .on_conflict_do_nothing(index_elements=[_O.c.schedule_id, _O.c.due_at])
+                     .returning(_O.c.schedule_id, _O.c.due_at))
+        rows = await connection.execute(statement, [
+            {"schedule_id": i, "due_at": at, "made_at": now, "late": late}
+            for i, at, late in keys])
+        return {(schedule_id, _utc(at)) for schedule_id, at in rows}

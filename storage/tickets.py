@@ -33,7 +33,7 @@ from storage.models import (
     TicketMessageRow,
     TicketRow,
 )
-from storage.numbers import NEXT_NUMBER, QueueNumbers
+from storage.numbers import NEXT_NUMBER, NEXT_NUMBERS, QueueNumbers
 from storage.people import SqlPeople
 from storage.sla import sla_state, sla_values
 from workflows.checklist import CheckItem
@@ -54,6 +54,9 @@ _COPIED = ("title", "description", "category", "team", "created_at", "updated_at
 # run on the session's connection, in its transaction, without the ORM session's layer.
 _TICKETS = TicketRow.__table__
 _INSERT_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
+# Many new tickets in one statement (insertmanyvalues): each id comes back with its key (asking
+# for them in parameter order makes SQLite insert row by row).
+_INSERT_TICKETS = insert(_TICKETS).returning(_TICKETS.c.key, _TICKETS.c.id)
 _UPDATE_TICKET = update(_TICKETS).where(_TICKETS.c.id == bindparam("_id"),
                                         _TICKETS.c.version == bindparam("_version"))
 _INSERT_AUDIT = insert(AuditRow.__table__)
@@ -180,6 +183,7 @@ class SqlTickets:
                 links=links.get(r.id, []), id=r.id, version=r.version,
                 skills=_skills_out(r.skills), sla=sla_state(r),
                 checklist=[CheckItem.from_json(i) for i in getattr(r, "checklist", None) or ()],
+                asset=getattr(r, "asset", None),
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -200,6 +204,58 @@ class SqlTickets:
         assert number is not None
         return number
 
+    async def _next_numbers(self, queue: str, n: int) -> int:
+        """The last of `n` consecutive numbers taken in one statement."""
+        if self.numbers is not None:
+            last = await self.numbers.next(queue, n)
+            if last is not None:
+                return last
+        params = {"_queue": queue, "_n": n}
+        last = await self.session.scalar(NEXT_NUMBERS, params)
+        if last is None:
+            await _CREATE_QUEUE.execute(self.session, {"key": queue, "next_number": 0})
+            last = await self.session.scalar(NEXT_NUMBERS, params)
+        assert last is not None
+        return last
+
+    async def add_many(self, tickets: Sequence[Ticket]) -> None:
+        """`add` for a batch: the numbers of each queue taken in one statement."""
+        by_queue: dict[str, list[Ticket]] = {}
+        for ticket in tickets:
+            by_queue.setdefault(ticket.queue, []).append(ticket)
+        for queue, batch in by_queue.items():
+            first = await self._next_numbers(queue, len(batch)) - len(batch) + 1
+            for number, ticket in enumerate(batch, first):
+                ticket.number = number
+                ticket.key = f"{queue}-{number}"
+
+    async def insert_many(self, tickets: Sequence[Ticket]) -> None:
+        """Write new tickets (numbered by `add_many`, without comments or links) and their
+        audit lines: two statements for the whole batch."""
+        if not tickets:
+            return
+        rows = []
+        for ticket in tickets:
+            assert ticket.id is None and not ticket.new_comments and not ticket.new_links
+            rows.append({**self._values(ticket), "key": ticket.key, "queue": ticket.queue,
+                         "number": ticket.number, "type": ticket.type.value,
+                         "requester_id": ticket.requester.id, "source": ticket.source.value,
+                         "version": ticket.version + 1})
+        connection = await self.session.connection()
+        ids = dict((await connection.execute(_INSERT_TICKETS, rows)).tuples().all())
+        for ticket in tickets:
+            ticket.id = ids[ticket.key]
+            ticket.version += 1
+        collaborators = [{"ticket_id": t.id, "person_id": p.id, "added_at": t.updated_at}
+                         for t in tickets for p in t.collaborators]
+        if collaborators:
+            await connection.execute(_INSERT_COLLABORATORS, collaborators)
+        audit = [line for t in tickets for line in _audit_rows(t)]
+        if audit:
+            await connection.execute(_INSERT_AUDIT, audit)
+        for ticket in tickets:
+            ticket.new_audit.clear()
+
     async def add(self, ticket: Ticket) -> Ticket:
         """Number a new ticket in its queue; its row is written by `save`, once, at the end of
         the creating transaction (with its assignee and SLA clocks already set)."""
@@ -214,7 +270,7 @@ class SqlTickets:
             priority=ticket.priority.value, status=ticket.status.value,
             assignee_id=ticket.assignee.id if ticket.assignee else None,
             skills=_skills_in(ticket.skills), **sla_values(ticket.sla),
-            checklist=[i.to_json() for i in ticket.checklist] or None,
+            checklist=[i.to_json() for i in ticket.checklist] or None, asset=ticket.asset,
         )
         return values
 

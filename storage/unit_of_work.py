@@ -6,6 +6,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.alerts import SqlAlerts
+from storage.assets import SqlAssets
 from storage.assignment import SqlAssignment
 from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.kb = SqlKnowledge(self.session, self._kb_search)
         self.alerts = SqlAlerts(self.session)
         self.webhooks = SqlWebhookView(self.session, self._webhooks)
+        self.assets = SqlAssets(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -128,6 +128,7 @@ class Ticket:
     # The organisation's workflow for this type, attached by whoever knows the organisation
     # (Actor.of, the SLA settle, the answers); None: the built-in one.
     workflow: Workflow | None = field(default=None, compare=False, repr=False)
+    asset: str | None = None  # the registered equipment it is about (workflows.assets)
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.

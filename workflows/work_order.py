@@ -15,6 +15,7 @@ from workflows.schedule import (
     CatchUp,
     Limits,
     OffDays,
+    Plan,
     Progress,
     Recurrence,
     Step,
@@ -22,6 +23,7 @@ from workflows.schedule import (
     resumed,
     step,
 )
+from workflows.schedule import plan as plan_due
 
 GRACE = timedelta(minutes=10)  # an occurrence created this long after its instant is still on time
 
@@ -35,7 +37,7 @@ class ChecklistItem:
 @dataclass(frozen=True, slots=True)
 class Template:
     """What each occurrence opens. `{date}` in the title or description becomes the
-    occurrence's local date."""
+    occurrence's local date, `{asset}` the asset's name (preventive maintenance)."""
 
     title: str
     team: str
@@ -44,10 +46,17 @@ class Template:
     type: TicketType | None = None
     category: str | None = None
     checklist: tuple[ChecklistItem, ...] = ()
+    asset: str | None = None  # each work order names this registered asset
+    asset_type: str | None = None  # or: one work order per asset of this type, each occurrence
 
-    def render(self, local_day: date) -> tuple[str, str]:
-        stamp = local_day.isoformat()
-        return self.title.replace("{date}", stamp), self.description.replace("{date}", stamp)
+    def render(self, local_day: date, asset: str | None = None) -> tuple[str, str]:
+        """`{date}` becomes the local date, `{asset}` the asset's name."""
+        stamp, named = local_day.isoformat(), asset or self.asset or ""
+
+        def fill(text: str) -> str:
+            return text.replace("{date}", stamp).replace("{asset}", named)
+
+        return fill(self.title), fill(self.description)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +114,15 @@ class Schedule:
         assert self.next_due is not None
         found = step(self.when.recurrence(calendars), self.limits, self.progress, self.next_due,
                      now, self.catch_up, GRACE)
+        self.progress, self.next_due = found.progress, found.next_due
+        return found
+
+    def plan(self, calendars: dict[str, BusinessCalendar], now: datetime) -> Plan:
+        """Every work order due by `now` at once, and the schedule's state once they are all
+        made: for a tick that makes them in one transaction."""
+        assert self.next_due is not None
+        found = plan_due(self.when.recurrence(calendars), self.limits, self.progress,
+                         self.next_due, now, self.catch_up, GRACE)
         self.progress, self.next_due = found.progress, found.next_due
         return found
 

@@ -25,11 +25,13 @@ from workflows.kinds import Source
 log = logging.getLogger(__name__)
 
 
-def command_for(action: str, key: str, text: str | None, arg: str | None = None
-                ) -> m.Command | None:
+def command_for(action: str, key: str, text: str | None, arg: str | None = None,
+                item: int | None = None) -> m.Command | None:
     """The command a button stands for; None when it needs words the click did not bring."""
     if action in buttons.BUTTONS:
         return buttons.command_for(action, key, arg)
+    if action == "check":  # a checklist item's button: the same use case as `check IT-42 2`
+        return m.Check(key, item) if item is not None else None
     simple: dict[str, m.Command] = {
         "claim": m.Claim(key), "resume": m.Resume(key, text), "reopen": m.Reopen(key, text),
         "close": m.Close(key, text), "cancel": m.Cancel(key, text), "urge": m.Urge(key, text),
@@ -58,13 +60,14 @@ class CardActionHandler:
                                     action.user_id, via_card=True)
         key = action.key or await self._key_of(action)
         version = action.version or await self._version_of(key)
-        dedup = f"card:{action.out_track_id}:v{version}:{action.user_id}:{action.action}"
+        what = action.action + (f":{action.item}" if action.item is not None else "")
+        dedup = f"card:{action.out_track_id}:v{version}:{action.user_id}:{what}"
         if action.arg:  # one button per article or similar ticket: each its own request
             dedup += f":{action.arg}"
         if key is None:
             answer = Answer("error.not_found", {}, public=False, ok=False)
         else:
-            command = command_for(action.action, key, action.text, action.arg)
+            command = command_for(action.action, key, action.text, action.arg, action.item)
             if command is not None:
                 answer = await self.dispatcher.execute(who, command, dedup_key=dedup)
             elif action.action in TEMPLATES_BY_VALUE:

@@ -4,15 +4,19 @@
 With a card template (DINGTALK_CARD_TEMPLATE_ID) the snapshot becomes the template's
 cardParamMap: every value a string, lists as JSON. The template contract (README):
   key, title, status, status_text, priority, type, category, team, requester, assignee,
-  collaborators, due, description, pending_reason, resolution, version — plain text;
+  collaborators, due, description, pending_reason, resolution, version, asset — plain text;
   markdown — the whole card as DingTalk markdown, for a template that shows just that;
-  actions — JSON [{"id", "text", "params": {"action", "key", "v"}}], one per button to show;
+  actions — JSON [{"id", "text", "params": {"action", "key", "v"}}], one per button to show,
+    then one per open checklist item of an open ticket: id `check_<n>`, params
+    {"action": "check", "key", "v", "n"};
+  checklist — JSON [{"n", "text", "required", "done", "by"}];
   can_<action> — "true"/"false", for templates with fixed buttons and visibility rules.
 A button's callback params must be its element's `params` (or action/key/v bound the same
 way): the card callback reads them, and `v` makes a double click recognisable.
 
 Without a template the same card is a markdown message whose actions are
-dtmd://dingtalkclient/sendMessage links: a click sends `claim IT-42` as the user.
+dtmd://dingtalkclient/sendMessage links: a click sends `claim IT-42` (or `check IT-42 2`, for
+a checklist item) as the user.
 """
 
 import json
@@ -72,6 +76,8 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
     ]
     if card.get("due"):
         lines.append(field("card.due", _due(card, catalog)))
+    if card.get("asset"):
+        lines.append(field("card.asset", esc(card["asset"])))
     if card.get("description"):
         lines.append("> " + esc(card["description"]).replace("\n", " "))
     if card.get("pending_reason"):
@@ -83,6 +89,7 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
     if card.get("collaborators"):
         names = "、".join(esc(_name(p) or "") for p in card["collaborators"])
         lines.append(field("card.collaborators", names))
+    lines.extend(_checklist_lines(card, catalog, links))
     actions = [a for a in card.get("actions", []) if a in TEMPLATES_BY_VALUE]
     if links and (actions or card.get("buttons")):
         direct = [f"[{t('action.' + a)}]({dtmd_link(typed_command(a, card['key']))})"
@@ -96,6 +103,43 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
             lines.append(" · ".join(direct))
         lines.extend(typed)
     return "  \n".join(lines)
+
+
+def _open_items(card: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The items a click may still tick: none once the ticket is closed."""
+    if not card.get("checkable", True):
+        return []
+    return [(n, i) for n, i in enumerate(card.get("checklist") or [], 1) if not i["done"]]
+
+
+def _checklist_lines(card: dict[str, Any], catalog: Catalog, links: bool) -> list[str]:
+    t = catalog.text
+    items = card.get("checklist") or []
+    if not items:
+        return []
+    ticking = {n for n, _ in _open_items(card)} if links else set()
+    colon = "：" if catalog.locale == "zh-CN" else ": "
+    lines = [f"**{t('card.checklist')}**"]
+    for n, item in enumerate(items, 1):
+        text = f"{n}. {esc(item['text'])}" + ("" if item["required"] else
+                                              f" {t('card.optional')}")
+        if item["done"]:
+            by = f"（{esc(t('card.checked_by', by=item['by']))}）" if item.get("by") else ""
+            lines.append(f"☑ {text}{by}")
+        elif n in ticking:
+            command = f"check {card['key']} {n}"
+            lines.append(f"☐ {text}{colon}[{t('card.tick', n=n, text='').rstrip(' .')}]"
+                         f"({dtmd_link(command)})")
+        else:
+            lines.append(f"☐ {text}")
+    return lines
+
+
+def check_buttons(card: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
+    """One button per open item, after the card's actions."""
+    return [{"id": f"check_{n}", "text": catalog.text("card.tick", n=n, text=item["text"]),
+             "params": {**button_params(card, "check"), "n": str(n)}}
+            for n, item in _open_items(card)]
 
 
 def button_params(card: dict[str, Any], action: str) -> dict[str, str]:
@@ -122,6 +166,7 @@ def card_params(card: dict[str, Any], catalog: Catalog) -> dict[str, str]:
         "due": _due(card, catalog), "description": card.get("description") or "",
         "pending_reason": card.get("pending_reason") or "",
         "resolution": card.get("resolution") or "", "version": str(card["version"]),
+        "asset": card.get("asset") or "",
         "markdown": markdown_card(card, catalog, links=False),
         "actions": json.dumps([{"id": a, "text": t("action." + a),
                                 "params": button_params(card, a)} for a in actions]
@@ -130,8 +175,12 @@ def card_params(card: dict[str, Any], catalog: Catalog) -> dict[str, str]:
                               + [{"id": f"{b['action']}:{b['arg']}" if b["arg"] else b["action"],
                                   "text": t("button." + b["action"], arg=b["arg"]),
                                   "params": offer_params(card, b)}
-                                 for b in card.get("buttons") or []],
-                              ensure_ascii=False),
+                                 for b in card.get("buttons") or []]
+                              + check_buttons(card, catalog), ensure_ascii=False),
+        "checklist": json.dumps([{"n": n, "text": i["text"], "required": i["required"],
+                                  "done": i["done"], "by": i.get("by")}
+                                 for n, i in enumerate(card.get("checklist") or [], 1)],
+                                ensure_ascii=False),
     }
     params.update({f"can_{a.value}": "true" if a.value in actions else "false"
                    for a in CARD_ACTIONS})

@@ -66,6 +66,12 @@ class CardAction:
         return _text(self.params.get("arg"))
 
     @property
+    def item(self) -> int | None:
+        """The checklist item a `check` button stands for."""
+        value = _text(self.params.get("n"))
+        return int(value) if value is not None and value.isdigit() else None
+
+    @property
     def text(self) -> str | None:
         """Input typed into the card, when the template has a field for it."""
         for name in ("text", "reason", "resolution", "input"):

@@ -13,8 +13,11 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     MarkdownTextObject,
+    Option,
+    PlainTextObject,
     SectionBlock,
 )
 
@@ -24,6 +27,9 @@ from notifications.text import Catalog
 
 PRIMARY = {"claim", "resolve"}
 ACTION_PREFIX = "ticket:"
+CHECK_PREFIX = "checklist:"  # one checkboxes element per ten items: checklist:0, checklist:1…
+CHECK_BLOCK = "ticket-checklist:"
+PER_ELEMENT = 10  # Slack's limit of options in one checkboxes element
 
 
 def _who(person: dict[str, Any] | None, fallback: str) -> str:
@@ -60,6 +66,38 @@ def offer_buttons(card: dict[str, Any], t: Any) -> list[Block]:
         for b in buttons[:25]])]
 
 
+def check_value(key: str, version: int, number: int) -> str:
+    return json.dumps({"key": key, "v": version, "n": number}, separators=(",", ":"))
+
+
+def _item_option(card: dict[str, Any], number: int, item: dict[str, Any],
+                 catalog: Catalog) -> Option:
+    t = catalog.text
+    text = f"{number}. {item['text']}" + ("" if item["required"] else f" {t('card.optional')}")
+    by = t("card.checked_by", by=item["by"]) if item["done"] and item.get("by") else None
+    # Plain text: an item's words never format or mention anyone.
+    return Option(value=check_value(card["key"], card["version"], number),
+                  text=PlainTextObject(text=text[:75], emoji=False),
+                  description=PlainTextObject(text=by[:75], emoji=False) if by else None)
+
+
+def checklist_block(card: dict[str, Any], catalog: Catalog) -> ActionsBlock | None:
+    """The open ticket's checklist as checkboxes, the ticked ones checked. A click sends every
+    option now checked in its element (block_actions, `selected_options`)."""
+    items = card.get("checklist") or []
+    if not items or not card.get("checkable", True):
+        return None
+    elements = []
+    for start in range(0, min(len(items), 25 * PER_ELEMENT), PER_ELEMENT):
+        options = [_item_option(card, n, item, catalog)
+                   for n, item in enumerate(items[start:start + PER_ELEMENT], start + 1)]
+        done = [o for o, item in zip(options, items[start:start + PER_ELEMENT], strict=True)
+                if item["done"]]
+        elements.append(CheckboxesElement(action_id=f"{CHECK_PREFIX}{start // PER_ELEMENT}",
+                                          options=options, initial_options=done or None))
+    return ActionsBlock(block_id=f"{CHECK_BLOCK}{card['key']}", elements=elements)
+
+
 def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
     t = catalog.text
     fields = [
@@ -72,6 +110,8 @@ def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
     ]
     if card.get("due"):
         fields.append(MarkdownTextObject(text=f"*{t('card.due')}*\n{_when(card['due'])}"))
+    if card.get("asset"):
+        fields.append(MarkdownTextObject(text=f"*{t('card.asset')}*\n{esc(card['asset'])}"))
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(
             text=f"*{card['key']}* · {esc(card['title'])}"[:3000]), fields=fields),
@@ -96,6 +136,13 @@ def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
             for action in card["actions"][:25]
         ]))
     blocks += offer_buttons(card, t)
+    checklist = checklist_block(card, catalog)
+    if checklist is not None:
+        blocks.append(checklist)
+    elif card.get("checklist"):  # closed: what was done, as text
+        done = sum(1 for i in card["checklist"] if i["done"])
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=t("card.checklist_done", done=done, total=len(card["checklist"])))]))
     return blocks
 
 

@@ -13,7 +13,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.bot import SlackBot
-from bot.slack.cards import ACTION_PREFIX
+from bot.slack.cards import ACTION_PREFIX, CHECK_PREFIX
 from bot.slack.modals import STEP_MODALS, step_modal
 from commands import buttons
 from commands import messages as m
@@ -30,6 +30,40 @@ def payload_name(body: dict[str, Any]) -> str | None:
     """The clicker's name as the payload gives it, so no users.info is needed first."""
     person = body.get("user") or {}
     return person.get("name") or person.get("username")
+
+
+def _numbers(options: list[dict[str, Any]] | None) -> dict[int, dict[str, Any]]:
+    """Checklist options by item number (their value is {"key", "v", "n"})."""
+    found = {}
+    for option in options or []:
+        value = json.loads(option.get("value") or "{}")
+        if isinstance(value.get("n"), int):
+            found[value["n"]] = value
+    return found
+
+
+def _shown(body: dict[str, Any], block_id: str, action_id: str) -> dict[int, dict[str, Any]]:
+    """What the clicked checkboxes had checked as posted (the message, or the App Home view,
+    Slack echoes back; an ephemeral message is not echoed, and then nothing counts as checked
+    before)."""
+    shown = (body.get("message") or body.get("view") or {}).get("blocks") or []
+    for block in shown:
+        if block.get("block_id") == block_id:
+            for element in block.get("elements") or []:
+                if element.get("action_id") == action_id:
+                    return _numbers(element.get("initial_options"))
+    return {}
+
+
+def checklist_changes(body: dict[str, Any]) -> tuple[str, int | None, list[int], list[int]]:
+    """A checkboxes click: the ticket, the card version, the items newly checked and those
+    unchecked. `selected_options` holds every option now checked in the element."""
+    action = body["actions"][0]
+    now = _numbers(action.get("selected_options"))
+    before = _shown(body, action.get("block_id", ""), action["action_id"])
+    any_value = next(iter(now.values()), None) or next(iter(before.values()), None) or {}
+    return (str(any_value.get("key", "")), any_value.get("v"),
+            sorted(set(now) - set(before)), sorted(set(before) - set(now)))
 
 
 def register(bot: SlackBot) -> None:
@@ -71,6 +105,30 @@ def register(bot: SlackBot) -> None:
             except SlackApiError as error:
                 log.warning("could not open the %s modal: %s", step, error.response.get("error"))
                 await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+
+    async def ticked(body: dict[str, Any]) -> None:
+        key, version, checked, unchecked = checklist_changes(body)
+        if not key:
+            return
+        user, name = body["user"]["id"], payload_name(body)
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+            "channel_id")
+        for number in checked:  # the same use case and permission rules as `check`
+            dedup = f"check:{user}:{key}:v{version}:{number}"
+            answer = await bot.run(user, m.Check(key, number), dedup, name=name)
+            if not answer.ok:
+                await bot.ephemeral(channel, user, answer)
+        for number in unchecked:
+            # A tick stays: the refusal says who ticked it and when (the card is refreshed
+            # on its next change).
+            answer = await bot.run(user, m.Check(key, number), None, name=name)
+            if not answer.ok:
+                await bot.ephemeral(channel, user, answer)
+
+    @bot.app.action(re.compile(f"^{CHECK_PREFIX}"))
+    async def checklist_box(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        bot.after_ack(ticked(body))
 
     @bot.app.action(re.compile(f"^{ACTION_PREFIX}"))
     async def card_button(ack: AsyncAck, body: dict[str, Any]) -> None:

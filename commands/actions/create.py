@@ -57,6 +57,34 @@ async def open_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Per
     saves and commits it (`commit_change`), with whatever else its request changes. With
     `suggestions`, the knowledge base's articles and the open tickets that read the same."""
     org = ctx.org
+    ticket = await draft_ticket(uow, ctx, cmd, requester, now)
+    assignee: Person | None
+    if cmd.assignee is not None:
+        # The create modal's assignee picker: an agent creating on someone's behalf.
+        assignee = await resolve_mention(uow, cmd.assignee, now)
+        ticket.assign(ctx.actor(ticket), assignee, org, None)
+        choice = Choice.manual_pick()
+    else:
+        choice, assignee = await auto_assign(uow, org, ticket, now)
+    # Planned work is alike by design (this week's round reads as last week's): not compared.
+    compare = org.knowledge.suggest and suggestions and cmd.planned is None
+    offered = await suggest(uow, ctx, ticket, now) if compare else Suggestions()
+    ticket.offered = offered_at_creation(offered.articles, [s.key for s in offered.similar])
+    if offered.duplicate is not None:
+        # Flagged to the agents (history, team lead, assignee); merged only by a person.
+        ticket.record_system("duplicate_hint", now, {"similar": [None, offered.duplicate.key]},
+                             reason=offered.duplicate.key)
+    # Numbered last, once nothing in the request can be refused; the row itself is
+    # written with the rest by commit_change.
+    await uow.tickets.add(ticket)
+    return ticket, choice, assignee, offered
+
+
+async def draft_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Person,
+                       now: datetime) -> Ticket:
+    """The new ticket routed, with its SLA clocks and first history lines: not yet assigned
+    nor numbered. Raises on anything in the request that can be refused."""
+    org = ctx.org
     title = require_text(cmd.title, "title", MAX_TITLE)
     description = clean(cmd.description)
     if len(description) > MAX_TEXT:
@@ -75,6 +103,11 @@ async def open_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Per
     )
     ticket.workflow = org.workflow_for(ticket.type)
     ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
+    if cmd.asset is not None:
+        asset = await uow.assets.get(cmd.asset)
+        if asset is None:
+            raise InvalidInput("error.unknown_asset", asset=cmd.asset[:100])
+        ticket.asset = asset.name
     if cmd.related is not None:
         await _relate(uow, ctx, ticket, cmd.related)
     start(ticket, org, now)  # the matching SLA policy, snapshotted, and the due times
@@ -92,22 +125,4 @@ async def open_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Per
         ticket.record_routing(Actor.system(now), {
             **placement.changes, "rule": [None, rule.name if rule else None],
             "hits": [None, hits]}, reason)
-    assignee: Person | None
-    if cmd.assignee is not None:
-        # The create modal's assignee picker: an agent creating on someone's behalf.
-        assignee = await resolve_mention(uow, cmd.assignee, now)
-        ticket.assign(ctx.actor(ticket), assignee, org, None)
-        choice = Choice.manual_pick()
-    else:
-        choice, assignee = await auto_assign(uow, org, ticket, now)
-    offered = (await suggest(uow, ctx, ticket, now) if org.knowledge.suggest and suggestions
-               else Suggestions())
-    ticket.offered = offered_at_creation(offered.articles, [s.key for s in offered.similar])
-    if offered.duplicate is not None:
-        # Flagged to the agents (history, team lead, assignee); merged only by a person.
-        ticket.record_system("duplicate_hint", now, {"similar": [None, offered.duplicate.key]},
-                             reason=offered.duplicate.key)
-    # Numbered last, once nothing in the request can be refused; the row itself is
-    # written with the rest by commit_change.
-    await uow.tickets.add(ticket)
-    return ticket, choice, assignee, offered
+    return ticket

@@ -1,12 +1,17 @@
 """The scheduler's job for planned work: open each due occurrence's work order, once.
 
 A tick reads the ids whose stored `next_due` has come (an index; nothing is evaluated for the
-others), then takes each schedule in its own transaction: lock it if it is still due (a
-replica holding it makes the others skip it), decide what is due by now (catch-up rule, count,
-pause), record each occurrence's key (schedule, instant; unique), and open the work order
-through the same creation use case a person's `new` runs: routing, SLA clocks, assignment,
-announcements and its history line naming the schedule. The new `next_due` is saved in the
-same commit as the first work order; a catch-up of several makes one transaction each.
+others), then makes their work orders in batches, one transaction each (`schedule_batch`):
+lock the schedules still due (a replica holding one makes the others skip it), decide what is
+due by now (catch-up rule, count, pause), record each occurrence's key (schedule, instant;
+unique), and open the work orders as a person's `new` would: routing, SLA clocks, assignment,
+announcements and a history line naming the schedule, all committed with the schedules' new
+`next_due`.
+
+A batch that fails as a whole is retried one schedule at a time (batches of one), so a broken
+schedule fails alone. `run_schedule` below is the path before batches (one transaction per work
+order, through the creation use case itself; no asset-type fan-out), kept for A/B runs
+(`bench.schedules --alone`).
 """
 
 import asyncio
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 from commands.actions.create import create
+from commands.actions.schedule_batch import Batch, make_batch
 from commands.context import Context
 from commands.messages import Create, Planned
 from commands.notify import NotifyConfig
@@ -71,7 +77,7 @@ async def _open(uow: UnitOfWork, org: Organisation, clock: Clock, notify: Notify
     cmd = Create(title=title, description=description, priority=t.priority, type=t.type,
                  category=t.category, team=t.team,
                  checklist=tuple((i.text, i.required) for i in t.checklist),
-                 planned=Planned(schedule.name, due.at, due.late))
+                 planned=Planned(schedule.name, due.at, due.late), asset=t.asset)
     ctx = Context(_Shared(uow), org, clock, owner, Source.SYSTEM, notify)
     answer = await create(cmd, ctx)
     return str(answer.params["key"])
@@ -130,25 +136,71 @@ async def _pass_over(uow: UnitOfWorkFactory, org: Organisation, schedule_id: int
 
 async def tick(uow: UnitOfWorkFactory, org: Organisation, clock: Clock,
                notify: NotifyConfig | None = None, batch: int = 2000,
-               concurrency: int = 8) -> TickReport:
-    """One pass over the schedules due now (at most `batch`; the next tick takes the rest).
-    Schedules are independent transactions, so `concurrency` of them run at once: a thousand
-    due at the same minute are created in parallel on the connection pool."""
+               chunk: int = 500, concurrency: int = 2) -> TickReport:
+    """One pass over the schedules due now (at most `batch`; the next tick takes the rest),
+    `chunk` schedules per transaction, made set-based (`schedule_batch`), `concurrency` chunks
+    at once (one drafts its work orders while the database writes the other's). A chunk that
+    fails as a whole is retried one schedule at a time, so one broken schedule cannot stop the
+    others."""
     report = TickReport()
     async with uow() as work:
         ids = await work.schedules.due(clock.now(), batch)
-    if not ids:
-        return report
-    pending = iter(ids)
+    config = notify or NotifyConfig()
+    parts = iter([ids[start:start + chunk] for start in range(0, len(ids), chunk)])
 
     async def worker() -> None:
-        for schedule_id in pending:  # shared: each id is taken by one worker
+        for part in parts:  # shared: each chunk is taken by one worker
             try:
-                await run_schedule(uow, org, clock, notify or NotifyConfig(), schedule_id,
-                                   report)
-            except Exception:  # one broken schedule must not stop the others
-                report.failed += 1
-                log.exception("schedule %s failed to open its work order", schedule_id)
+                async with uow() as work:
+                    found = await make_batch(work, org, clock, config, part)
+                    await work.commit()
+            except Exception:
+                log.exception("a batch of %d schedules failed; each is retried alone",
+                              len(part))
+                for schedule_id in part:
+                    await _alone(uow, org, clock, config, schedule_id, report)
+                continue
+            _count(report, found)
 
-    await asyncio.gather(*(worker() for _ in range(min(concurrency, len(ids)))))
+    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     return report
+
+
+async def _alone(uow: UnitOfWorkFactory, org: Organisation, clock: Clock, notify: NotifyConfig,
+                 schedule_id: int, report: TickReport) -> None:
+    """A batch of one: a broken schedule fails alone, the others are made."""
+    try:
+        async with uow() as work:
+            found = await make_batch(work, org, clock, notify, [schedule_id])
+            await work.commit()
+    except Exception:
+        report.failed += 1
+        log.exception("schedule %s failed to open its work order", schedule_id)
+        return
+    _count(report, found)
+
+
+def _count(report: TickReport, found: Batch) -> None:
+    report.due += found.due
+    report.skipped += found.held
+    report.passed_over += found.passed_over
+    report.failed += found.refused
+    report.made += [m.ticket.key for m in found.made]
+    report.late += len({(m.schedule.id, m.due.at) for m in found.made if m.due.late})
+    if found.refused:
+        log.warning("%d planned occurrences refused by the organisation; passed over",
+                    found.refused)
+
+
+async def _alone(uow: UnitOfWorkFactory, org: Organisation, clock: Clock, notify: NotifyConfig,
+                 schedule_id: int, report: TickReport) -> None:
+    """A batch of one: a broken schedule fails alone, the others are made."""
+    try:
+        async with uow() as work:
+            found = await make_batch(work, org, clock, notify, [schedule_id])
+            await work.commit()
+    except Exception:
+        report.failed += 1
+        log.exception("schedule %s failed to open its work order", schedule_id)
+        return
+    _count(report, found)

@@ -6,12 +6,14 @@ their next occurrences. A refusal of `add` says what it understood (the rule in 
 and its next occurrence) and what is wrong; nothing is saved.
 """
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands.answer import Answer
 from commands.context import Context
 from commands.messages import ScheduleAdd, ScheduleChange, ScheduleList, ScheduleNext
+from commands.ports import UnitOfWork
 from commands.schedule_words import Rule, parse_rule
 from workflows.errors import InvalidInput, NotAllowed, NotFound
 from workflows.organisation import Organisation
@@ -97,8 +99,12 @@ def build(cmd: ScheduleAdd, org: Organisation, owner: str, now: datetime
     limits = Limits(cmd.count, cmd.pause_after)
     problems += [{"code": "bad_count", "value": p} for p in limits.problems()]
     when = When(rule.rrule(), cmd.at or time(9), tz, start, until, off_days, calendar)
-    template = Template(cmd.name, cmd.team or "", cmd.priority or Priority.P4, cmd.description,
-                        cmd.type)
+    if cmd.asset and cmd.asset_type:
+        problems.append({"code": "asset_and_type", "value": ""})
+    title = cmd.name + (" {asset}" if cmd.asset_type else "")
+    template = Template(title, cmd.team or "", cmd.priority or Priority.P4, cmd.description,
+                        cmd.type, asset=cmd.asset,
+                        asset_type=cmd.asset_type.casefold() if cmd.asset_type else None)
     schedule = Schedule(cmd.name, template, when, owner,
                         CatchUp(cmd.catch_up) if cmd.catch_up else CatchUp.LATEST, limits)
     understood = describe(rule, when)
@@ -115,6 +121,13 @@ async def add(cmd: ScheduleAdd, ctx: Context) -> Answer:
         raise InvalidInput("error.schedule_invalid", problems=problems, **params)
     _may_change(ctx, schedule.template.team)
     async with ctx.uow() as uow:
+        wrong = await asset_problems(uow, schedule.template)
+        if wrong:
+            raise InvalidInput("error.schedule_invalid", problems=wrong, **params)
+        if schedule.template.asset:  # as registered: the work orders name it so
+            found = await uow.assets.get(schedule.template.asset)
+            assert found is not None
+            schedule.template = replace(schedule.template, asset=found.name)
         if not await uow.schedules.add(schedule, now):
             raise InvalidInput("error.schedule_invalid", **params,
                                problems=[{"code": "exists", "value": cmd.name}])
@@ -122,6 +135,15 @@ async def add(cmd: ScheduleAdd, ctx: Context) -> Answer:
     return Answer("schedule.added", {**params, "team": schedule.template.team,
                                      "priority": schedule.template.priority.value},
                   public=False)
+
+
+async def asset_problems(uow: UnitOfWork, template: Template) -> list[Problem]:
+    """A named asset must be registered; an asset type must have assets."""
+    if template.asset and await uow.assets.get(template.asset) is None:
+        return [{"code": "unknown_asset", "value": template.asset}]
+    if template.asset_type and not await uow.assets.of_type(template.asset_type):
+        return [{"code": "unknown_asset_type", "value": template.asset_type}]
+    return []
 
 
 def _line(s: Schedule) -> dict[str, object]:

@@ -333,6 +333,12 @@ OTHER_REFUSALS = [
          "every workday 09:00 · every last friday 10:00 · every month on the 31st 09:00 · last "
          "workday of the month 17:00 · every 3 days 08:00 · every year on 03-15 09:00. Nothing "
          "was saved."),
+    case("asset-unknown", "bob", "asset show UPS-9",
+         "There is no asset “UPS-9” in the registry. Nothing was saved."),
+    case("asset-requester", "alice", "asset show UPS-9",
+         "Only agents and admins look up assets and their tickets."),
+    case("new-unknown-asset", "alice", "new asset:UPS-9 beeping",
+         "There is no asset “UPS-9” in the registry. Nothing was saved."),
 ]
 
 ALL_CASES = PARSE_ERRORS + UNKNOWN_TICKETS + UNKNOWN_PEOPLE + WRONG_ROLE + WRONG_STATUS + OTHER_REFUSALS

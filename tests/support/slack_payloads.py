@@ -228,10 +228,28 @@ def _find_element(blocks: list[dict[str, Any]] | None, block_id: str,
     return None
 
 
-def _action(action_id: str, value: str, block_id: str, element: dict[str, Any] | None) -> dict[str, Any]:
-    """One entry of ``actions``: a button (the default) or a ``static_select`` choice."""
+def _echoed(posted: dict[str, Any]) -> dict[str, Any]:
+    """An option as Slack echoes it in ``selected_options``: plain text gains ``emoji``."""
+    found = {"text": {"emoji": True, **posted["text"]} if posted["text"]["type"] == "plain_text"
+             else dict(posted["text"]), "value": posted["value"]}
+    if posted.get("description"):
+        found["description"] = {"emoji": True, **posted["description"]}
+    return found
+
+
+def _action(action_id: str, value: str, block_id: str, element: dict[str, Any] | None,
+            selected: list[str] | None = None) -> dict[str, Any]:
+    """One entry of ``actions``: a button (the default), a ``static_select`` choice, or a
+    ``checkboxes`` click (``selected``: the values of every option now checked, in the
+    element's order, as Slack reports them)."""
     element = element or {}
     element_type = element.get("type", "button")
+    if element_type == "checkboxes":
+        chosen_values = set(selected or [])
+        return {"type": "checkboxes", "action_id": action_id, "block_id": block_id,
+                "selected_options": [_echoed(o) for o in element.get("options", [])
+                                     if o["value"] in chosen_values],
+                "action_ts": _action_ts()}
     if element_type == "button":
         text = element.get("text") or {"type": "plain_text", "text": value}
         return {"action_id": action_id, "block_id": block_id,
@@ -253,7 +271,8 @@ def block_actions(action_id: str, value: str, *, user_id: str, user_name: str, c
                   block_id: str = "actions", trigger_id: str | None = None, response_url: str | None = None,
                   channel_name: str | None = None, message_text: str = "", message_user: str = BOT_USER_ID,
                   is_ephemeral: bool = False, state_values: dict[str, Any] | None = None,
-                  team_id: str = TEAM_ID, api_app_id: str = API_APP_ID) -> dict[str, Any]:
+                  team_id: str = TEAM_ID, api_app_id: str = API_APP_ID,
+                  selected: list[str] | None = None) -> dict[str, Any]:
     """A ``block_actions`` payload for a click in a message the app posted.
 
     When ``message_blocks`` holds the clicked element (``block_id`` / ``action_id``), the action mirrors
@@ -282,9 +301,14 @@ def block_actions(action_id: str, value: str, *, user_id: str, user_name: str, c
         if message_blocks is not None:
             message["blocks"] = message_blocks
         payload["message"] = message
+    action = _action(action_id, value, block_id, element, selected)
+    if action["type"] == "checkboxes" and state_values is None:
+        # Slack reports the element's state too: what is checked now.
+        state_values = {block_id: {action_id: {"type": "checkboxes",
+                                               "selected_options": action["selected_options"]}}}
     payload["state"] = {"values": state_values or {}}
     payload["response_url"] = response_url or _response_url("actions", team_id)
-    payload["actions"] = [_action(action_id, value, block_id, element)]
+    payload["actions"] = [action]
     return payload
 
 

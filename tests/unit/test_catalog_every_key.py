@@ -214,6 +214,22 @@ SPECIAL |= {
     "error.schedule_option": {"option": "holiday", "value": "XX"},
     "error.checklist_open": {"items": [{"n": 1, "text": "打印机卡纸"}]},
     "ticket.checked": {"left": 1}, "history.check": {"item": 2},
+    "card.checklist_done": {"done": 1, "total": 3},
+    "error.unknown_asset": {"asset": "UPS-9"},
+    "asset.show": {"name": "UPS-1", "type": "ups", "location": "Room A", "owner": "dave",
+                   "serial": "SN-1", "total": 3,
+                   "tickets": [{"key": "IT-4", "title": "打印机卡纸", "status": "new", "at": NOW}]},
+    "asset.imported": {"file": "assets.csv", "count": 3, "added": 2, "updated": 1},
+    "error.asset_import": {"file": "assets.csv",
+                           "problems": [{"line": 3, "code": "duplicate", "value": "UPS-1"}]},
+}
+ZH_ONLY_SPECIAL |= {
+    "asset.imported": {"file": "资产表"},
+    "error.asset_import": {"file": "资产表",
+                           "problems": [{"line": 3, "code": "duplicate", "value": "一号"}]},
+    "asset.show": {"name": "不间断电源", "type": "电源", "owner": "李强", "serial": "一号",
+                   "location": "机房"},
+    "error.unknown_asset": {"asset": "不间断电源"},
 }
 # --- hooks ---
 SPECIAL |= {

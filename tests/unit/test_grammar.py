@@ -171,6 +171,11 @@ HAPPY = [
     pytest.param("schedule list", m.ScheduleList(), id="schedule-list"),
     pytest.param("check IT-42 2", m.Check("IT-42", 2), id="check"),
     pytest.param("勾选 42 1", m.Check("IT-42", 1), id="勾选"),
+    pytest.param("asset show UPS-1", m.AssetShow("UPS-1"), id="asset"),
+    pytest.param("资产 UPS-1", m.AssetShow("UPS-1"), id="资产"),
+    pytest.param("new P3 paper jam asset:PRN-3",
+                 m.Create(title="paper jam", priority=Priority.P3, asset="PRN-3"),
+                 id="new-trailing-asset"),
     # --- kb ---
     pytest.param("kb vpn drops every hour", m.KbSearch("vpn drops every hour"), id="kb-search"),
     pytest.param("知识库 VPN 断线", m.KbSearch("VPN 断线"), id="知识库"),
@@ -628,6 +633,8 @@ ERRORS = [
     case("schedule", 'schedule add "x" every monday 09:00 count:many',
          ("error.schedule_number", {"value": "many"}), "bad-count"),
     case("check", "check IT-42 first", usage("check"), "not-a-number"),
+    case("asset", "asset show", usage("asset"), "asset-nothing"),
+    case("asset", "asset show UPS-1 UPS-2", usage("asset"), "asset-two"),
     # --- kb ---
     case("kb", "kb", usage("kb"), "kb-nothing"),
     case("kb", "kb edit IT-3 -- x", ("kb.error.bad_article",
