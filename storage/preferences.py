@@ -20,20 +20,23 @@ class SqlPreferences:
         self.session = session
         self.changed = changed  # told whose preferences this unit of work changed
 
-    async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]:
+    async def get_many(self, person_ids: set[int], *,
+                       mutes: bool = True) -> dict[int, Preferences]:
+        """Their preferences; with `mutes=False` the tickets they muted are not read (a ticket
+        being created cannot be muted yet)."""
         if not person_ids:
             return {}
         rows = {r.person_id: r for r in await self.session.scalars(
             select(PreferenceRow).where(PreferenceRow.person_id.in_(person_ids)))}
-        mutes: dict[int, set[int]] = {}
+        muted_by: dict[int, set[int]] = {}
         for person_id, ticket_id in await self.session.execute(
                 select(MuteRow.person_id, MuteRow.ticket_id)
-                .where(MuteRow.person_id.in_(person_ids))):
-            mutes.setdefault(person_id, set()).add(ticket_id)
+                .where(MuteRow.person_id.in_(person_ids))) if mutes else ():
+            muted_by.setdefault(person_id, set()).add(ticket_id)
         result = {}
         for pid in person_ids:
             row = rows.get(pid)
-            muted = frozenset(mutes.get(pid, ()))
+            muted = frozenset(muted_by.get(pid, ()))
             if row is None:
                 result[pid] = Preferences(pid, muted_ticket_ids=muted)
                 continue
