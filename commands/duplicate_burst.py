@@ -42,6 +42,7 @@ def notice_key(requester_id: int, now: datetime, platform: str, address: str) ->
 
 
 def notice_params(requester: str, key: str, title: str, like: str) -> dict[str, Any]:
-    """One duplicate's part: the upsert appends `duplicates[0]` and adds `count`."""
-    return {"requester": requester, "count": 1,
+    """One duplicate's part: the upsert appends `duplicates[0]` and adds `count`; `key` and
+    `title` (a notice's title, e.g. on a phone) stay the burst's first duplicate's."""
+    return {"requester": requester, "count": 1, "key": key, "title": title,
             "duplicates": [{"key": key, "title": title, "like": like}]}
