@@ -71,19 +71,22 @@ async def changing(ctx: Context, key: str) -> AsyncIterator[tuple[UnitOfWork, Ti
 
 
 async def commit_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify: NotifyConfig,
-                        actor: Person | None, now: datetime) -> None:
+                        actor: Person | None, now: datetime,
+                        coalesced: frozenset[str] = frozenset()) -> None:
     """Settle the SLA clocks, then save the ticket with its audit lines and the messages they
-    promise, in one commit."""
-    await save_change(uow, ticket, org, notify, actor, now)
+    promise, in one commit. `coalesced`: audit actions whose notices to people join a burst's
+    one notice (commands/duplicate_burst.py)."""
+    await save_change(uow, ticket, org, notify, actor, now, coalesced)
     await uow.commit()
 
 
 async def save_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify: NotifyConfig,
-                      actor: Person | None, now: datetime) -> None:
+                      actor: Person | None, now: datetime,
+                      coalesced: frozenset[str] = frozenset()) -> None:
     """`commit_change` without the commit: for a request that changes several tickets in its
     one transaction."""
     settle(ticket, org, now)
-    messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now)
+    messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now, coalesced)
     messages += plan_webhooks(ticket, ticket.new_audit, await _subscriptions(uow, org), actor,
                               now)
     new = ticket.id is None

@@ -32,7 +32,10 @@ class _Preferences:
         self._inner = inner
         self._known: dict[int, Preferences] = {}
 
-    async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]:
+    async def get_many(self, person_ids: set[int], *,
+                       mutes: bool = True) -> dict[int, Preferences]:
+        if not mutes:  # not remembered: the batch's other tickets may be muted
+            return await self._inner.get_many(person_ids, mutes=False)  # type: ignore[no-any-return]
         missing = set(person_ids) - self._known.keys()
         if missing:
             self._known.update(await self._inner.get_many(missing))

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from commands import duplicate_burst as burst
 from commands.buttons import ticket_buttons
 from commands.people import zone_from
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
@@ -216,7 +217,10 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
 
 
 async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: Organisation,
-               config: NotifyConfig, actor: Person | None, now: datetime) -> list[OutboxMessage]:
+               config: NotifyConfig, actor: Person | None, now: datetime,
+               coalesced: frozenset[str] = frozenset()) -> list[OutboxMessage]:
+    """`coalesced`: actions whose people are told in their burst's one notice (and not in the
+    card's thread), commands/duplicate_burst.py."""
     messages: list[OutboxMessage] = []
     comments = iter(ticket.new_comments)  # one per reply/note entry, in the same order
     all_params = []
@@ -258,7 +262,8 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
         if entry.action == "cc" or (entry.action == "resume" and resumed_by_reply):
             for person_id in told_of_comment:
                 people.pop(person_id, None)
-        prefs = await uow.preferences.get_many(set(people))
+        # A ticket being created has no mutes yet: only its recipients' preferences are read.
+        prefs = await uow.preferences.get_many(set(people), mutes=ticket.id is not None)
         targets: list[tuple[Source, str, Person | None, datetime, str, str]] = []
         mentions: list[dict[str, Any]] = []
         for person in people.values():
@@ -296,6 +301,11 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             seen.add((platform, address))
             if person is not None and entry.action in COMMENTS:
                 told_of_comment.add(person.id)
+            if entry.action in coalesced:
+                if person is not None:
+                    messages.append(_burst_notice(ticket, params, platform, address, person,
+                                                  not_before, locale, zone, now))
+                continue
             messages.append(OutboxMessage(
                 idempotency_key=f"{stem}:{platform.value}:{address}", ticket_id=ticket.id,
                 ticket_key=ticket.key, event=entry.action, platform=platform, address=address,
@@ -305,8 +315,22 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                 locale=locale, urgent=urgent, created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
     if entries:
-        messages += _card_messages(ticket, entries, channel_params, org, config, now)
+        messages += _card_messages(ticket, entries, channel_params, org, config, now, coalesced)
     return messages
+
+
+def _burst_notice(ticket: Ticket, params: dict[str, Any], platform: Source, address: str,
+                  person: Person, not_before: datetime, locale: str, zone: str,
+                  now: datetime) -> OutboxMessage:
+    """This ticket's part of its burst's one notice to `person` (appended to it on conflict)."""
+    return OutboxMessage(
+        idempotency_key=burst.notice_key(ticket.requester.id, now, platform.value, address),
+        ticket_id=ticket.id, ticket_key=ticket.key, event=burst.EVENT, platform=platform,
+        address=address, template=burst.TEMPLATE,
+        params={**burst.notice_params(ticket.requester.label, ticket.key, ticket.title,
+                                      params["reason"]), READER_ZONE: zone},
+        locale=locale, urgent=False, created_at=now,
+        not_before=max(not_before, burst.window(now)[1]), person_id=person.id, appends=True)
 
 
 def channel_zone(ticket: Ticket, org: Organisation, config: NotifyConfig) -> str:
@@ -331,7 +355,8 @@ def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
 
 
 def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[dict[str, Any]],
-                   org: Organisation, config: NotifyConfig, now: datetime) -> list[OutboxMessage]:
+                   org: Organisation, config: NotifyConfig, now: datetime,
+                   coalesced: frozenset[str] = frozenset()) -> list[OutboxMessage]:
     """One card refresh per change, plus a line in the card's thread for each entry."""
     messages: list[OutboxMessage] = []
     destinations = _card_destinations(ticket, org, config)
@@ -343,7 +368,8 @@ def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[d
         locale = config.locale_for(platform)
         stem = f"{ticket.key}:v{ticket.version}"
         for index, entry in enumerate(entries):
-            if entry.action in SILENT_IN_THREAD or not AUDIENCES.get(entry.action):
+            if (entry.action in SILENT_IN_THREAD or entry.action in coalesced
+                    or not AUDIENCES.get(entry.action)):
                 continue  # internal lines (SLA clocks) and what the card already shows
             messages.append(OutboxMessage(
                 idempotency_key=f"{stem}:{index}:thread:{platform.value}:{channel}",

@@ -87,6 +87,9 @@ class OutboxMessage:
     not_before: datetime
     thread: str | None = None
     person_id: int | None = None
+    # A burst's one notice (commands/duplicate_burst.py): a row with the same key, still
+    # pending, gets this one's `duplicates` appended and its `count` added instead.
+    appends: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +202,8 @@ class OutboxRepository(Protocol):
 
 
 class PreferenceRepository(Protocol):
-    async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]: ...
+    async def get_many(self, person_ids: set[int], *,
+                       mutes: bool = True) -> dict[int, Preferences]: ...
     async def update(self, person_id: int, **changes: Any) -> Preferences: ...
     async def mute(self, person_id: int, ticket_id: int, muted: bool) -> bool: ...
 

@@ -7,7 +7,8 @@ enough (nothing to brute-force); comparison is constant-time.
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,14 @@ PREFIX = "tb_"
 # last_used_at is written at most this often per token: a write on every request would cost
 # the API a round trip each, and "last used" needs no finer grain.
 TOUCH_EVERY = timedelta(minutes=1)
+
+# A verified token is trusted this long without reading its row again (the row read was one of
+# the API's two round trips per request before its work). A revocation made in this process
+# applies at once; one made elsewhere (another replica, the CLI) within this many seconds.
+VERIFIED_TTL = 5.0
+# public id -> (monotonic time read, the token, its secret's hash)
+_verified: dict[str, tuple[float, "ApiToken", str]] = {}
+_VERIFIED_KEPT = 10_000
 
 _T = ApiTokenRow.__table__
 _BY_PUBLIC_ID = select(_T).where(_T.c.public_id == bindparam("_public_id"))
@@ -89,11 +98,21 @@ class SqlApiTokens:
         parts = split(token)
         if parts is None:
             return None
-        async with autocommit(self.sessions) as connection:  # one round trip, no transaction
-            row = (await connection.execute(_BY_PUBLIC_ID, {"_public_id": parts[0]})).first()
-        if row is None or not hmac.compare_digest(row.secret_hash, digest(parts[1])):
+        cached = _verified.get(parts[0])
+        if cached is not None and time.monotonic() - cached[0] < VERIFIED_TTL:
+            _, found, secret_hash = cached
+        else:
+            async with autocommit(self.sessions) as connection:  # one round trip, no transaction
+                row = (await connection.execute(_BY_PUBLIC_ID, {"_public_id": parts[0]})).first()
+            if row is None:
+                return None
+            found, secret_hash = _token(row), row.secret_hash
+            if len(_verified) >= _VERIFIED_KEPT:
+                _verified.clear()
+            _verified[parts[0]] = (time.monotonic(), found, secret_hash)
+        if not hmac.compare_digest(secret_hash, digest(parts[1])):
             return None
-        return _token(row)
+        return found
 
     async def touch(self, token: ApiToken, now: datetime) -> None:
         if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
@@ -101,6 +120,9 @@ class SqlApiTokens:
         async with autocommit(self.sessions) as connection:
             await connection.execute(_TOUCH, {"_id": token.id, "_before": now - TOUCH_EVERY,
                                               "_now": now})
+        cached = _verified.get(token.public_id)
+        if cached is not None:  # so the cached token is not touched again on every request
+            _verified[token.public_id] = (cached[0], replace(token, last_used_at=now), cached[2])
 
     async def all(self) -> list[ApiToken]:
         async with self.sessions() as session:
@@ -109,6 +131,7 @@ class SqlApiTokens:
 
     async def revoke(self, public_id: str, now: datetime) -> bool:
         """False when there is no such token or it was revoked already."""
+        _verified.pop(public_id, None)
         async with self.sessions() as session:
             result = await session.execute(
                 update(_T).where(_T.c.public_id == public_id, _T.c.revoked_at.is_(None))

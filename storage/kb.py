@@ -9,11 +9,12 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, or_, select, update
+from sqlalchemy import Row, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from commands.ports import ArticleDraft, Found
@@ -35,6 +36,20 @@ GENERATION_TTL = 1.0  # seconds a process trusts the counter it read (its own ch
 _GENERATION = select(KbGenerationRow.generation).where(KbGenerationRow.id == 1)
 _BUMP = (update(KbGenerationRow).where(KbGenerationRow.id == 1)
          .values(generation=KbGenerationRow.generation + 1))
+
+
+_ASSIGNEE = PersonRow.__table__.alias("assignee")
+# The details of the tickets numbered after `_after` and of the listed ones, built once: the
+# statement's construction cost more than its execution (it runs on every creation).
+_DETAILS = (
+    select(TicketRow.id, TicketRow.key, TicketRow.title, TicketRow.status,
+           TicketRow.requester_id, TicketRow.origin_channel, TicketRow.queue,
+           TicketRow.created_at, func.coalesce(_ASSIGNEE.c.name, _ASSIGNEE.c.handle))
+    .outerjoin(_ASSIGNEE, _ASSIGNEE.c.id == TicketRow.assignee_id)
+    .where(or_(TicketRow.id > bindparam("_after"),
+               TicketRow.id.in_(bindparam("_ids", expanding=True))))
+    .order_by(TicketRow.id))
+_NOBODY = 2**62  # an `_after` past every ticket id: no new rows
 
 
 class KbSearch:
@@ -265,11 +280,8 @@ class SqlKnowledge:
         # any skipped then), with the details of the best candidates the index has so far.
         shown = step * VERIFY_ROUNDS
         proposed = recent.alike(query, since, min_score, shown)
-        new = TicketRow.id > recent.last_seen
         wanted = recent.skipped | {c.id for c in proposed[:step]}
-        if wanted:
-            new = or_(new, TicketRow.id.in_(sorted(wanted)))
-        details = await self._details(new)
+        details = await self._details(recent.last_seen, wanted)
         added = [r for r in details.values() if recent.is_new(r.id)]
         recent.add_new([(r.id, r.created_at, r.status in _OPEN,
                          self._search.title_terms(r.id, r.title) if r.status in _OPEN else None)
@@ -283,7 +295,7 @@ class SqlKnowledge:
             batch = candidates[start:start + step]
             missing = [c.id for c in batch if c.id not in details]
             if missing:
-                details.update(await self._details(TicketRow.id.in_(missing)))
+                details.update(await self._details(None, missing))
             found += self._verified(batch, details, query, since, min_score, recent)
             if len(found) >= limit:
                 break
@@ -300,14 +312,10 @@ class SqlKnowledge:
         recent.reload([(r.id, r.created_at, self._search.title_terms(r.id, r.title))
                        for r in rows], int(top or 0), now)
 
-    async def _details(self, where: ColumnElement[bool]) -> dict[int, Row[Any]]:
-        assignee = PersonRow.__table__.alias("assignee")
-        rows = (await self.session.execute(
-            select(TicketRow.id, TicketRow.key, TicketRow.title, TicketRow.status,
-                   TicketRow.requester_id, TicketRow.origin_channel, TicketRow.queue,
-                   TicketRow.created_at, func.coalesce(assignee.c.name, assignee.c.handle))
-            .outerjoin(assignee, assignee.c.id == TicketRow.assignee_id)
-            .where(where).order_by(TicketRow.id))).all()
+    async def _details(self, after: int | None, ids: Iterable[int]) -> dict[int, Row[Any]]:
+        """The tickets numbered after `after` (none with None) and those of `ids`."""
+        rows = (await (await self.session.connection()).execute(_DETAILS, {
+            "_after": _NOBODY if after is None else after, "_ids": sorted(ids)})).all()
         return {r.id: r for r in rows}
 
     def _verified(self, batch: list[Candidate], details: dict[int, Row[Any]], query: Terms,

@@ -29,6 +29,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -37,6 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from commands.duplicate_burst import EVENT as BURST_EVENT
+from commands.duplicate_burst import LISTED
 from commands.notify import CARD_THREAD
 from commands.ports import Claimed, Delivered, OutboxDue, OutboxMessage, OutboxStats
 from storage.dialects import ByDialect
@@ -152,6 +155,47 @@ def _card_params(card: tuple[int, str, str], ref: str) -> dict[str, Any]:
     return {"ticket_id": ticket_id, "platform": platform, "address": address, "ref": ref}
 
 
+def _row(m: OutboxMessage) -> dict[str, Any]:
+    return {"idempotency_key": m.idempotency_key, "ticket_id": m.ticket_id,
+            "ticket_key": m.ticket_key, "event": m.event, "platform": m.platform.value,
+            "address": m.address, "thread": m.thread, "person_id": m.person_id,
+            "template": m.template, "params": m.params, "locale": m.locale, "urgent": m.urgent,
+            "status": "pending", "attempts": 0, "uncertain": False,
+            "created_at": m.created_at, "not_before": m.not_before}
+
+
+# The burst notice's merge: the new row's one duplicate appended (at most LISTED named) and its
+# count added, on the pending row of the same key; written per database (JSON functions differ).
+_MERGED = {
+    "postgresql": (
+        "CAST(jsonb_set(jsonb_set(CAST(outbox.params AS JSONB), '{count}', to_jsonb("
+        "CAST(outbox.params ->> 'count' AS INTEGER) + 1)), '{duplicates}', CASE WHEN "
+        f"json_array_length(outbox.params -> 'duplicates') < {LISTED} THEN "
+        "CAST(outbox.params -> 'duplicates' AS JSONB) || "
+        "CAST(excluded.params -> 'duplicates' AS JSONB) "
+        "ELSE CAST(outbox.params -> 'duplicates' AS JSONB) END) AS JSON)"),
+    "sqlite": (
+        "json_set(outbox.params, '$.count', json_extract(outbox.params, '$.count') + 1, "
+        f"CASE WHEN json_array_length(outbox.params, '$.duplicates') < {LISTED} "
+        "THEN '$.duplicates[#]' ELSE '$.latest' END, "
+        "json(json_extract(excluded.params, '$.duplicates[0]')))"),
+}
+
+
+def _append_upsert(insert):  # type: ignore[no-untyped-def]
+    dialect = "postgresql" if insert.__module__.startswith("sqlalchemy.dialects.postgresql") \
+        else "sqlite"
+    return insert(_T).inline().on_conflict_do_update(
+        index_elements=["idempotency_key"], set_={"params": literal_column(_MERGED[dialect])},
+        where=(_T.c.status == "pending") & (_T.c.event == BURST_EVENT))
+
+
+_APPEND = ByDialect(_append_upsert, (
+    "idempotency_key", "ticket_id", "ticket_key", "event", "platform", "address", "thread",
+    "person_id", "template", "params", "locale", "urgent", "status", "attempts", "uncertain",
+    "created_at", "not_before"))
+
+
 class SqlOutbox:
     """The use cases' side: add rows in the caller's transaction; duplicates are ignored."""
 
@@ -161,16 +205,14 @@ class SqlOutbox:
     async def add(self, messages: list[OutboxMessage]) -> None:
         if not messages:
             return
-        await (await self.session.connection()).execute(_INSERT, [
-            {"idempotency_key": m.idempotency_key, "ticket_id": m.ticket_id,
-             "ticket_key": m.ticket_key, "event": m.event, "platform": m.platform.value,
-             "address": m.address, "thread": m.thread, "person_id": m.person_id,
-             "template": m.template, "params": m.params, "locale": m.locale, "urgent": m.urgent,
-             "status": "pending", "attempts": 0, "uncertain": False,
-             "created_at": m.created_at, "not_before": m.not_before}
-            for m in messages
-        ])
+        rows = [_row(m) for m in messages]
         self.session.info[ADDED] = True  # the unit of work rings the relay after its commit
+        if not any(m.appends for m in messages):
+            await (await self.session.connection()).execute(_INSERT, rows)
+            return
+        # A burst's notices are appended to on conflict: then every row of the change goes
+        # through the upsert (one statement still), which leaves any other conflict alone.
+        await _APPEND.execute(self.session, rows)
 
 
 class SqlOutboxStore:

@@ -29,20 +29,23 @@ class SqlPreferences:
         self.session = session
         self.changed = changed  # told whose preferences this unit of work changed
 
-    async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]:
+    async def get_many(self, person_ids: set[int], *,
+                       mutes: bool = True) -> dict[int, Preferences]:
+        """Their preferences; with `mutes=False` the tickets they muted are not read (a ticket
+        being created cannot be muted yet)."""
         if not person_ids:
             return {}
         if self.session.new or self.session.dirty:
             await self.session.flush()  # a change this unit of work made is read back
         connection, ids = await self.session.connection(), {"_ids": sorted(person_ids)}
         rows = {r.person_id: r for r in await connection.execute(_PREFERENCES_OF, ids)}
-        mutes: dict[int, set[int]] = {}
-        for person_id, ticket_id in await connection.execute(_MUTES_OF, ids):
-            mutes.setdefault(person_id, set()).add(ticket_id)
+        muted_by: dict[int, set[int]] = {}
+        for person_id, ticket_id in (await connection.execute(_MUTES_OF, ids)) if mutes else ():
+            muted_by.setdefault(person_id, set()).add(ticket_id)
         result = {}
         for pid in person_ids:
             row = rows.get(pid)
-            muted = frozenset(mutes.get(pid, ()))
+            muted = frozenset(muted_by.get(pid, ()))
             if row is None:
                 result[pid] = Preferences(pid, muted_ticket_ids=muted)
                 continue

@@ -8,6 +8,7 @@ from commands.answer import Answer
 from commands.assigning import auto_assign
 from commands.buttons import offered_at_creation
 from commands.context import Context, commit_change
+from commands.duplicate_burst import COALESCED, in_burst
 from commands.messages import Create
 from commands.people import resolve_mention, resolve_mentions
 from commands.ports import UnitOfWork
@@ -43,7 +44,10 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         requester = (ctx.person if cmd.requester is None
                      else await resolve_mention(uow, cmd.requester, now))
         ticket, choice, assignee, offered = await open_ticket(uow, ctx, cmd, requester, now)
-        await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, now)
+        # Within a burst of alike tickets the agents get one notice listing the duplicates.
+        burst = offered.duplicate is not None and in_burst(offered.duplicate, now)
+        await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, now,
+                            COALESCED if burst else frozenset())
     team = ctx.org.team(ticket.team)
     return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team,
                     assignee=assignee.label if assignee else None, how=choice.how.value,

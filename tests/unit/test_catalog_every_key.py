@@ -294,3 +294,8 @@ def test_every_key_renders_on_every_platform(escape: Any) -> None:
     for key in sorted(catalog_keys()):
         for locale in ("en", "zh-CN"):
             render(locale, key, escape)
+# --- create ---
+SPECIAL |= {"notify.duplicate_burst": {
+    "requester": "张三", "count": 3, "key": "IT-2", "title": "打印机卡纸",
+    "duplicates": [{"key": "IT-2", "title": "打印机卡纸", "like": "IT-1"},
+                   {"key": "IT-3", "title": "打印机卡纸", "like": "IT-2"}]}}
