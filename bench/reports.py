@@ -12,14 +12,18 @@ teams of five agents, 5,000 requesters), each with its audit lines as the use ca
 still open), with set-based SQL (generate_series) in a scratch database (bench/_db.py, dropped
 at exit). Then, for October 2026 (compared with September): a team's report and the whole
 organisation's, through the real path (storage/reports.py loads the facts, build_report
-computes every figure), median of `--runs`; the same headline figures from one hand-written
-SQL aggregate; and the plans (EXPLAIN ANALYZE) of both. Verdict: each report under 1 s.
+computes every figure), median of `--runs` of the wall time and of the CPU time of this
+process and of the database backend (on a shared machine the CPU times say more); the same
+headline figures from one hand-written SQL aggregate; and the plans (EXPLAIN ANALYZE) of both.
+Verdict: each report under 1 s.
 """
 
 import argparse
 import asyncio
 import json
+import os
 import re
+import resource
 import statistics
 import time
 from datetime import date
@@ -143,13 +147,30 @@ async def generate(url: str, n: int, months: int) -> float:
     return time.perf_counter() - began
 
 
-async def one_report(uow: SqlUnitOfWorkFactory, teams: tuple[str, ...] | None) -> tuple[float, Any]:
-    began = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds of one PostgreSQL backend (loopback: the server is on this machine). Its
+    parallel workers' are not included: only the candidates' scan has any (see the plans)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def one_report(uow: SqlUnitOfWorkFactory, teams: tuple[str, ...] | None
+                     ) -> tuple[tuple[float, float, float], Any]:
+    """(wall, this process's CPU, the backend's CPU) of one report, and what it found."""
     async with uow() as work:
+        pid = (await work.reports.session.execute(text("SELECT pg_backend_pid()"))).scalar()
+        began, cpu, backend = time.perf_counter(), _cpu(), _backend_cpu(pid)
         facts = await work.reports.facts(ReportQuery(PERIOD.previous().start, PERIOD.end, teams))
-    report = build_report(facts, PERIOD, Scope(teams=frozenset(teams) if teams else None),
-                          PERIOD.end, AGENTS)
-    return time.perf_counter() - began, (len(facts), report)
+        report = build_report(facts, PERIOD, Scope(teams=frozenset(teams) if teams else None),
+                              PERIOD.end, AGENTS)
+        spent = (time.perf_counter() - began, _cpu() - cpu, _backend_cpu(pid) - backend)
+    return spent, (len(facts), report)
 
 
 async def explain(url: str, sql: str, params: dict[str, Any]) -> str:
@@ -167,7 +188,8 @@ def _sql(statement: Any) -> str:
 
 
 async def plans(url: str, teams: tuple[str, ...] | None) -> str:
-    """The plans of the report's three steps (the tickets and lines of the first chunk)."""
+    """The plans of the report's three steps (the tickets and lines of the first chunk of
+    CHUNK ids: the report reads them a chunk at a time)."""
     query = ReportQuery(PERIOD.previous().start, PERIOD.end, teams)
     engine = make_engine(url)
     async with engine.connect() as conn:
@@ -223,12 +245,15 @@ async def run(n: int, months: int, runs: int, keep: str | None = None) -> dict[s
     for name, teams in (("team", ("team3",)), ("organisation", None)) if runs else ():
         await one_report(uow, teams)  # warm the cache once
         samples = [await one_report(uow, teams) for _ in range(runs)]
-        seconds = statistics.median(s for s, _ in samples)
+        seconds = statistics.median(s[0] for s, _ in samples)
+        cpu = statistics.median(s[1] for s, _ in samples)
+        backend = statistics.median(s[2] for s, _ in samples)
         loaded, report = samples[0][1]
         c = report.current
         by_hand, row, hand_plan = await aggregate(url, teams[0] if teams else None, runs)
         out[name] = {
-            "median_s": round(seconds, 3), "tickets_loaded": loaded,
+            "median_s": round(seconds, 3), "client_cpu_s": round(cpu, 3),
+            "backend_cpu_s": round(backend, 3), "tickets_loaded": loaded,
             "created": c.created, "resolved": c.resolved,
             "response_median": c.response.business.median,
             "response_p90": c.response.business.p90,

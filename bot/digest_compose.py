@@ -13,7 +13,7 @@ from notifications.catalogs import Catalogs
 from workflows.digest import DigestWeek
 from workflows.organisation import Organisation, Team
 from workflows.reports.metrics import Report, Scope, build_report
-from workflows.reports.period import Period
+from workflows.reports.period import Period, report_zone
 
 TREND_WEEKS = 4
 
@@ -25,7 +25,9 @@ def agents_of(org: Organisation) -> frozenset[str]:
 async def week_reports(app: App, team: Team, week: DigestWeek, weeks: int = TREND_WEEKS
                        ) -> list[Report]:
     """The digest's week and the `weeks - 1` before it, oldest first, from one query."""
-    tz = team.digest.tz if team.digest else app.settings.tz
+    # The organisation's weeks, as `report` in chat counts them (the team's zone only says
+    # when the digest is posted).
+    tz = report_zone(app.loaded.org.tz, app.settings.tz)
     periods = [Period("week", week.first - timedelta(days=7 * back), tz)
                for back in reversed(range(weeks))]
     query = ReportQuery(periods[0].previous().start, periods[-1].end, teams=(team.key,))

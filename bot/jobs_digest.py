@@ -23,6 +23,7 @@ from storage.digests import SqlDigestClaims
 from storage.engine import session_factory
 from workflows.digest import DigestWeek, latest_due
 from workflows.organisation import Team
+from workflows.reports.period import report_zone
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ async def digest_tick(app: App, compose: Compose | None = None) -> list[str]:
         schedule = team.digest
         if schedule is None or not schedule.channels:
             continue
-        week = latest_due(schedule, now)
+        week = latest_due(schedule, now, report_zone(app.loaded.org.tz, app.settings.tz))
         claim = await claims.claim(team.key, week.first.isoformat(), now, LEASE, MAX_ATTEMPTS)
         if claim is None:
             continue

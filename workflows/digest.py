@@ -1,8 +1,11 @@
 """When a team's weekly digest is due, and which week it covers. Pure: time is a parameter.
 
-A digest is posted at `weekday` `at` in the team's zone and covers the seven local days before
-the posting day (posted on Monday morning: last Monday to Sunday). The period's start date is
-its identity: one post per team and period, whichever replica or restart gets there first.
+A digest is posted at `weekday` `at` in the team's zone. It covers seven days of the zone the
+reports use (the organisation's, `report_zone`), so that it answers exactly what `report` asks
+for that week in chat: the latest such week, starting on the digest's weekday, that has ended
+when the digest is posted (posted on Monday morning: last Monday to Sunday). The period's start
+date is its identity: one post per team and period, whichever replica or restart gets there
+first.
 """
 
 from dataclasses import dataclass, field
@@ -40,14 +43,21 @@ def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
-def latest_due(schedule: DigestSchedule, now: datetime) -> DigestWeek:
-    """The most recent posting instant at or before `now`, and the week it covers."""
+def latest_due(schedule: DigestSchedule, now: datetime,
+               zone: ZoneInfo | None = None) -> DigestWeek:
+    """The most recent posting instant at or before `now`, and the week it covers: seven
+    days of `zone` (the reports' zone; the schedule's when None) ended by that instant."""
     today = now.astimezone(schedule.tz).date()
     day = today - timedelta(days=(today.weekday() - schedule.weekday) % 7)
     post_at = _local(day, schedule.at, schedule.tz)
     if post_at > now:
         day -= timedelta(days=7)
         post_at = _local(day, schedule.at, schedule.tz)
-    first = day - timedelta(days=7)
-    return DigestWeek(first, _local(first, time(0), schedule.tz),
-                      _local(day, time(0), schedule.tz), post_at)
+    zone = zone or schedule.tz
+    # The posting day in the reports' zone: its midnight has passed when the digest is posted
+    # (an earlier zone may still be on the day before, whose week has not ended yet).
+    there = post_at.astimezone(zone).date()
+    ends = there - timedelta(days=(there.weekday() - schedule.weekday) % 7)
+    first = ends - timedelta(days=7)
+    return DigestWeek(first, _local(first, time(0), zone), _local(ends, time(0), zone), post_at)
+

@@ -19,7 +19,7 @@ from workflows.organisation import Organisation
 from workflows.people import Person
 from workflows.reports.metrics import Report as ReportFigures
 from workflows.reports.metrics import Scope, build_report
-from workflows.reports.period import Period, parse_period
+from workflows.reports.period import Period, parse_period, report_zone
 
 # Business durations never fold hours into days (the `duration` filter reads `business`).
 BUSINESS = SimpleNamespace(business=True)
@@ -72,7 +72,7 @@ def _person_scope(ctx: Context, person: Person, team: str | None) -> Asked:
 async def report(cmd: Report, ctx: Context) -> Answer:
     org, now = ctx.org, ctx.clock.now()
     # Periods are the organisation's months and weeks, whoever asks: one answer per question.
-    tz = org.tz if str(org.tz) != "UTC" else ctx.notify.tz
+    tz = report_zone(org.tz, ctx.notify.tz)
     period = parse_period(cmd.period or "this month", now, tz)
     if period is None:
         raise InvalidInput("error.report_period", period=cmd.period[:40])

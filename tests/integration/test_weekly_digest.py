@@ -187,3 +187,70 @@ async def test_a_replica_that_died_mid_post_is_taken_over_when_its_lease_ends(
     assert second is not None and second.token == 2
     assert not await claims.sent(first, later, "{}")  # the dead replica's late write is fenced
     assert await claims.sent(second, later, "{}")
+
+
+# A team on the US west coast in a Shanghai organisation: its digest is posted at 09:00 on
+# Monday 9 March in Los Angeles (16:00 UTC, midnight in Shanghai), and covers the
+# organisation's week 2026-W10 (2–8 March in Shanghai), as `report 2026-W10 team it` does.
+WEST_DIGEST = DIGEST.replace("      locale: zh-CN\n", "      locale: en\n")
+WEST_DUE = datetime(2026, 3, 9, 16, 30, tzinfo=UTC)
+
+
+async def test_the_digest_covers_the_organisations_week_whatever_the_teams_zone(
+        database_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    org = tmp_path / "org.yaml"
+    marker = '    triage_channel: "#it-triage"\nqueues:'
+    org.write_text(ZH_ORG.replace(marker, '    triage_channel: "#it-triage"\n'
+                                  "    timezone: America/Los_Angeles\n" + WEST_DIGEST
+                                  + "queues:", 1), encoding="utf-8")
+    settings = Settings(_env_file=None, database_url=database_url, org_file=org, locale="en",
+                        timezone="Asia/Shanghai")
+    app = await build_app(settings, clock=clock)
+    app.senders["slack"] = _FileSink()
+    try:
+        chat = Chat(app, "en")
+        # Monday 2 March, 01:00 and 02:00 in Shanghai: still Sunday 1 March in Los Angeles.
+        clock.current = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
+        await chat.user("zhaomin").says("new P3 printer jammed")
+        clock.current = datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
+        await chat.user("zhaomin").says("new P3 VPN drops")
+        # Sunday 8 March, 20:00 in Los Angeles: already Monday 9 March in Shanghai (W11).
+        clock.current = datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
+        await chat.user("zhaomin").says("new P3 monitor flickers")
+        clock.current = WEST_DUE
+        team = app.loaded.org.teams["it"]
+        assert team.digest is not None and str(team.digest.tz) == "America/Los_Angeles"
+
+        kept = _Keep()
+        assert await digest_tick(app, kept) == ["it"]
+        week, post = kept.week, kept.post
+        assert week is not None and post is not None
+        assert (week.first.isoformat(), week.start, week.end) == (
+            "2026-03-02", datetime(2026, 3, 1, 16, 0, tzinfo=UTC),
+            datetime(2026, 3, 8, 16, 0, tzinfo=UTC))
+        report = await chat.user("wangwu").says("report 2026-W10 team it")
+        assert post.text == post.title + "\n" + report.text
+        assert "Created: 2 (prev 0, +2)" in report.text
+        assert post.title == "Weekly report for IT 支持: 2026-03-02 – 2026-03-08"
+    finally:
+        await app.aclose()
+
+
+class _FileSink:
+    """A sender that takes any file: this test reads what was composed, not how it travels."""
+
+    async def send_file(self, file: object) -> str:
+        return "F1"
+
+
+class _Keep:
+    """A digest composer that keeps what it composed (and for which week)."""
+
+    def __init__(self) -> None:
+        self.week = None
+        self.post = None
+
+    async def __call__(self, app, team, week, locale, platform):  # type: ignore[no-untyped-def]
+        self.week = week
+        self.post = await compose_digest(app, team, week, locale, platform)
+        return self.post

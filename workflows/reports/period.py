@@ -68,6 +68,13 @@ class Period:
         return found
 
 
+def report_zone(org_zone: ZoneInfo, default: ZoneInfo) -> ZoneInfo:
+    """The zone of every report's months and weeks: the organisation's, or the bot's default
+    when the organisation file names none (UTC). The `report` command and the digest share
+    it, so the same question gets the same answer."""
+    return org_zone if str(org_zone) != "UTC" else default
+
+
 def containing(kind: str, day: date, tz: ZoneInfo) -> Period:
     if kind == "week":
         return Period("week", day - timedelta(days=day.weekday()), tz)
