@@ -87,7 +87,7 @@ async def save_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify
     one transaction."""
     settle(ticket, org, now)
     messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now, coalesced)
-    messages += plan_webhooks(ticket, ticket.new_audit, await _subscriptions(uow, org), actor,
+    messages += plan_webhooks(ticket, ticket.new_audit, await subscriptions_of(uow, org), actor,
                               now)
     new = ticket.id is None
     await uow.tickets.save(ticket)  # a new ticket's row is written here, and gets its id
@@ -101,7 +101,7 @@ async def save_changes(uow: UnitOfWork, tickets: list[Ticket], org: Organisation
     """`save_change` for a batch of system changes to tickets `uow.tickets.get_many` loaded: each
     settled and planned as alone, then saved and their messages written set-based."""
     messages = []
-    subscriptions = await _subscriptions(uow, org)
+    subscriptions = await subscriptions_of(uow, org)
     for ticket in tickets:
         settle(ticket, org, now)
         messages += await plan(uow, ticket, ticket.new_audit, org, notify, None, now)
@@ -110,7 +110,7 @@ async def save_changes(uow: UnitOfWork, tickets: list[Ticket], org: Organisation
     await uow.outbox.add(messages)
 
 
-async def _subscriptions(uow: UnitOfWork, org: Organisation) -> tuple[Subscription, ...]:
+async def subscriptions_of(uow: UnitOfWork, org: Organisation) -> tuple[Subscription, ...]:
     """The organisation file's webhook subscriptions and those made through the API (a name the
     file took later than the API is the file's: one destination, one set of rows)."""
     stored = await uow.webhooks.active()

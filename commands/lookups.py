@@ -7,7 +7,8 @@ for people and preferences it has not seen. Everything else is the wrapped unit 
 """
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from commands.ports import Preferences, UnitOfWork
 from workflows.people import Person
@@ -22,6 +23,12 @@ class _People:
         if handle not in self._by_handle:
             self._by_handle[handle] = await self._inner.by_handle(handle)
         return self._by_handle[handle]
+
+    async def add(self, handle: str, name: str, now: datetime, *args: Any, **kwargs: Any
+                  ) -> tuple[Person, bool]:
+        found = await self._inner.add(handle, name, now, *args, **kwargs)
+        self._by_handle[handle] = found[0]
+        return cast(tuple[Person, bool], found)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

@@ -17,10 +17,11 @@ from typing import Any, cast
 
 from commands.actions.create import draft_ticket
 from commands.assigning import needs_state, team_state
-from commands.context import Context
+from commands.context import Context, subscriptions_of
+from commands.lookups import BatchLookups
 from commands.messages import Create, Planned
 from commands.notify import NotifyConfig, plan
-from commands.ports import Clock, OutboxMessage, Preferences, UnitOfWork
+from commands.ports import Clock, OutboxMessage, UnitOfWork
 from commands.webhooks import plan_webhooks
 from workflows.assets import Asset, asset_key
 from workflows.assignment import TeamState, choose
@@ -32,46 +33,6 @@ from workflows.schedule import Due
 from workflows.sla import settle
 from workflows.ticket import Actor, Ticket
 from workflows.work_order import Schedule
-
-
-class _People:
-    """The people repository with `by_handle` remembered for the batch."""
-
-    def __init__(self, people: Any) -> None:
-        self._people = people
-        self._by_handle: dict[str, Person | None] = {}
-
-    async def by_handle(self, handle: str) -> Person | None:
-        if handle not in self._by_handle:
-            self._by_handle[handle] = await self._people.by_handle(handle)
-        return self._by_handle[handle]
-
-    async def add(self, handle: str, name: str, now: datetime, *args: Any, **kwargs: Any
-                  ) -> tuple[Person, bool]:
-        found = await self._people.add(handle, name, now, *args, **kwargs)
-        self._by_handle[handle] = found[0]
-        return cast(tuple[Person, bool], found)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._people, name)
-
-
-class _Preferences:
-    """Preferences read once per person for the batch (nothing in it changes them)."""
-
-    def __init__(self, preferences: Any) -> None:
-        self._preferences = preferences
-        self._known: dict[int, Preferences | None] = {}
-
-    async def get_many(self, person_ids: set[int]) -> dict[int, Preferences]:
-        missing = person_ids - self._known.keys()
-        if missing:
-            found = await self._preferences.get_many(missing)
-            self._known.update({i: found.get(i) for i in missing})
-        return {i: p for i in person_ids if (p := self._known[i]) is not None}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._preferences, name)
 
 
 class _Assets:
@@ -98,13 +59,12 @@ class _Assets:
         return getattr(self._assets, name)
 
 
-class _Lookups:
-    """The batch's unit of work with its look-ups remembered; everything else passes through."""
+class _Lookups(BatchLookups):
+    """The batch's unit of work with its look-ups (people, preferences, assets) remembered,
+    usable where a unit-of-work factory is expected; everything else passes through."""
 
     def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-        self.people = _People(uow.people)
-        self.preferences = _Preferences(uow.preferences)
+        super().__init__(uow)
         self.assets = _Assets(uow.assets)
 
     def __call__(self) -> "_Lookups":
@@ -115,10 +75,6 @@ class _Lookups:
 
     async def __aexit__(self, *exc: object) -> None:
         return None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._uow, name)
-
 
 @dataclass(slots=True)
 class Made:
@@ -171,10 +127,11 @@ async def make_batch(uow: UnitOfWork, org: Organisation, clock: Clock, notify: N
     tickets = [m.ticket for m in made]
     await uow.tickets.add_many(tickets)  # numbered last, once nothing can be refused
     messages: list[OutboxMessage] = []
+    subscriptions = await subscriptions_of(uow, org) if made else ()
     for m in made:
         settle(m.ticket, org, now)
         messages += await plan(work, m.ticket, m.ticket.new_audit, org, notify, m.owner, now)
-        messages += plan_webhooks(m.ticket, m.ticket.new_audit, org.webhooks, m.owner, now)
+        messages += plan_webhooks(m.ticket, m.ticket.new_audit, subscriptions, m.owner, now)
     await uow.tickets.insert_many(tickets)
     ids_by_key = {t.key: t.id for t in tickets}
     await uow.outbox.add([replace(m, ticket_id=ids_by_key.get(m.ticket_key or ""))

@@ -151,7 +151,9 @@ async def test_the_statements_of_a_tick_do_not_grow_with_the_number_due(
     # Week 1: the three of week 0 are due again as well as thirty new ones.
     many = await _statements(app, clock, 30, 1)
     assert await count(app, TicketRow) == 3 + 33
-    assert many == few
+    # At most as many: the first tick may also read the API's webhook subscriptions, which the
+    # process then keeps for a few seconds.
+    assert many <= few
 
 
 async def test_a_batch_that_fails_leaves_nothing_and_each_is_then_made_alone(
