@@ -63,6 +63,7 @@ class PersonSpec(_Strict):
     department: str | None = None
     skills: list[str] = []
     timezone: str | None = None
+    manager: str | None = None  # their manager's handle: approval steps may name `manager`
 
     _zone = field_validator("timezone")(check_zone)
 
@@ -350,7 +351,7 @@ def _build(spec: OrgSpec) -> Organisation:
         ),
         routing=tuple(build_rule(r) for r in spec.routing),
         profiles={p.handle: Profile(p.department, frozenset(s.lower() for s in p.skills),
-                                    ZoneInfo(p.timezone) if p.timezone else None)
+                                    ZoneInfo(p.timezone) if p.timezone else None, p.manager)
                   for p in spec.people},
         category_skills={fold(c): frozenset(s.lower() for s in skills)
                          for c, skills in spec.category_skills.items()},

@@ -121,6 +121,18 @@ class Resume:
 
 
 @dataclass(frozen=True, slots=True)
+class Approve:
+    key: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    key: str
+    reason: str | None  # required: the use case refuses a rejection without one
+
+
+@dataclass(frozen=True, slots=True)
 class SetPriority:
     key: str
     priority: Priority
@@ -421,6 +433,6 @@ Command = (
     | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
     | KbSearch | KbShow | KbNew | KbSave | KbEdit
-    | KbRetire | KbHistory | SolvedBy
+    | KbRetire | KbHistory | SolvedBy | Approve | Reject
 )
 
