@@ -120,7 +120,7 @@ def approvers_of(step: ApprovalStep, requester: str, org: Organisation) -> tuple
             found.update(dict.fromkeys([manager] if manager else []))
         elif word == "requester_lead":
             for team in org.teams_of(requester):
-                found.update(dict.fromkeys(team.lead_list()))
+                found.update(dict.fromkeys(team.lead_list))
         elif (named := principal(word)) is not None:
             kind, name = named
             if kind == "person":
@@ -129,7 +129,7 @@ def approvers_of(step: ApprovalStep, requester: str, org: Organisation) -> tuple
                 found.update(dict.fromkeys(sorted(org.groups.get(name, ()))))
             else:
                 team = org.team(name)
-                found.update(dict.fromkeys(team.lead_list() if team else ()))
+                found.update(dict.fromkeys(team.lead_list if team else ()))
     found.pop(requester, None)
     return tuple(found)
 

@@ -278,3 +278,11 @@ def test_every_key_renders_on_every_platform(escape: Any) -> None:
     for key in sorted(catalog_keys()):
         for locale in ("en", "zh-CN"):
             render(locale, key, escape)
+# --- approvals ---
+_DECIDED = {"approvers": ["erin"], "awaited": ["grace", "admin"], "approved": True}
+SPECIAL |= {key: _DECIDED for key in ("ticket.already_decided", "ticket.approved",
+                                      "error.not_approver")}
+SPECIAL |= {"card.approval": {"approved": ["erin"], "awaited": ["grace"]}}
+ZH_ONLY_SPECIAL |= {key: {**_DECIDED, "approvers": ["李强"], "awaited": ["张三"]} for key in (
+    "ticket.already_decided", "ticket.approved", "error.not_approver")}
+ZH_ONLY_SPECIAL |= {"card.approval": {"approved": ["李强"], "awaited": ["张三"]}}
