@@ -33,6 +33,9 @@ async def submitted_change(chat: Chat) -> str:
 
 async def test_the_whole_board_approves_and_work_goes_on(chat: Chat, app: App) -> None:
     key = await submitted_change(chat)
+    asked = await outbox(app, "approval_request")  # each board member, in a direct message
+    assert sorted(r.address for r in asked) == ["admin", "erin", "grace"]
+    assert all(r.template == "notify.approval_request" and r.person_id for r in asked)
 
     refused = await chat.user("bob").says(f"approve {key}")
     assert not refused.ok
@@ -53,6 +56,7 @@ async def test_the_whole_board_approves_and_work_goes_on(chat: Chat, app: App) -
     assert last.text.splitlines()[0] == (
         f"{key} is approved: it is now In progress. Approved by erin, grace, admin.")
     assert await stored(app, key) == ("in_progress", None)
+    assert len(await outbox(app, "approval_request")) == 3  # asked once, not at each decision
 
     history = (await chat.user("dave").says(f"history {key}")).text
     assert [line.split("  ", 2)[2] for line in history.splitlines() if "Approve" in line] == [
