@@ -19,6 +19,7 @@ from workflows.ticket import Ticket
 # commands to type.
 CARD_DMS = frozenset({Source.SLACK, Source.DINGTALK})
 REQUEST = "approval_request"  # the event (and `notify.approval_request` the console's words)
+REMINDER = "approval_reminder"  # commands/actions/approval_reminders.py
 
 
 async def summary(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry],
@@ -49,10 +50,23 @@ async def approval_messages(uow: UnitOfWork, ticket: Ticket, entries: list[Audit
     if progress_now is None:
         return messages
     messages = [_with_progress(m, progress_now) for m in messages]
+    if any(e.action == REMINDER for e in entries):
+        return messages + await _to_approvers(uow, ticket, progress_now, config, now, REMINDER,
+                                              {}, org)
     if not entered(ticket, entries):
         return messages
     snapshot = {**card_snapshot(ticket, org), "actions": [], "buttons": decision_buttons(),
                 "approval": progress_now}
+    return messages + await _to_approvers(uow, ticket, progress_now, config, now, REQUEST,
+                                          snapshot, org)
+
+
+async def _to_approvers(uow: UnitOfWork, ticket: Ticket, progress_now: dict[str, Any],
+                        config: NotifyConfig, now: datetime, event: str,
+                        snapshot: dict[str, Any], org: Organisation) -> list[OutboxMessage]:
+    """One message to each awaited approver: the card (where there are buttons) when asked,
+    a line when reminded."""
+    messages: list[OutboxMessage] = []
     prefs_by_handle = {}
     for handle in progress_now["awaited"]:
         person = await uow.people.by_handle(handle)
@@ -65,14 +79,14 @@ async def approval_messages(uow: UnitOfWork, ticket: Ticket, entries: list[Audit
         if found is None:
             continue
         platform, address, not_before, locale, zone = found
-        card = platform in CARD_DMS
+        card = platform in CARD_DMS and bool(snapshot)
         params = ({**snapshot, READER_ZONE: zone} if card else {
             "key": ticket.key, "title": ticket.title, "requester": ticket.requester.label,
             "status": ticket.status.value, "approval": progress_now, READER_ZONE: zone})
         messages.append(OutboxMessage(
-            idempotency_key=f"{ticket.key}:v{ticket.version}:{REQUEST}:{platform.value}:{address}",
-            ticket_id=ticket.id, ticket_key=ticket.key, event=REQUEST, platform=platform,
-            address=address, template="card" if card else f"notify.{REQUEST}", params=params,
+            idempotency_key=f"{ticket.key}:v{ticket.version}:{event}:{platform.value}:{address}",
+            ticket_id=ticket.id, ticket_key=ticket.key, event=event, platform=platform,
+            address=address, template="card" if card else f"notify.{event}", params=params,
             locale=locale, urgent=False, created_at=now, not_before=not_before,
             person_id=person.id))
     return messages

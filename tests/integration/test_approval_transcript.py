@@ -95,3 +95,22 @@ async def test_the_board_decides_in_chinese(chat: Chat) -> None:
     done = await in_chinese.user("grace").says(f"驳回 {key} 缺少回退方案")
     assert done.text.splitlines()[0] == (
         f"您已驳回 {key}：缺少回退方案。当前状态：变更委员会已驳回。")
+
+
+async def test_the_awaited_approvers_are_reminded_once_by_the_sweep(
+        chat: Chat, app: App, clock) -> None:  # type: ignore[no-untyped-def]
+    from bot.scheduler import sla_tick
+
+    key = await submitted_change(chat)
+    assert (await chat.user("erin").says(f"approve {key}")).ok
+    clock.advance(hours=3, minutes=59)
+    await sla_tick(app)
+    assert await outbox(app, "approval_reminder") == []  # remind_after: 4h, not yet
+    clock.advance(minutes=2)
+    await sla_tick(app)
+    await sla_tick(app)  # a second sweep reminds nobody again
+    reminded = await outbox(app, "approval_reminder")
+    assert sorted(r.address for r in reminded) == ["admin", "grace"]  # erin has decided
+    assert reminded[0].template == "notify.approval_reminder"
+    history = (await chat.user("dave").says(f"history {key}")).text
+    assert history.count("Approval reminder") == 1
