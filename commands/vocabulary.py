@@ -47,8 +47,8 @@ USAGE: dict[str, str] = {
           "kb edit KB-3 [title] [-- text] [public|internal] | kb retire KB-3 [reason] | "
           "kb history KB-3",
     "solved": "solved [IT-42] by KB-3",
-    "approve": "approve <ticket> [comment]   (an approver of the ticket's approval step)",
-    "reject": "reject <ticket> <reason>   (an approver of the ticket's approval step)",
+    "approve": "approve <ticket> [comment]",
+    "reject": "reject <ticket> <reason>",
 }
 
 VERBS: dict[str, str] = {
