@@ -263,6 +263,9 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
         for i, handle in enumerate(members):
             if handle not in known:
                 problems.append((("groups", group, i), f"unknown person {handle!r}"))
+    for pi, person in enumerate(spec.people):  # approval steps may name a person's manager
+        if person.manager is not None and person.manager not in known:
+            problems.append((("people", pi, "manager"), f"unknown person {person.manager!r}"))
     if spec.sla is not None:
         if spec.policies.targets:
             problems.append((("policies", "targets"),

@@ -88,6 +88,7 @@ def test_approvers_are_worked_out_from_the_requester(tmp_path: Path) -> None:
      "workflows[0].statuses[0].approval.remind_after: 'soon' is not a span such as 30m, 4h or 1d"),
     ("remind_after: 4h", "mode: most",
      "workflows[0].statuses[0].approval.mode: mode 'most' is neither any nor all"),
+    ("manager: carol}", "manager: zoe}", "people[0].manager: unknown person 'zoe'"),
     ("- id: it_ok\n", "- id: it_ok\n        phase: pending\n",
      "workflows[0].statuses[1].approval.clocks: clocks: run does not fit phase 'pending'"),
 ])
