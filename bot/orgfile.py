@@ -65,6 +65,7 @@ class PersonSpec(_Strict):
     department: str | None = None
     skills: list[str] = []
     timezone: str | None = None
+    manager: str | None = None  # their manager's handle: approval steps may name `manager`
 
     _zone = field_validator("timezone")(check_zone)
 
@@ -266,6 +267,9 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
         for i, handle in enumerate(members):
             if handle not in known:
                 problems.append((("groups", group, i), f"unknown person {handle!r}"))
+    for pi, person in enumerate(spec.people):  # approval steps may name a person's manager
+        if person.manager is not None and person.manager not in known:
+            problems.append((("people", pi, "manager"), f"unknown person {person.manager!r}"))
     if spec.sla is not None:
         if spec.policies.targets:
             problems.append((("policies", "targets"),
@@ -354,7 +358,7 @@ def _build(spec: OrgSpec) -> Organisation:
         ),
         routing=tuple(build_rule(r) for r in spec.routing),
         profiles={p.handle: Profile(p.department, frozenset(s.lower() for s in p.skills),
-                                    ZoneInfo(p.timezone) if p.timezone else None)
+                                    ZoneInfo(p.timezone) if p.timezone else None, p.manager)
                   for p in spec.people},
         category_skills={fold(c): frozenset(s.lower() for s in skills)
                          for c, skills in spec.category_skills.items()},

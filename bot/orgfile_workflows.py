@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from workflows.approval import principal
 from workflows.kinds import TicketType
 from workflows.transitions import DEFAULTS, Workflow, by_type
 from workflows.workflow_spec import build_workflows, parse_who
@@ -22,6 +23,19 @@ class StatusSpec(_Strict):
     phase: str | None = None  # a built-in status; default: the id itself (a built-in one)
     like: str | None = None  # takes the base's rows that start from this status
     name: dict[str, str] = {}  # {en: …, zh-CN: …}
+    approval: "ApprovalSpec | None" = None  # an approval step (审批)
+
+
+class ApprovalSpec(_Strict):
+    approvers: list[str] | str
+    mode: str = "any"  # any | all
+    on_approve: str
+    on_reject: str
+    clocks: str = "pause"  # pause | run
+    remind_after: str | None = None  # 30m, 4h, 1d
+
+
+StatusSpec.model_rebuild()
 
 
 class TransitionSpec(_Strict):
@@ -84,4 +98,16 @@ def workflow_problems(specs: list[WorkflowSpec], people: set[str], teams: set[st
                 if name not in known[kind]:
                     problems.append((("workflows", i, "transitions", j, "who", k),
                                      f"{word!r} names a {kind} that does not exist"))
+        for j, status in enumerate(spec.statuses):
+            approvers = status.approval.approvers if status.approval else []
+            for k, word in enumerate([approvers] if isinstance(approvers, str) else approvers):
+                named = principal(word)
+                if named is None:
+                    continue
+                kind, name = named
+                pool = teams if kind == "leads" else known[kind]
+                if name not in pool:
+                    what = "team" if kind == "leads" else kind
+                    problems.append((("workflows", i, "statuses", j, "approval", "approvers", k),
+                                     f"approver {word!r} names a {what} that does not exist"))
     return problems

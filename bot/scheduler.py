@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import App
 from bot.metrics import SLA_DUE_BACKLOG, SLA_SWEEP_SECONDS, Stopwatch, count_sla_due
+from commands.actions.approval_reminders import remind_approvers
 from commands.actions.autoclose import close_stale_resolved
 from commands.actions.schedule_tick import TickReport
 from commands.actions.schedule_tick import tick as schedules_due
@@ -55,6 +56,10 @@ async def sla_tick(app: App) -> SweepReport:
     report = await sweep(app.uow, app.loaded.org, app.clock, app.notify,
                          max_attempts=app.settings.sla_max_attempts)
     SLA_SWEEP_SECONDS.observe(watch.elapsed())
+    # Approval steps' reminders ride on the sweep: the same cadence, once per visit.
+    reminded = await remind_approvers(app.uow, app.loaded.org, app.clock, app.notify)
+    if reminded.reminded:
+        log.info("approval reminders: %s", ", ".join(reminded.reminded))
     if report.done or report.stale:
         log.info("SLA sweep: %d step(s) done, %d stale, %d idle", len(report.done), report.stale,
                  report.idle)

@@ -10,6 +10,7 @@ channel can show them all and the clicker who may not is told why, only them.
 from typing import Any
 
 from commands import messages as m
+from workflows.approval import approvers_of
 from workflows.knowledge import parse_article_key
 from workflows.organisation import Organisation
 from workflows.people import Person
@@ -19,7 +20,12 @@ from workflows.ticket import Ticket
 KB_SOLVED = "kb_solved"  # arg: the article's key (KB-3): the requester's self-service
 MERGE = "merge"  # arg: the similar open ticket's key: this ticket is merged into it (agents)
 KB_SAVE = "kb_save"  # a resolved ticket becomes an article (agents)
-BUTTONS = (KB_SOLVED, MERGE, KB_SAVE)
+# An approval step's decisions (workflows/approval.py): offered while the ticket is in one; the
+# use case refuses anyone who is not an approver, with who is. Reject asks for its reason.
+APPROVE = "approve"
+REJECT = "reject"
+DECISIONS = (APPROVE, REJECT)
+BUTTONS = (KB_SOLVED, MERGE, KB_SAVE, *DECISIONS)
 FOR_REQUESTER = frozenset({KB_SOLVED})
 FOR_AGENTS = frozenset({MERGE, KB_SAVE})
 
@@ -33,13 +39,18 @@ def command_for(action: str, key: str, arg: str | None) -> m.Command | None:
         return m.Merge(key, arg) if arg else None
     if action == KB_SAVE:
         return m.KbSave(key)
+    if action == APPROVE:
+        return m.Approve(key)
+    if action == REJECT:  # the reason comes typed (or from the platform's form) as `arg`
+        return m.Reject(key, arg or None)
     return None
 
 
 def typed(action: str, key: str, arg: str | None) -> str:
     """The same command as typed in chat."""
     return {KB_SOLVED: f"solved {key} by {arg}", MERGE: f"merge {key} into {arg}",
-            KB_SAVE: f"kb save {key}"}[action]
+            KB_SAVE: f"kb save {key}", APPROVE: f"approve {key}",
+            REJECT: f"reject {key} {arg or '<reason>'}"}[action]
 
 
 def offered_at_creation(articles: list[dict[str, Any]], similar: list[str]) -> list[dict[str, str]]:
@@ -53,9 +64,15 @@ def ticket_buttons(ticket: Ticket) -> list[dict[str, str]]:
     """What a card of the ticket shows now, for everyone: the creation's offers while it is
     open, and saving a resolved (or closed) ticket to the knowledge base."""
     buttons = list(ticket.offered) if ticket.status.is_open else []
+    if str(ticket.status_id) in ticket.flow.approvals:
+        buttons += decision_buttons()
     if _worth_saving(ticket):
         buttons.append({"action": KB_SAVE, "arg": ""})
     return buttons
+
+
+def decision_buttons() -> list[dict[str, str]]:
+    return [{"action": APPROVE, "arg": ""}, {"action": REJECT, "arg": ""}]
 
 
 def _worth_saving(ticket: Ticket) -> bool:
@@ -69,6 +86,10 @@ def viewer_buttons(ticket: Ticket, viewer: Person, org: Organisation) -> list[di
     """The same, for one reader (an answer's card): only the buttons they may press."""
     agent = org.is_agent(viewer.handle)
     requester = viewer.id == ticket.requester.id
+    step = ticket.flow.approvals.get(str(ticket.status_id))
+    approver = step is not None and viewer.handle in approvers_of(
+        step, ticket.requester.handle, org)
     return [b for b in ticket_buttons(ticket)
             if (b["action"] in FOR_AGENTS and agent)
-            or (b["action"] in FOR_REQUESTER and requester)]
+            or (b["action"] in FOR_REQUESTER and requester)
+            or (b["action"] in DECISIONS and approver)]

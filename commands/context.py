@@ -9,6 +9,7 @@ from typing import Any
 from commands.answer import Answer
 from commands.buttons import viewer_buttons
 from commands.notify import NotifyConfig, plan
+from commands.notify_approvals import approval_messages
 from commands.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from commands.webhooks import plan_webhooks
 from workflows.kinds import Source
@@ -87,6 +88,7 @@ async def save_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify
     one transaction."""
     settle(ticket, org, now)
     messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now, coalesced)
+    messages = await approval_messages(uow, ticket, ticket.new_audit, org, notify, now, messages)
     messages += plan_webhooks(ticket, ticket.new_audit, await subscriptions_of(uow, org), actor,
                               now)
     new = ticket.id is None
@@ -104,7 +106,9 @@ async def save_changes(uow: UnitOfWork, tickets: list[Ticket], org: Organisation
     subscriptions = await subscriptions_of(uow, org)
     for ticket in tickets:
         settle(ticket, org, now)
-        messages += await plan(uow, ticket, ticket.new_audit, org, notify, None, now)
+        messages += await approval_messages(
+            uow, ticket, ticket.new_audit, org, notify, now,
+            await plan(uow, ticket, ticket.new_audit, org, notify, None, now))
         messages += plan_webhooks(ticket, ticket.new_audit, subscriptions, None, now)
     await uow.tickets.save_many(tickets)
     await uow.outbox.add(messages)

@@ -9,6 +9,7 @@ from typing import Any
 
 from commands import messages as m
 from commands.actions import (
+    approvals,
     assets,
     away,
     checklist,
@@ -97,6 +98,8 @@ HANDLERS: dict[type, Handler] = {
     m.KbRetire: kb.retire,
     m.KbHistory: kb.history,
     m.SolvedBy: kb.solved_by,
+    m.Approve: approvals.approve,
+    m.Reject: approvals.reject,
 }
 
 # Commands that change something: the dispatcher claims their inbound id once for the whole
@@ -107,6 +110,7 @@ CLAIMS_INBOUND: frozenset[type] = frozenset({
     m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
     m.Urge, m.Link, m.Merge, m.ScheduleAdd, m.ScheduleChange, m.Check,
     m.Urge, m.Link, m.Merge, m.KbNew, m.KbSave, m.KbEdit, m.KbRetire, m.SolvedBy,
+    m.Approve, m.Reject,
 })
 
 

@@ -77,6 +77,7 @@ class Grammar:
             "asset": self._asset,
             "kb": lambda verb, rest, _: parse_kb(verb, rest, self.default_queue),
             "solved": lambda verb, rest, _: parse_solved(verb, rest, self.default_queue),
+            "approve": self._approve, "reject": self._reject,
         }
 
     def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
@@ -241,6 +242,14 @@ class Grammar:
     def _resume(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         key, text = self._text(verb, rest, required=False)
         return m.Resume(key, self._reason_text(text))
+
+    def _approve(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest, required=False)
+        return m.Approve(key, self._reason_text(text))
+
+    def _reject(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, text = self._text(verb, rest)  # a rejection says why
+        return m.Reject(key, self._reason_text(text))
 
     def _priority(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         key, text = self._text(verb, rest)

@@ -122,6 +122,18 @@ class Resume:
 
 
 @dataclass(frozen=True, slots=True)
+class Approve:
+    key: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    key: str
+    reason: str | None  # required: the use case refuses a rejection without one
+
+
+@dataclass(frozen=True, slots=True)
 class SetPriority:
     key: str
     priority: Priority
@@ -431,5 +443,5 @@ Command = (
     | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
     | KbSearch | KbShow | KbNew | KbSave | KbEdit
-    | KbRetire | KbHistory | SolvedBy | AssetShow
+    | KbRetire | KbHistory | SolvedBy | AssetShow | Approve | Reject
 )

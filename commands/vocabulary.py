@@ -48,6 +48,8 @@ USAGE: dict[str, str] = {
           "kb edit KB-3 [title] [-- text] [public|internal] | kb retire KB-3 [reason] | "
           "kb history KB-3",
     "solved": "solved [IT-42] by KB-3",
+    "approve": "approve <ticket> [comment]",
+    "reject": "reject <ticket> <reason>",
 }
 
 VERBS: dict[str, str] = {
@@ -89,6 +91,8 @@ VERBS: dict[str, str] = {
     "assets": "asset", "资产": "asset", "设备": "asset",
     "knowledge": "kb", "faq": "kb", "知识库": "kb", "知识": "kb",
     "已解决": "solved", "自助解决": "solved",
+    "批准": "approve", "同意": "approve", "通过": "approve", "审批通过": "approve",
+    "驳回": "reject", "拒绝": "reject", "不同意": "reject",
 }
 
 # `kb <sub> …`; anything else after `kb` is a search.

@@ -1,7 +1,7 @@
 """Tickets in and out of rows. Saving writes the ticket, its new audit lines, comments, links and
 collaborators in the caller's transaction; the version column catches lost updates."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -438,6 +438,14 @@ class SqlTickets:
             TicketMessageRow.platform == platform.value, TicketMessageRow.address == address,
             TicketMessageRow.ref == ref))
         return bool(result.rowcount)
+
+    async def in_workflow_statuses(self, statuses: Collection[str], limit: int) -> list[str]:
+        """Open tickets standing in one of these workflow statuses (approval steps)."""
+        if not statuses:
+            return []
+        return list(await self.session.scalars(
+            select(TicketRow.key).where(TicketRow.workflow_status.in_(list(statuses)))
+            .order_by(TicketRow.id).limit(limit)))
 
     async def resolved_before(self, cutoff: datetime, limit: int) -> list[str]:
         return list(await self.session.scalars(

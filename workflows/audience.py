@@ -45,6 +45,9 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "urge": (A.ASSIGNEE,),  # the team lead when nobody has the ticket yet
     "merge": (A.REQUESTER,),
     "link": (),
+    # An approval step's decisions: a rejection's reason goes to the ticket's thread too.
+    "approve": (A.REQUESTER, A.ASSIGNEE),
+    "reject": (A.REQUESTER, A.ASSIGNEE, A.QUEUE_CHANNEL),
     "duplicate_hint": (A.ASSIGNEE, A.TEAM_LEAD),  # a likely duplicate, flagged to the agents
     # SLA: warnings before the breach, the breach, then the escalation chain's steps.
     "sla_warning": (A.ASSIGNEE, A.QUEUE_CHANNEL),

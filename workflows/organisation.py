@@ -91,6 +91,7 @@ class Profile:
     department: str | None = None
     skills: frozenset[str] = frozenset()
     tz: ZoneInfo | None = None
+    manager: str | None = None  # their manager's handle (an approval step may name them)
 
 
 @dataclass(frozen=True, slots=True)

@@ -414,6 +414,20 @@ class Ticket:
         self.pending_reason = None
         self._record(Action.RESUME, actor, t, reason=(reason or "").strip() or None)
 
+    def record_decision(self, actor: Actor, step: str, approved: bool, dest: str | None,
+                        reason: str | None) -> None:
+        """An approver's decision on the approval step the ticket is in (workflows/approval.py
+        says who may and where it leads); `dest`: where the step's outcome moves it, if it
+        ends now."""
+        why = None if approved else require_text(reason, "reason")
+        handle = actor.person.handle if actor.person is not None else None
+        if dest is not None:
+            self.pending_reason = None
+        self._record("approve" if approved else "reject", actor,
+                     None if dest is None else Transition(
+                         Action.RESUME, frozenset({step}), dest, frozenset()),
+                     changes={"approval": [step, handle]}, reason=why or (reason or None))
+
     def set_priority(self, actor: Actor, priority: Priority, reason: str | None) -> None:
         """The SLA clocks are re-targeted when the change is settled (workflows.sla)."""
         t = self._check(Action.PRIORITY, actor)

@@ -8,6 +8,7 @@ an organisation's own workflows (`Organisation.workflows`) are built by the same
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from workflows.actions import Action
 from workflows.errors import NotAllowed
@@ -15,6 +16,9 @@ from workflows.kinds import TicketType
 from workflows.roles import Role
 from workflows.status import Status
 from workflows.workflow_status import BUILT_IN_STATUSES, WorkflowStatus
+
+if TYPE_CHECKING:
+    from workflows.approval import ApprovalStep
 
 S = Status
 R = Role
@@ -58,8 +62,11 @@ def _replace(
 class Workflow:
     def __init__(self, name: str, transitions: tuple[Transition, ...],
                  statuses: dict[str, WorkflowStatus] | None = None,
-                 types: tuple[TicketType, ...] = ()) -> None:
+                 types: tuple[TicketType, ...] = (),
+                 approvals: "dict[str, ApprovalStep] | None" = None) -> None:
         self.name = name
+        # Statuses that are approval steps (docs/workflows.md): left by approvers' decisions.
+        self.approvals = dict(approvals or {})
         self.transitions = transitions
         self.statuses = dict(statuses) if statuses is not None else dict(BUILT_IN_STATUSES)
         self.types = types

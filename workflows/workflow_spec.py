@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workflows.actions import Action
+from workflows.approval import ApprovalStep, read_step, step_problems
 from workflows.kinds import TicketType
 from workflows.roles import Role
 from workflows.status import Status
@@ -34,6 +35,7 @@ Problem = tuple[Path, str]
 BUILT_IN_FIELDS = frozenset({"reason", "resolution", "comment", "assignee", "team", "priority"})
 LOCALES = ("en", "zh-CN")
 _PRINCIPALS = ("team", "person", "group")
+PAUSED = frozenset({Status.PENDING, Status.SUSPENDED})
 
 
 def parse_who(word: str) -> tuple[Role | None, str | None]:
@@ -65,7 +67,11 @@ def _statuses(entry: Mapping[str, Any], at: Path, base: Workflow | None,
     for j, raw in enumerate(_list(entry.get("statuses"))):
         where = (*at, "statuses", j)
         sid = str(raw.get("id", ""))
-        phase_word = str(raw.get("phase") or sid)
+        approval = raw.get("approval")
+        # An approval step without a phase: its clocks say it (pause: pending, run: in progress).
+        step_phase = None if not isinstance(approval, Mapping) else (
+            "in_progress" if approval.get("clocks") == "run" else "pending")
+        phase_word = str(raw.get("phase") or step_phase or sid)
         if not sid:
             problems.append(((*where, "id"), "a status needs an id"))
             continue
@@ -92,6 +98,39 @@ def _statuses(entry: Mapping[str, Any], at: Path, base: Workflow | None,
                                      f"status {sid!r} needs its name in {locale}"))
         statuses[sid] = WorkflowStatus(status_id(sid), Status(phase_word), names)
     return statuses
+
+
+def _approvals(entry: Mapping[str, Any], at: Path, base: Workflow | None,
+               statuses: Mapping[str, WorkflowStatus],
+               problems: list[Problem]) -> dict[str, ApprovalStep]:
+    """The approval steps: the base's (for statuses kept) and those this entry declares."""
+    steps = {k: v for k, v in (base.approvals if base is not None else {}).items()
+             if k in statuses}
+    for j, raw in enumerate(_list(entry.get("statuses"))):
+        approval = raw.get("approval")
+        if approval is None:
+            continue
+        where = (*at, "statuses", j, "approval")
+        sid = str(raw.get("id", ""))
+        if not isinstance(approval, Mapping):
+            problems.append((where, "an approval is {approvers, mode, on_approve, on_reject}"))
+            continue
+        found = [((*where, *p), m) for p, m in step_problems(approval)]
+        for name in ("on_approve", "on_reject"):
+            dest = approval.get(name)
+            if dest and str(dest) not in statuses:
+                found.append(((*where, name), f"the approval goes to {dest!r}, which is not a "
+                              "status of this workflow"))
+        phase = statuses[sid].phase if sid in statuses else None
+        clocks = str(approval.get("clocks", "pause"))
+        if phase is not None and (clocks == "pause") != (phase in PAUSED):
+            found.append(((*where, "clocks"), f"clocks: {clocks} does not fit phase "
+                          f"{phase.value!r}: a step that pauses the clocks is in the pending "
+                          "phase, one that keeps them is in new, assigned or in_progress"))
+        problems.extend(found)
+        if not found and sid in statuses:
+            steps[sid] = read_step(approval)
+    return steps
 
 
 def _transition(raw: Mapping[str, Any], where: Path, statuses: Mapping[str, WorkflowStatus],
@@ -220,7 +259,8 @@ def build_workflows(entries: Sequence[Mapping[str, Any]],
                 continue
             claimed[kind] = name
             types.append(kind)
-        workflow = Workflow(name, table, statuses, tuple(types))
+        approvals = _approvals(entry, at, base, statuses, problems)
+        workflow = Workflow(name, table, statuses, tuple(types), approvals)
         declared = [str(raw.get("id")) for raw in _list(entry.get("statuses"))]
         for sid, message in reachability(workflow):
             where = (*at, "statuses", declared.index(sid)) if sid in declared else (*at, "name")
@@ -245,11 +285,14 @@ def reachability(workflow: Workflow) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = _dangling(workflow)
     start = workflow.status_in(Status.NEW)
     reached = {t.dest for t in workflow.transitions if t.dest is not None} | {start}
+    reached |= {d for a in workflow.approvals.values() for d in (a.on_approve, a.on_reject)}
     for sid, status in workflow.statuses.items():
         if sid not in reached:
             problems.append((sid, f"status {sid!r} cannot be reached: no transition goes to it"))
+        step = workflow.approvals.get(sid)
         left = any(sid in t.sources and t.dest is not None and t.dest != sid
-                   for t in workflow.transitions)
+                   for t in workflow.transitions) or (
+            step is not None and sid not in (step.on_approve, step.on_reject))
         if not status.phase.is_terminal and not left:
             problems.append((sid, f"status {sid!r} cannot be left: no transition goes from it "
                              "to another status"))

@@ -90,6 +90,9 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
         names = "、".join(esc(_name(p) or "") for p in card["collaborators"])
         lines.append(field("card.collaborators", names))
     lines.extend(_checklist_lines(card, catalog, links))
+    if card.get("approval"):  # an approval step: who has approved, who is awaited
+        lines.append(esc(t("card.approval", approved=card["approval"]["approved"],
+                           awaited=card["approval"]["awaited"])))
     actions = [a for a in card.get("actions", []) if a in TEMPLATES_BY_VALUE]
     if links and (actions or card.get("buttons")):
         direct = [f"[{t('action.' + a)}]({dtmd_link(typed_command(a, card['key']))})"

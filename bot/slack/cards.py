@@ -123,6 +123,9 @@ def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
         notes.append(f"{t('card.waiting')}: {esc(card['pending_reason'])}")
     if card.get("resolution"):
         notes.append(f"{t('card.resolution')}: {esc(card['resolution'])}")
+    if card.get("approval"):  # an approval step: who has approved, who is awaited
+        notes.append(esc(t("card.approval", approved=card["approval"]["approved"],
+                           awaited=card["approval"]["awaited"])))
     if card.get("collaborators"):
         people = ", ".join(_who(p, "") for p in card["collaborators"])
         notes.append(f"{t('card.collaborators')}: {people}")

@@ -115,6 +115,9 @@ PARSE_ERRORS = [
     case("pend-no-reason", "bob", "pend IT-1", "Usage: pend <ticket> <reason>"),
     case("resume-bad-key", "bob", "resume foo",
          "\"foo\" is not a ticket id (like IT-42). Usage: resume <ticket> [reason]"),
+    case("approve-bad-key", "erin", "approve foo",
+         "\"foo\" is not a ticket id (like IT-42). Usage: " + USAGE["approve"]),
+    case("reject-no-reason", "erin", "reject IT-1", "Usage: " + USAGE["reject"]),
     case("priority-missing", "bob", "priority IT-1", "Usage: priority <ticket> P1-P5 [reason]"),
     case("priority-bad", "bob", "priority IT-1 urgent",
          "\"urgent\" is not a priority. Use P1 (most urgent) to P5."),
@@ -173,6 +176,7 @@ UNKNOWN_TICKETS = [
     case("note", "bob", "note IT-99 checked", NO_SUCH_TICKET),
     case("pend", "bob", "pend IT-99 waiting", NO_SUCH_TICKET),
     case("resume", "bob", "resume IT-99", NO_SUCH_TICKET),
+    case("approve", "erin", "批准 IT-99", NO_SUCH_TICKET),
     case("priority", "bob", "priority IT-99 P1", NO_SUCH_TICKET),
     case("resolve", "bob", "resolve IT-99 fixed", NO_SUCH_TICKET),
     case("reopen", "alice", "reopen IT-99", NO_SUCH_TICKET),
@@ -328,6 +332,11 @@ OTHER_REFUSALS = [
          "Exports are for agents, leads and admins: ask your team lead for one."),
     # --- schedules ---
     case("check-no-checklist", "bob", "check IT-1 1", "IT-1 has no checklist; there is no item 1."),
+    # --- approvals ---
+    case("approve-not-in-a-step", "erin", "approve IT-1",
+         "IT-1 is not waiting for an approval now (it is In progress)."),
+    case("reject-not-in-a-step", "erin", "驳回 IT-1 too risky",
+         "IT-1 is not waiting for an approval now (it is In progress)."),
     case("schedule-unknown-rule", "dave", 'schedule add "x" every blursday 09:00 team:it',
          "I could not read “every blursday” as a recurrence. For example: every monday 09:00 · "
          "every workday 09:00 · every last friday 10:00 · every month on the 31st 09:00 · last "

@@ -34,7 +34,7 @@ async def test_a_change_waits_on_the_board_and_only_the_board_lets_it_go_on(
     refused = await chat.user("dave").says(f"resume {key}")  # the team lead is not on it either
     assert not refused.ok
     assert refused.text.splitlines()[0] == (
-        "Only an admin or cab can resume this ticket now.")
+        "Only an admin can resume this ticket.")
     assert await stored(app, database_url, key) == (Status.PENDING.value, "awaiting_cab")
 
     # The requester's reply does not end the board's wait (it would end a plain pending).
@@ -48,13 +48,14 @@ async def test_a_change_waits_on_the_board_and_only_the_board_lets_it_go_on(
     assert (await in_chinese.user("erin").says("language zh-CN")).ok
     shown = await in_chinese.user("erin").says(f"show {key}")
     assert "待变更委员会审批" in shown.card
-    approved = await chat.user("erin").says(f"resume {key}")  # erin is on the board
-    assert approved.ok, approved.text
+    for member in ("erin", "grace", "admin"):  # the board's approval (all three) lets it go on
+        approved = await chat.user(member).says(f"approve {key}")
+        assert approved.ok, approved.text
     assert await stored(app, database_url, key) == (Status.IN_PROGRESS.value, None)
 
     history = (await chat.user("dave").says(f"history {key}")).text
     assert "Bob  Pend (In progress → Awaiting CAB) · reason: for the change board" in history
-    assert "Erin  Resume (Awaiting CAB → In progress)" in history
+    assert "Admin  Approve (Awaiting CAB → In progress)" in history
     zh_history = (await in_chinese.user("erin").says(f"history {key}")).text
     assert "（处理中 → 待变更委员会审批）" in zh_history
 

@@ -299,3 +299,11 @@ SPECIAL |= {"notify.duplicate_burst": {
     "requester": "张三", "count": 3, "key": "IT-2", "title": "打印机卡纸",
     "duplicates": [{"key": "IT-2", "title": "打印机卡纸", "like": "IT-1"},
                    {"key": "IT-3", "title": "打印机卡纸", "like": "IT-2"}]}}
+# --- approvals ---
+_DECIDED = {"approvers": ["erin"], "awaited": ["grace", "admin"], "approved": True}
+SPECIAL |= {key: _DECIDED for key in ("ticket.already_decided", "ticket.approved",
+                                      "error.not_approver")}
+SPECIAL |= {"card.approval": {"approved": ["erin"], "awaited": ["grace"]}}
+ZH_ONLY_SPECIAL |= {key: {**_DECIDED, "approvers": ["李强"], "awaited": ["张三"]} for key in (
+    "ticket.already_decided", "ticket.approved", "error.not_approver")}
+ZH_ONLY_SPECIAL |= {"card.approval": {"approved": ["李强"], "awaited": ["张三"]}}

@@ -103,6 +103,12 @@ HAPPY = [
     pytest.param("pend IT-42 reason: vendor replacing the part", m.Pend("IT-42", "vendor replacing the part"),
                  id="pend-with-marker"),
     pytest.param("resume IT-42", m.Resume("IT-42"), id="resume"),
+    pytest.param("approve IT-42", m.Approve("IT-42"), id="approve"),
+    pytest.param("approve IT-42 looks safe", m.Approve("IT-42", "looks safe"), id="approve-comment"),
+    pytest.param("reject IT-42 no rollback plan", m.Reject("IT-42", "no rollback plan"),
+                 id="reject"),
+    pytest.param("批准 IT-42", m.Approve("IT-42"), id="批准"),
+    pytest.param("驳回 IT-42 缺少回退方案", m.Reject("IT-42", "缺少回退方案"), id="驳回"),
     pytest.param("resume IT-42 alice rebooted", m.Resume("IT-42", "alice rebooted"), id="resume-reason"),
     # priority
     pytest.param("priority IT-42 P1", m.SetPriority("IT-42", Priority.P1), id="priority"),
@@ -547,6 +553,9 @@ ERRORS = [
     case("pend", "等待", usage("pend"), "chinese-nothing"),
     # resume
     case("resume", "resume", usage("resume"), "no-key"),
+    case("approve", "approve", usage("approve"), "approve-no-key"),
+    case("approve", "批准 foo", bad_key("approve", "foo"), "approve-not-a-key"),
+    case("reject", "reject IT-1", usage("reject"), "reject-no-reason"),
     case("resume", "resume foo", bad_key("resume", "foo"), "not-a-key"),
     # priority
     case("priority", "priority IT-1", usage("priority"), "no-priority"),

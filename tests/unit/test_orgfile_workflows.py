@@ -64,7 +64,10 @@ def test_the_sample_organisation_has_a_change_board_workflow() -> None:
     assert change.name == "change_with_cab"
     assert change.phase_of("awaiting_cab") is Status.PENDING
     resume = [t for t in change.transitions if t.action is Action.RESUME and "awaiting_cab" in t.sources]
-    assert resume[0].principals == frozenset({"group:cab"})
+    assert resume[0].roles == frozenset({Role.ADMIN})  # by hand; the board decides by approving
+    step = change.approvals["awaiting_cab"]
+    assert (step.approvers, step.mode, step.on_approve, step.on_reject) == (
+        ("group:cab",), "all", "in_progress", "rejected")
 
 
 @pytest.mark.parametrize(("replace", "by", "expected"), [
