@@ -8,6 +8,7 @@ from typing import Any
 from commands.actions.kb import article_ref
 from commands.context import Context
 from commands.ports import UnitOfWork
+from workflows.confidential import is_confidential
 from workflows.knowledge import SimilarTicket, may_hint, sees_internal
 from workflows.ticket import Ticket
 
@@ -36,6 +37,10 @@ def _duplicate(uow: UnitOfWork, ticket: Ticket, similar: list[SimilarTicket], no
                            and other.channel == ticket.origin_channel))
         # Alike in score is not enough: titles that each name something the other does not
         # ("Outage: DNS" / "Outage: mail") are two problems, not one reported twice.
+        # A duplicate hint goes to the new ticket's agents: never about a confidential ticket
+        # of another queue (they may be outside it).
+        if is_confidential(ctx.org, other.queue, other.team) and other.queue != ticket.queue:
+            continue
         if (same_source and other.score >= rules.duplicate_score
                 and now - other.created_at <= rules.duplicate_within
                 and not uow.kb.key_terms_differ(ticket.title, other.title)):

@@ -305,7 +305,8 @@ class SqlKnowledge:
         rows = (await self.session.execute(
             select(TicketRow.id, TicketRow.key, TicketRow.title, TicketRow.status,
                    TicketRow.requester_id, TicketRow.origin_channel, TicketRow.queue,
-                   TicketRow.created_at, func.coalesce(assignee.c.name, assignee.c.handle))
+                   TicketRow.created_at, func.coalesce(assignee.c.name, assignee.c.handle),
+                   TicketRow.team)
             .outerjoin(assignee, assignee.c.id == TicketRow.assignee_id)
             .where(where).order_by(TicketRow.id))).all()
         return {r.id: r for r in rows}
@@ -323,7 +324,8 @@ class SqlKnowledge:
             score = similarity(query, self._search.title_terms(r.id, r.title))
             if r.created_at >= since and score >= min_score:
                 found.append(SimilarTicket(r.key, r.title, r.status, r[8], r.requester_id,
-                                           r.origin_channel, r.queue, r.created_at, score))
+                                           r.origin_channel, r.queue, r.created_at, score,
+                                           team=r.team))
         return found
 
     async def by_source_file(self) -> dict[str, Article]:
