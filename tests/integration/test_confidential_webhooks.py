@@ -23,7 +23,8 @@ queues:
   - {key: IT, name: IT, default_team: it}
   - {key: HR, name: HR, default_team: hr}
 webhooks:
-  - {name: everything, url: "http://127.0.0.1:9/all", secret: whsec-0123456789abcdef, events: [ticket.created]}
+  - {name: everything, url: "http://127.0.0.1:9/all", secret: whsec-0123456789abcdef,
+     events: [ticket.created]}
   - {name: hr-audit, url: "http://127.0.0.1:9/hr", secret: whsec-0123456789abcdef, events: [ticket.created],
      confidential: true}
 """
