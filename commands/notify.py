@@ -311,8 +311,10 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                         READER_ZONE: zone},
                 locale=locale, urgent=urgent, created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
-    if entries and not secret:  # a confidential ticket has no card in any channel
+    if entries and not secret:
         messages += _card_messages(ticket, entries, channel_params, org, config, now)
+    elif entries:  # a confidential ticket has no card in any channel: each insider has one
+        messages += _direct_cards(ticket, insiders, org, config, now)
     return messages
 
 
@@ -335,6 +337,21 @@ def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
             ticket.source in config.platforms):
         found.append((ticket.source, ticket.origin_channel))
     return found
+
+
+def _direct_cards(ticket: Ticket, insiders: list[Person], org: Organisation,
+                  config: NotifyConfig, now: datetime) -> list[OutboxMessage]:
+    """A confidential ticket's card, in each insider's direct messages on Slack (the sender opens
+    the conversation and updates the card there in place). Its changes reach them as notices."""
+    if Source.SLACK not in config.card_platforms or Source.SLACK not in config.platforms:
+        return []
+    snapshot = {**card_snapshot(ticket, org), READER_ZONE: channel_zone(ticket, org, config)}
+    return [OutboxMessage(
+        idempotency_key=f"{ticket.key}:v{ticket.version}:card:slack:{p.slack_id}",
+        ticket_id=ticket.id, ticket_key=ticket.key, event="card", platform=Source.SLACK,
+        address=p.slack_id, template="card", params=snapshot,
+        locale=config.locale_for(Source.SLACK), urgent=False, created_at=now, not_before=now)
+        for p in insiders if p.slack_id]
 
 
 def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[dict[str, Any]],

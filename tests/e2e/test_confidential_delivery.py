@@ -1,6 +1,7 @@
 """A confidential queue's ticket delivered through the real senders to the fake Slack Web API and
 DingTalk OpenAPI: no channel or group message the fakes record names its key or its title; its
-requester, its team and the people added hear of it by direct message."""
+requester, its team and the people added hear of it by direct message (on Slack, with the
+ticket's card there)."""
 
 import json
 from collections.abc import AsyncIterator
@@ -113,6 +114,11 @@ async def test_slack_no_channel_hears_of_it(platform_app: App, relay: Relay,
         assert any("HR-1" in text for text in said), user
     assert not [m for m in fake_slack.messages(fake_slack.im_channel("U0BOB")) if "HR-1" in
                 m["text"]]
+    # Each insider has the ticket's card in their direct messages, updated in place.
+    for user in ("U0ALICE", "U0HEIDI", "U0ERIN"):
+        cards = [m for m in fake_slack.messages(fake_slack.im_channel(user))
+                 if m["text"].startswith("HR-1 · ")]
+        assert len(cards) == 1 and "Resolved" in cards[0]["text"], user
 
 
 async def test_dingtalk_no_group_hears_of_it(platform_app: App, relay: Relay,
