@@ -37,15 +37,18 @@ def _duplicate(uow: UnitOfWork, ticket: Ticket, similar: list[SimilarTicket], no
                            and other.channel == ticket.origin_channel))
         # Alike in score is not enough: titles that each name something the other does not
         # ("Outage: DNS" / "Outage: mail") are two problems, not one reported twice.
-        # A duplicate hint goes to the new ticket's agents: never about a confidential ticket
-        # of another queue (they may be outside it).
-        if is_confidential(ctx.org, other.queue, other.team) and other.queue != ticket.queue:
-            continue
         if (same_source and other.score >= rules.duplicate_score
                 and now - other.created_at <= rules.duplicate_within
                 and not uow.kb.key_terms_differ(ticket.title, other.title)):
             return other
     return None
+
+
+def _stays_inside(ctx: Context, ticket: Ticket, other: SimilarTicket) -> bool:
+    """A confidential ticket is named only beside a ticket of its own queue: a new ticket's
+    answer may be said in a channel, its card shows merge buttons there, and its duplicate hint
+    goes to its agents, any of whom may be outside the other ticket."""
+    return other.queue == ticket.queue or not is_confidential(ctx.org, other.queue, other.team)
 
 
 async def suggest(uow: UnitOfWork, ctx: Context, ticket: Ticket, now: datetime) -> Suggestions:
@@ -56,6 +59,6 @@ async def suggest(uow: UnitOfWork, ctx: Context, ticket: Ticket, now: datetime) 
     found = await uow.kb.search(text, SHOWN, sees_internal(ctx.org, ctx.person))
     similar = [s for s in await uow.kb.similar_tickets(
         ticket.title, now - rules.similar_within, SHOWN * 2, rules.similar_score)
-        if may_hint(ctx.org, ctx.person, s)]
+        if may_hint(ctx.org, ctx.person, s) and _stays_inside(ctx, ticket, s)]
     return Suggestions([article_ref(f) for f in found], similar[:SHOWN],
                        _duplicate(uow, ticket, similar, now, ctx))

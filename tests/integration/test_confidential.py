@@ -131,9 +131,15 @@ async def test_no_channel_hears_of_it_and_the_insiders_do_by_direct_message(hr: 
             assert key != "HR-1" and TITLE not in str(params)
 
 
-async def test_an_outsiders_similar_ticket_hint_never_names_it(hr: Chat) -> None:
-    created = await hr.user("bob").says(f"new {TITLE}")
+async def test_similar_ticket_hints_never_name_it_outside_its_queue(hr: Chat) -> None:
+    created = await hr.user("bob").says(f"new {TITLE}")  # IT-2
     assert created.ok and "HR-1" not in created.text
+    # Hints work (the IT ticket is named), but even its own requester filing in another queue,
+    # maybe in a channel, is not reminded of the confidential one there.
+    again = await hr.user("alice").in_channel("#general").says(f"new {TITLE}")
+    assert "IT-2" in again.text and "HR-1" not in again.text
+    inside = await hr.user("heidi").says(f"new queue:HR {TITLE}")
+    assert inside.ok
 
 
 async def test_reports_and_exports_leave_it_out_for_outsiders(hr: Chat) -> None:
