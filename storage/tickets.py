@@ -11,7 +11,6 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
-    exists,
     func,
     insert,
     literal,
@@ -428,6 +427,7 @@ def shield_condition(shield: Shield) -> ColumnElement[bool]:
     if shield.viewer_id is not None:
         inside += [TicketRow.requester_id == shield.viewer_id,
                    TicketRow.assignee_id == shield.viewer_id,
-                   exists().where(CollaboratorRow.ticket_id == TicketRow.id,
-                                  CollaboratorRow.person_id == shield.viewer_id)]
+                   # Uncorrelated: read once per query, not once per ticket.
+                   TicketRow.id.in_(select(CollaboratorRow.ticket_id).where(
+                       CollaboratorRow.person_id == shield.viewer_id))]
     return or_(not_(secret), *inside)
