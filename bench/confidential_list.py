@@ -16,8 +16,8 @@ from pathlib import Path
 from bot.bootstrap import build_app
 from bot.orgfile import SAMPLE
 from bot.settings import Settings
-from storage.migrate import upgrade
 from commands.messages import Identity
+from storage.migrate import upgrade
 from workflows.kinds import Source
 
 
