@@ -10,6 +10,7 @@ from bot.jobs_digest import DigestPost
 from commands.actions.report import report_answer
 from commands.ports import ReportQuery
 from notifications.catalogs import Catalogs
+from workflows.confidential import shield_for
 from workflows.digest import DigestWeek
 from workflows.organisation import Organisation, Team
 from workflows.reports.metrics import Report, Scope, build_report
@@ -30,7 +31,9 @@ async def week_reports(app: App, team: Team, week: DigestWeek, weeks: int = TREN
     tz = report_zone(app.loaded.org.tz, app.settings.tz)
     periods = [Period("week", week.first - timedelta(days=7 * back), tz)
                for back in reversed(range(weeks))]
-    query = ReportQuery(periods[0].previous().start, periods[-1].end, teams=(team.key,))
+    # Posted to a channel: no confidential ticket is counted in it.
+    query = ReportQuery(periods[0].previous().start, periods[-1].end, teams=(team.key,),
+                        shield=shield_for(app.loaded.org, None))
     async with app.uow() as uow:
         facts = await uow.reports.facts(query)
     now, agents = app.clock.now(), agents_of(app.loaded.org)

@@ -120,6 +120,8 @@ class TeamSpec(_Strict):
     escalation_channels: dict[Source, str] = {}
     control_channels: dict[Source, str] = {}
     digest: DigestSpec | None = None
+    # Its tickets are seen by insiders only and never posted to a channel.
+    confidential: StrictBool = False
 
 
 class QueueSpec(_Strict):
@@ -130,6 +132,8 @@ class QueueSpec(_Strict):
     channels: dict[Source, str] = {}
     # A requester's reply to a ticket pending on them takes it back to work.
     resume_on_requester_reply: StrictBool = True
+    # HR, security: its tickets are seen by insiders only and never posted to a channel.
+    confidential: StrictBool = False
 
 
 class TargetSpec(_Strict):
@@ -331,7 +335,8 @@ def _team(spec: TeamSpec, org_zone: str) -> Team:
                 frozenset(spec.skills), {p.value: c for p, c in spec.channels.items()},
                 policy, spec.triage_channel, tuple(dict.fromkeys(spec.members)),
                 tuple(dict.fromkeys(spec.leads)), _sla_channels(spec), tuple(spec.on_duty),
-                spec.digest.schedule(spec.timezone or org_zone) if spec.digest else None)
+                spec.digest.schedule(spec.timezone or org_zone) if spec.digest else None,
+                confidential=spec.confidential)
 
 
 def _sla_channels(t: TeamSpec) -> dict[str, dict[str, str]]:
@@ -345,7 +350,7 @@ def _build(spec: OrgSpec) -> Organisation:
         teams={t.key: _team(t, spec.timezone) for t in spec.teams},
         queues={q.key: Queue(q.key, q.name, q.default_team, q.triage_channel,
                              {p.value: c for p, c in q.channels.items()},
-                             q.resume_on_requester_reply)
+                             q.resume_on_requester_reply, confidential=q.confidential)
                 for q in spec.queues},
         admins=frozenset(spec.admins),
         default_queue=spec.default_queue,

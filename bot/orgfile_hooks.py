@@ -4,7 +4,7 @@ alerts) sections. Secrets are given inline or, better, named by an environment v
 import os
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from workflows.alerts import IntakeRules
 from workflows.priority import Priority
@@ -38,6 +38,8 @@ class WebhookSpec(_Secret):
     url: str = Field(pattern=r"^https?://")
     events: list[str] = Field(min_length=1)
     filters: WebhookFilters = WebhookFilters()
+    # Confidential queues' tickets are sent only to a subscription that says so.
+    confidential: StrictBool = False
 
     @model_validator(mode="after")
     def _check(self) -> "WebhookSpec":
@@ -86,7 +88,8 @@ class IntakeConfig:
 def subscriptions(specs: list[WebhookSpec]) -> tuple[Subscription, ...]:
     return tuple(Subscription(s.name, s.url, frozenset(s.events), frozenset(s.filters.queues),
                               frozenset(s.filters.teams),
-                              frozenset(p.value for p in s.filters.priorities)) for s in specs)
+                              frozenset(p.value for p in s.filters.priorities),
+                              confidential=s.confidential) for s in specs)
 
 
 def webhook_secrets(specs: list[WebhookSpec]) -> dict[str, str]:

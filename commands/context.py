@@ -11,7 +11,9 @@ from commands.buttons import viewer_buttons
 from commands.notify import NotifyConfig, plan
 from commands.notify_approvals import approval_messages
 from commands.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from commands.visibility import check_not_hidden
 from commands.webhooks import plan_webhooks
+from workflows.confidential import ticket_is_confidential
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
@@ -67,6 +69,7 @@ async def changing(ctx: Context, key: str) -> AsyncIterator[tuple[UnitOfWork, Ti
     """
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(key, for_update=True)
+        check_not_hidden(ctx.org, ctx.person, ticket)  # a confidential one: as if unknown
         yield uow, ticket, ctx.actor(ticket)
         await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, ctx.clock.now())
 
@@ -89,7 +92,8 @@ async def save_change(uow: UnitOfWork, ticket: Ticket, org: Organisation, notify
     settle(ticket, org, now)
     messages = await plan(uow, ticket, ticket.new_audit, org, notify, actor, now, coalesced)
     messages = await approval_messages(uow, ticket, ticket.new_audit, org, notify, now, messages)
-    messages += plan_webhooks(ticket, ticket.new_audit, await subscriptions_of(uow, org), actor,
+    messages += plan_webhooks(ticket, ticket.new_audit,
+                              may_hear(org, ticket, await subscriptions_of(uow, org)), actor,
                               now)
     new = ticket.id is None
     await uow.tickets.save(ticket)  # a new ticket's row is written here, and gets its id
@@ -109,9 +113,18 @@ async def save_changes(uow: UnitOfWork, tickets: list[Ticket], org: Organisation
         messages += await approval_messages(
             uow, ticket, ticket.new_audit, org, notify, now,
             await plan(uow, ticket, ticket.new_audit, org, notify, None, now))
-        messages += plan_webhooks(ticket, ticket.new_audit, subscriptions, None, now)
+        messages += plan_webhooks(ticket, ticket.new_audit,
+                                  may_hear(org, ticket, subscriptions), None, now)
     await uow.tickets.save_many(tickets)
     await uow.outbox.add(messages)
+
+
+def may_hear(org: Organisation, ticket: Ticket, subscriptions: tuple[Subscription, ...]
+              ) -> tuple[Subscription, ...]:
+    """A confidential ticket's events go only to subscriptions configured to receive them."""
+    if not ticket_is_confidential(org, ticket):
+        return subscriptions
+    return tuple(s for s in subscriptions if s.confidential)
 
 
 async def subscriptions_of(uow: UnitOfWork, org: Organisation) -> tuple[Subscription, ...]:

@@ -41,6 +41,7 @@ from commands.grammar import Grammar
 from commands.notify import NotifyConfig
 from commands.people import identify, zone_of
 from commands.ports import Clock, Duplicate, StorageUnavailable, UnitOfWork, UnitOfWorkFactory
+from commands.visibility import kept_private
 from workflows.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from workflows.organisation import Organisation
 
@@ -162,7 +163,7 @@ class Dispatcher:
                 opened = _Opened(uow)
                 ctx = Context(opened, self.org, self.clock, person, who.platform,
                               self.notify, dedup_key, origin or who.channel)
-                answer = await HANDLERS[type(command)](command, ctx)
+                answer = kept_private(await HANDLERS[type(command)](command, ctx), self.org)
                 return answer if answer.zone else replace(answer, zone=zone)
         except Duplicate:
             return DUPLICATE

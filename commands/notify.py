@@ -13,6 +13,7 @@ from commands.ports import OutboxMessage, Preferences, UnitOfWork
 from workflows.actions import Action
 from workflows.audience import AUDIENCES, LEAD_STANDS_IN, Audience, is_urgent
 from workflows.audit import AuditEntry
+from workflows.confidential import insider_handles, ticket_is_confidential
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
@@ -243,6 +244,11 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
     mentioned = _added_handles(entries) if any(e.action in COMMENTS for e in entries) else (
         frozenset())
     told_of_comment: set[int] = set()
+    # A confidential ticket is never in a channel: what a channel would hear, its insiders hear
+    # by direct message (workflows.confidential).
+    secret = ticket_is_confidential(org, ticket)
+    insiders = [p for h in insider_handles(org, ticket)
+                if (p := await uow.people.by_handle(h)) is not None] if secret else []
     for index, entry in enumerate(entries):
         audiences = AUDIENCES.get(entry.action, ())
         if not audiences:
@@ -255,7 +261,11 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             if audience not in CHANNELS:
                 for person in await _people(uow, audience, ticket, entry, org):
                     people.setdefault(person.id, person)
-        if actor is not None:
+        if secret and CHANNELS.intersection(audiences):
+            for person in insiders:
+                people.setdefault(person.id, person)
+        # Filed privately, the one who filed it reads the ticket in their direct messages.
+        if actor is not None and not (secret and entry.action == "create"):
             people.pop(actor.id, None)
         if entry.action in config.gathered:
             people.clear()
@@ -270,7 +280,7 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             pref = prefs.get(person.id)
             if pref is not None and not pref.notify:
                 continue
-            if pref is not None and pref.channel_only:
+            if pref is not None and pref.channel_only and not secret:
                 mentions.append(person_ref(person))  # told in the channel, not in a DM
                 continue
             if pref is not None and ticket.id in pref.muted_ticket_ids and not urgent:
@@ -279,13 +289,15 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
             if found is not None:
                 targets.append((found[0], found[1], person, found[2], found[3], found[4]))
         channels: list[tuple[Source, str]] = []
-        if Audience.QUEUE_CHANNEL in audiences:
+        if secret:
+            pass  # told to the insiders above
+        elif Audience.QUEUE_CHANNEL in audiences:
             channels += [(platform, channel) for platform, channel
                          in _channels(ticket, org, config.platforms)
                          if platform not in config.card_platforms]  # cards have their thread
         for audience, kind in ((Audience.ESCALATION_CHANNEL, "escalation"),
                                (Audience.CONTROL_CHANNEL, "control")):
-            if audience in audiences:
+            if audience in audiences and not secret:
                 channels += _sla_channels(kind, ticket, org, config.platforms)
         targets += [(platform, channel, None, now, config.locale_for(platform),
                      channel_zone(ticket, org, config)) for platform, channel in channels]
@@ -314,8 +326,10 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
                         READER_ZONE: zone},
                 locale=locale, urgent=urgent, created_at=now, not_before=not_before,
                 person_id=person.id if person else None))
-    if entries:
+    if entries and not secret:
         messages += _card_messages(ticket, entries, channel_params, org, config, now, coalesced)
+    elif entries:  # a confidential ticket has no card in any channel: each insider has one
+        messages += _direct_cards(ticket, insiders, org, config, now)
     return messages
 
 
@@ -352,6 +366,21 @@ def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
             ticket.source in config.platforms):
         found.append((ticket.source, ticket.origin_channel))
     return found
+
+
+def _direct_cards(ticket: Ticket, insiders: list[Person], org: Organisation,
+                  config: NotifyConfig, now: datetime) -> list[OutboxMessage]:
+    """A confidential ticket's card, in each insider's direct messages on Slack (the sender opens
+    the conversation and updates the card there in place). Its changes reach them as notices."""
+    if Source.SLACK not in config.card_platforms or Source.SLACK not in config.platforms:
+        return []
+    snapshot = {**card_snapshot(ticket, org), READER_ZONE: channel_zone(ticket, org, config)}
+    return [OutboxMessage(
+        idempotency_key=f"{ticket.key}:v{ticket.version}:card:slack:{p.slack_id}",
+        ticket_id=ticket.id, ticket_key=ticket.key, event="card", platform=Source.SLACK,
+        address=p.slack_id, template="card", params=snapshot,
+        locale=config.locale_for(Source.SLACK), urgent=False, created_at=now, not_before=now)
+        for p in insiders if p.slack_id]
 
 
 def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[dict[str, Any]],

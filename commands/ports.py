@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from workflows.alerts import Alert
 from workflows.assets import Asset
+from workflows.confidential import Shield
 from workflows.kinds import Source
 from workflows.knowledge import Article, Revision, SimilarTicket, Visibility
 from workflows.people import Person
@@ -42,6 +43,8 @@ class TicketQuery:
     text: str | None = None  # in the title or the description, case-insensitively
     offset: int = 0
     newest_first: bool = False
+    # Confidential tickets to leave out, unless the viewer is inside them (commands.visibility)
+    shield: Shield | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +338,7 @@ class ReportQuery:
     teams: tuple[str, ...] | None = None  # None: every team
     requester_id: int | None = None
     details: bool = False  # also each ticket's title and checklist (an export's columns)
+    shield: Shield | None = None  # confidential tickets the reader is not inside are left out
 
 
 class ReportRepository(Protocol):

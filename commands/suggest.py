@@ -8,6 +8,7 @@ from typing import Any
 from commands.actions.kb import article_ref
 from commands.context import Context
 from commands.ports import UnitOfWork
+from workflows.confidential import is_confidential
 from workflows.knowledge import SimilarTicket, may_hint, sees_internal
 from workflows.ticket import Ticket
 
@@ -43,6 +44,13 @@ def _duplicate(uow: UnitOfWork, ticket: Ticket, similar: list[SimilarTicket], no
     return None
 
 
+def _stays_inside(ctx: Context, ticket: Ticket, other: SimilarTicket) -> bool:
+    """A confidential ticket is named only beside a ticket of its own queue: a new ticket's
+    answer may be said in a channel, its card shows merge buttons there, and its duplicate hint
+    goes to its agents, any of whom may be outside the other ticket."""
+    return other.queue == ticket.queue or not is_confidential(ctx.org, other.queue, other.team)
+
+
 async def suggest(uow: UnitOfWork, ctx: Context, ticket: Ticket, now: datetime) -> Suggestions:
     """Read-only and bounded (the index is in memory; the open tickets compared are the latest
     few hundred of the window): it must not slow the creation's answer down."""
@@ -51,6 +59,6 @@ async def suggest(uow: UnitOfWork, ctx: Context, ticket: Ticket, now: datetime) 
     found = await uow.kb.search(text, SHOWN, sees_internal(ctx.org, ctx.person))
     similar = [s for s in await uow.kb.similar_tickets(
         ticket.title, now - rules.similar_within, SHOWN * 2, rules.similar_score)
-        if may_hint(ctx.org, ctx.person, s)]
+        if may_hint(ctx.org, ctx.person, s) and _stays_inside(ctx, ticket, s)]
     return Suggestions([article_ref(f) for f in found], similar[:SHOWN],
                        _duplicate(uow, ticket, similar, now, ctx))

@@ -44,7 +44,8 @@ _ASSIGNEE = PersonRow.__table__.alias("assignee")
 _DETAILS = (
     select(TicketRow.id, TicketRow.key, TicketRow.title, TicketRow.status,
            TicketRow.requester_id, TicketRow.origin_channel, TicketRow.queue,
-           TicketRow.created_at, func.coalesce(_ASSIGNEE.c.name, _ASSIGNEE.c.handle))
+           TicketRow.created_at, func.coalesce(_ASSIGNEE.c.name, _ASSIGNEE.c.handle),
+           TicketRow.team)
     .outerjoin(_ASSIGNEE, _ASSIGNEE.c.id == TicketRow.assignee_id)
     .where(or_(TicketRow.id > bindparam("_after"),
                TicketRow.id.in_(bindparam("_ids", expanding=True))))
@@ -331,7 +332,8 @@ class SqlKnowledge:
             score = similarity(query, self._search.title_terms(r.id, r.title))
             if r.created_at >= since and score >= min_score:
                 found.append(SimilarTicket(r.key, r.title, r.status, r[8], r.requester_id,
-                                           r.origin_channel, r.queue, r.created_at, score))
+                                           r.origin_channel, r.queue, r.created_at, score,
+                                           team=r.team))
         return found
 
     async def by_source_file(self) -> dict[str, Article]:

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.ports import ReportQuery
 from storage.models import AuditRow, PersonRow, TicketRow
+from storage.tickets import shield_condition
 from workflows.checklist import CheckItem
 from workflows.reports.facts import Event, TicketFacts
 from workflows.reports.heap import collector_paused
@@ -103,6 +104,8 @@ def tickets_statement(query: ReportQuery, ids: list[int], whole: bool = False) -
         statement = statement.where(_T.c.team.in_(query.teams))
     if query.requester_id is not None:
         statement = statement.where(_T.c.requester_id == query.requester_id)
+    if query.shield is not None:  # confidential tickets the reader is not inside
+        statement = statement.where(shield_condition(query.shield))
     return statement
 
 

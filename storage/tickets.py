@@ -14,6 +14,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    not_,
     or_,
     select,
     union_all,
@@ -37,6 +38,7 @@ from storage.numbers import NEXT_NUMBER, NEXT_NUMBERS, QueueNumbers
 from storage.people import SqlPeople
 from storage.sla import sla_state, sla_values
 from workflows.checklist import CheckItem
+from workflows.confidential import Shield
 from workflows.errors import Conflict, NotFound
 from workflows.kinds import Source, TicketType
 from workflows.priority import Priority
@@ -397,6 +399,8 @@ class SqlTickets:
         if query.at_risk_at is not None:
             conditions.append(_at_risk(query.at_risk_at))
         conditions += _search_conditions(query)
+        if query.shield is not None:
+            conditions.append(shield_condition(query.shield))
         where = and_(*conditions) if conditions else or_(True)
         total = await self.session.scalar(select(func.count()).select_from(TicketRow).where(where))
         order = [TicketRow.priority, TicketRow.created_at, TicketRow.id]
@@ -475,3 +479,19 @@ def _search_conditions(query: TicketQuery) -> list[Any]:
         found.append(or_(func.lower(TicketRow.title).like(pattern, escape="\\"),
                          func.lower(TicketRow.description).like(pattern, escape="\\")))
     return found
+
+
+def shield_condition(shield: Shield) -> ColumnElement[bool]:
+    """Not a confidential ticket, or one the viewer is inside (workflows.confidential)."""
+    secret = or_(TicketRow.queue.in_(sorted(shield.queues)),
+                 TicketRow.team.in_(sorted(shield.teams)))
+    inside: list[ColumnElement[bool]] = []
+    if shield.viewer_teams:
+        inside.append(TicketRow.team.in_(sorted(shield.viewer_teams)))
+    if shield.viewer_id is not None:
+        inside += [TicketRow.requester_id == shield.viewer_id,
+                   TicketRow.assignee_id == shield.viewer_id,
+                   # Uncorrelated: read once per query, not once per ticket.
+                   TicketRow.id.in_(select(CollaboratorRow.ticket_id).where(
+                       CollaboratorRow.person_id == shield.viewer_id))]
+    return or_(not_(secret), *inside)

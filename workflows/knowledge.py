@@ -70,6 +70,7 @@ class SimilarTicket:
     queue: str
     created_at: datetime
     score: float
+    team: str | None = None  # who works it: a confidential team's tickets are hinted inside only
 
 
 def parse_article_key(token: str) -> int | None:
@@ -104,9 +105,18 @@ def may_see(org: Organisation, person: Person, article: Article) -> bool:
 
 def may_hint(org: Organisation, viewer: Person, ticket: SimilarTicket) -> bool:
     """Whether a similar ticket may be named to this viewer in a suggestion or a duplicate
-    hint. The hook for confidential queues: their tickets are to be left out here for anyone
-    outside them. No queue is confidential yet, so every open ticket may be named."""
-    return True
+    hint. A confidential queue's (or team's) ticket is named only to its requester and to the
+    people on its team (workflows.confidential); any other open ticket may be named."""
+    from workflows.confidential import is_confidential  # it imports ticket, which imports this
+
+    if not is_confidential(org, ticket.queue, ticket.team):
+        return True
+    if viewer.id is not None and viewer.id == ticket.requester_id:
+        return True
+    team = org.team(ticket.team) if ticket.team else None
+    queue = org.queue(ticket.queue)
+    owner = team or (org.team(queue.default_team) if queue else None)
+    return owner is not None and owner.has_member(viewer.handle)
 
 
 def resolve_self_service(ticket: Ticket, actor: Actor, article: Article) -> None:

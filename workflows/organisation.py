@@ -34,6 +34,7 @@ class Team:
     sla_channels: dict[str, dict[str, str]] = field(default_factory=dict)
     on_duty: tuple[str, ...] = ()  # a weekly rota, by ISO week number
     digest: DigestSchedule | None = None  # the weekly report posted to the leads' channel
+    confidential: bool = False  # its tickets are seen by insiders only (workflows.confidential)
 
     def on_duty_at(self, now: datetime) -> str | None:
         if not self.on_duty:
@@ -64,6 +65,7 @@ class Queue:
     triage_channel: str | None = None
     channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
     resume_on_requester_reply: bool = True  # a requester's reply ends their ticket's pending
+    confidential: bool = False  # never in a channel; seen by insiders only (HR, security)
 
 
 # Used when the organisation file declares no SLA policies: wall-clock time (24x7, UTC).

@@ -34,6 +34,7 @@ class Subscription:
     queues: frozenset[str] = frozenset()  # empty: any
     teams: frozenset[str] = frozenset()
     priorities: frozenset[str] = frozenset()
+    confidential: bool = False  # also the events of confidential queues' tickets
 
     def wants(self, event: str, ticket: "Ticket") -> bool:
         return (event in self.events

@@ -8,6 +8,7 @@ from commands.context import Context
 from commands.messages import Back, Mention, SetAway
 from commands.people import resolve_mention, zone_of
 from commands.ports import TicketQuery, UnitOfWork
+from commands.visibility import shielded
 from workflows.away import back_at
 from workflows.errors import InvalidInput, NotAllowed
 from workflows.people import Person
@@ -40,7 +41,8 @@ async def set_away(cmd: SetAway, ctx: Context) -> Answer:
         until = back_at(cmd.day, now, tz)
         await uow.away.set(person.id, until, now)
         tickets, total = await uow.tickets.find(
-            TicketQuery(assignee_id=person.id, statuses=OPEN_STATUSES, limit=10))
+            shielded(TicketQuery(assignee_id=person.id, statuses=OPEN_STATUSES, limit=10),
+                     ctx.org, ctx.person))
         await uow.commit()
     return Answer("away.set", {
         "who": person.label, "mine": person.id == ctx.person.id, **local_day(until, tz),

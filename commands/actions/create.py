@@ -15,7 +15,9 @@ from commands.ports import UnitOfWork
 from commands.suggest import Suggestions, suggest
 from workflows.checklist import CheckItem
 from workflows.choice import Choice
+from workflows.confidential import ticket_is_confidential
 from workflows.errors import InvalidInput
+from workflows.kinds import Source
 from workflows.people import Person
 from workflows.placement import Requested, place
 from workflows.roles import Role
@@ -48,6 +50,9 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         burst = offered.duplicate is not None and in_burst(offered.duplicate, now)
         await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, now,
                             COALESCED if burst else frozenset())
+    if ticket_is_confidential(ctx.org, ticket) and ctx.source is not Source.API:
+        # Where it was asked hears neither key nor title: those come by direct message.
+        return Answer("ticket.filed_privately", {})
     team = ctx.org.team(ticket.team)
     return ctx.card("ticket.created", ticket, team=team.name if team else ticket.team,
                     assignee=assignee.label if assignee else None, how=choice.how.value,

@@ -8,6 +8,7 @@ from commands.answer import Answer, AnswerFile
 from commands.context import Context
 from commands.messages import Export
 from commands.ports import ReportQuery
+from workflows.confidential import shield_for
 from workflows.errors import InvalidInput, NotAllowed
 from workflows.report_export import COLUMNS, export_lives, export_row
 from workflows.reports.period import parse_period
@@ -26,7 +27,8 @@ async def export(cmd: Export, ctx: Context) -> Answer:
     asked = team_scope(ctx, cmd.team)
     teams = tuple(sorted(asked.scope.teams)) if asked.scope.teams is not None else None
     async with ctx.uow() as uow:
-        facts = await uow.reports.facts(ReportQuery(period.start, period.end, teams, details=True))
+        facts = await uow.reports.facts(ReportQuery(period.start, period.end, teams, details=True,
+                                                    shield=shield_for(org, ctx.person)))
     agents = frozenset(org.admins | {h for t in org.teams.values() for h in t.members | t.leads})
     rows = tuple(export_row(life) for life in export_lives(facts, period, asked.scope, agents))
     if not rows:

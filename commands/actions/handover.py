@@ -11,6 +11,7 @@ from commands.messages import Assign, BulkAssign, Transfer
 from commands.notify_bulk import plan_bulk_assign
 from commands.people import resolve_mention, zone_of
 from commands.ports import UnitOfWork
+from commands.visibility import check_not_hidden
 from workflows.errors import DomainError, NotAllowed
 from workflows.people import Person
 from workflows.roles import Role
@@ -50,6 +51,7 @@ async def bulk_assign(cmd: BulkAssign, ctx: Context) -> Answer:
         for key in sorted(dict.fromkeys(k.upper() for k in cmd.keys), key=_lock_order):
             try:
                 ticket = await uow.tickets.get(key, for_update=True)
+                check_not_hidden(ctx.org, ctx.person, ticket)
                 actor = ctx.actor(ticket)
                 if not actor.roles & {Role.LEAD, Role.ADMIN}:
                     raise NotAllowed("error.bulk_leads_only", key=ticket.key)

@@ -9,6 +9,7 @@ from commands.answer import Answer
 from commands.context import Context
 from commands.messages import ListTickets
 from commands.ports import TicketQuery
+from commands.visibility import shielded
 from workflows.errors import InvalidInput, NotAllowed
 from workflows.status import OPEN_STATUSES, Status
 from workflows.ticket import Ticket
@@ -79,6 +80,7 @@ def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, 
 
 async def list_tickets(cmd: ListTickets, ctx: Context) -> Answer:
     scope, query, params = _query(cmd, ctx)
+    query = shielded(query, ctx.org, ctx.person)  # an admin's every-team list included
     async with ctx.uow() as uow:
         tickets, total = await uow.tickets.find(query)
         waiting = total

@@ -2,12 +2,11 @@
 
 from dataclasses import replace
 
+from commands import visibility
 from commands.answer import Answer
 from commands.context import Context
 from commands.messages import History, May, Show
 from commands.ports import HistoryLine, UnitOfWork
-from workflows.errors import NotAllowed
-from workflows.roles import roles_of
 from workflows.ticket import Ticket
 from workflows.transitions import Workflow
 
@@ -17,8 +16,7 @@ def _can_see_internal(ctx: Context) -> bool:
 
 
 def check_visible(ctx: Context, ticket: Ticket) -> None:
-    if not (_can_see_internal(ctx) or roles_of(ctx.person, ticket, ctx.org)):
-        raise NotAllowed("error.not_visible", key=ticket.key)
+    visibility.check_visible(ctx.org, ctx.person, ticket)
 
 
 async def show(cmd: Show, ctx: Context) -> Answer:
@@ -35,6 +33,7 @@ async def may(cmd: May, ctx: Context) -> Answer:
     """Answer ok when the action is open to this person now, else the refusal it would get."""
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
+    check_visible(ctx, ticket)
     actor = ctx.actor(ticket)  # attaches the organisation's workflow for the ticket's type
     ticket.flow.check(cmd.action, ticket.status_id, actor.roles, actor.principals)
     return Answer("ok", {"key": ticket.key}, public=False)

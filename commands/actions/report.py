@@ -5,7 +5,7 @@ the teams they lead (they are members of them); an admin everything. Anything el
 saying why. Nothing is written: a report only reads.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -14,6 +14,7 @@ from commands.context import Context
 from commands.messages import Report
 from commands.people import resolve_mention
 from commands.ports import ReportQuery
+from workflows.confidential import shield_for
 from workflows.errors import InvalidInput, NotAllowed
 from workflows.organisation import Organisation
 from workflows.people import Person
@@ -88,7 +89,8 @@ async def report(cmd: Report, ctx: Context) -> Answer:
         else:
             asked = Asked(Scope(requester=ctx.person.handle), ctx.person.id,
                           {"requests": ctx.person.label})
-        facts = await uow.reports.facts(_query(period, asked))
+        facts = await uow.reports.facts(
+            replace(_query(period, asked), shield=shield_for(org, ctx.person)))
     built = build_report(facts, period, asked.scope, now, _agents(org))
     return report_answer(built, now, asked.label, cmd.by)
 

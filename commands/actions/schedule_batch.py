@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from commands.actions.create import draft_ticket
 from commands.assigning import needs_state, team_state
-from commands.context import Context, subscriptions_of
+from commands.context import Context, may_hear, subscriptions_of
 from commands.lookups import BatchLookups
 from commands.messages import Create, Planned
 from commands.notify import NotifyConfig, plan
@@ -131,7 +131,8 @@ async def make_batch(uow: UnitOfWork, org: Organisation, clock: Clock, notify: N
     for m in made:
         settle(m.ticket, org, now)
         messages += await plan(work, m.ticket, m.ticket.new_audit, org, notify, m.owner, now)
-        messages += plan_webhooks(m.ticket, m.ticket.new_audit, subscriptions, m.owner, now)
+        messages += plan_webhooks(m.ticket, m.ticket.new_audit,
+                                  may_hear(org, m.ticket, subscriptions), m.owner, now)
     await uow.tickets.insert_many(tickets)
     ids_by_key = {t.key: t.id for t in tickets}
     await uow.outbox.add([replace(m, ticket_id=ids_by_key.get(m.ticket_key or ""))

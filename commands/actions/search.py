@@ -1,10 +1,11 @@
 """Search tickets by filters (the REST API). Who sees what is `show`'s rule: agents every
-ticket, anyone else the tickets they asked for."""
+ticket, anyone else the tickets they asked for; a confidential ticket, its insiders only."""
 
 from commands.answer import Answer
 from commands.context import Context
 from commands.messages import SearchTickets
 from commands.ports import TicketQuery
+from commands.visibility import shielded
 from workflows.errors import InvalidInput
 from workflows.priority import Priority
 from workflows.status import Status
@@ -36,7 +37,7 @@ async def search(cmd: SearchTickets, ctx: Context) -> Answer:
             category=cmd.category, created_since=cmd.created_since,
             updated_since=cmd.updated_since, text=cmd.text, limit=cmd.limit, offset=cmd.offset,
             newest_first=True)
-        tickets, total = await uow.tickets.find(query)
+        tickets, total = await uow.tickets.find(shielded(query, org, ctx.person))
     return _page(ctx.with_workflows(tickets), total, cmd)
 
 

@@ -54,7 +54,7 @@ async def test_sla_explain_is_a_dry_run(chat: Chat) -> None:
         "  2026-03-02 17:45 (Asia/Shanghai)  escalation step 3: reassigned to bob",
         "  2026-03-02 18:45 (Asia/Shanghai)  escalation step 4 skipped: priority cannot be raised",
     ]
-    unknown = await chat.user("bob").says("sla explain P1 queue=HR")
-    assert unknown.text == 'There is no queue "HR". Queues: IT.'
+    unknown = await chat.user("bob").says("sla explain P1 queue=OPS")
+    assert unknown.text == 'There is no queue "OPS". Queues: HR, IT.'
     usage = await chat.user("bob").says("help sla")
     assert usage.text.startswith("Usage: sla <ticket> | sla explain P1-P5")
