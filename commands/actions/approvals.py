@@ -8,6 +8,7 @@ finds the first decision and changes nothing.
 from commands.answer import Answer
 from commands.context import Context, commit_change
 from commands.messages import Approve, Reject
+from commands.visibility import check_not_hidden
 from workflows.approval import (
     Decision,
     approvers_of,
@@ -30,6 +31,7 @@ async def _decide(ctx: Context, key: str, approved: bool, reason: str | None) ->
     handle = ctx.person.handle
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(key, for_update=True)
+        check_not_hidden(ctx.org, ctx.person, ticket)  # a confidential one: as if unknown
         actor = ctx.actor(ticket)
         flow = ticket.flow
         step_id = str(ticket.status_id)
