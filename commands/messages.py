@@ -50,6 +50,7 @@ class Create:
     team: str | None = None  # a schedule's work order goes to the schedule's team
     planned: "Planned | None" = None  # made by a schedule: its history says which one
     checklist: tuple[tuple[str, bool], ...] = ()  # (text, required): a work order's steps
+    fields: tuple[tuple[str, str], ...] = ()  # (name, typed value): the type's own fields
 
 
 @dataclass(frozen=True, slots=True)

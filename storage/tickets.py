@@ -180,6 +180,7 @@ class SqlTickets:
                 links=links.get(r.id, []), id=r.id, version=r.version,
                 skills=_skills_out(r.skills), sla=sla_state(r),
                 checklist=[CheckItem.from_json(i) for i in getattr(r, "checklist", None) or ()],
+                fields=dict(getattr(r, "fields", None) or {}),
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -215,6 +216,7 @@ class SqlTickets:
             assignee_id=ticket.assignee.id if ticket.assignee else None,
             skills=_skills_in(ticket.skills), **sla_values(ticket.sla),
             checklist=[i.to_json() for i in ticket.checklist] or None,
+            fields=dict(ticket.fields) or None,
         )
         return values
 

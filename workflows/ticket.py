@@ -8,6 +8,8 @@ from typing import Any
 from workflows.actions import Action
 from workflows.audit import AuditEntry
 from workflows.checklist import CheckItem, open_required
+from workflows.fields import Form, field_rows
+from workflows.fields import changes as field_changes
 from workflows.errors import Conflict, InvalidInput, NotAllowed
 from workflows.kinds import Source, TicketType
 from workflows.organisation import Organisation, Policies
@@ -125,9 +127,13 @@ class Ticket:
     checklist: list[CheckItem] = field(default_factory=list)  # a planned work order's steps
     # The workflow's own status when it is not the phase itself (`awaiting_cab` in `pending`).
     workflow_status: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # the type's own fields (workflows.fields)
     # The organisation's workflow for this type, attached by whoever knows the organisation
     # (Actor.of, the SLA settle, the answers); None: the built-in one.
     workflow: Workflow | None = field(default=None, compare=False, repr=False)
+    # The organisation's form for this type (its fields' labels), attached with the workflow
+    # by whoever shows the ticket; None: values are shown under their names.
+    form: Form | None = field(default=None, compare=False, repr=False)
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.
@@ -149,6 +155,10 @@ class Ticket:
         if self.workflow_status is None and self.workflow is None:
             return self.status  # the built-in workflow has every phase
         return self.flow.here(self.workflow_status or self.status.value, self.status)
+
+    def field_rows(self, card_only: bool = False) -> list[dict[str, Any]]:
+        """The values of the type's own fields to show: `{name, labels, value}` (text)."""
+        return field_rows(self.form, self.fields, card_only)
 
     @property
     def status_word(self) -> str:
@@ -248,6 +258,8 @@ class Ticket:
             changes["links"] = [None, ", ".join(self.links)]
         if self.workflow_status is not None:
             changes["workflow_status"] = [None, self.workflow_status]
+        if self.fields:  # the type's own fields, as given or defaulted
+            changes.update(field_changes({}, self.fields))
         self.new_audit.append(AuditEntry(
             action="create", actor_id=actor.id, at=actor.now, source=actor.source,
             from_status=None, to_status=self.status, changes=changes,

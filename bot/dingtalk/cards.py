@@ -72,6 +72,9 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
     ]
     if card.get("due"):
         lines.append(field("card.due", _due(card, catalog)))
+    for f in card.get("fields") or ():  # the type's own fields marked `card: true`
+        label = f["labels"].get(catalog.locale) or f["name"]
+        lines.append(f"**{esc(label)}**{colon}{esc(f['value'])}")
     if card.get("description"):
         lines.append("> " + esc(card["description"]).replace("\n", " "))
     if card.get("pending_reason"):
