@@ -23,7 +23,7 @@ from workflows.fields import (
     read_values,
     with_defaults,
 )
-from workflows.kinds import TicketType
+from workflows.kinds import Source, TicketType
 
 RISK = FieldDef("risk", FieldKind.CHOICE, {"en": "Risk", "zh-CN": "风险"}, required=True,
                 choices=("low", "medium", "high"))
@@ -172,3 +172,34 @@ def test_every_mistake_in_fields_and_templates_is_refused_with_its_line(tmp_path
     assert "field 'hosts' is declared twice" in text
     assert "the template uses field 'owner', which is not defined" in text
     assert "the template has an unmatched { or }" in text
+
+
+def test_card_fields_travel_in_the_snapshot_to_slack_and_dingtalk() -> None:
+    import json
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.dingtalk.cards import markdown_card
+    from bot.slack.cards import ticket_card
+    from commands.notify import card_snapshot
+    from notifications.catalogs import Catalogs
+    from workflows.people import Person
+    from workflows.priority import Priority
+    from workflows.status import Status
+    from workflows.ticket import Ticket
+
+    org = load_org().org  # the sample: a change request's risk and window show on its card
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    ticket = Ticket(key="IT-7", queue="IT", number=7, title="Upgrade the core switch",
+                    description="-", type=TicketType.CHANGE_REQUEST, priority=Priority.P3,
+                    status=Status.NEW, requester=Person(1, "alice", "Alice"), team="it",
+                    source=Source.CONSOLE, created_at=now, updated_at=now,
+                    fields={"risk": "high", "rollback_plan": "restore *it*"})
+    card = json.loads(json.dumps(card_snapshot(ticket, org)))
+    assert card["fields"] == [{"name": "risk", "labels": {"en": "Risk", "zh-CN": "风险"},
+                               "value": "high", "card": True}]
+    catalogs = Catalogs(ZoneInfo("Asia/Shanghai"))
+    blocks = json.dumps([b.to_dict() for b in ticket_card(card, catalogs.get("en", "slack"))],
+                        ensure_ascii=False)
+    assert "*Risk*\\nhigh" in blocks and "restore" not in blocks
+    assert "**风险**：high" in markdown_card(card, catalogs.get("zh-CN", "dingtalk"))
