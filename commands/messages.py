@@ -51,6 +51,7 @@ class Create:
     planned: "Planned | None" = None  # made by a schedule: its history says which one
     checklist: tuple[tuple[str, bool], ...] = ()  # (text, required): a work order's steps
     fields: tuple[tuple[str, str], ...] = ()  # (name, typed value): the type's own fields
+    field_people: tuple[tuple[str, Mention], ...] = ()  # person fields picked in a modal
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,10 +34,10 @@ async def _relate(uow: UnitOfWork, ctx: Context, ticket: Ticket, key: str) -> No
     ticket.new_links.append(other.key)
 
 
-def form_values(form: Form, cmd: Create) -> dict[str, Any]:
-    """The type's field values from the command, with the defaults; a required field still
-    missing is refused with every missing one and how to give them inline."""
-    values = with_defaults(form, read_values(form, cmd.fields))
+def form_values(form: Form, given: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """The type's field values as typed, with the defaults; a required field still missing is
+    refused with every missing one and how to give them inline."""
+    values = with_defaults(form, read_values(form, given))
     missing = missing_required(form, values)
     if missing:
         raise InvalidInput("error.fields_missing", fields=[
@@ -75,7 +75,9 @@ async def open_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Per
     if placement.type not in org.ticket_types:
         raise InvalidInput("error.type_disabled", type=placement.type.value)
     form = org.form_for(placement.type)
-    values = form_values(form, cmd)
+    people = [(name, (await resolve_mention(uow, who, now)).handle)
+              for name, who in cmd.field_people]
+    values = form_values(form, cmd.fields + tuple(people))
     title = require_text(cmd.title, "title", MAX_TITLE)
     if form.title_template:
         title = require_text(fill(form.title_template, {**values, "title": title}), "title",
