@@ -95,6 +95,7 @@ class Grammar:
             "sla": self._sla, "report": self._report, "export": self._export,
             "schedule": lambda verb, rest, _: parse_schedule(verb, rest),
             "check": self._check_item,
+            "set": self._set_fields,
             "kb": lambda verb, rest, _: parse_kb(verb, rest, self.default_queue),
             "solved": lambda verb, rest, _: parse_solved(verb, rest, self.default_queue),
         }
@@ -176,6 +177,19 @@ class Grammar:
             queue=(options.get("queue") or options.get("队列") or "").upper() or None,
             collaborators=tuple(mentions), related=related_key, fields=tuple(fields),
         )
+
+    def _set_fields(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, rest = self._key(verb, rest)
+        fields: list[tuple[str, str]] = []
+        while rest:
+            given = _field_token(rest)
+            if given is None:
+                raise usage_error(verb)
+            fields.append(given[:2])
+            rest = given[2]
+        if not fields:
+            raise usage_error(verb)
+        return m.SetFields(key, tuple(fields))
 
     def _claim(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         return m.Claim(self._key_only(verb, rest))

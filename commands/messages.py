@@ -185,6 +185,14 @@ class Rate:
 
 
 @dataclass(frozen=True, slots=True)
+class SetFields:
+    """`set IT-4 risk=high`: values of the ticket type's own fields."""
+
+    key: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Show:
     key: str
 
@@ -419,7 +427,7 @@ class ScheduleChange:
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
-    | Rate | Show | History | ListTickets | SearchTickets | Mute | SetPreferences | May | SetAway
+    | Rate | Show | SetFields | History | ListTickets | SearchTickets | Mute | SetPreferences | May | SetAway
     | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
     | KbSearch | KbShow | KbNew | KbSave | KbEdit

@@ -43,6 +43,7 @@ USAGE: dict[str, str] = {
                 "[catchup:all|latest|none] | schedule list | schedule next [N] <name> | "
                 "schedule pause|resume|remove <name>",
     "check": "check <ticket> <item number>",
+    "set": "set <ticket> <field>=<value> …   e.g. set IT-4 risk=high window=2026-12-12",
     "kb": "kb <words> | kb KB-3 | kb new [internal] <title> -- <text> | kb save IT-42 [title] | "
           "kb edit KB-3 [title] [-- text] [public|internal] | kb retire KB-3 [reason] | "
           "kb history KB-3",
@@ -85,6 +86,7 @@ VERBS: dict[str, str] = {
     "stats": "report", "reports": "report", "报表": "report", "统计": "report", "报告": "report",
     "schedules": "schedule", "计划": "schedule", "定期": "schedule", "巡检计划": "schedule",
     "tick": "check", "勾选": "check", "打勾": "check",
+    "set": "set", "填写": "set",
     "knowledge": "kb", "faq": "kb", "知识库": "kb", "知识": "kb",
     "已解决": "solved", "自助解决": "solved",
 }

@@ -16,6 +16,8 @@ from typing import Any
 
 from workflows.errors import InvalidInput
 
+# What a built-in action can be given: `requires` may name these without defining them.
+BUILT_IN_FIELDS = frozenset({"reason", "resolution", "comment", "assignee", "team", "priority"})
 MAX_FIELD_TEXT = 500
 MAX_LONG_TEXT = 4000
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

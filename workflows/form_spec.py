@@ -11,8 +11,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from workflows.errors import InvalidInput
-from workflows.fields import NAME, FieldDef, FieldKind, Form, parse_value, placeholders
-from workflows.workflow_spec import BUILT_IN_FIELDS, LOCALES
+from workflows.fields import (
+    BUILT_IN_FIELDS,
+    NAME,
+    FieldDef,
+    FieldKind,
+    Form,
+    parse_value,
+    placeholders,
+)
+from workflows.workflow_spec import LOCALES
 
 Path = tuple[Any, ...]
 Problem = tuple[Path, str]

@@ -8,9 +8,9 @@ from typing import Any
 from workflows.actions import Action
 from workflows.audit import AuditEntry
 from workflows.checklist import CheckItem, open_required
-from workflows.fields import Form, field_rows
-from workflows.fields import changes as field_changes
 from workflows.errors import Conflict, InvalidInput, NotAllowed
+from workflows.fields import BUILT_IN_FIELDS, Form, field_rows
+from workflows.fields import changes as field_changes
 from workflows.kinds import Source, TicketType
 from workflows.organisation import Organisation, Policies
 from workflows.people import Person
@@ -199,7 +199,32 @@ class Ticket:
 
     # -- plumbing --------------------------------------------------------------------------
     def _check(self, action: Action, actor: Actor) -> Transition:
-        return self.flow.check(action, self.status_id, actor.roles, actor.principals)
+        row = self.flow.check(action, self.status_id, actor.roles, actor.principals)
+        # A transition's `requires` beyond the built-in ones (which the commands themselves
+        # ask for) names the type's own fields: they must be set (`set IT-4 name=…`) first.
+        wanted = [name for name in row.requires if name not in BUILT_IN_FIELDS]
+        missing = [name for name in wanted if self.fields.get(name) in (None, "", [])]
+        if missing:
+            raise InvalidInput("error.transition_needs_fields", key=self.key,
+                               action=action.value, fields=missing)
+        return row
+
+    def set_fields(self, actor: Actor, values: dict[str, Any]) -> dict[str, list[Any]]:
+        """Give the type's own fields new values (anyone on the ticket, while it is open); the
+        history says each change."""
+        if not actor.roles - {Role.SYSTEM}:
+            raise NotAllowed("error.fields_not_allowed", key=self.key)
+        if self.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+            raise Conflict("error.fields_closed", key=self.key, status=self.status.value)
+        after = {**self.fields, **values}
+        changed = field_changes(self.fields, after)
+        if changed:
+            self.fields = after
+            self.updated_at = actor.now
+            self.new_audit.append(AuditEntry(
+                action="fields", actor_id=actor.id, at=actor.now, source=actor.source,
+                changes=changed))
+        return changed
 
     def _move(self, dest: str) -> None:
         """To a status of the workflow, or to a phase (moves outside the table)."""

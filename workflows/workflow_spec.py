@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workflows.actions import Action
+from workflows.fields import BUILT_IN_FIELDS
 from workflows.kinds import TicketType
 from workflows.roles import Role
 from workflows.status import Status
@@ -30,8 +31,6 @@ from workflows.workflow_status import BUILT_IN, WorkflowStatus, status_id
 Path = tuple[Any, ...]
 Problem = tuple[Path, str]
 
-# What a built-in action can be given: `requires` may name these without defining them.
-BUILT_IN_FIELDS = frozenset({"reason", "resolution", "comment", "assignee", "team", "priority"})
 LOCALES = ("en", "zh-CN")
 _PRINCIPALS = ("team", "person", "group")
 

@@ -16,7 +16,6 @@ from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
 from tests.support.clock import FakeClock
 
-
 FORMS = """\
 workflows:
   - name: change_form

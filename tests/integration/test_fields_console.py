@@ -2,11 +2,16 @@
 field takes (nothing saved), defaulted, stored on the ticket row, shown on the card (`card:
 true`), in `show` and in the history."""
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
-from bot.bootstrap import App
+from bot.bootstrap import App, build_app
+from bot.orgfile import SAMPLE
+from bot.settings import Settings
 from storage.models import TicketRow
 from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 
 async def rows(app: App) -> int:
@@ -73,3 +78,49 @@ async def test_bad_field_values_are_refused_and_nothing_is_saved(chat: Chat, app
     zh_wrong = await zh.user("alice").says("新建 类型:变更 risk=extreme 升级核心交换机")
     assert zh_wrong.text == "risk 须为以下之一：low、medium、high（而不是“extreme”）。"
     assert await rows(app) == before
+
+
+def org_needing_a_plan(tmp_path: Path) -> Path:
+    """The sample, with a change's resolve requiring its rollback plan."""
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "requires: [resolution]}", "requires: [resolution, rollback_plan]}")
+    path = tmp_path / "org.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_set_changes_fields_and_a_transition_waits_for_what_it_requires(
+        database_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    app = await build_app(Settings(_env_file=None, database_url=database_url,
+                                   org_file=org_needing_a_plan(tmp_path), locale="en",
+                                   timezone="UTC"), clock=clock)
+    try:
+        chat = Chat(app)
+        key = (await chat.user("alice").says("new type:change Upgrade the core switch")
+               ).answer.ticket.key
+        assert (await chat.user("bob").says(f"claim {key}")).ok
+        refused = await chat.user("bob").says(f"resolve {key} switch upgraded")
+        assert refused.text == (f"{key} cannot resolve yet: set rollback_plan first, e.g. "
+                                f"`set {key} rollback_plan=…`.")
+        assert "Resolved" not in (await chat.user("bob").says(f"show {key}")).card
+
+        outsider = await chat.user("frank").says(f"set {key} risk=low")
+        assert not outsider.ok and outsider.text.startswith("Only the people on")
+        bad = await chat.user("bob").says(f"set {key} risk=extreme")
+        assert bad.text == "risk must be one of low, medium, high (not “extreme”)."
+        assert await fields_of(app, key) == {"risk": "medium"}
+
+        done = await chat.user("bob").says(f'set {key} risk=high rollback_plan="restore it"')
+        assert done.text == f"{key}: risk, rollback_plan are set."
+        assert "│ Risk: high" in done.card
+        assert await fields_of(app, key) == {"risk": "high", "rollback_plan": "restore it"}
+        same = await chat.user("bob").says(f"set {key} risk=high")
+        assert same.text == f"{key} already has those values: nothing changed."
+
+        resolved = await chat.user("bob").says(f"resolve {key} switch upgraded")
+        assert resolved.ok, resolved.text
+        history = (await chat.user("bob").says(f"history {key}")).text
+        assert "Bob  Fields changed · risk: medium → high · rollback_plan: — → restore it" in history
+        assert history.count("Fields changed") == 1  # the unchanged `set` wrote nothing
+    finally:
+        await app.aclose()

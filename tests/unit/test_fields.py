@@ -166,7 +166,8 @@ def test_every_mistake_in_fields_and_templates_is_refused_with_its_line(tmp_path
     template: {title: "[Change] {title} {owner}", description: "Risk: {risk"}
 """)
     text = "\n".join(caught.value.problems)
-    assert "org.yaml:15: workflows[0].fields[0].choices: field 'risk' is a choice and needs its choices" in text
+    assert ("org.yaml:15: workflows[0].fields[0].choices: field 'risk' is a choice and needs "
+            "its choices") in text
     assert "'moment' is not a kind of field" in text
     assert "workflows[0].fields[2].default: the default 'many' is not a number value" in text
     assert "field 'hosts' is declared twice" in text
