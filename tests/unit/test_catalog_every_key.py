@@ -236,7 +236,9 @@ SPECIAL |= {"field.kind_hint": _FIELD, "error.field_value": _FIELD,
             "error.field_unknown": _FIELD, "error.field_quote": _FIELD,
             "error.field_empty": _FIELD,
             "error.fields_missing": {"fields": [{"name": "vpn", "labels": {"zh-CN": "网络"},
-                                                 "kind": "date", "choices": []}]}}
+                                                 "kind": "date", "choices": []}]},
+            "ticket.fields_set": {"names": ["vpn", "printer"]},
+            "error.transition_needs_fields": {"action": "resolve", "fields": ["vpn"]}}
 
 
 @functools.cache

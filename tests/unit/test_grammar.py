@@ -170,6 +170,8 @@ HAPPY = [
                                priority=Priority.P4), id="schedule-add"),
     pytest.param("schedule list", m.ScheduleList(), id="schedule-list"),
     pytest.param("check IT-42 2", m.Check("IT-42", 2), id="check"),
+    pytest.param('set IT-42 risk=high plan="two words"',
+                 m.SetFields("IT-42", (("risk", "high"), ("plan", "two words"))), id="set"),
     pytest.param("勾选 42 1", m.Check("IT-42", 1), id="勾选"),
     # --- kb ---
     pytest.param("kb vpn drops every hour", m.KbSearch("vpn drops every hour"), id="kb-search"),
@@ -628,6 +630,7 @@ ERRORS = [
     case("schedule", 'schedule add "x" every monday 09:00 count:many',
          ("error.schedule_number", {"value": "many"}), "bad-count"),
     case("check", "check IT-42 first", usage("check"), "not-a-number"),
+    case("set", "set IT-42 risk", usage("set"), "no-value"),
     # --- kb ---
     case("kb", "kb", usage("kb"), "kb-nothing"),
     case("kb", "kb edit IT-3 -- x", ("kb.error.bad_article",
