@@ -124,3 +124,26 @@ async def test_set_changes_fields_and_a_transition_waits_for_what_it_requires(
         assert history.count("Fields changed") == 1  # the unchanged `set` wrote nothing
     finally:
         await app.aclose()
+
+
+async def test_a_types_template_shapes_the_title_and_fills_an_empty_description(
+        database_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "    fields:\n      - {name: risk,",
+        '    template: {title: "[Change] {title}", description: "Risk: {risk}. Rollback: '
+        '{rollback_plan}"}\n    fields:\n      - {name: risk,', 1)
+    path = tmp_path / "org.yaml"
+    path.write_text(text, encoding="utf-8")
+    app = await build_app(Settings(_env_file=None, database_url=database_url, org_file=path,
+                                   locale="en", timezone="UTC"), clock=clock)
+    try:
+        chat = Chat(app)
+        made = (await chat.user("alice").says("new type:change risk=high Core switch")).answer
+        assert (made.ticket.title, made.ticket.description) == (
+            "[Change] Core switch", "Risk: high. Rollback:")
+        own = (await chat.user("alice").says("new type:change Router -- on Saturday")).answer
+        assert (own.ticket.title, own.ticket.description) == ("[Change] Router", "on Saturday")
+        plain = (await chat.user("alice").says("new Monitor flickers")).answer
+        assert plain.ticket.title == "Monitor flickers"
+    finally:
+        await app.aclose()
