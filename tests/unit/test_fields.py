@@ -204,3 +204,27 @@ def test_card_fields_travel_in_the_snapshot_to_slack_and_dingtalk() -> None:
                         ensure_ascii=False)
     assert "*Risk*\\nhigh" in blocks and "restore" not in blocks
     assert "**风险**：high" in markdown_card(card, catalogs.get("zh-CN", "dingtalk"))
+
+
+def test_every_kind_gets_a_valid_slack_input() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.slack.modals import field_block
+    from notifications.catalogs import Catalogs
+    from tests.e2e.slack_stack import assert_valid_blocks
+
+    catalog = Catalogs(ZoneInfo("UTC")).get("zh-CN", "slack")
+    kinds = {f.name: f for f in FORM.fields} | {
+        "notes": FieldDef("notes", FieldKind.LONG_TEXT, {"zh-CN": "备注"}, default="无")}
+    blocks = [field_block(f, catalog).to_dict() for f in kinds.values()]
+    assert_valid_blocks(blocks)
+    elements = {b["block_id"]: b["element"]["type"] for b in blocks}
+    assert elements == {"field:risk": "static_select", "field:window": "datepicker",
+                        "field:hosts": "number_input", "field:apps": "multi_static_select",
+                        "field:owner": "users_select", "field:outage": "radio_buttons",
+                        "field:notes": "plain_text_input"}
+    outage = blocks[5]["element"]
+    assert [o["text"]["text"] for o in outage["options"]] == ["是", "否"]
+    assert outage["initial_option"]["value"] == "no"  # the default
+    assert blocks[0]["label"]["text"] == "风险" and blocks[0]["optional"] is False
+    assert blocks[6]["element"]["initial_value"] == "无"
