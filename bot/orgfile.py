@@ -24,7 +24,12 @@ from bot.orgfile_hooks import (
 )
 from bot.orgfile_schedules import ScheduleSpec, build_schedules
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
-from bot.orgfile_workflows import WorkflowSpec, build_org_workflows, workflow_problems
+from bot.orgfile_workflows import (
+    WorkflowSpec,
+    build_org_forms,
+    build_org_workflows,
+    workflow_problems,
+)
 from storage.directory import DirectoryEntry
 from workflows.assets import Asset
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
@@ -282,6 +287,7 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
     problems += workflow_problems(spec.workflows, known, set(team_keys), set(_groups(spec)),
                                   spec.ticket_types)
     problems += build_org_workflows(spec.workflows)[1]
+    problems += build_org_forms(spec.workflows)[1]
     return problems
 
 
@@ -378,6 +384,7 @@ def _build(spec: OrgSpec) -> Organisation:
             duplicate_score=spec.knowledge_base.duplicate_score),
         webhooks=subscriptions(spec.webhooks),
         workflows=build_org_workflows(spec.workflows)[0],
+        forms=build_org_forms(spec.workflows)[0],
     )
 
 

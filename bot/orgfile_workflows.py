@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from workflows.approval import principal
+from workflows.fields import Form
+from workflows.form_spec import build_form
 from workflows.kinds import TicketType
 from workflows.transitions import DEFAULTS, Workflow, by_type
 from workflows.workflow_spec import build_workflows, parse_who
@@ -47,11 +49,23 @@ class TransitionSpec(_Strict):
 
 
 class FieldSpec(_Strict):
-    """A field a transition may require. Kinds, labels and forms come with the forms work; only
-    the name is read now."""
+    """A field of the type's form (and one a transition may require); `workflows.form_spec`
+    reads it."""
 
     name: str
-    model_config = ConfigDict(extra="allow", frozen=True)
+    kind: str = "text"  # text long_text number date choice multi_choice person yes_no
+    label: dict[str, str] = {}  # {en: …, zh-CN: …}
+    required: bool = False
+    default: Any = None
+    card: bool = False  # shown on the ticket's card
+    choices: list[str | int | float] = []
+
+
+class TemplateSpec(_Strict):
+    """The type's ticket template (工单模板): `{title}` and field names are filled in."""
+
+    title: str | None = None
+    description: str | None = None
 
 
 class WorkflowSpec(_Strict):
@@ -62,12 +76,27 @@ class WorkflowSpec(_Strict):
     statuses: list[StatusSpec] = []
     transitions: list[TransitionSpec] = []
     fields: list[FieldSpec] = []
+    template: TemplateSpec | None = None
 
 
 def _written(spec: WorkflowSpec) -> dict[str, Any]:
     data = spec.model_dump(by_alias=True, exclude_none=True)
     data["fields"] = [{"name": f.name} for f in spec.fields]
+    data.pop("template", None)
     return data
+
+
+def build_org_forms(specs: list[WorkflowSpec]) -> tuple[dict[TicketType, Form], Problems]:
+    """Each type's form (fields and templates) from its workflow entry, and the problems."""
+    forms: dict[TicketType, Form] = {}
+    problems: Problems = []
+    for i, spec in enumerate(specs):
+        form, found = build_form(spec.model_dump(exclude_none=True), ("workflows", i))
+        problems += found
+        for word in spec.types:
+            if word in {t.value for t in TicketType}:
+                forms.setdefault(TicketType(word), form)
+    return forms, problems
 
 
 def build_org_workflows(specs: list[WorkflowSpec]) -> tuple[dict[TicketType, Workflow], Problems]:

@@ -48,12 +48,16 @@ class Context:
         for ticket in tickets:
             if ticket.workflow is None:
                 ticket.workflow = self.org.workflow_for(ticket.type)
+            if ticket.form is None:
+                ticket.form = self.org.form_for(ticket.type)
         return tickets
 
     def card(self, key: str, ticket: Ticket, **params: Any) -> Answer:
         """An answer showing the ticket with the buttons this person may now press."""
         if ticket.workflow is None:
             ticket.workflow = self.org.workflow_for(ticket.type)
+        if ticket.form is None:
+            ticket.form = self.org.form_for(ticket.type)
         roles = roles_of(self.person, ticket, self.org)
         others = principals_of(self.person, self.org) if ticket.workflow.names_others else frozenset()
         actions = tuple(ticket.allowed_actions(roles, others))

@@ -13,6 +13,7 @@ from commands import messages as m
 from commands.kb_grammar import parse_kb, parse_solved
 from commands.schedule_grammar import parse_schedule
 from commands.tokens import (
+    QUOTES,
     ParseError,
     extract_mentions,
     first_word,
@@ -34,6 +35,8 @@ _OPTION = re.compile(
 _TRAILING_ASSET = re.compile(r"(?:^|\s)(?:asset|资产)[:：=](?P<value>\S+)$", re.I)
 _SLA_OPTION = re.compile(
     r"^(?P<name>type|category|cat|queue|group|类型|分类|队列|用户组)[:：=](?P<value>\S+)$", re.I)
+# `risk=high`, `window=2026-12-12`, `summary="two words"`: a value of the type's own fields.
+_FIELD = re.compile(r"^(?P<name>[a-z][a-z0-9_]{0,39})[=＝](?P<value>.*)$", re.S)
 _TEAM = re.compile(r"^(?:team|团队|组)[:：=](?P<team>\S+)$", re.I)
 _DESCRIPTION_SPLIT = re.compile(r"\n|\s+--\s+|\s+\|\s+")
 _QUIET = re.compile(r"^(?P<h1>\d{1,2})[:：](?P<m1>\d{2})[-~～到](?P<h2>\d{1,2})[:：](?P<m2>\d{2})$")
@@ -48,6 +51,26 @@ WHOLE_TIMELINE_WORDS = frozenset({"all", "全部"})  # `sla explain P3 all`: eve
 _EXPLAIN = re.compile(r"^(?:explain|why|test|解释|说明|测试)(?:\s+|(?=[^\x00-\x7f])|$)", re.I)
 # Chinese is written without spaces: `请假到周一` is the verb 请假 and `到周一`.
 _CJK_VERBS = sorted((a for a in VERBS if not a.isascii() and len(a) >= 2), key=len, reverse=True)
+
+
+def _field_token(rest: str) -> tuple[str, str, str] | None:
+    """`name=value` at the start of `rest`, the value possibly quoted (spaces inside), and what
+    follows it."""
+    match = _FIELD.match(rest.split(None, 1)[0]) if rest.strip() else None
+    if match is None:
+        return None
+    name = match.group("name")
+    after = rest.strip()[len(name) + 1:]
+    closer = QUOTES.get(after[:1])
+    if closer is not None:
+        end = after.find(closer, 1)
+        if end < 0:
+            raise ParseError("error.field_quote", field=name)
+        return name, after[1:end].strip(), after[end + 1:].strip()
+    value, _, remainder = after.partition(" ")
+    if not value:
+        raise ParseError("error.field_empty", field=name)
+    return name, value, remainder.strip()
 
 
 def _split_cjk_verb(word: str) -> tuple[str, str] | None:
@@ -75,6 +98,7 @@ class Grammar:
             "schedule": lambda verb, rest, _: parse_schedule(verb, rest),
             "check": self._check_item,
             "asset": self._asset,
+            "set": self._set_fields,
             "kb": lambda verb, rest, _: parse_kb(verb, rest, self.default_queue),
             "solved": lambda verb, rest, _: parse_solved(verb, rest, self.default_queue),
             "approve": self._approve, "reject": self._reject,
@@ -129,6 +153,7 @@ class Grammar:
     def _new(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
         priority: Priority | None = None
         options: dict[str, str] = {}
+        fields: list[tuple[str, str]] = []
         while rest:
             token, remainder = first_word(rest)
             p = Priority.parse(token) if token.upper().startswith("P") else None
@@ -137,6 +162,9 @@ class Grammar:
                 priority = p
             elif option:
                 options[option.group("name").lower()] = option.group("value")
+            elif (given := _field_token(rest)) is not None:
+                fields.append(given[:2])
+                remainder = given[2]
             else:
                 break
             rest = remainder.strip()
@@ -164,9 +192,22 @@ class Grammar:
             title=title, description=description, priority=priority, type=ticket_type,
             category=options.get("category") or options.get("cat") or options.get("分类"),
             queue=(options.get("queue") or options.get("队列") or "").upper() or None,
-            collaborators=tuple(mentions), related=related_key,
+            collaborators=tuple(mentions), related=related_key, fields=tuple(fields),
             asset=options.get("asset") or options.get("资产"),
         )
+
+    def _set_fields(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        key, rest = self._key(verb, rest)
+        fields: list[tuple[str, str]] = []
+        while rest:
+            given = _field_token(rest)
+            if given is None:
+                raise usage_error(verb)
+            fields.append(given[:2])
+            rest = given[2]
+        if not fields:
+            raise usage_error(verb)
+        return m.SetFields(key, tuple(fields))
 
     def _claim(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         return m.Claim(self._key_only(verb, rest))

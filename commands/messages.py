@@ -51,6 +51,8 @@ class Create:
     planned: "Planned | None" = None  # made by a schedule: its history says which one
     checklist: tuple[tuple[str, bool], ...] = ()  # (text, required): a work order's steps
     asset: str | None = None  # a registered asset's name (`asset:UPS-1`)
+    fields: tuple[tuple[str, str], ...] = ()  # (name, typed value): the type's own fields
+    field_people: tuple[tuple[str, Mention], ...] = ()  # person fields picked in a modal
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +195,14 @@ class Rate:
     key: str
     score: int
     comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetFields:
+    """`set IT-4 risk=high`: values of the ticket type's own fields."""
+
+    key: str
+    fields: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +449,7 @@ class AssetShow:
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
-    | Rate | Show | History | ListTickets | SearchTickets | Mute | SetPreferences | May | SetAway
+    | Rate | Show | SetFields | History | ListTickets | SearchTickets | Mute | SetPreferences | May | SetAway
     | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
     | KbSearch | KbShow | KbNew | KbSave | KbEdit

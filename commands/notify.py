@@ -14,6 +14,7 @@ from workflows.actions import Action
 from workflows.audience import AUDIENCES, LEAD_STANDS_IN, Audience, is_urgent
 from workflows.audit import AuditEntry
 from workflows.confidential import insider_handles, ticket_is_confidential
+from workflows.fields import field_rows
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.people import Person
@@ -205,6 +206,9 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         "due": ticket.resolution_due_at.isoformat()
         if ticket.resolution_due_at and ticket.status.is_open else None,
         "resolution": ticket.resolution, "pending_reason": ticket.pending_reason,
+        # The type's own fields marked `card: true`, with their labels in both languages.
+        **({"fields": rows} if (rows := field_rows(org.form_for(ticket.type), ticket.fields,
+                                                    card_only=True)) else {}),
         "version": ticket.version + 1,  # the version this change saves
         "actions": [a.value for a in card_actions(ticket)],
         # Ticked in the card while the ticket is open (Slack checkboxes, DingTalk buttons).

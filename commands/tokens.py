@@ -18,7 +18,7 @@ _HANDLE_MENTION = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")
 _BROADCAST = frozenset({"here", "channel", "everyone", "所有人"})
 _TRAILING_PUNCTUATION = ".!?…。！？、"
 _REASON = re.compile(r"(?:^|\s)(?:reason|because|原因|理由|备注)\s*[:：]\s*|(?:^|\s)because\s+", re.I)
-_QUOTES = {'"': '"', "'": "'", "“": "”", "「": "」", "『": "』", "‘": "’"}
+QUOTES = _QUOTES = {'"': '"', "'": "'", "“": "”", "「": "」", "『": "』", "‘": "’"}
 
 
 class ParseError(InvalidInput):

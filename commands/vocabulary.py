@@ -44,6 +44,7 @@ USAGE: dict[str, str] = {
                 "schedule next [N] <name> | schedule pause|resume|remove <name>",
     "check": "check <ticket> <item number>",
     "asset": "asset show <name>",
+    "set": "set <ticket> <field>=<value> …   e.g. set IT-4 risk=high window=2026-12-12",
     "kb": "kb <words> | kb KB-3 | kb new [internal] <title> -- <text> | kb save IT-42 [title] | "
           "kb edit KB-3 [title] [-- text] [public|internal] | kb retire KB-3 [reason] | "
           "kb history KB-3",
@@ -89,6 +90,7 @@ VERBS: dict[str, str] = {
     "schedules": "schedule", "计划": "schedule", "定期": "schedule", "巡检计划": "schedule",
     "tick": "check", "勾选": "check", "打勾": "check",
     "assets": "asset", "资产": "asset", "设备": "asset",
+    "set": "set", "填写": "set",
     "knowledge": "kb", "faq": "kb", "知识库": "kb", "知识": "kb",
     "已解决": "solved", "自助解决": "solved",
     "批准": "approve", "同意": "approve", "通过": "approve", "审批通过": "approve",

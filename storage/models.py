@@ -94,6 +94,8 @@ class TicketRow(Base):
     # A workflow's own status inside the phase `status` (NULL: the phase itself).
     workflow_status: Mapped[str | None] = mapped_column(String(40))
     asset: Mapped[str | None] = mapped_column(String(100), index=True)  # an assets row's name
+    # The values of the type's own fields by name (workflows.fields; NULL: none).
+    fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # SLA (workflows.sla_clock.SlaState): the policy snapshot, pauses, each clock's progress.
     sla_policy: Mapped[str | None] = mapped_column(String(64))
     sla_calendar: Mapped[str | None] = mapped_column(String(64))

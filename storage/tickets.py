@@ -186,6 +186,7 @@ class SqlTickets:
                 skills=_skills_out(r.skills), sla=sla_state(r),
                 checklist=[CheckItem.from_json(i) for i in getattr(r, "checklist", None) or ()],
                 asset=getattr(r, "asset", None),
+                fields=dict(getattr(r, "fields", None) or {}),
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -273,6 +274,7 @@ class SqlTickets:
             assignee_id=ticket.assignee.id if ticket.assignee else None,
             skills=_skills_in(ticket.skills), **sla_values(ticket.sla),
             checklist=[i.to_json() for i in ticket.checklist] or None, asset=ticket.asset,
+            fields=dict(ticket.fields) or None,
         )
         return values
 

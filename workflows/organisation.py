@@ -15,6 +15,7 @@ from workflows.sla_policy import ClockTargets, SlaBook
 from workflows.webhooks import Subscription
 
 if TYPE_CHECKING:  # transitions imports roles, which imports this module
+    from workflows.fields import Form
     from workflows.transitions import Workflow
 
 
@@ -114,6 +115,13 @@ class Organisation:
     webhooks: tuple[Subscription, ...] = ()  # outgoing webhook subscriptions
     # The organisation file's `workflows:` by ticket type; a type not here has the built-in one.
     workflows: "dict[TicketType, Workflow]" = field(default_factory=dict)
+    # Each type's own fields and ticket template (workflows.fields); a type not here has none.
+    forms: "dict[TicketType, Form]" = field(default_factory=dict)
+
+    def form_for(self, ticket_type: TicketType) -> "Form":
+        from workflows.fields import NO_FORM
+
+        return self.forms.get(ticket_type, NO_FORM)
 
     def workflow_for(self, ticket_type: TicketType) -> "Workflow":
         found = self.workflows.get(ticket_type)

@@ -9,6 +9,8 @@ from workflows.actions import Action
 from workflows.audit import AuditEntry
 from workflows.checklist import CheckItem, open_required
 from workflows.errors import Conflict, InvalidInput, NotAllowed
+from workflows.fields import BUILT_IN_FIELDS, Form, field_rows
+from workflows.fields import changes as field_changes
 from workflows.kinds import Source, TicketType
 from workflows.organisation import Organisation, Policies
 from workflows.people import Person
@@ -125,10 +127,14 @@ class Ticket:
     checklist: list[CheckItem] = field(default_factory=list)  # a planned work order's steps
     # The workflow's own status when it is not the phase itself (`awaiting_cab` in `pending`).
     workflow_status: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # the type's own fields (workflows.fields)
     # The organisation's workflow for this type, attached by whoever knows the organisation
     # (Actor.of, the SLA settle, the answers); None: the built-in one.
     workflow: Workflow | None = field(default=None, compare=False, repr=False)
     asset: str | None = None  # the registered equipment it is about (workflows.assets)
+    # The organisation's form for this type (its fields' labels), attached with the workflow
+    # by whoever shows the ticket; None: values are shown under their names.
+    form: Form | None = field(default=None, compare=False, repr=False)
     id: int | None = None
     version: int = 0
     # Recorded by the methods below, persisted by the unit of work in the same transaction.
@@ -150,6 +156,10 @@ class Ticket:
         if self.workflow_status is None and self.workflow is None:
             return self.status  # the built-in workflow has every phase
         return self.flow.here(self.workflow_status or self.status.value, self.status)
+
+    def field_rows(self, card_only: bool = False) -> list[dict[str, Any]]:
+        """The values of the type's own fields to show: `{name, labels, value}` (text)."""
+        return field_rows(self.form, self.fields, card_only)
 
     @property
     def status_word(self) -> str:
@@ -190,7 +200,32 @@ class Ticket:
 
     # -- plumbing --------------------------------------------------------------------------
     def _check(self, action: Action, actor: Actor) -> Transition:
-        return self.flow.check(action, self.status_id, actor.roles, actor.principals)
+        row = self.flow.check(action, self.status_id, actor.roles, actor.principals)
+        # A transition's `requires` beyond the built-in ones (which the commands themselves
+        # ask for) names the type's own fields: they must be set (`set IT-4 name=…`) first.
+        wanted = [name for name in row.requires if name not in BUILT_IN_FIELDS]
+        missing = [name for name in wanted if self.fields.get(name) in (None, "", [])]
+        if missing:
+            raise InvalidInput("error.transition_needs_fields", key=self.key,
+                               action=action.value, fields=missing)
+        return row
+
+    def set_fields(self, actor: Actor, values: dict[str, Any]) -> dict[str, list[Any]]:
+        """Give the type's own fields new values (anyone on the ticket, while it is open); the
+        history says each change."""
+        if not actor.roles - {Role.SYSTEM}:
+            raise NotAllowed("error.fields_not_allowed", key=self.key)
+        if self.status in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+            raise Conflict("error.fields_closed", key=self.key, status=self.status.value)
+        after = {**self.fields, **values}
+        changed = field_changes(self.fields, after)
+        if changed:
+            self.fields = after
+            self.updated_at = actor.now
+            self.new_audit.append(AuditEntry(
+                action="fields", actor_id=actor.id, at=actor.now, source=actor.source,
+                changes=changed))
+        return changed
 
     def _move(self, dest: str) -> None:
         """To a status of the workflow, or to a phase (moves outside the table)."""
@@ -249,6 +284,8 @@ class Ticket:
             changes["links"] = [None, ", ".join(self.links)]
         if self.workflow_status is not None:
             changes["workflow_status"] = [None, self.workflow_status]
+        if self.fields:  # the type's own fields, as given or defaulted
+            changes.update(field_changes({}, self.fields))
         self.new_audit.append(AuditEntry(
             action="create", actor_id=actor.id, at=actor.now, source=actor.source,
             from_status=None, to_status=self.status, changes=changes,

@@ -22,6 +22,7 @@ from typing import Any
 
 from workflows.actions import Action
 from workflows.approval import ApprovalStep, read_step, step_problems
+from workflows.fields import BUILT_IN_FIELDS
 from workflows.kinds import TicketType
 from workflows.roles import Role
 from workflows.status import Status
@@ -31,8 +32,6 @@ from workflows.workflow_status import BUILT_IN, WorkflowStatus, status_id
 Path = tuple[Any, ...]
 Problem = tuple[Path, str]
 
-# What a built-in action can be given: `requires` may name these without defining them.
-BUILT_IN_FIELDS = frozenset({"reason", "resolution", "comment", "assignee", "team", "priority"})
 LOCALES = ("en", "zh-CN")
 _PRINCIPALS = ("team", "person", "group")
 PAUSED = frozenset({Status.PENDING, Status.SUSPENDED})

@@ -78,6 +78,9 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
         lines.append(field("card.due", _due(card, catalog)))
     if card.get("asset"):
         lines.append(field("card.asset", esc(card["asset"])))
+    for f in card.get("fields") or ():  # the type's own fields marked `card: true`
+        label = f["labels"].get(catalog.locale) or f["name"]
+        lines.append(f"**{esc(label)}**{colon}{esc(f['value'])}")
     if card.get("description"):
         lines.append("> " + esc(card["description"]).replace("\n", " "))
     if card.get("pending_reason"):

@@ -112,9 +112,12 @@ def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
         fields.append(MarkdownTextObject(text=f"*{t('card.due')}*\n{_when(card['due'])}"))
     if card.get("asset"):
         fields.append(MarkdownTextObject(text=f"*{t('card.asset')}*\n{esc(card['asset'])}"))
+    for f in card.get("fields") or ():  # the type's own fields marked `card: true`
+        label = f["labels"].get(catalog.locale) or f["name"]
+        fields.append(MarkdownTextObject(text=f"*{esc(label)}*\n{esc(f['value'])}"[:2000]))
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(
-            text=f"*{card['key']}* · {esc(card['title'])}"[:3000]), fields=fields),
+            text=f"*{card['key']}* · {esc(card['title'])}"[:3000]), fields=fields[:10]),
     ]
     notes = []
     if card.get("description"):

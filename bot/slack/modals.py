@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    DatePickerElement,
     InputBlock,
+    NumberInputElement,
     Option,
     PlainTextInputElement,
+    RadioButtonsElement,
+    StaticMultiSelectElement,
     StaticSelectElement,
     UserMultiSelectElement,
     UserSelectElement,
@@ -16,6 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from notifications.text import Catalog
+from workflows.fields import MAX_FIELD_TEXT, MAX_LONG_TEXT, FieldDef, FieldKind, Form
 from workflows.kinds import TicketType
 from workflows.organisation import Organisation
 from workflows.priority import DEFAULT_PRIORITY, Priority
@@ -39,16 +44,66 @@ def _select(block_id: str, label: str, options: list[tuple[str, str]], initial: 
         action_id="value", options=choices, initial_option=chosen))
 
 
+FIELD_BLOCK = "field:"  # block ids of a type's own fields: `field:risk`
+
+
+def _yes_no(catalog: Catalog) -> list[Option]:
+    return [Option(value="yes", text=catalog.text("field.yes")),
+            Option(value="no", text=catalog.text("field.no"))]
+
+
+def field_block(f: FieldDef, catalog: Catalog) -> InputBlock:
+    """The Block Kit input for one of the type's own fields, its default already filled in."""
+    label, block_id = f.label(catalog.locale)[:2000], FIELD_BLOCK + f.name
+    default = f.default
+    element: Any
+    if f.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        element = PlainTextInputElement(
+            action_id="value", multiline=f.kind is FieldKind.LONG_TEXT,
+            initial_value=default or None,
+            max_length=MAX_LONG_TEXT if f.kind is FieldKind.LONG_TEXT else MAX_FIELD_TEXT)
+    elif f.kind is FieldKind.NUMBER:
+        element = NumberInputElement(action_id="value", is_decimal_allowed=True,
+                                     initial_value=None if default is None else str(default))
+    elif f.kind is FieldKind.DATE:
+        element = DatePickerElement(action_id="value", initial_date=default)
+    elif f.kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE):
+        options = [Option(value=c, text=c) for c in f.choices]
+        if f.kind is FieldKind.CHOICE:
+            element = StaticSelectElement(
+                action_id="value", options=options,
+                initial_option=next((o for o in options if o.value == default), None))
+        else:
+            chosen = [o for o in options if o.value in (default or ())]
+            element = StaticMultiSelectElement(action_id="value", options=options,
+                                               initial_options=chosen or None)
+    elif f.kind is FieldKind.PERSON:
+        element = UserSelectElement(action_id="value")
+    else:
+        options = _yes_no(catalog)
+        element = RadioButtonsElement(
+            action_id="value", options=options,
+            initial_option=None if default is None else options[0 if default else 1])
+    return InputBlock(block_id=block_id, label=label, optional=not f.required, element=element)
+
+
 def create_modal(catalog: Catalog, org: Organisation, metadata: dict[str, Any],
-                 title: str = "", description: str = "") -> View:
+                 title: str = "", description: str = "",
+                 ticket_type: TicketType | None = None) -> View:
+    """The create modal; with `ticket_type`, preset to it and asking its own fields."""
     t = catalog.text
+    kind = ticket_type if ticket_type in org.ticket_types else None
+    form: Form = org.form_for(kind) if kind is not None else Form()
+    if kind is not None:
+        metadata = {**metadata, "type": kind.value}
+        description = description or (form.description_template or "")
     blocks = [
         _text_input("title", t("modal.title_field"), initial=title[:200], max_length=200),
         _text_input("description", t("modal.description_field"), multiline=True, optional=True,
                     initial=description[:3000]),
         _select("type", t("modal.type_field"),
                 [(k.value, t(f"type.{k.value}")) for k in org.ticket_types],
-                TicketType.INCIDENT.value),
+                (kind or TicketType.INCIDENT).value),
         _select("priority", t("modal.priority_field"),
                 [(p.value, t(f"priority.{p.value}")) for p in Priority], DEFAULT_PRIORITY.value),
     ]
@@ -62,6 +117,7 @@ def create_modal(catalog: Catalog, org: Organisation, metadata: dict[str, Any],
         InputBlock(block_id="collaborators", label=t("modal.collaborators_field"), optional=True,
                    element=UserMultiSelectElement(action_id="value", max_selected_items=20)),
     ]
+    blocks += [field_block(f, catalog) for f in form.fields][:90]  # Slack allows 100 blocks
     return View(type="modal", callback_id=CREATE, title=t("modal.create_title")[:24],
                 submit=t("modal.create_submit")[:24], close=t("modal.cancel")[:24],
                 private_metadata=json.dumps(metadata), blocks=blocks)
@@ -109,6 +165,23 @@ class Submitted:
 
     def users(self, block_id: str) -> list[str]:
         return list((self._element(block_id) or {}).get("selected_users") or [])
+
+    def typed(self, block_id: str) -> str | None:
+        """What a field's input holds, as text the field's reading takes (`parse_value`):
+        a date, the chosen options joined, yes/no; None when left empty. A person is
+        read with `user`."""
+        element = self._element(block_id) or {}
+        if element.get("selected_date"):
+            return str(element["selected_date"])
+        if element.get("selected_options"):
+            return ", ".join(o["value"] for o in element["selected_options"])
+        if element.get("selected_option"):
+            return str(element["selected_option"]["value"])
+        value = (element.get("value") or "").strip()
+        return value or None
+
+    def field_names(self) -> list[str]:
+        return [b[len(FIELD_BLOCK):] for b in self.values if b.startswith(FIELD_BLOCK)]
 
     def _element(self, block_id: str) -> dict[str, Any] | None:
         elements = self.values.get(block_id) or {}

@@ -6,6 +6,7 @@ reply rides on the ack itself; modals open right after the ack (a trigger_id liv
 """
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -18,9 +19,12 @@ from bot.slack.bot import SlackBot
 from bot.slack.modals import create_modal
 from bot.slack.request import slack_mentions
 from commands.answer import Answer
-from workflows.kinds import Source
+from workflows.kinds import Source, TicketType
 
 log = logging.getLogger(__name__)
+
+# `/ticket type:change_request` (or `/ticket new type:…`): the create modal, preset to the type.
+_MODAL_TYPE = re.compile(r"^(?:new\s+|新建\s*)?(?:type|类型)[:：=](\S+)$", re.I)
 
 
 def register(bot: SlackBot) -> None:
@@ -48,9 +52,12 @@ def register(bot: SlackBot) -> None:
     async def ticket_command(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         text = (body.get("text") or "").strip()
         user, channel = body["user_id"], body.get("channel_id")
-        if not text:
+        preset = _MODAL_TYPE.match(text)
+        if not text or preset:
+            # `/ticket type:change_request`: the modal asks that type's own fields.
             await ack()
-            view = create_modal(bot.catalog, bot.core.loaded.org, {"channel": channel})
+            view = create_modal(bot.catalog, bot.core.loaded.org, {"channel": channel},
+                                ticket_type=TicketType.parse(preset.group(1)) if preset else None)
             bot.after_ack(open_modal(body["trigger_id"], view, channel, user))
             return
         dedup = f"command:{body.get('trigger_id')}"

@@ -6,11 +6,13 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.slack.bot import SlackBot
-from bot.slack.modals import CREATE, Submitted
+from bot.slack.modals import CREATE, FIELD_BLOCK, Submitted
 from bot.slack.on_button import payload_name
 from commands import messages as m
 from commands.answer import Answer
+from workflows.fields import FieldKind
 from workflows.kinds import Source, TicketType
+from workflows.organisation import Organisation
 from workflows.priority import Priority
 
 # Which field a refusal belongs on, so the modal shows it where the user can fix it.
@@ -22,6 +24,21 @@ FIELD_OF_ERROR = {"error.text_required": None, "error.text_too_long": None,
 
 def _slack(user_id: str | None) -> m.Mention | None:
     return m.Mention(Source.SLACK, user_id) if user_id else None
+
+
+def _fields(form: Submitted, org: Organisation) -> dict[str, Any]:
+    """The type's own fields as the modal gave them: typed values, and the people picked."""
+    chosen = form.option("type")
+    kinds = ({f.name: f.kind for f in org.form_for(TicketType(chosen)).fields}
+             if chosen in {t.value for t in TicketType} else {})
+    typed, people = [], []
+    for name in form.field_names():
+        if kinds.get(name) is FieldKind.PERSON:
+            if (picked := form.user(FIELD_BLOCK + name)) is not None:
+                people.append((name, m.Mention(Source.SLACK, picked)))
+        elif (value := form.typed(FIELD_BLOCK + name)) is not None:
+            typed.append((name, value))
+    return {"fields": tuple(typed), "field_people": tuple(people)}
 
 
 def register(bot: SlackBot) -> None:
@@ -47,11 +64,13 @@ def register(bot: SlackBot) -> None:
                                  bot.directory.cached_name(meta["author"]))
                        if meta.get("author") and meta["author"] != user else None),
             origin_channel=meta.get("channel") if meta.get("channel", "").startswith("C") else None,
-            origin_ts=meta.get("ts"))
+            origin_ts=meta.get("ts"), **_fields(form, bot.core.loaded.org))
         answer = await bot.run(user, command, f"view:{view['id']}:{view.get('hash', '')}",
                                name=payload_name(body))
         if not answer.ok:
-            await refuse(ack, answer, "title")
+            # A field's own refusal shows under that field's input.
+            named = f"{FIELD_BLOCK}{answer.params.get('field')}"
+            await refuse(ack, answer, named if named in form.values else "title")
             return
         await ack()
         if answer.duplicate:

@@ -2,6 +2,7 @@
 all in one transaction with its audit lines and notifications."""
 
 from datetime import datetime
+from typing import Any
 
 from commands.actions.read import check_visible
 from commands.answer import Answer
@@ -17,6 +18,7 @@ from workflows.checklist import CheckItem
 from workflows.choice import Choice
 from workflows.confidential import ticket_is_confidential
 from workflows.errors import InvalidInput
+from workflows.fields import Form, fill, missing_required, read_values, with_defaults
 from workflows.kinds import Source
 from workflows.people import Person
 from workflows.placement import Requested, place
@@ -33,6 +35,18 @@ async def _relate(uow: UnitOfWork, ctx: Context, ticket: Ticket, key: str) -> No
     check_visible(ctx, other)
     ticket.links.append(other.key)
     ticket.new_links.append(other.key)
+
+
+def form_values(form: Form, given: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """The type's field values as typed, with the defaults; a required field still missing is
+    refused with every missing one and how to give them inline."""
+    values = with_defaults(form, read_values(form, given))
+    missing = missing_required(form, values)
+    if missing:
+        raise InvalidInput("error.fields_missing", fields=[
+            {"name": f.name, "labels": dict(f.labels), "kind": f.kind.value,
+             "choices": list(f.choices)} for f in missing])
+    return values
 
 
 def requested(cmd: Create, channel: str | None) -> Requested:
@@ -94,13 +108,22 @@ async def draft_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Pe
     """The new ticket routed, with its SLA clocks and first history lines: not yet assigned
     nor numbered. Raises on anything in the request that can be refused."""
     org = ctx.org
-    title = require_text(cmd.title, "title", MAX_TITLE)
-    description = clean(cmd.description)
-    if len(description) > MAX_TEXT:
-        raise InvalidInput("error.text_too_long", what="description", limit=MAX_TEXT)
     placement = place(org, requested(cmd, ctx.channel), org.profile(requester.handle).department)
     if placement.type not in org.ticket_types:
         raise InvalidInput("error.type_disabled", type=placement.type.value)
+    form = org.form_for(placement.type)
+    people = [(name, (await resolve_mention(uow, who, now)).handle)
+              for name, who in cmd.field_people]
+    values = form_values(form, cmd.fields + tuple(people))
+    title = require_text(cmd.title, "title", MAX_TITLE)
+    if form.title_template:
+        title = require_text(fill(form.title_template, {**values, "title": title}), "title",
+                             MAX_TITLE)
+    description = clean(cmd.description)
+    if not description and form.description_template:
+        description = clean(fill(form.description_template, {**values, "title": title}))
+    if len(description) > MAX_TEXT:
+        raise InvalidInput("error.text_too_long", what="description", limit=MAX_TEXT)
     collaborators = await resolve_mentions(uow, cmd.collaborators, now)
     ticket = Ticket(
         key="", queue=placement.queue, number=0, title=title, description=description,
@@ -111,6 +134,7 @@ async def draft_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Pe
         origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
     )
     ticket.workflow = org.workflow_for(ticket.type)
+    ticket.fields = values
     ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
     if cmd.asset is not None:
         asset = await uow.assets.get(cmd.asset)

@@ -83,6 +83,7 @@ def case(name: str, speaker: str, text: str, expected: str) -> Any:
     return pytest.param(speaker, text, expected, id=name)
 
 
+SET_USAGE = "Usage: set <ticket> <field>=<value> …   e.g. set IT-4 risk=high window=2026-12-12"
 PARSE_ERRORS = [
     case("empty", "alice", "", "Type a command, e.g. `new P2 VPN down on floor 3`, or `help`."),
     case("only-dingtalk-spaces", "alice", "\u3000\xa0",
@@ -135,6 +136,10 @@ PARSE_ERRORS = [
     case("show-no-key", "bob", "show", "Usage: show <ticket>"),
     case("show-extra-words", "bob", "show IT-1 please", "Usage: show <ticket>"),
     case("history-no-key", "bob", "history", "Usage: history <ticket>"),
+    case("set-no-field", "bob", "set IT-1", SET_USAGE),
+    case("set-not-a-field", "bob", "set IT-1 please", SET_USAGE),
+    case("set-unknown-field", "bob", "set IT-1 risk=high",
+         "risk is not a field of this ticket type, which has no fields of its own."),
     case("list-two-teams", "bob", "list team it network", LIST_USAGE),
     case("list-status-without-statuses", "bob", "list status", LIST_USAGE),
     case("mute-no-key", "alice", "mute", "Usage: mute <ticket>"),

@@ -245,6 +245,16 @@ SPECIAL |= {"button.kb_solved": {"arg": "KB-3"}, "button.merge": {"arg": "IT-2"}
 # --- workflow ---
 SPECIAL |= {"error.wrong_who": {"action": "resume", "roles": ["lead"], "others": ["cab"]}}
 ZH_ONLY_SPECIAL |= {"error.wrong_who": {"action": "resume", "roles": ["lead"], "others": ["变更委员会"]}}
+# --- forms ---
+_FIELD = {"field": "vpn", "labels": {"en": "VPN", "zh-CN": "网络"}, "kind": "choice",
+          "value": "XX", "choices": ["printer", "office"], "known": ["vpn", "printer"]}
+SPECIAL |= {"field.kind_hint": _FIELD, "error.field_value": _FIELD,
+            "error.field_unknown": _FIELD, "error.field_quote": _FIELD,
+            "error.field_empty": _FIELD,
+            "error.fields_missing": {"fields": [{"name": "vpn", "labels": {"zh-CN": "网络"},
+                                                 "kind": "date", "choices": []}]},
+            "ticket.fields_set": {"names": ["vpn", "printer"]},
+            "error.transition_needs_fields": {"action": "resolve", "fields": ["vpn"]}}
 
 
 @functools.cache

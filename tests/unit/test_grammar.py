@@ -176,6 +176,8 @@ HAPPY = [
                                priority=Priority.P4), id="schedule-add"),
     pytest.param("schedule list", m.ScheduleList(), id="schedule-list"),
     pytest.param("check IT-42 2", m.Check("IT-42", 2), id="check"),
+    pytest.param('set IT-42 risk=high plan="two words"',
+                 m.SetFields("IT-42", (("risk", "high"), ("plan", "two words"))), id="set"),
     pytest.param("勾选 42 1", m.Check("IT-42", 1), id="勾选"),
     pytest.param("asset show UPS-1", m.AssetShow("UPS-1"), id="asset"),
     pytest.param("资产 UPS-1", m.AssetShow("UPS-1"), id="资产"),
@@ -644,6 +646,7 @@ ERRORS = [
     case("check", "check IT-42 first", usage("check"), "not-a-number"),
     case("asset", "asset show", usage("asset"), "asset-nothing"),
     case("asset", "asset show UPS-1 UPS-2", usage("asset"), "asset-two"),
+    case("set", "set IT-42 risk", usage("set"), "no-value"),
     # --- kb ---
     case("kb", "kb", usage("kb"), "kb-nothing"),
     case("kb", "kb edit IT-3 -- x", ("kb.error.bad_article",
