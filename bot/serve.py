@@ -165,7 +165,8 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
         log.info("ticketbot serving %s on %s:%s", serving, settings.http_host, settings.http_port)
     else:
         log.warning("no messenger is configured: serving only /healthz, /readyz and /metrics on "
-                    "%s:%s, and the scheduled jobs (set SLACK_BOT_TOKEN, DINGTALK_CLIENT_ID or FEISHU_APP_ID)",
+                    "%s:%s, and the scheduled jobs (set SLACK_BOT_TOKEN, DINGTALK_CLIENT_ID or "
+                    "FEISHU_APP_ID)",
                     settings.http_host, settings.http_port)
     try:
         await _until_stopped(stop, tasks)

@@ -157,7 +157,8 @@ class Settings(BaseSettings):
         """Every configured secret, so logging can blank them wherever they appear."""
         values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
                   self.dingtalk_client_secret, self.feishu_app_secret,
-                  self.feishu_verification_token, self.feishu_encrypt_key, urlsplit(self.database_url).password]
+                  self.feishu_verification_token, self.feishu_encrypt_key,
+                  urlsplit(self.database_url).password]
         return [v for v in values if v]
 
     @property

@@ -79,8 +79,9 @@ async def _sync_identities(session: AsyncSession, people: Iterable[DirectoryEntr
     if not entries:
         return
     handles = [e.handle for e in entries]
-    ids = dict((await session.execute(
-        select(_PEOPLE.c.handle, _PEOPLE.c.id).where(_PEOPLE.c.handle.in_(handles)))).tuples())
+    rows = await session.execute(
+        select(_PEOPLE.c.handle, _PEOPLE.c.id).where(_PEOPLE.c.handle.in_(handles)))
+    ids = {handle: person_id for handle, person_id in rows}
     for entry in entries:
         for platform, workspace, external_id in entry.accounts():
             await _UPSERT_IDENTITY.execute(session, {

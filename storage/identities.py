@@ -30,7 +30,7 @@ _OF = select(_I.c.platform, _I.c.workspace, _I.c.external_id).where(
     _I.c.person_id == bindparam("_id")).order_by(_I.c.id)
 
 
-def FEISHU_ID_OF(person_id: ColumnElement[Any]) -> Any:  # noqa: N802 - reads as a column
+def feishu_id_of(person_id: ColumnElement[Any]) -> Any:
     """A person's Feishu id as a column of their row (read with them, in one statement)."""
     return (select(_I.c.external_id)
             .where(_I.c.person_id == person_id, _I.c.platform == Source.FEISHU.value)

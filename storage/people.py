@@ -5,7 +5,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
-from storage.identities import FEISHU_ID_OF, IDENTITY_PLATFORMS, SqlIdentities
+from storage.identities import IDENTITY_PLATFORMS, SqlIdentities, feishu_id_of
 from storage.models import PersonRow, PreferenceRow
 from workflows.kinds import Source
 from workflows.people import Person
@@ -26,7 +26,7 @@ def _person(row: Any) -> Person:
 # are memoised), run on the session's connection (in its transaction, without the ORM layer).
 _T = PersonRow.__table__
 _COLUMNS = (_T.c.id, _T.c.handle, _T.c.name, _T.c.slack_id, _T.c.dingtalk_id)
-_READ = (*_COLUMNS, FEISHU_ID_OF(_T.c.id).label("feishu_id"))
+_READ = (*_COLUMNS, feishu_id_of(_T.c.id).label("feishu_id"))
 _BY_ID = select(*_READ).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
 # The look-ups that find who is asking also read the zone they chose, if any, in the same
 # statement: every answer is shown in the reader's zone, and a query of its own for it cost a
