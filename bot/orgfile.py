@@ -253,7 +253,7 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
             owner = accounts.setdefault(account, person.handle)
             if owner != person.handle:
                 problems.append((("people", pi, "identities", ii),
-                                 f"{ident.platform.value} id {ident.id!r} is {owner!r}'s already"))
+                                 f"{ident.platform.value} id {ident.id!r} belongs to {owner!r} already"))
     for i, admin in enumerate(spec.admins):
         if admin not in known:
             problems.append((("admins", i), f"unknown person {admin!r}"))
