@@ -118,3 +118,13 @@ async def test_events_without_the_verification_token_are_refused(
     challenge = {"challenge": "ch-123", "token": fake_feishu.verification_token,
                  "type": "url_verification"}
     assert (await feishu.post(challenge)).json() == {"challenge": "ch-123"}
+
+
+async def test_readiness_reports_the_open_api(feishu: Feishu, fake_feishu: FakeFeishu) -> None:
+    from bot.serve import readiness
+
+    checks = await readiness(feishu.app, {"feishu_openapi": feishu.runtime.connected})
+    assert checks == {"database": True, "schema": True, "feishu_openapi": True}
+    fake_feishu.app_secret = "rotated"  # the deployment still has the old one
+    feishu.runtime.sender._token = None
+    assert await feishu.runtime.connected() is False
