@@ -55,7 +55,8 @@ class SqlPeople:
         self.identities = SqlIdentities(session)
 
     async def get(self, person_id: int) -> Person | None:
-        return (await self.many({person_id})).get(person_id)
+        row = await self.session.get(PersonRow, person_id)
+        return to_person(row) if row else None
 
     async def many(self, ids: set[int]) -> dict[int, Person]:
         if not ids:
@@ -91,7 +92,7 @@ class SqlPeople:
                                  ) -> Person | None:
         """The person with this account: in this workspace, else one recorded without one."""
         person_id = await self.identities.person_id(platform.value, workspace, external_id)
-        return None if person_id is None else await self.get(person_id)
+        return None if person_id is None else (await self.many({person_id})).get(person_id)
 
     async def own_zone(self, person_id: int) -> str | None:
         """The zone this person chose (`prefs timezone`), or None."""
