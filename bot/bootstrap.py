@@ -79,6 +79,8 @@ class App:
                                        self.settings.slack_burst),
             Source.DINGTALK.value: Pacing(self.settings.dingtalk_rate_per_minute / 60,
                                           self.settings.dingtalk_burst),
+            Source.FEISHU.value: Pacing(self.settings.feishu_rate_per_second,
+                                        self.settings.feishu_rate_per_second),
             CARD_LANE: CARD_PACING,  # cards are not robot messages: not the group's budget
         }
         options.setdefault("pacing", pacing)
@@ -140,9 +142,11 @@ async def build_app(settings: Settings, clock: Clock | None = None,
     uow = SqlUnitOfWorkFactory(sessions, numbers,
                                after_outbox_commit=None if postgres else wake.ring_committed)
     uow.kb_search.snapshot = settings.kb_index_file
-    cards = {Source.SLACK} | ({Source.DINGTALK} if settings.dingtalk_card_mode else set())
+    cards = {Source.SLACK, Source.FEISHU} | (
+        {Source.DINGTALK} if settings.dingtalk_card_mode else set())
     notify = NotifyConfig(platforms, settings.locale,
-                          {Source.DINGTALK: settings.dingtalk_locale}, settings.tz,
+                          {Source.DINGTALK: settings.dingtalk_locale,
+                           Source.FEISHU: settings.feishu_locale}, settings.tz,
                           card_platforms=frozenset(cards))
     return App(settings, loaded, engine, uow, clock,
                ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers, wake=wake)
@@ -150,7 +154,8 @@ async def build_app(settings: Settings, clock: Clock | None = None,
 
 def speaks_chinese(settings: Settings) -> bool:
     return settings.locale == "zh-CN" or (settings.dingtalk_enabled
-                                          and settings.dingtalk_locale == "zh-CN")
+                                          and settings.dingtalk_locale == "zh-CN") or (
+        settings.feishu_enabled and settings.feishu_locale == "zh-CN")
 
 
 async def warm_kb(app: App) -> None:

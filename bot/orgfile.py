@@ -62,11 +62,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class IdentitySpec(_Strict):
+    """`identities: [{platform: feishu, id: ou_…}]`: an account on a messenger; `workspace`
+    (team, corp, app or tenant) only where an id is not unique without it."""
+
+    platform: Source
+    id: str = Field(min_length=1, max_length=128)
+    workspace: str = Field(default="", max_length=64)
+
+
 class PersonSpec(_Strict):
     handle: str = Field(pattern=_HANDLE)
     name: str
     slack_id: str | None = None
     dingtalk_id: str | None = None
+    identities: list[IdentitySpec] = []
     department: str | None = None
     skills: list[str] = []
     timezone: str | None = None
@@ -250,6 +260,14 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
     for i, handle in enumerate(handles):
         if handles.index(handle) != i:
             problems.append((("people", i, "handle"), f"duplicate person {handle!r}"))
+    accounts: dict[tuple[str, str, str], str] = {}
+    for pi, person in enumerate(spec.people):
+        for ii, ident in enumerate(person.identities):
+            account = (ident.platform.value, ident.workspace, ident.id)
+            owner = accounts.setdefault(account, person.handle)
+            if owner != person.handle:
+                problems.append((("people", pi, "identities", ii),
+                                 f"{ident.platform.value} id {ident.id!r} belongs to {owner!r} already"))
     for i, admin in enumerate(spec.admins):
         if admin not in known:
             problems.append((("admins", i), f"unknown person {admin!r}"))
@@ -412,7 +430,8 @@ def load_org(path: Path | None = None) -> LoadedOrg:
     problems = _cross_check(spec) + hook_problems(spec.webhooks, spec.intake)
     if problems:
         raise OrgFileError([f"{_where(path, lines, loc)}: {msg}" for loc, msg in problems])
-    directory = [DirectoryEntry(p.handle, p.name, p.slack_id, p.dingtalk_id)
+    directory = [DirectoryEntry(p.handle, p.name, p.slack_id, p.dingtalk_id, tuple(
+                     (i.platform.value, i.workspace, i.id) for i in p.identities))
                  for p in spec.people]
     org = _build(spec)
     # Read against the built organisation (teams, calendars); a start in the past is allowed.

@@ -80,6 +80,8 @@ def describe(settings: Settings) -> str:
     if settings.dingtalk_enabled:
         parts.append("DingTalk (Stream Mode, "
                      + ("cards)" if settings.dingtalk_card_mode else "markdown)"))
+    if settings.feishu_enabled:
+        parts.append("Feishu (events at /feishu/events)")
     return ", ".join(parts)
 
 
@@ -112,17 +114,24 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
     async def ready() -> dict[str, bool]:
         return await readiness(core, connections)
 
+    senders = await stack.enter_async_context(platform_senders(settings, core.clock, session,
+                                                                     core.loaded, core.uow.webhooks))
+    routes = intake_routes(core.intake(api_token_check(core)))
+    feishu = None
+    if "feishu" in senders:
+        from bot.feishu.runtime import FeishuRuntime
+
+        feishu = FeishuRuntime(core, senders["feishu"])  # type: ignore[arg-type]
+        routes = [*routes, feishu.route()]
+        connections["feishu_openapi"] = feishu.connected
     http = build_http(slack.app if slack is not None and not socket_mode else None, ready,
                       on_scrape=ticket_counts(core.engine, settings.metrics_refresh_seconds),
                       details=lambda: readiness_details(core.loaded.org.sla, core.clock.now()),
-                      routes=intake_routes(core.intake(api_token_check(core))),
-                      api=build_api(core))
+                      routes=routes, api=build_api(core))
     warn_at_start(core.loaded.org.sla, core.clock.now())
     server = _Server(uvicorn.Config(
         http, host=settings.http_host, port=settings.http_port, log_level="warning",
         lifespan="off", timeout_graceful_shutdown=max(1, int(settings.shutdown_timeout))))
-    senders = await stack.enter_async_context(platform_senders(settings, core.clock, session,
-                                                                     core.loaded, core.uow.webhooks))
     core.senders.update(senders)  # the weekly digest posts its charts through them
     tasks = [asyncio.create_task(server.serve(), name="http")]
     if socket_mode and slack is not None:
@@ -156,14 +165,15 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
         log.info("ticketbot serving %s on %s:%s", serving, settings.http_host, settings.http_port)
     else:
         log.warning("no messenger is configured: serving only /healthz, /readyz and /metrics on "
-                    "%s:%s, and the scheduled jobs (set SLACK_BOT_TOKEN or DINGTALK_CLIENT_ID)",
+                    "%s:%s, and the scheduled jobs (set SLACK_BOT_TOKEN, DINGTALK_CLIENT_ID or "
+                    "FEISHU_APP_ID)",
                     settings.http_host, settings.http_port)
     try:
         await _until_stopped(stop, tasks)
     finally:
         await scheduler.stop(settings.shutdown_timeout / 2)  # a sweep mid-step finishes it
     await _shut_down(server, socket, tasks, settings.shutdown_timeout)
-    for part in (slack, dingtalk):
+    for part in (slack, dingtalk, feishu):
         if part is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(part.settle(), settings.shutdown_timeout)

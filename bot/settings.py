@@ -73,6 +73,17 @@ class Settings(BaseSettings):
                                                   validation_alias="DINGTALK_CARD_TEMPLATE_ID")
     # The robot's display name, removed wherever `@name` is left in a message's text.
     dingtalk_robot_name: str | None = Field(default=None, validation_alias="DINGTALK_ROBOT_NAME")
+    # Feishu (Lark): a self-built app's credentials; events come to POST /feishu/events
+    # ("事件与回调" → request URL), checked against the app's Verification Token.
+    feishu_app_id: str | None = Field(default=None, validation_alias="FEISHU_APP_ID")
+    feishu_app_secret: str | None = Field(default=None, validation_alias="FEISHU_APP_SECRET")
+    feishu_verification_token: str | None = Field(default=None,
+                                                  validation_alias="FEISHU_VERIFICATION_TOKEN")
+    feishu_encrypt_key: str | None = Field(default=None, validation_alias="FEISHU_ENCRYPT_KEY")
+    feishu_openapi_endpoint: str = Field(default="https://open.feishu.cn",
+                                         validation_alias="FEISHU_OPENAPI_ENDPOINT")
+    feishu_locale: str = "zh-CN"
+    feishu_rate_per_second: float = Field(default=5.0, gt=0)
     # Reconnect a Stream connection that has carried nothing (frames, pongs) for this long.
     dingtalk_watchdog_seconds: float = Field(default=90.0, gt=0)
     # auto: interactive cards when a template id is set, markdown otherwise; on: cards, and a
@@ -103,6 +114,8 @@ class Settings(BaseSettings):
             found.add(Source.SLACK)
         if self.dingtalk_enabled:
             found.add(Source.DINGTALK)
+        if self.feishu_enabled:
+            found.add(Source.FEISHU)
         return frozenset(found or {Source.CONSOLE})
 
     @property
@@ -112,6 +125,10 @@ class Settings(BaseSettings):
     @property
     def dingtalk_enabled(self) -> bool:
         return bool(self.dingtalk_client_id and self.dingtalk_client_secret)
+
+    @property
+    def feishu_enabled(self) -> bool:
+        return bool(self.feishu_app_id and self.feishu_app_secret)
 
     @property
     def dingtalk_card_mode(self) -> bool:
@@ -129,7 +146,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
 
-    @field_validator("locale", "dingtalk_locale")
+    @field_validator("locale", "dingtalk_locale", "feishu_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
         if value not in ("en", "zh-CN"):
@@ -139,7 +156,9 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Every configured secret, so logging can blank them wherever they appear."""
         values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
-                  self.dingtalk_client_secret, urlsplit(self.database_url).password]
+                  self.dingtalk_client_secret, self.feishu_app_secret,
+                  self.feishu_verification_token, self.feishu_encrypt_key,
+                  urlsplit(self.database_url).password]
         return [v for v in values if v]
 
     @property

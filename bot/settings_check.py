@@ -35,6 +35,22 @@ def incomplete_settings(settings: Settings) -> str | None:
                 "cards need the template's id from the card builder (or set TICKETBOT_DINGTALK_CARDS=auto).")
     if settings.dingtalk_card_template_id and not settings.dingtalk_client_id:
         return "DINGTALK_CARD_TEMPLATE_ID is set but DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are not."
+    return _feishu(settings)
+
+
+def _feishu(settings: Settings) -> str | None:
+    if settings.feishu_app_id and not settings.feishu_app_secret:
+        return ("FEISHU_APP_ID is set but FEISHU_APP_SECRET is not: both are the Feishu app's "
+                "credentials (凭证与基础信息).")
+    if settings.feishu_app_secret and not settings.feishu_app_id:
+        return ("FEISHU_APP_SECRET is set but FEISHU_APP_ID is not: both are the Feishu app's "
+                "credentials (凭证与基础信息).")
+    if settings.feishu_enabled and not settings.feishu_verification_token:
+        return ("FEISHU_APP_ID is set but FEISHU_VERIFICATION_TOKEN is not: every event Feishu "
+                "posts is checked against the app's Verification Token (事件与回调 → 加密策略).")
+    if settings.feishu_encrypt_key:
+        return ("FEISHU_ENCRYPT_KEY is set, but encrypted Feishu events are not supported yet: "
+                "clear the Encrypt Key in 事件与回调 → 加密策略 and unset FEISHU_ENCRYPT_KEY.")
     return None
 
 

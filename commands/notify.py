@@ -49,8 +49,9 @@ def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
              platforms: frozenset[Source]) -> tuple[Source, str] | None:
     ids = {Source.SLACK: person.slack_id, Source.DINGTALK: person.dingtalk_id,
            Source.CONSOLE: person.handle}
+    ids.update({Source(p): v for p, v in person.identities if p in Source.__members__.values()})
     order = [prefs.platform] if prefs is not None and prefs.platform else []
-    order += [ticket.source, Source.SLACK, Source.DINGTALK, Source.CONSOLE]
+    order += [ticket.source, Source.SLACK, Source.DINGTALK, Source.FEISHU, Source.CONSOLE]
     for platform in order:
         if platform in platforms and ids.get(platform):
             return platform, ids[platform]  # type: ignore[return-value]

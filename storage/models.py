@@ -36,6 +36,23 @@ class PersonRow(Base):
     created_at: Mapped[datetime]
 
 
+class PersonIdentityRow(Base):
+    """One of a person's accounts on a messenger. `workspace` is where the external id is
+    unique (a Slack team, a DingTalk corp, a Feishu app or tenant); "" when one is enough."""
+
+    __tablename__ = "person_identities"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "external_id",
+                                       name="uq_person_identities_account"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64), default="")
+    external_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+
+
 class QueueRow(Base):
     """Per-queue ticket counter: ids are handed out by an atomic increment, never reused."""
 

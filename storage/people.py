@@ -5,6 +5,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
+from storage.identities import IDENTITY_PLATFORMS, SqlIdentities, feishu_id_of
 from storage.models import PersonRow, PreferenceRow
 from workflows.kinds import Source
 from workflows.people import Person
@@ -14,17 +15,25 @@ def to_person(row: PersonRow) -> Person:
     return Person(row.id, row.handle, row.name, row.slack_id, row.dingtalk_id)
 
 
+def _person(row: Any) -> Person:
+    """From a row of _READ: today's columns, then the Feishu identity (a subquery, so a person
+    is still read in one statement)."""
+    feishu = row[5]
+    return Person(*row[:5], identities=((Source.FEISHU.value, feishu),) if feishu else ())
+
+
 # Every request looks its person up: plain rows from statements built once (their cache keys
 # are memoised), run on the session's connection (in its transaction, without the ORM layer).
 _T = PersonRow.__table__
 _COLUMNS = (_T.c.id, _T.c.handle, _T.c.name, _T.c.slack_id, _T.c.dingtalk_id)
-_BY_ID = select(*_COLUMNS).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
+_READ = (*_COLUMNS, feishu_id_of(_T.c.id).label("feishu_id"))
+_BY_ID = select(*_READ).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
 # The look-ups that find who is asking also read the zone they chose, if any, in the same
 # statement: every answer is shown in the reader's zone, and a query of its own for it cost a
 # tenth of a request.
 _P = PreferenceRow.__table__
 _OWN_ZONE = select(_P.c.timezone).where(_P.c.person_id == _T.c.id).scalar_subquery()
-_WITH_ZONE = (*_COLUMNS, _OWN_ZONE.label("own_zone"))
+_WITH_ZONE = (*_READ, _OWN_ZONE.label("own_zone"))
 _ZONE_OF = select(_P.c.timezone).where(_P.c.person_id == bindparam("_id"))
 _BY_HANDLE = select(*_WITH_ZONE).where(_T.c.handle == bindparam("_value"))
 _BY_PLATFORM_ID = {
@@ -43,6 +52,7 @@ class SqlPeople:
         self.session = session
         # Each person's own zone setting as read in this unit of work (None: they chose none).
         self._zones: dict[int, str | None] = {}
+        self.identities = SqlIdentities(session)
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.session.get(PersonRow, person_id)
@@ -52,7 +62,7 @@ class SqlPeople:
         if not ids:
             return {}
         rows = await (await self.session.connection()).execute(_BY_ID, {"_ids": sorted(ids)})
-        return {row[0]: Person(*row) for row in rows}
+        return {row[0]: _person(row) for row in rows}
 
     async def by_handle(self, handle: str) -> Person | None:
         connection = await self.session.connection()
@@ -64,6 +74,8 @@ class SqlPeople:
         return [to_person(r) for r in rows]
 
     async def by_platform_id(self, platform: Source, platform_id: str) -> Person | None:
+        if platform in IDENTITY_PLATFORMS:  # no column of their own: the identities table
+            return await self.person_by_identity(platform, "", platform_id)
         stmt = _BY_PLATFORM_ID.get(platform)
         if stmt is None:
             return None
@@ -74,7 +86,13 @@ class SqlPeople:
         if row is None:
             return None
         self._zones[row.id] = row.own_zone
-        return Person(*row[:5])
+        return _person(row)
+
+    async def person_by_identity(self, platform: Source, workspace: str, external_id: str
+                                 ) -> Person | None:
+        """The person with this account: in this workspace, else one recorded without one."""
+        person_id = await self.identities.person_id(platform.value, workspace, external_id)
+        return None if person_id is None else (await self.many({person_id})).get(person_id)
 
     async def own_zone(self, person_id: int) -> str | None:
         """The zone this person chose (`prefs timezone`), or None."""
@@ -101,9 +119,12 @@ class SqlPeople:
             row = (await _ADD.execute(self.session, values)).first()
             if row is not None:
                 self._zones[row[0]] = None  # just recorded: no preferences yet
-                return Person(*row), True
+                if platform is not None and platform_id is not None:
+                    await self.identities.link(row[0], platform.value, "", platform_id, now)
+                extra = ((platform.value, platform_id),) if column is None and platform_id else ()
+                return Person(*row, identities=extra), True
             # Nothing inserted: someone else recorded this person first, or took the handle.
-            if platform is not None and column is not None and platform_id is not None:
+            if platform is not None and platform_id is not None:
                 found = await self.by_platform_id(platform, platform_id)
             else:
                 found = await self.by_handle(str(values["handle"]))

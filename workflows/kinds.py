@@ -35,6 +35,7 @@ class Source(StrEnum):
 
     SLACK = "slack"
     DINGTALK = "dingtalk"
+    FEISHU = "feishu"  # Feishu (Lark); people are found through their identities
     CONSOLE = "console"
     API = "api"
     SYSTEM = "system"

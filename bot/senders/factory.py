@@ -45,6 +45,13 @@ async def platform_senders(settings: Settings, clock: Clock,
                 card_template_id=(settings.dingtalk_card_template_id
                                   if settings.dingtalk_card_mode else None),
                 media_url=settings.dingtalk_media_endpoint)
+        if settings.feishu_enabled:
+            from bot.senders.feishu import FeishuSender
+
+            senders["feishu"] = FeishuSender(
+                http, settings.feishu_openapi_endpoint, settings.feishu_app_id or "",
+                settings.feishu_app_secret or "", clock,
+                catalogs=Catalogs(settings.tz, settings.templates_dir))
         if (loaded is not None and loaded.org.webhooks) or stored_webhooks is not None:
             senders["webhook"] = await webhook_sender(stack, clock, loaded, stored_webhooks)
         yield senders

@@ -20,6 +20,11 @@ CASES = [
     ({"dingtalk_client_id": "ding1", "dingtalk_client_secret": "s", "dingtalk_cards": "on"},
      "DINGTALK_CARD_TEMPLATE_ID is not set"),
     ({"dingtalk_card_template_id": "tpl.schema"}, "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET"),
+    ({"feishu_app_id": "cli_1"}, "FEISHU_APP_SECRET is not"),
+    ({"feishu_app_secret": "s"}, "FEISHU_APP_ID is not"),
+    ({"feishu_app_id": "cli_1", "feishu_app_secret": "s"}, "FEISHU_VERIFICATION_TOKEN is not"),
+    ({"feishu_app_id": "cli_1", "feishu_app_secret": "s", "feishu_verification_token": "v",
+      "feishu_encrypt_key": "k"}, "encrypted Feishu events are not supported"),
 ]
 
 
@@ -63,3 +68,17 @@ def test_serve_refuses_to_start_with_one_sentence(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "SLACK_SIGNING_SECRET is not" in err
     assert not (tmp_path / "never.db").exists()  # nothing was started or created
+
+
+def test_serve_refuses_half_a_feishu_configuration(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DINGTALK_CLIENT_ID",
+                 "DINGTALK_CLIENT_SECRET", "FEISHU_APP_SECRET", "FEISHU_VERIFICATION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FEISHU_APP_ID", "cli_a1b2")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "FEISHU_APP_SECRET is not" in err
+    assert not (tmp_path / "never.db").exists()

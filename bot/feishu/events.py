@@ -1,0 +1,137 @@
+"""Feishu's events in, the shared grammar and use cases, answers out.
+
+POST /feishu/events receives what the app's "事件与回调" subscription sends: the url_verification
+challenge, im.message.receive_v1 and card.action.trigger, each checked against the
+Verification Token. Messages are deduplicated on message_id, clicks on the card, the card's
+version, the clicker and the button, as the DingTalk adapter does; the answer is scheduled and
+Feishu gets its HTTP 200 at once. A refused click is told to the clicker in a toast.
+"""
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from bot.feishu import inbound
+from bot.feishu.cards import ACTIONS, typed_command
+from bot.feishu.inbound import CardClick, Message
+from bot.feishu.replies import Conversation, Replier
+from bot.feishu.text import command_text
+from commands import buttons
+from commands import messages as m
+from commands.answer import Answer
+from commands.dispatcher import Dispatcher
+from commands.people import handle_from
+from commands.ports import Clock, UnitOfWorkFactory
+from workflows.errors import DomainError
+from workflows.kinds import Source
+
+log = logging.getLogger(__name__)
+UNREADABLE = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def command_for(action: str, key: str, arg: str | None) -> m.Command | None:
+    """The command a button stands for; None when it needs words a click cannot bring."""
+    if action in buttons.BUTTONS:
+        return buttons.command_for(action, key, arg)
+    simple: dict[str, m.Command] = {
+        "claim": m.Claim(key), "resume": m.Resume(key, None), "reopen": m.Reopen(key, None),
+        "close": m.Close(key, None), "cancel": m.Cancel(key, None), "urge": m.Urge(key, None),
+    }
+    return simple.get(action)
+
+
+class FeishuEvents:
+    def __init__(self, dispatcher: Dispatcher, uow: UnitOfWorkFactory, replier: Replier,
+                 clock: Clock, verification_token: str, workspace: str = "") -> None:
+        self.dispatcher, self.uow, self.replier = dispatcher, uow, replier
+        self.clock, self.token, self.workspace = clock, verification_token, workspace
+
+    async def handle(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, JSON body) for one POST."""
+        if inbound.token_of(body) != self.token:
+            return 401, {"msg": "invalid verification token"}
+        kind = inbound.event_type(body)
+        if kind == inbound.URL_VERIFICATION:
+            return 200, {"challenge": body.get("challenge", "")}
+        try:
+            if kind == inbound.MESSAGE_RECEIVED:
+                await self.on_message(inbound.message(body))
+            elif kind == inbound.CARD_ACTION:
+                return 200, await self.on_click(inbound.card_click(body))
+        except UNREADABLE as error:  # answered 200: Feishu would resend it, failing alike
+            log.warning("ignored an unreadable Feishu %s (%s: %s)", kind, type(error).__name__,
+                        error)
+        return 200, {}
+
+    async def on_message(self, message: Message) -> None:
+        if message.is_group and not message.addresses_bot:
+            return
+        if not message.sender_open_id or not message.message_id:
+            return
+        name = await self._name_of(message.sender_open_id)
+        who = m.Identity(Source.FEISHU, message.sender_open_id, name)
+        conversation = Conversation(message.is_group, message.chat_id, message.sender_open_id,
+                                    message.message_id)
+        if message.text is None:
+            self.replier.schedule(conversation, Answer("error.empty", {}, public=False, ok=False),
+                                  message.message_id)
+            return
+        handles = await self._people(message)
+        try:
+            command = self.dispatcher.grammar.parse(command_text(message, handles), {})
+        except DomainError as error:
+            answer = Answer(error.message_key, dict(error.params), public=False, ok=False)
+        else:
+            if isinstance(command, m.Create) and message.is_group:
+                command = replace(command, origin_channel=message.chat_id)
+            answer = await self.dispatcher.execute(who, command, dedup_key=message.message_id)
+        self.replier.schedule(conversation, answer, message.message_id)
+
+    async def on_click(self, click: CardClick) -> dict[str, Any]:
+        action, key = click.get("action"), click.get("key")
+        if not click.open_id or not action or not key:
+            return {}
+        who = m.Identity(Source.FEISHU, click.open_id, await self._name_of(click.open_id))
+        dedup = f"card:{click.message_id}:v{click.get('v') or '?'}:{click.open_id}:{action}"
+        if click.get("arg"):
+            dedup += f":{click.get('arg')}"
+        command = command_for(action, key, click.get("arg"))
+        if command is not None:
+            answer = await self.dispatcher.execute(who, command, dedup_key=dedup)
+        elif action in ACTIONS:
+            answer = Answer("feishu.needs_input", {"action": action,
+                                                   "command": typed_command(action, key)},
+                            public=False, ok=False)
+        else:
+            answer = Answer("error.unknown_command", {"word": action, "suggestion": None},
+                            public=False, ok=False)
+        if answer.ok or answer.duplicate:
+            return {}
+        locale = await self.replier.locale(click.open_id)
+        text, _ = self.replier.render(answer, locale)
+        return {"toast": {"type": "error", "content": text}}
+
+    async def _people(self, message: Message) -> dict[str, str]:
+        """open_id -> handle of everyone @-mentioned, recording those seen for the first time."""
+        found: dict[str, str] = {}
+        humans = [x for x in message.mentions if x.open_id and not x.is_bot]
+        if not humans:
+            return found
+        async with self.uow() as uow:
+            for mention in humans:
+                assert mention.open_id is not None
+                person = await uow.people.person_by_identity(Source.FEISHU, self.workspace,
+                                                             mention.open_id)
+                if person is None:
+                    person, _ = await uow.people.add(
+                        handle_from(mention.name, mention.open_id), mention.name or mention.open_id,
+                        self.clock.now(), Source.FEISHU, mention.open_id)
+                found[mention.open_id] = person.handle
+            await uow.commit()
+        return found
+
+    async def _name_of(self, open_id: str) -> str | None:
+        """The directory's name for a sender; Feishu's message event carries none."""
+        async with self.uow() as uow:
+            person = await uow.people.person_by_identity(Source.FEISHU, self.workspace, open_id)
+        return person.label if person is not None else None

@@ -1,0 +1,60 @@
+"""A person's accounts on the messengers (person_identities): platform, workspace, external id.
+
+Slack and DingTalk ids are still read from people's own columns (their adapters use them); the
+table holds a copy of those and is the only home of the newer platforms' ids (Feishu).
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialects import ByDialect
+from storage.models import PersonIdentityRow
+from workflows.kinds import Source
+
+# Platforms whose ids live only in the identities table.
+IDENTITY_PLATFORMS = frozenset({Source.FEISHU})
+
+_I = PersonIdentityRow.__table__
+# An exact workspace first, then an account recorded without one ("" sorts first otherwise).
+_PERSON_ID = (select(_I.c.person_id)
+              .where(_I.c.platform == bindparam("_platform"),
+                     _I.c.external_id == bindparam("_external"),
+                     _I.c.workspace.in_([bindparam("_workspace"), ""]))
+              .order_by((_I.c.workspace == "").asc()).limit(1))
+_LINK = ByDialect(lambda insert: insert(_I).on_conflict_do_nothing(),
+                  ("person_id", "platform", "workspace", "external_id", "created_at"))
+_OF = select(_I.c.platform, _I.c.workspace, _I.c.external_id).where(
+    _I.c.person_id == bindparam("_id")).order_by(_I.c.id)
+
+
+def feishu_id_of(person_id: ColumnElement[Any]) -> Any:
+    """A person's Feishu id as a column of their row (read with them, in one statement)."""
+    return (select(_I.c.external_id)
+            .where(_I.c.person_id == person_id, _I.c.platform == Source.FEISHU.value)
+            .order_by(_I.c.id).limit(1).scalar_subquery())
+
+
+class SqlIdentities:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def person_id(self, platform: str, workspace: str, external_id: str) -> int | None:
+        connection = await self.session.connection()
+        return (await connection.execute(_PERSON_ID, {
+            "_platform": platform, "_workspace": workspace, "_external": external_id})).scalar()
+
+    async def link(self, person_id: int, platform: str, workspace: str, external_id: str,
+                   now: datetime) -> bool:
+        """Record the account as this person's; False when it is someone's already."""
+        result = await _LINK.execute(self.session, {
+            "person_id": person_id, "platform": platform, "workspace": workspace,
+            "external_id": external_id, "created_at": now})
+        return bool(result.rowcount)
+
+    async def of(self, person_id: int) -> list[tuple[str, str, str]]:
+        """(platform, workspace, external id) of each of the person's accounts."""
+        connection = await self.session.connection()
+        return [tuple(row) for row in await connection.execute(_OF, {"_id": person_id})]  # type: ignore[misc]
