@@ -37,7 +37,7 @@ def sample_with_2027(tmp_path: Path) -> Path:
 def test_config_check_on_the_sample_warns_about_2027(capsys: pytest.CaptureFixture[str]) -> None:
     assert config_check(SAMPLE, DEC_2026) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith(": OK — 8 people, 2 teams, 1 queues")
+    assert lines[0].endswith(": OK — 10 people, 3 teams, 2 queues")
     assert len(lines) == 2 and lines[1].startswith("warning: " + MESSAGE)
     assert "official: {2027: {holidays: [...], workdays: [...]}}" in lines[1]
 

@@ -51,7 +51,7 @@ async def test_the_transcript_over_socket_mode(stack: SlackStack,
     await stack.slack.drain()  # what followed the acks
     await stack.deliver()
     card = card_in(stack, "C0OPS")
-    assert buttons(card) == ["note", "reopen", "close"]
+    assert buttons(card) == ["note", "reopen", "close", "kb_save:"]  # saved by an agent
     assert thread_of(stack, "C0OPS", card)[-1] == (
         "IT-1 (Core switch down) is resolved: power cycled the switch. "
         "Reply `reopen IT-1` if it is not fixed.")

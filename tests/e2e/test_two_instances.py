@@ -86,7 +86,7 @@ async def test_the_transcript_alternating_between_two_instances(
     await deliver_both(a, b)
     card = card_in(a, "C0GENERAL")
     assert card["text"] == "IT-1 · VPN down on floor 3 (Resolved, P2)"
-    assert buttons(card) == ["note", "reopen", "close"]
+    assert buttons(card) == ["note", "reopen", "close", "kb_save:"]  # saved by an agent
     assert fake.messages(fake.im_channel("U0ALICE"))[-1]["text"] == (
         "IT-1 (VPN down on floor 3) is resolved: ISP replaced the router. "
         "Reply `reopen IT-1` if it is not fixed.")
