@@ -190,17 +190,3 @@ def _count(report: TickReport, found: Batch) -> None:
     if found.refused:
         log.warning("%d planned occurrences refused by the organisation; passed over",
                     found.refused)
-
-
-async def _alone(uow: UnitOfWorkFactory, org: Organisation, clock: Clock, notify: NotifyConfig,
-                 schedule_id: int, report: TickReport) -> None:
-    """A batch of one: a broken schedule fails alone, the others are made."""
-    try:
-        async with uow() as work:
-            found = await make_batch(work, org, clock, notify, [schedule_id])
-            await work.commit()
-    except Exception:
-        report.failed += 1
-        log.exception("schedule %s failed to open its work order", schedule_id)
-        return
-    _count(report, found)
