@@ -4,7 +4,7 @@ general IT vocabulary belongs here, never an article's own wording."""
 
 from functools import cache
 
-from storage.kb_text import words
+from storage.kb_text import is_warm, words
 
 GROUPS = """
 laptop computer pc notebook desktop 电脑 笔记本 计算机 台式机
@@ -68,12 +68,22 @@ stuck pending 卡住 挂起 一直
 """
 
 
-@cache
 def synonyms() -> dict[str, frozenset[str]]:
-    """Each single search term of a group -> the group's other terms."""
+    """Each single search term of a group -> the group's other terms.
+
+    Until jieba is loaded no Chinese text has been read (kb_text segments every Chinese run),
+    so no Chinese term can be compared yet: the table holds the groups' other words only, and
+    building it does not load jieba's dictionary (a second and 70 MB) into an English-only
+    process on its first creation. Once jieba is loaded the whole table is used."""
+    return _table(is_warm())
+
+
+@cache
+def _table(chinese: bool) -> dict[str, frozenset[str]]:
     table: dict[str, set[str]] = {}
     for line in GROUPS.strip().splitlines():
-        terms = {t[0] for w in line.split() if len(t := words(w, with_grams=False)) == 1}
+        terms = {t[0] for w in line.split() if chinese or w.isascii()
+                 if len(t := words(w, with_grams=False)) == 1}
         for term in terms:
             table.setdefault(term, set()).update(terms - {term})
     return {t: frozenset(others) for t, others in table.items()}

@@ -49,6 +49,11 @@ def warm() -> ModuleType:
     return _JIEBA
 
 
+def is_warm() -> bool:
+    """Whether jieba is loaded: some Chinese text has been segmented, or `warm()` was called."""
+    return _JIEBA is not None
+
+
 def _segment(run: str) -> list[Any]:
     return list(warm().lcut(run, HMM=True))
 

@@ -1,9 +1,13 @@
 """Titles that differ in their key term are two problems; paraphrases are one."""
 
+import subprocess
+import sys
+
 import pytest
 
 from storage.kb_alike import key_terms_differ
 from storage.kb_index import Terms, similarity
+from storage.kb_synonyms import synonyms
 from storage.kb_text import words
 from workflows.knowledge_settings import KnowledgeSettings
 
@@ -37,3 +41,28 @@ def test_the_reported_pair_scores_as_a_duplicate_without_the_rule() -> None:
 ])
 def test_paraphrases_stay_alike(a: str, b: str) -> None:
     assert not key_terms_differ(a, b) and not key_terms_differ(b, a)
+
+
+ENGLISH_ONLY = """
+import sys
+from storage.kb_alike import key_terms_differ
+from storage.kb_synonyms import synonyms
+assert key_terms_differ("Outage: DNS", "Outage: mail")
+assert not key_terms_differ("mail down on floor 3", "email down on floor 3")
+assert synonyms()["laptop"] >= {"comput", "notebook"}
+print("jieba" in sys.modules)
+"""
+
+
+def test_english_titles_are_compared_without_loading_jieba() -> None:
+    # jieba's dictionary costs a second and 70 MB: an English-only process's first creation
+    # (the duplicate check reads the thesaurus) must not load it.
+    out = subprocess.run([sys.executable, "-c", ENGLISH_ONLY], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_thesaurus_gains_its_chinese_words_once_chinese_is_read() -> None:
+    assert key_terms_differ("打印机 坏了", "邮箱 满了")
+    assert "电脑" in synonyms()["laptop"]
+    assert not key_terms_differ("laptop is slow", "电脑 is slow")
