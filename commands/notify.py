@@ -51,7 +51,8 @@ def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
     ids = {Source.SLACK: person.slack_id, Source.DINGTALK: person.dingtalk_id,
            Source.CONSOLE: person.handle}
     ids.update({Source(p): v for p, v in person.identities if p in Source.__members__.values()})
-    order = [prefs.platform] if prefs is not None and prefs.platform else []
+    # Their choice, else where they last spoke to the bot, else the ticket's messenger.
+    order = [p for p in (prefs.platform, prefs.last_platform) if p] if prefs is not None else []
     order += [ticket.source, Source.SLACK, Source.DINGTALK, Source.FEISHU, Source.CONSOLE]
     for platform in order:
         if platform in platforms and ids.get(platform):

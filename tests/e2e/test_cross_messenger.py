@@ -29,6 +29,9 @@ people:
   - {handle: alice, name: Alice, identities: [{platform: dingtalk, id: staff-alice}]}
   - {handle: bob, name: Bob, identities: [{platform: slack, id: U0BOB}]}
   - {handle: carol, name: Carol, identities: [{platform: feishu, id: ou_carol}]}
+  - handle: dave
+    name: Dave
+    identities: [{platform: slack, id: U0DAVE}, {platform: feishu, id: ou_dave}]
 teams:
   - {key: it, name: IT Support, leads: [bob], members: [bob, carol]}
 queues:
@@ -40,7 +43,7 @@ queues:
 DESK, FEISHU_DESK, OFFICE = "C0ITDESK", "oc_it", "cidSHOFFICE=="
 TEMPLATE = "f3c1d7a2-0000-4e7b-9d3c-ticketbot.schema"
 ALICE = Member("staff-alice", "Alice")
-CAROL = User("ou_carol", "Carol")
+CAROL, DAVE = User("ou_carol", "Carol"), User("ou_dave", "Dave")
 
 
 @pytest.fixture
@@ -128,6 +131,13 @@ async def test_dingtalk_requester_slack_agent_feishu_colleague(world: World) -> 
     assert "ticket:reopen" in buttons
     assert office.texts()[-1].startswith("IT-1（VPN drops every hour）已解决：gateway replaced")
 
+    # alice reads in her own chat which messenger each step came from.
+    me = world.dingtalk.private(ALICE)
+    await me.says("history IT-1")
+    history = me.texts()[-1]
+    assert [history.count(f"[{name}]") > 0 for name in ("钉钉", "Slack", "飞书")] == [True] * 3
+    assert "{{" not in history and "source." not in history
+
     # One card per place, each updated in place; each line sent once.
     assert len(world.dingtalk.gateway.calls_to(CARD_CREATE_AND_DELIVER_PATH)) == 1
     assert len(world.feishu.fake.cards_in(FEISHU_DESK)) == 1
@@ -176,3 +186,22 @@ async def test_a_messenger_down_gets_its_cards_once_it_is_back(
     # Nothing was sent twice to the messengers that stayed up.
     assert office.texts() == ["Bob 已开始处理 IT-1（VPN drops every hour）。"]
     assert_each_sent_once(world)
+
+
+async def test_a_collaborator_is_told_where_they_last_spoke(world: World) -> None:
+    slack, feishu = world.slack.fake, world.feishu.fake
+    await world.feishu.says(DAVE, "help")  # dave, on Slack and Feishu, uses Feishu today
+    office = world.dingtalk.group(OFFICE)
+    await office.says(ALICE, "new P2 VPN drops every hour")
+    await world.slack.replies_in_thread("U0BOB", DESK, "IT-1", "<@U0DAVE> can you look at it?")
+    told = [m.text for m in feishu.to_user(DAVE.open_id)]
+    assert len(told) == 1 and told[0].startswith(
+        "Bob 在 IT-1（VPN drops every hour）的回复中提到了你，并将你添加为协作人：")
+    assert slack.messages(slack.im_channel("U0DAVE")) == []
+
+    # Back on Slack, he hears the next reply there.
+    await world.slack.command("U0DAVE", "dave", "list", "C0GENERAL")
+    await office.says(ALICE, "reply IT-1 it dropped again at 10:00")
+    assert [m["text"] for m in slack.messages(slack.im_channel("U0DAVE"))] == [
+        "Alice replied on IT-1: it dropped again at 10:00"]
+    assert len(feishu.to_user(DAVE.open_id)) == len(told)
