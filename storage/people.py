@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -47,9 +48,17 @@ _BY_PLATFORM_ID = {
 _ADD = ByDialect(lambda insert: insert(_T).on_conflict_do_nothing().returning(*_COLUMNS),
                  ("handle", "name", "slack_id", "dingtalk_id", "created_at"))
 _PLATFORM_COLUMN = {Source.SLACK: "slack_id", Source.DINGTALK: "dingtalk_id"}
-_SPOKE_ON = ByDialect(lambda insert: (lambda stmt: stmt.on_conflict_do_update(
-    index_elements=["person_id"], set_={"last_platform": stmt.excluded.last_platform}))(
-    insert(_P)), ("person_id", "notify", "channel_only", "last_platform"))
+
+
+def _spoke_on(insert: Callable[..., Any]) -> Any:
+    """Their preferences row with the messenger they spoke on (a row with the defaults if they
+    had none; their other settings stay as they are)."""
+    stmt = insert(_P)
+    return stmt.on_conflict_do_update(index_elements=["person_id"],
+                                      set_={"last_platform": stmt.excluded.last_platform})
+
+
+_SPOKE_ON = ByDialect(_spoke_on, ("person_id", "notify", "channel_only", "last_platform"))
 _UNSEEN = object()  # a person whose last messenger this unit of work has not read
 
 
