@@ -155,7 +155,7 @@ class Dispatcher:
                     return DUPLICATE
                 person, new = await identify(uow, who, self.clock.now())
                 if new:
-                    await uow.commit()  # someone seen for the first time stays known
+                    await uow.commit()  # someone new stays known; where they spoke, too
                 if claims and dedup_key is not None:
                     # Committed with the use case's change, rolled back with its refusal; a
                     # concurrent redelivery waits on this row, then finds it taken (Duplicate).

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from commands import duplicate_burst as burst
 from commands.buttons import ticket_buttons
+from commands.card_places import card_destinations, mirrored_to
 from commands.people import zone_from
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
 from workflows.actions import Action
@@ -50,7 +51,8 @@ def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
     ids = {Source.SLACK: person.slack_id, Source.DINGTALK: person.dingtalk_id,
            Source.CONSOLE: person.handle}
     ids.update({Source(p): v for p, v in person.identities if p in Source.__members__.values()})
-    order = [prefs.platform] if prefs is not None and prefs.platform else []
+    # Their choice, else where they last spoke to the bot, else the ticket's messenger.
+    order = [p for p in (prefs.platform, prefs.last_platform) if p] if prefs is not None else []
     order += [ticket.source, Source.SLACK, Source.DINGTALK, Source.FEISHU, Source.CONSOLE]
     for platform in order:
         if platform in platforms and ids.get(platform):
@@ -362,15 +364,8 @@ def channel_zone(ticket: Ticket, org: Organisation, config: NotifyConfig) -> str
 
 def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
                        ) -> list[tuple[Source, str]]:
-    found = []
-    for platform, channel in _channels(ticket, org, config.platforms):
-        if platform in config.card_platforms:
-            here = ticket.source is platform and ticket.origin_channel
-            found.append((platform, ticket.origin_channel if here else channel))
-    if not found and ticket.source in config.card_platforms and ticket.origin_channel and (
-            ticket.source in config.platforms):
-        found.append((ticket.source, ticket.origin_channel))
-    return found
+    return card_destinations(ticket, _channels(ticket, org, config.platforms),
+                             config.card_platforms, config.platforms)
 
 
 def _direct_cards(ticket: Ticket, insiders: list[Person], org: Organisation,
@@ -402,7 +397,9 @@ def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[d
         locale = config.locale_for(platform)
         stem = f"{ticket.key}:v{ticket.version}"
         for index, entry in enumerate(entries):
-            if (entry.action in SILENT_IN_THREAD or entry.action in coalesced
+            if mirrored_to(entry, platform):
+                pass  # a comment said on another messenger, repeated here with its author
+            elif (entry.action in SILENT_IN_THREAD or entry.action in coalesced
                     or not AUDIENCES.get(entry.action)):
                 continue  # internal lines (SLA clocks) and what the card already shows
             messages.append(OutboxMessage(

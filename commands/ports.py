@@ -106,6 +106,8 @@ class Preferences:
     quiet_to: time | None = None
     timezone: str | None = None
     muted_ticket_ids: frozenset[int] = frozenset()
+    # Where they last spoke to the bot: their notices go there when `platform` is not set.
+    last_platform: Source | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +308,10 @@ class PeopleRepository(Protocol):
     async def handles(self) -> list[str]: ...
     async def own_zone(self, person_id: int) -> str | None:
         """The zone the person chose themselves, or None (read with their look-up if it ran)."""
+        ...
+    async def spoke_on(self, person_id: int, platform: Source) -> bool:
+        """Remember the messenger the person just spoke on; True when that was a change (a
+        write), False when they spoke there last time too (no statement)."""
         ...
 
 

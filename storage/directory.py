@@ -57,13 +57,20 @@ class DirectoryEntry:
                   if v]
         return list(dict.fromkeys([*legacy, *self.identities]))
 
+    def column_id(self, platform: str) -> str | None:
+        """The id for the person's own column of `platform` (what the Slack and DingTalk
+        adapters still look people up by): the field, else the file's first `identities:`
+        account there, so a person listed only by their identities is found on every messenger."""
+        legacy = self.slack_id if platform == "slack" else self.dingtalk_id
+        return legacy or next((i for p, _, i in self.identities if p == platform), None)
+
 
 async def sync_directory(sessions: async_sessionmaker[AsyncSession],
                          people: Iterable[DirectoryEntry], queues: Iterable[str],
                          now: datetime) -> None:
     """Upsert declared people by handle and make sure every queue has its counter row."""
-    rows = [{"handle": e.handle, "name": e.name, "slack_id": e.slack_id or None,
-             "dingtalk_id": e.dingtalk_id or None, "created_at": now} for e in people]
+    rows = [{"handle": e.handle, "name": e.name, "slack_id": e.column_id("slack"),
+             "dingtalk_id": e.column_id("dingtalk"), "created_at": now} for e in people]
     keys = [{"key": key, "next_number": 0} for key in dict.fromkeys(queues)]
     async with sessions() as session, session.begin():
         for row in rows:  # one statement each: a compiled upsert does not batch on asyncpg

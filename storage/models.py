@@ -226,6 +226,8 @@ class PreferenceRow(Base):
     quiet_from: Mapped[str | None] = mapped_column(String(5))  # "19:00"
     quiet_to: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The messenger they last spoke to the bot on (kept up by the dispatcher, not a choice).
+    last_platform: Mapped[str | None] = mapped_column(String(16))
 
 
 class MuteRow(Base):

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,12 +27,14 @@ def _person(row: Any) -> Person:
 # are memoised), run on the session's connection (in its transaction, without the ORM layer).
 _T = PersonRow.__table__
 _COLUMNS = (_T.c.id, _T.c.handle, _T.c.name, _T.c.slack_id, _T.c.dingtalk_id)
-_READ = (*_COLUMNS, feishu_id_of(_T.c.id).label("feishu_id"))
+_P = PreferenceRow.__table__
+# Where they last spoke, read with them: the dispatcher writes it only when it changed.
+_LAST_SPOKE = select(_P.c.last_platform).where(_P.c.person_id == _T.c.id).scalar_subquery()
+_READ = (*_COLUMNS, feishu_id_of(_T.c.id).label("feishu_id"), _LAST_SPOKE.label("last_spoke"))
 _BY_ID = select(*_READ).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
 # The look-ups that find who is asking also read the zone they chose, if any, in the same
 # statement: every answer is shown in the reader's zone, and a query of its own for it cost a
 # tenth of a request.
-_P = PreferenceRow.__table__
 _OWN_ZONE = select(_P.c.timezone).where(_P.c.person_id == _T.c.id).scalar_subquery()
 _WITH_ZONE = (*_READ, _OWN_ZONE.label("own_zone"))
 _ZONE_OF = select(_P.c.timezone).where(_P.c.person_id == bindparam("_id"))
@@ -47,11 +50,24 @@ _ADD = ByDialect(lambda insert: insert(_T).on_conflict_do_nothing().returning(*_
 _PLATFORM_COLUMN = {Source.SLACK: "slack_id", Source.DINGTALK: "dingtalk_id"}
 
 
+def _spoke_on(insert: Callable[..., Any]) -> Any:
+    """Their preferences row with the messenger they spoke on (a row with the defaults if they
+    had none; their other settings stay as they are)."""
+    stmt = insert(_P)
+    return stmt.on_conflict_do_update(index_elements=["person_id"],
+                                      set_={"last_platform": stmt.excluded.last_platform})
+
+
+_SPOKE_ON = ByDialect(_spoke_on, ("person_id", "notify", "channel_only", "last_platform"))
+_UNSEEN = object()  # a person whose last messenger this unit of work has not read
+
+
 class SqlPeople:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         # Each person's own zone setting as read in this unit of work (None: they chose none).
         self._zones: dict[int, str | None] = {}
+        self._spoke: dict[int, str | None] = {}  # where each person read here last spoke
         self.identities = SqlIdentities(session)
 
     async def get(self, person_id: int) -> Person | None:
@@ -62,7 +78,11 @@ class SqlPeople:
         if not ids:
             return {}
         rows = await (await self.session.connection()).execute(_BY_ID, {"_ids": sorted(ids)})
-        return {row[0]: _person(row) for row in rows}
+        found = {}
+        for row in rows:
+            self._spoke[row.id] = row.last_spoke
+            found[row.id] = _person(row)
+        return found
 
     async def by_handle(self, handle: str) -> Person | None:
         connection = await self.session.connection()
@@ -86,6 +106,7 @@ class SqlPeople:
         if row is None:
             return None
         self._zones[row.id] = row.own_zone
+        self._spoke[row.id] = row.last_spoke
         return _person(row)
 
     async def person_by_identity(self, platform: Source, workspace: str, external_id: str
@@ -101,6 +122,15 @@ class SqlPeople:
             self._zones[person_id] = (await connection.execute(
                 _ZONE_OF, {"_id": person_id})).scalar()
         return self._zones[person_id]
+
+    async def spoke_on(self, person_id: int, platform: Source) -> bool:
+        if self._spoke.get(person_id, _UNSEEN) == platform.value:
+            return False  # the usual case: where they spoke last time too, no write
+        await _SPOKE_ON.execute(self.session, {"person_id": person_id, "notify": True,
+                                               "channel_only": False,
+                                               "last_platform": platform.value})
+        self._spoke[person_id] = platform.value
+        return True
 
     def forget_zone(self, person_id: int) -> None:
         """Their preferences changed in this unit of work: read the zone again when asked."""
@@ -119,6 +149,7 @@ class SqlPeople:
             row = (await _ADD.execute(self.session, values)).first()
             if row is not None:
                 self._zones[row[0]] = None  # just recorded: no preferences yet
+                self._spoke[row[0]] = None
                 if platform is not None and platform_id is not None:
                     await self.identities.link(row[0], platform.value, "", platform_id, now)
                 extra = ((platform.value, platform_id),) if column is None and platform_id else ()

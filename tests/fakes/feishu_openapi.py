@@ -1,7 +1,8 @@
 """A fake Feishu Open API on 127.0.0.1: the tenant token and im/v1 messages (create, reply,
 patch), answered as Feishu does: `{"code": 0, "msg": "success", "data": {…}}`, or an error
 code with its HTTP status (99991663 for a bad token, 230002 for a chat the app is not in,
-230001 for a bad parameter, 99991400 with HTTP 429 when `throttle_next` is set).
+230001 for a bad parameter, 99991400 with HTTP 429 when `throttle_next` is set), HTTP 503 to
+everything while `down`; stopped and started again, it refuses connections meanwhile.
 
 Also builds the event bodies Feishu posts to an app's request URL (schema 2.0).
 """
@@ -89,7 +90,10 @@ class FakeFeishu(FakeServer):
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.json() if request.can_read_body else {}
         path = request.path
-        if path == TOKEN_PATH and request.method == "POST":
+        if self.down:  # an outage: the gateway answers an HTML error page
+            response = web.Response(status=503, text="<html><body>503 Service Unavailable</body></html>",
+                                    content_type="text/html")
+        elif path == TOKEN_PATH and request.method == "POST":
             response = self._token(body)
         elif self.throttle_next > 0:
             self.throttle_next -= 1

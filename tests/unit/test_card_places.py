@@ -1,0 +1,54 @@
+"""Where a ticket's cards live and which threads a reply crosses into (commands/card_places.py)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from commands.card_places import card_destinations, mirrored_to
+from workflows.audit import AuditEntry
+from workflows.kinds import Source, TicketType
+from workflows.people import Person
+from workflows.priority import Priority
+from workflows.status import Status
+from workflows.ticket import Ticket
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CARDS = frozenset({Source.SLACK, Source.DINGTALK, Source.FEISHU})
+QUEUE = [(Source.SLACK, "C0DESK"), (Source.FEISHU, "oc_desk")]
+
+
+def ticket(source: Source, origin: str | None) -> Ticket:
+    return Ticket(id=1, key="IT-1", queue="IT", number=1, title="VPN", description="",
+                  type=TicketType.INCIDENT, priority=Priority.P3, status=Status.NEW,
+                  requester=Person(1, "alice", "Alice"), team="it", source=source,
+                  created_at=NOW, updated_at=NOW, origin_channel=origin)
+
+
+def test_the_group_it_was_raised_in_gets_a_card_beside_the_queues_channels() -> None:
+    raised = ticket(Source.DINGTALK, "cidOFFICE==")
+    assert card_destinations(raised, QUEUE, CARDS, CARDS) == [
+        (Source.SLACK, "C0DESK"), (Source.FEISHU, "oc_desk"), (Source.DINGTALK, "cidOFFICE==")]
+
+
+def test_on_the_queues_own_messenger_the_origin_stands_for_its_channel() -> None:
+    raised = ticket(Source.SLACK, "C0GENERAL")
+    assert card_destinations(raised, QUEUE, CARDS, CARDS) == [
+        (Source.SLACK, "C0GENERAL"), (Source.FEISHU, "oc_desk")]
+
+
+@pytest.mark.parametrize(("cards", "platforms"), [
+    (frozenset({Source.SLACK, Source.FEISHU}), CARDS),  # DingTalk without a card template
+    (CARDS, frozenset({Source.SLACK, Source.FEISHU})),  # DingTalk not configured at all
+])
+def test_no_card_where_the_messenger_shows_none(cards: frozenset[Source],
+                                                platforms: frozenset[Source]) -> None:
+    raised = ticket(Source.DINGTALK, "cidOFFICE==")
+    assert card_destinations(raised, QUEUE, cards, platforms) == QUEUE
+
+
+def test_a_reply_crosses_into_the_other_messengers_threads_only() -> None:
+    reply = AuditEntry("reply", 2, NOW, Source.FEISHU)
+    note = AuditEntry("note", 2, NOW, Source.FEISHU)
+    assert [p for p in CARDS if mirrored_to(reply, p)] == [
+        p for p in CARDS if p is not Source.FEISHU]
+    assert not any(mirrored_to(note, p) for p in CARDS)
