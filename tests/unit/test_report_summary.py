@@ -8,14 +8,14 @@ from hypothesis import strategies as st
 from tests.support.report_trails import AGENTS, trails, windows
 from workflows.reports.facts import Event, TicketFacts
 from workflows.reports.lifecycle import read
-from workflows.reports.summary import life_of, summarize
+from workflows.reports.summary import idle, life_of, summarize
 
 
 def _facts(created: datetime, events: tuple[Event, ...]) -> TicketFacts:
     return TicketFacts("IT-1", "it", "P3", None, "req", created, "24x7", events)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(trails(), st.lists(windows(), min_size=1, max_size=4))
 def test_a_summary_reads_every_period_as_the_trail_does(
         trail: tuple[datetime, tuple[Event, ...]], periods: list[tuple[datetime, datetime]]
@@ -26,7 +26,11 @@ def test_a_summary_reads_every_period_as_the_trail_does(
         return
     facts = _facts(created, events)
     for start, end in periods:
-        assert life_of(facts, summary, start, end, AGENTS) == read(facts, start, end, AGENTS)
+        life = life_of(facts, summary, start, end, AGENTS)
+        if life is None:  # left out of the report: the trail's reading must count in nothing
+            assert idle(read(facts, start, end, AGENTS))
+        else:
+            assert life == read(facts, start, end, AGENTS)
 
 
 @settings(max_examples=300, deadline=None)

@@ -177,9 +177,10 @@ def _lives(facts: list[TicketFacts], period: Period, scope: Scope, now: datetime
         if ticket.created_at >= end:
             continue
         summary = ticket.summary
+        # An idle reading (summary.idle) counts in no figure: the summary leaves it out early.
         life = (read(ticket, start, end, agents) if summary is None
                 else life_of(ticket, summary, start, end, agents))
-        if scope.admits(ticket, life):
+        if life is not None and scope.admits(ticket, life):
             found.append(life)
     return found
 

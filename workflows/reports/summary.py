@@ -9,8 +9,9 @@ lines (`lifecycle.read`). The property tests hold the two readings equal for any
 (tests/unit/test_report_summary.py, tests/integration/test_report_summary_db.py).
 """
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from workflows.reports.facts import Event, TicketFacts
 from workflows.reports.lifecycle import HAND_OVERS, WORK, Clock, Life, _met, _number
@@ -24,8 +25,7 @@ def micros(at: datetime) -> int:
     return (at - _EPOCH) // _MICRO
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):  # a tuple: tens of thousands are made per report
     status_from: datetime | None  # the first line that set a status
     left_open_at: datetime | None  # the first line that set a status that is not open
     assigned_at: datetime | None  # the one line that named an assignee (or none)
@@ -105,15 +105,20 @@ def summarize(events: tuple[Event, ...]) -> Summary | None:
         rated_after_resolution=resolve_before_rate)
 
 
+_edge = lru_cache(maxsize=16)(micros)  # a period's start and end, for every ticket
+
+
 def life_of(facts: TicketFacts, s: Summary, start: datetime, end: datetime,
-            agents: frozenset[str]) -> Life:
-    """`lifecycle.read(facts, start, end, agents)` for a ticket whose trail `s` sums up."""
+            agents: frozenset[str]) -> Life | None:
+    """`lifecycle.read(facts, start, end, agents)` for a ticket whose trail `s` sums up, or
+    None when that reading would be *idle*: nothing of the ticket happened in the period and
+    it was not open at its end, so it counts in no figure (`idle`)."""
     created = facts.created_at
     assigned = s.assigned_at is not None and s.assigned_at < end
     people: set[str] = set()  # agents who worked on it or held it before `end`
     handlers: set[str] = set()  # … in the period
     if s.work:
-        since, until = micros(start), micros(end)
+        since, until = _edge(start), _edge(end)
         for who, at in s.work:
             if at >= until:
                 break
@@ -125,22 +130,26 @@ def life_of(facts: TicketFacts, s: Summary, start: datetime, end: datetime,
         people.add(s.assignee)
         if start <= s.assigned_at:  # type: ignore[operator]
             handlers.add(s.assignee)
+    is_created = start <= created < end
+    open_at_end = (created < end and s.status_from is not None and s.status_from < end
+                   and (s.left_open_at is None or end <= s.left_open_at))
+    responded = s.response_at is not None and start <= s.response_at < end
+    resolved = s.resolved_at is not None and start <= s.resolved_at < end
+    rated = s.rated_at is not None and start <= s.rated_at < end
+    if not (is_created or open_at_end or responded or resolved or rated or handlers):
+        return None
     response = None
-    if s.response_at is not None and start <= s.response_at < end:
+    if responded:
         response = Clock(s.response_used, (s.response_at - created).total_seconds(),
                          s.response_met)
-    resolved = s.resolved_at is not None and start <= s.resolved_at < end
     resolution = None
     if resolved:
         stopped = s.stop_at is not None and s.stop_at < end
         resolution = Clock(s.stop_used if stopped else None,
                            (s.resolved_at - created).total_seconds(),  # type: ignore[operator]
                            s.stop_met if stopped else None)
-    rated = s.rated_at is not None and start <= s.rated_at < end
     return Life(
-        facts=facts, created=start <= created < end,
-        open_at_end=(created < end and s.status_from is not None and s.status_from < end
-                     and (s.left_open_at is None or end <= s.left_open_at)),
+        facts=facts, created=is_created, open_at_end=open_at_end,
         assignee_at_end=s.assignee if assigned else None,
         response=response,
         resolved_by=s.resolved_by if resolved else None,
@@ -153,3 +162,11 @@ def life_of(facts: TicketFacts, s: Summary, start: datetime, end: datetime,
         rated_for=(s.resolved_by if s.rated_after_resolution else None) if rated else None,
         handlers=frozenset(handlers),
     )
+
+
+def idle(life: Life) -> bool:
+    """Whether a ticket's reading counts in no figure of a report (`build_report`): not created
+    in the period, not open at its end, no first response, resolution, reopen or rating in it,
+    nobody handling it in it. Such readings are left out of a report's tickets."""
+    return not (life.created or life.open_at_end or life.response or life.resolution
+                or life.reopened or life.rating or life.handlers)
