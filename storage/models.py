@@ -547,7 +547,8 @@ class ReportFactRow(Base):
     """A ticket's report facts that hold for every period (workflows/reports/summary.py), as of
     the ticket's `version` when they were read from its audit lines. A report uses them only
     while the ticket's version is still that one; `plain` false: the trail cannot be summed up,
-    a report reads its lines. Kept by the report facts job (storage/report_facts.py)."""
+    a report reads its lines. Moments are whole microseconds since 1970 (integers
+decode far faster than timestamps). Kept by the report facts job (storage/report_facts.py)."""
 
     __tablename__ = "report_facts"
 
@@ -555,23 +556,23 @@ class ReportFactRow(Base):
                                            primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     plain: Mapped[bool] = mapped_column(Boolean)
-    status_from: Mapped[datetime | None]
-    left_open_at: Mapped[datetime | None]
-    assigned_at: Mapped[datetime | None]
+    status_from: Mapped[int | None] = mapped_column(BigInteger)
+    left_open_at: Mapped[int | None] = mapped_column(BigInteger)
+    assigned_at: Mapped[int | None] = mapped_column(BigInteger)
     assignee: Mapped[str | None] = mapped_column(String(64))
     # People by id, not handle: a report names them by their handle at the time of reading.
     work_by: Mapped[list[int] | None] = mapped_column(_IDS)
     work_at: Mapped[list[int] | None] = mapped_column(_MICROS)
-    response_at: Mapped[datetime | None]
+    response_at: Mapped[int | None] = mapped_column(BigInteger)
     response_used: Mapped[float | None] = mapped_column(Float)
     response_met: Mapped[bool | None] = mapped_column(Boolean)
-    resolved_at: Mapped[datetime | None]
+    resolved_at: Mapped[int | None] = mapped_column(BigInteger)
     resolver_id: Mapped[int | None] = mapped_column(Integer)
     self_service: Mapped[bool | None] = mapped_column(Boolean)
-    stop_at: Mapped[datetime | None]
+    stop_at: Mapped[int | None] = mapped_column(BigInteger)
     stop_used: Mapped[float | None] = mapped_column(Float)
     stop_met: Mapped[bool | None] = mapped_column(Boolean)
-    rated_at: Mapped[datetime | None]
+    rated_at: Mapped[int | None] = mapped_column(BigInteger)
     csat: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     rated_after_resolution: Mapped[bool | None] = mapped_column(Boolean)

@@ -36,7 +36,6 @@ from workflows.status import OPEN_STATUSES, Status
 
 _T, _A, _P = TicketRow.__table__, AuditRow.__table__, PersonRow.__table__
 _F = ReportFactRow.__table__
-_MOMENTS = frozenset(name for name in FIELDS if name.endswith("_at") and name != "work_at")
 # The lines a metric reads (docs/reports.md); warnings, reminders and notes of urging are not.
 ACTIONS = ("create", "claim", "assign", "transfer", "transfer_team", "escalate", "reply", "note",
            "pend", "resume", "resolve", "reopen", "close", "cancel", "suspend", "merge", "rate",
@@ -107,8 +106,7 @@ def tickets_statement(query: ReportQuery, ids: list[int], whole: bool = False,
     if summed:
         columns.append(case((and_(_F.c.version == _T.c.version, _F.c.plain), True),
                             else_=False))
-        columns += [_moment(_F.c[name], whole) if name in _MOMENTS else _F.c[name]
-                    for name in FIELDS]
+        columns += [_F.c[name] for name in FIELDS]
     statement = (
         select(*columns)
         .where(_among(_T.c.id, ids, whole), _T.c.created_at < query.end)

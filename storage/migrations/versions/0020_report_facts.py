@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     ids = sa.JSON().with_variant(postgresql.ARRAY(sa.Integer()), "postgresql")
     micros = sa.JSON().with_variant(postgresql.ARRAY(sa.BigInteger()), "postgresql")
-    moment = sa.DateTime(timezone=True)
+    moment = sa.BigInteger()  # microseconds since 1970 (workflows/reports/summary.py)
     op.create_table(
         "report_facts",
         sa.Column("ticket_id", sa.Integer(), nullable=False),
