@@ -174,7 +174,9 @@ class SqlReports:
         # with their report facts, the lines of those whose facts are stale, missing or not
         # plain. One row per ticket and one narrow row per line read, nothing repeated.
         connection = await self.session.connection()
-        found = sorted((await connection.execute(candidates_statement(query))).scalars())
+        whole = connection.dialect.name == "postgresql"
+        result = await connection.execute(candidates_statement(query))
+        found = sorted(row[0] for row in _rows(result, whole))
         facts, _ = await _read(connection, query, found, True)
         return facts
 
