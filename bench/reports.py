@@ -163,13 +163,14 @@ def _backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def one_report(uow: SqlUnitOfWorkFactory, teams: tuple[str, ...] | None
-                     ) -> tuple[tuple[float, float, float], Any]:
+async def one_report(uow: SqlUnitOfWorkFactory, teams: tuple[str, ...] | None,
+                     summed: bool = True) -> tuple[tuple[float, float, float], Any]:
     """(wall, this process's CPU, the backend's CPU) of one report, and what it found."""
     async with uow() as work:
         pid = (await work.reports.session.execute(text("SELECT pg_backend_pid()"))).scalar()
         began, cpu, backend = time.perf_counter(), _cpu(), _backend_cpu(pid)
-        facts = await work.reports.facts(ReportQuery(PERIOD.previous().start, PERIOD.end, teams))
+        facts = await work.reports.facts(ReportQuery(PERIOD.previous().start, PERIOD.end, teams),
+                                         summed)
         report = build_report(facts, PERIOD, Scope(teams=frozenset(teams) if teams else None),
                               PERIOD.end, AGENTS)
         spent = (time.perf_counter() - began, _cpu() - cpu, _backend_cpu(pid) - backend)
@@ -256,7 +257,8 @@ async def backfill(url: str) -> float:
     return time.perf_counter() - began
 
 
-async def run(n: int, months: int, runs: int, keep: str | None = None) -> dict[str, Any]:
+async def run(n: int, months: int, runs: int, keep: str | None = None, trail: bool = False
+              ) -> dict[str, Any]:
     url, filled = await _kept(keep) if keep else (await fresh_database(), False)
     await asyncio.to_thread(migrate, url)  # a kept database gets any newer index too
     generated = 0.0 if filled else await generate(url, n, months)
@@ -265,8 +267,8 @@ async def run(n: int, months: int, runs: int, keep: str | None = None) -> dict[s
     out: dict[str, Any] = {"tickets": n, "months": months, "generate_s": round(generated, 1),
                            "facts_catch_up_s": round(await backfill(url), 1)}
     for name, teams in (("team", ("team3",)), ("organisation", None)) if runs else ():
-        await one_report(uow, teams)  # warm the cache once
-        samples = [await one_report(uow, teams) for _ in range(runs)]
+        await one_report(uow, teams, not trail)  # warm the cache once
+        samples = [await one_report(uow, teams, not trail) for _ in range(runs)]
         seconds = statistics.median(s[0] for s, _ in samples)
         cpu = statistics.median(s[1] for s, _ in samples)
         backend = statistics.median(s[2] for s, _ in samples)
@@ -301,9 +303,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", metavar="NAME", help="generate into NAME once, then reuse it")
     parser.add_argument("--generate-only", action="store_true", help="with --keep: stop there")
+    parser.add_argument("--from-trail", action="store_true",
+                        help="read every ticket from its audit lines, not its report facts")
     args = parser.parse_args()
     result = asyncio.run(run(args.tickets, args.months, 0 if args.generate_only else args.runs,
-                             args.keep))
+                             args.keep, args.from_trail))
     plans = {k: result.pop(k) for k in list(result) if k.endswith("plan")}
     print(json.dumps(result, indent=2, default=str))
     for name, plan in plans.items():

@@ -168,7 +168,8 @@ class SqlReports:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def facts(self, query: ReportQuery) -> list[TicketFacts]:
+    async def facts(self, query: ReportQuery, summed: bool = True) -> list[TicketFacts]:
+        """`summed` False: every ticket from its lines, its report facts unread (benchmarks)."""
         # Core on the session's connection: no ORM layer between the rows and the report.
         # Three steps, each through an index: the candidates' ids, the kept tickets' fields
         # with their report facts, the lines of those whose facts are stale, missing or not
@@ -177,7 +178,7 @@ class SqlReports:
         whole = connection.dialect.name == "postgresql"
         result = await connection.execute(candidates_statement(query))
         found = sorted(row[0] for row in _rows(result, whole))
-        facts, _ = await _read(connection, query, found, True)
+        facts, _ = await _read(connection, query, found, summed)
         return facts
 
 
