@@ -40,6 +40,7 @@ class Intervals:
     digest_seconds: float = 300
     schedules_seconds: float = 30
     kb_folder_seconds: float = 60  # the Markdown articles' folder, compared by name and mtime
+    report_facts_seconds: float = 30  # reports never wait for it (storage/report_facts.py)
 
     @classmethod
     def from_settings(cls, app: App) -> "Intervals":
@@ -91,6 +92,7 @@ Job = Callable[[App], Awaitable[Any]]
 def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
     """Job id -> (coroutine taking the App, seconds between ticks)."""
     from bot.jobs_digest import digest_tick
+    from bot.jobs_report_facts import report_facts_tick
     from bot.jobs_retention import retention_tick
     from bot.kb_folder import FolderWatch
 
@@ -101,6 +103,7 @@ def jobs(intervals: Intervals) -> dict[str, tuple[Job, float]]:
         "digest": (digest_tick, intervals.digest_seconds),
         "schedules": (schedules_tick, intervals.schedules_seconds),
         "kb_folder": (FolderWatch().tick, intervals.kb_folder_seconds),
+        "report_facts": (report_facts_tick, intervals.report_facts_seconds),
     }
 
 

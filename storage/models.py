@@ -4,7 +4,9 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    ARRAY,
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -536,3 +538,55 @@ class AssetRow(Base):
     origin: Mapped[str] = mapped_column(String(16))  # orgfile or csv
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+# Lists in report_facts: arrays on PostgreSQL (asyncpg decodes them natively), JSON elsewhere.
+_IDS = JSON().with_variant(ARRAY(Integer), "postgresql")
+_MICROS = JSON().with_variant(ARRAY(BigInteger), "postgresql")
+
+
+class ReportFactRow(Base):
+    """A ticket's report facts that hold for every period (workflows/reports/summary.py), as of
+    the ticket's `version` when they were read from its audit lines. A report uses them only
+    while the ticket's version is still that one; `plain` false: the trail cannot be summed up,
+    a report reads its lines. Moments are whole microseconds since 1970 (integers
+decode far faster than timestamps). Kept by the report facts job (storage/report_facts.py)."""
+
+    __tablename__ = "report_facts"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    plain: Mapped[bool] = mapped_column(Boolean)
+    status_from: Mapped[int | None] = mapped_column(BigInteger)
+    left_open_at: Mapped[int | None] = mapped_column(BigInteger)
+    assigned_at: Mapped[int | None] = mapped_column(BigInteger)
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    # People by id, not handle: a report names them by their handle at the time of reading.
+    work_by: Mapped[list[int] | None] = mapped_column(_IDS)
+    work_at: Mapped[list[int] | None] = mapped_column(_MICROS)
+    response_at: Mapped[int | None] = mapped_column(BigInteger)
+    response_used: Mapped[float | None] = mapped_column(Float)
+    response_met: Mapped[bool | None] = mapped_column(Boolean)
+    resolved_at: Mapped[int | None] = mapped_column(BigInteger)
+    resolver_id: Mapped[int | None] = mapped_column(Integer)
+    self_service: Mapped[bool | None] = mapped_column(Boolean)
+    stop_at: Mapped[int | None] = mapped_column(BigInteger)
+    stop_used: Mapped[float | None] = mapped_column(Float)
+    stop_met: Mapped[bool | None] = mapped_column(Boolean)
+    rated_at: Mapped[int | None] = mapped_column(BigInteger)
+    csat: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_after_resolution: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class ReportFactsMarkRow(Base):
+    """Where the report facts job is: every audit line up to `audit_id` has been read (later
+    ones name the tickets to read again), and the first reading of all tickets has reached
+    ticket `backfill_id` (None: done). One row."""
+
+    __tablename__ = "report_facts_mark"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(BigInteger)
+    backfill_id: Mapped[int | None] = mapped_column(Integer)

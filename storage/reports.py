@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Text,
+    and_,
     any_,
     bindparam,
     case,
@@ -22,10 +23,11 @@ from sqlalchemy import (
     type_coerce,
     union,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from commands.ports import ReportQuery
-from storage.models import AuditRow, PersonRow, TicketRow
+from storage.models import AuditRow, PersonRow, ReportFactRow, TicketRow
+from storage.report_facts import FIELDS, summary_of
 from storage.tickets import shield_condition
 from workflows.checklist import CheckItem
 from workflows.reports.facts import Event, TicketFacts
@@ -33,6 +35,7 @@ from workflows.reports.heap import collector_paused
 from workflows.status import OPEN_STATUSES, Status
 
 _T, _A, _P = TicketRow.__table__, AuditRow.__table__, PersonRow.__table__
+_F = ReportFactRow.__table__
 # The lines a metric reads (docs/reports.md); warnings, reminders and notes of urging are not.
 ACTIONS = ("create", "claim", "assign", "transfer", "transfer_team", "escalate", "reply", "note",
            "pend", "resume", "resolve", "reopen", "close", "cancel", "suspend", "merge", "rate",
@@ -93,13 +96,23 @@ def candidates_statement(query: ReportQuery) -> Any:
     return select(_candidates(query).c.id)
 
 
-def tickets_statement(query: ReportQuery, ids: list[int], whole: bool = False) -> Select[Any]:
-    """The fields of the candidates `ids` the query keeps, one row each, in id order."""
+def tickets_statement(query: ReportQuery, ids: list[int], whole: bool = False,
+                      summed: bool = True) -> Select[Any]:
+    """The fields of the candidates `ids` the query keeps, one row each, in id order; `summed`:
+    also whether the ticket's report facts are fresh (the row's version is the ticket's) and
+    plain, then those facts (storage/report_facts.py)."""
+    columns: list[Any] = [_T.c.id, _T.c.key, _T.c.team, _T.c.priority, _T.c.category,
+                          _moment(_T.c.created_at, whole), _T.c.sla_calendar, _T.c.requester_id]
+    if summed:
+        columns.append(case((and_(_F.c.version == _T.c.version, _F.c.plain), True),
+                            else_=False))
+        columns += [_F.c[name] for name in FIELDS]
     statement = (
-        select(_T.c.id, _T.c.key, _T.c.team, _T.c.priority, _T.c.category,
-               _moment(_T.c.created_at, whole), _T.c.sla_calendar, _T.c.requester_id)
+        select(*columns)
         .where(_among(_T.c.id, ids, whole), _T.c.created_at < query.end)
         .order_by(_T.c.id))
+    if summed:
+        statement = statement.select_from(_T.outerjoin(_F, _F.c.ticket_id == _T.c.id))
     if query.teams is not None:
         statement = statement.where(_T.c.team.in_(query.teams))
     if query.requester_id is not None:
@@ -155,39 +168,63 @@ class SqlReports:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def facts(self, query: ReportQuery) -> list[TicketFacts]:
+    async def facts(self, query: ReportQuery, summed: bool = True) -> list[TicketFacts]:
+        """`summed` False: every ticket from its lines, its report facts unread (benchmarks)."""
         # Core on the session's connection: no ORM layer between the rows and the report.
-        # Three steps, each through an index: the candidates' ids, the kept tickets' fields,
-        # their lines. One row per ticket and one narrow row per line, nothing repeated.
+        # Three steps, each through an index: the candidates' ids, the kept tickets' fields
+        # with their report facts, the lines of those whose facts are stale, missing or not
+        # plain. One row per ticket and one narrow row per line read, nothing repeated.
         connection = await self.session.connection()
         whole = connection.dialect.name == "postgresql"
-        found = sorted((await connection.execute(candidates_statement(query))).scalars())
-        heads: list[Any] = []
-        for part in _chunks(found):
-            result = await connection.execute(tickets_statement(query, part, whole))
-            with collector_paused():
-                heads += _rows(result, whole)
-        lines: list[Any] = []
-        kept = [head[0] for head in heads]
-        for part in _chunks(kept):
-            result = await connection.execute(lines_statement(query, part, whole))
-            with collector_paused():
-                lines += _rows(result, whole)
-        people = sorted(({head[7] for head in heads} | {line[3] for line in lines}) - {None})
-        handles: dict[int, str] = {}
-        for part in _chunks(people):
-            handles.update(_rows(await connection.execute(handles_statement(part, whole)),
-                                 whole))
-        details: dict[int, tuple[str, tuple[CheckItem, ...]]] | None = None
-        if query.details:  # an export's extra columns, in a statement of their own
-            details = {}
-            for part in _chunks(kept):
-                result = await connection.execute(details_statement(part, whole))
-                details.update((ticket_id, (title, tuple(CheckItem.from_json(item)
-                                                         for item in checklist or ())))
-                               for ticket_id, title, checklist in result)
+        result = await connection.execute(candidates_statement(query))
+        found = sorted(row[0] for row in _rows(result, whole))
+        facts, _ = await _read(connection, query, found, summed)
+        return facts
+
+
+async def read_trails(connection: AsyncConnection, query: ReportQuery, ids: list[int]
+                      ) -> tuple[list[tuple[int, TicketFacts]], dict[int, str]]:
+    """Tickets `ids` with every line of their trails before the query's end, by id, and the
+    handles of the people they name (by id): what the report facts job sums up."""
+    facts, heads, handles = await _read(connection, query, ids, False, with_heads=True)
+    return [(head[0], ticket) for head, ticket in zip(heads, facts, strict=True)], handles
+
+
+async def _read(connection: AsyncConnection, query: ReportQuery, found: list[int],
+                summed: bool, with_heads: bool = False) -> Any:
+    whole = connection.dialect.name == "postgresql"
+    heads: list[Any] = []
+    for part in _chunks(found):
+        result = await connection.execute(tickets_statement(query, part, whole, summed))
         with collector_paused():
-            return _assemble(heads, lines, handles, details)
+            heads += _rows(result, whole)
+    lines: list[Any] = []
+    kept = [head[0] for head in heads]
+    unsummed = [head[0] for head in heads if not summed or not head[8]]
+    for part in _chunks(unsummed):
+        result = await connection.execute(lines_statement(query, part, whole))
+        with collector_paused():
+            lines += _rows(result, whole)
+    people = {head[7] for head in heads} | {line[3] for line in lines}
+    if summed:
+        for head in heads:
+            if head[8]:  # the people the facts name: the work lines' and the resolver
+                people.update(head[13] or ())
+                people.add(head[19])
+    handles: dict[int, str] = {}
+    for part in _chunks(sorted(people - {None})):
+        handles.update(_rows(await connection.execute(handles_statement(part, whole)), whole))
+    details: dict[int, tuple[str, tuple[CheckItem, ...]]] | None = None
+    if query.details:  # an export's extra columns, in a statement of their own
+        details = {}
+        for part in _chunks(kept):
+            result = await connection.execute(details_statement(part, whole))
+            details.update((ticket_id, (title, tuple(CheckItem.from_json(item)
+                                                     for item in checklist or ())))
+                           for ticket_id, title, checklist in result)
+    with collector_paused():
+        facts = _assemble(heads, lines, handles, details, summed)
+    return (facts, heads, handles) if with_heads else (facts, handles)
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:
@@ -214,16 +251,19 @@ _STATUS = {status.value: status for status in Status}
 
 
 def _assemble(heads: list[Any], lines: list[Any], handles: dict[int, str],
-              details: dict[int, tuple[str, tuple[CheckItem, ...]]] | None = None
-              ) -> list[TicketFacts]:
+              details: dict[int, tuple[str, tuple[CheckItem, ...]]] | None = None,
+              summed: bool = False) -> list[TicketFacts]:
     """Tickets (id order) with their lines (ticket id, then time order), walked side by side;
     `handles`: people's handles by id; `details`: the tickets' titles and checklists, by id,
-    when the query asked for them."""
+    when the query asked for them; `summed`: the heads carry their report facts (a ticket
+    whose facts are fresh and plain has no lines and gets its summary instead)."""
     tickets: list[TicketFacts] = []
     at_line, count = 0, len(lines)
     handle = handles.get
-    for ticket_id, key, team, priority, category, created_at, calendar, requester_id in heads:
+    for head in heads:
+        ticket_id, key, team, priority, category, created_at, calendar, requester_id = head[:8]
         requester = handles[requester_id]
+        summary = summary_of(head[9:], handles) if summed and head[8] else None
         events: list[Event] = []
         while at_line < count and lines[at_line][0] == ticket_id:
             _, at, action, actor_id, to_status, reason, assignee, used, met, csat = lines[at_line]
@@ -236,9 +276,9 @@ def _assemble(heads: list[Any], lines: list[Any], handles: dict[int, str],
                                 changes, reason))
         if details is None:
             tickets.append(TicketFacts(key, team, priority, category, requester, created_at,
-                                       calendar, tuple(events)))
+                                       calendar, tuple(events), summary=summary))
         else:
             title, checklist = details.get(ticket_id, ("", ()))
             tickets.append(TicketFacts(key, team, priority, category, requester, created_at,
-                                       calendar, tuple(events), title, checklist))
+                                       calendar, tuple(events), title, checklist, summary))
     return tickets

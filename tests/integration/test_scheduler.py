@@ -22,7 +22,7 @@ async def test_jobs_tick_the_sweep_the_relay_and_auto_close(
         scheduler = build_scheduler(app, Intervals(sla_seconds=15), start_at=start)
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert set(jobs) == {"sla_sweep", "autoclose", "retention", "digest", "schedules",
-                             "kb_folder"}
+                             "kb_folder", "report_facts"}
         for job in jobs.values():
             assert isinstance(job.trigger, IntervalTrigger)
             assert (job.max_instances, job.coalesce, job.next_run_time) == (1, True, start)

@@ -24,7 +24,7 @@ from storage.migrate import upgrade
 POSTGRES_URL = os.environ.get(
     "TICKETBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("TICKETBOT_REQUIRE_POSTGRES") == "1"
-TABLES = ("api_idempotency", "api_tokens", "webhook_subscriptions",
+TABLES = ("report_facts", "report_facts_mark", "api_idempotency", "api_tokens", "webhook_subscriptions",
           "sla_failures", "audit_events", "comments", "ticket_links", "ticket_collaborators", "outbox",
           "ticket_mutes", "preferences", "rate_buckets", "inbound_events", "ticket_messages", "tickets",
           "queues", "people", "team_cursors", "away", "report_digests",

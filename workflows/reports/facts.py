@@ -7,10 +7,13 @@ same question always gets the same answer.
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workflows.checklist import CheckItem
 from workflows.status import Status
+
+if TYPE_CHECKING:
+    from workflows.reports.summary import Summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class TicketFacts:
     # Read only for an export (`ReportQuery.details`): the figures never need them.
     title: str = ""
     checklist: tuple[CheckItem, ...] = ()
+    # Read instead of `events` when set: the trail summed up for every period (summary.py).
+    summary: "Summary | None" = None
 
     def until(self, end: datetime) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.at < end)

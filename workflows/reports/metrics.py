@@ -14,6 +14,7 @@ from workflows.reports.heap import collector_paused
 from workflows.reports.lifecycle import Life, read
 from workflows.reports.period import Period
 from workflows.reports.stats import Spread, median, share
+from workflows.reports.summary import life_of
 
 COMMENTS_SHOWN = 3
 BREACHES_SHOWN = 10
@@ -175,8 +176,11 @@ def _lives(facts: list[TicketFacts], period: Period, scope: Scope, now: datetime
     for ticket in facts:
         if ticket.created_at >= end:
             continue
-        life = read(ticket, start, end, agents)
-        if scope.admits(ticket, life):
+        summary = ticket.summary
+        # An idle reading (summary.idle) counts in no figure: the summary leaves it out early.
+        life = (read(ticket, start, end, agents) if summary is None
+                else life_of(ticket, summary, start, end, agents))
+        if life is not None and scope.admits(ticket, life):
             found.append(life)
     return found
 
