@@ -2,8 +2,8 @@
 follows the trail from a mark (storage/report_facts.py). Empty at first: the job's first
 readings fill it, and until a ticket has its row a report reads its lines as before.
 
-Revision ID: 0020_report_facts
-Revises: 0019_identities
+Revision ID: 0021_report_facts
+Revises: 0020_span
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0020_report_facts"
-down_revision: str | None = "0019_identities"
+revision: str = "0021_report_facts"
+down_revision: str | None = "0020_span"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
