@@ -45,12 +45,13 @@ def _feishu(settings: Settings) -> str | None:
     if settings.feishu_app_secret and not settings.feishu_app_id:
         return ("FEISHU_APP_SECRET is set but FEISHU_APP_ID is not: both are the Feishu app's "
                 "credentials (凭证与基础信息).")
-    if settings.feishu_enabled and not settings.feishu_verification_token:
-        return ("FEISHU_APP_ID is set but FEISHU_VERIFICATION_TOKEN is not: every event Feishu "
-                "posts is checked against the app's Verification Token (事件与回调 → 加密策略).")
+    if settings.feishu_verification_token and not settings.feishu_enabled:
+        return ("FEISHU_VERIFICATION_TOKEN is set but FEISHU_APP_ID and FEISHU_APP_SECRET are not: "
+                "the event endpoint answers with the app's credentials.")
     if settings.feishu_encrypt_key:
         return ("FEISHU_ENCRYPT_KEY is set, but encrypted Feishu events are not supported yet: "
-                "clear the Encrypt Key in 事件与回调 → 加密策略 and unset FEISHU_ENCRYPT_KEY.")
+                "clear the Encrypt Key in 事件与回调 → 加密策略 and unset FEISHU_ENCRYPT_KEY "
+                "(the long connection needs neither it nor a Verification Token).")
     return None
 
 
