@@ -121,6 +121,29 @@ async def test_a_dropped_connection_loses_no_event_and_doubles_none(
     assert len(fake_feishu.cards_in(IT)) == 2 and feishu.card(IT, "IT-2")
 
 
+async def test_an_event_the_app_could_not_handle_is_not_acked_and_comes_again(
+        feishu: Feishu, fake_feishu: FakeFeishu, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = feishu.runtime.events
+    handle, seen = events.on_message, []
+
+    async def down_once(message: object) -> None:
+        seen.append(message)
+        if len(seen) == 1:
+            raise ConnectionError("the database is restarting")
+        await handle(message)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(events, "on_message", down_once)
+    ws = fake_feishu.ws
+    frame = await ws.push(fake_feishu.incoming("om_in1", IT, LI.open_id, "new P2 打印机无法联网",
+                                               group=True))
+    assert (await ws.answered(frame)).code == 500  # the SDK's answer for a failed handler
+    assert fake_feishu.cards_in(IT) == []
+    await ws.drop()  # Feishu delivers it again
+    assert (await ws.acked(frame)).deliveries == 2
+    await feishu.settled()
+    assert len(fake_feishu.cards_in(IT)) == 1 and len(seen) == 2
+
+
 async def test_a_long_event_comes_in_fragments(feishu: Feishu, fake_feishu: FakeFeishu) -> None:
     fake_feishu.ws.fragment_size = 200
     title = "会议室投影仪" + "无法显示画面" * 30

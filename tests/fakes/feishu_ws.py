@@ -45,6 +45,7 @@ class Pending:
     code: int | None = None
     answer: dict[str, Any] | None = None
     acked: asyncio.Event = field(default_factory=asyncio.Event)
+    answered: asyncio.Event = field(default_factory=asyncio.Event)  # an ack or a refusal
 
 
 def _header(frame: Frame, key: str) -> str | None:
@@ -100,6 +101,14 @@ class FakeLongConnection:
             self.pending[frame_id]
         async with asyncio.timeout(WAIT):
             await item.acked.wait()
+        return item
+
+    async def answered(self, frame_id: str) -> Pending:
+        """Wait for the client's answer to the frame, whatever its code."""
+        item = next((a for a in self.acks if a.frame_id == frame_id), None) or \
+            self.pending[frame_id]
+        async with asyncio.timeout(WAIT):
+            await item.answered.wait()
         return item
 
     async def drop(self) -> None:
@@ -188,6 +197,7 @@ class FakeLongConnection:
                 return
             response = json.loads(frame.payload)
             item.code = int(response.get("code") or 0)
+            item.answered.set()
             if item.code != 200:
                 return  # not acknowledged: delivered again on the next connection
             encoded = response.get("data")
