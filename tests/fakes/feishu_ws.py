@@ -97,18 +97,18 @@ class FakeLongConnection:
         return frame_id
 
     async def acked(self, frame_id: str) -> Pending:
-        item = next((a for a in self.acks if a.frame_id == frame_id), None) or \
-            self.pending[frame_id]
-        async with asyncio.timeout(WAIT):
-            await item.acked.wait()
-        return item
+        """Wait until the client acknowledged the frame (code 200), on any connection."""
+        return await self._wait(frame_id, "acked")
 
     async def answered(self, frame_id: str) -> Pending:
         """Wait for the client's answer to the frame, whatever its code."""
+        return await self._wait(frame_id, "answered")
+
+    async def _wait(self, frame_id: str, what: str) -> Pending:
         item = next((a for a in self.acks if a.frame_id == frame_id), None) or \
             self.pending[frame_id]
         async with asyncio.timeout(WAIT):
-            await item.answered.wait()
+            await getattr(item, what).wait()
         return item
 
     async def drop(self) -> None:
