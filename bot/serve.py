@@ -2,6 +2,7 @@
 
 - Slack over HTTP (`/slack/events`) and/or Socket Mode,
 - DingTalk in Stream Mode,
+- Feishu over its long connection (and `/feishu/events` with FEISHU_VERIFICATION_TOKEN),
 - the outbox relay (delivery to every configured messenger),
 - every scheduled job (bot/scheduler.py: SLA sweep, auto-close, retention),
 - `/healthz`, `/readyz` (the database, the schema, each messenger's connection) and `/metrics`.
@@ -81,7 +82,8 @@ def describe(settings: Settings) -> str:
         parts.append("DingTalk (Stream Mode, "
                      + ("cards)" if settings.dingtalk_card_mode else "markdown)"))
     if settings.feishu_enabled:
-        parts.append("Feishu (events at /feishu/events)")
+        parts.append("Feishu (long connection"
+                     + (", events at /feishu/events)" if settings.feishu_verification_token else ")"))
     return ", ".join(parts)
 
 
@@ -122,8 +124,8 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
         from bot.feishu.runtime import FeishuRuntime
 
         feishu = FeishuRuntime(core, senders["feishu"])  # type: ignore[arg-type]
-        routes = [*routes, feishu.route()]
-        connections["feishu_openapi"] = feishu.connected
+        if feishu.http_events:
+            routes = [*routes, feishu.route()]
     http = build_http(slack.app if slack is not None and not socket_mode else None, ready,
                       on_scrape=ticket_counts(core.engine, settings.metrics_refresh_seconds),
                       details=lambda: readiness_details(core.loaded.org.sla, core.clock.now()),
@@ -148,6 +150,10 @@ async def _run(core: App, settings: Settings, stop: asyncio.Event,
         dingtalk = DingTalkRuntime(core, senders["dingtalk"], stream_http)  # type: ignore[arg-type]
         tasks.append(asyncio.create_task(dingtalk.run(stop), name="dingtalk"))
         connections["dingtalk_stream"] = dingtalk.connected
+    if feishu is not None:  # its own thread; `stop` closes the connection before the drain
+        tasks.append(asyncio.create_task(feishu.run(stop, settings.shutdown_timeout / 2),
+                                         name="feishu"))
+        connections["feishu_connection"] = feishu.connected
     if senders:
         relay = core.relay(senders)
         tasks.append(asyncio.create_task(relay.run(

@@ -73,8 +73,9 @@ class Settings(BaseSettings):
                                                   validation_alias="DINGTALK_CARD_TEMPLATE_ID")
     # The robot's display name, removed wherever `@name` is left in a message's text.
     dingtalk_robot_name: str | None = Field(default=None, validation_alias="DINGTALK_ROBOT_NAME")
-    # Feishu (Lark): a self-built app's credentials; events come to POST /feishu/events
-    # ("事件与回调" → request URL), checked against the app's Verification Token.
+    # Feishu (Lark): a self-built app's credentials; events come over lark-oapi's long connection
+    # (no public URL). With the Verification Token they may also be POSTed to /feishu/events
+    # ("事件与回调" → request URL). The Open API and the long connection's endpoint share a host.
     feishu_app_id: str | None = Field(default=None, validation_alias="FEISHU_APP_ID")
     feishu_app_secret: str | None = Field(default=None, validation_alias="FEISHU_APP_SECRET")
     feishu_verification_token: str | None = Field(default=None,

@@ -4,6 +4,8 @@ A bot that starts with half its credentials looks alive and answers nobody, so t
 refused before anything connects; `ticketbot serve` exits 2 with the sentence.
 """
 
+from urllib.parse import urlsplit
+
 from bot.settings import Settings
 
 
@@ -38,6 +40,14 @@ def incomplete_settings(settings: Settings) -> str | None:
     return _feishu(settings)
 
 
+def _origin(url: str) -> bool:
+    """What lark-oapi's client accepts as its domain (a trailing slash is cut off first)."""
+    parts = urlsplit(url.rstrip("/"))
+    loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+    return ((parts.scheme == "https" or loopback) and bool(parts.netloc) and "@" not in parts.netloc
+            and not (parts.path or parts.query or parts.fragment))
+
+
 def _feishu(settings: Settings) -> str | None:
     if settings.feishu_app_id and not settings.feishu_app_secret:
         return ("FEISHU_APP_ID is set but FEISHU_APP_SECRET is not: both are the Feishu app's "
@@ -45,12 +55,16 @@ def _feishu(settings: Settings) -> str | None:
     if settings.feishu_app_secret and not settings.feishu_app_id:
         return ("FEISHU_APP_SECRET is set but FEISHU_APP_ID is not: both are the Feishu app's "
                 "credentials (凭证与基础信息).")
-    if settings.feishu_enabled and not settings.feishu_verification_token:
-        return ("FEISHU_APP_ID is set but FEISHU_VERIFICATION_TOKEN is not: every event Feishu "
-                "posts is checked against the app's Verification Token (事件与回调 → 加密策略).")
+    if settings.feishu_enabled and not _origin(settings.feishu_openapi_endpoint):
+        return ("FEISHU_OPENAPI_ENDPOINT must be an https origin such as https://open.feishu.cn "
+                "(no path; http only for 127.0.0.1 or localhost): lark-oapi refuses others.")
+    if settings.feishu_verification_token and not settings.feishu_enabled:
+        return ("FEISHU_VERIFICATION_TOKEN is set but FEISHU_APP_ID and FEISHU_APP_SECRET are not: "
+                "the event endpoint answers with the app's credentials.")
     if settings.feishu_encrypt_key:
         return ("FEISHU_ENCRYPT_KEY is set, but encrypted Feishu events are not supported yet: "
-                "clear the Encrypt Key in 事件与回调 → 加密策略 and unset FEISHU_ENCRYPT_KEY.")
+                "clear the Encrypt Key in 事件与回调 → 加密策略 and unset FEISHU_ENCRYPT_KEY "
+                "(the long connection needs neither it nor a Verification Token).")
     return None
 
 

@@ -1,10 +1,12 @@
 """Feishu's events in, the shared grammar and use cases, answers out.
 
-POST /feishu/events receives what the app's "事件与回调" subscription sends: the url_verification
-challenge, im.message.receive_v1 and card.action.trigger, each checked against the
-Verification Token. Messages are deduplicated on message_id, clicks on the card, the card's
-version, the clicker and the button, as the DingTalk adapter does; the answer is scheduled and
-Feishu gets its HTTP 200 at once. A refused click is told to the clicker in a toast.
+The events are im.message.receive_v1 and card.action.trigger (schema 2.0). They come over the
+long connection (bot/feishu/longconn.py: `on_event`, authenticated by the app secret) or, when
+FEISHU_VERIFICATION_TOKEN is set, as POSTs to /feishu/events (`handle`: the url_verification
+challenge, and the Verification Token checked on each). Messages are deduplicated on
+message_id, clicks on the card, the card's version, the clicker and the button, as the DingTalk
+adapter does, so a redelivered event changes nothing; the answer is scheduled, and Feishu gets
+its ack once the command is recorded. A refused click is told to the clicker in a toast.
 """
 
 import logging
@@ -50,18 +52,22 @@ class FeishuEvents:
         """(HTTP status, JSON body) for one POST."""
         if inbound.token_of(body) != self.token:
             return 401, {"msg": "invalid verification token"}
-        kind = inbound.event_type(body)
-        if kind == inbound.URL_VERIFICATION:
+        if inbound.event_type(body) == inbound.URL_VERIFICATION:
             return 200, {"challenge": body.get("challenge", "")}
+        return 200, await self.on_event(body)
+
+    async def on_event(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One event body; the dict answers a click (a toast, or nothing)."""
+        kind = inbound.event_type(body)
         try:
             if kind == inbound.MESSAGE_RECEIVED:
                 await self.on_message(inbound.message(body))
             elif kind == inbound.CARD_ACTION:
-                return 200, await self.on_click(inbound.card_click(body))
-        except UNREADABLE as error:  # answered 200: Feishu would resend it, failing alike
+                return await self.on_click(inbound.card_click(body))
+        except UNREADABLE as error:  # acknowledged: Feishu would resend it, failing alike
             log.warning("ignored an unreadable Feishu %s (%s: %s)", kind, type(error).__name__,
                         error)
-        return 200, {}
+        return {}
 
     async def on_message(self, message: Message) -> None:
         if message.is_group and not message.addresses_bot:

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.feishu.cards import interactive_card
-from bot.senders.feishu import FeishuSender
+from bot.senders.feishu import FeishuSender, message_uuid
 from commands.answer import Answer
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
@@ -80,14 +80,15 @@ class Replier:
             locale = await self.locale(conversation.sender_open_id)
             text, card = self.render(answer, locale)
             private = not (answer.public and answer.ok) and conversation.is_group
+            uuid = message_uuid("reply:" + key)  # the sender's retries post it once
             if private or conversation.message_id is None:
                 if card:
                     await self.sender.create(conversation.sender_open_id, "interactive", card,
-                                             None)
+                                             uuid)
                 else:
-                    await self.sender.send_text(conversation.sender_open_id, text)
+                    await self.sender.send_text(conversation.sender_open_id, text, uuid)
             else:
-                await self.sender.reply(conversation.message_id, text, card=card)
+                await self.sender.reply(conversation.message_id, text, uuid, card=card)
         except DeliveryError as error:
             log.warning("Feishu reply to %s not sent: %s", key, error)
         except Exception:

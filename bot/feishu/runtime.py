@@ -1,5 +1,7 @@
-"""Feishu in `ticketbot serve`: the event endpoint, its handler and the direct replies."""
+"""Feishu in `ticketbot serve`: the long connection (always) and the HTTP event endpoint (only
+with FEISHU_VERIFICATION_TOKEN), one handler behind both, and the direct replies."""
 
+import asyncio
 import json
 import logging
 
@@ -9,10 +11,10 @@ from starlette.routing import Route
 
 from bot.bootstrap import App
 from bot.feishu.events import FeishuEvents
+from bot.feishu.longconn import LongConnection
 from bot.feishu.replies import Replier
 from bot.senders.feishu import FeishuSender
 from notifications.catalogs import Catalogs
-from notifications.senders import DeliveryError
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/feishu/events"
@@ -28,6 +30,18 @@ class FeishuRuntime:
         self.events = FeishuEvents(app.dispatcher, app.uow, self.replier, app.clock,
                                    settings.feishu_verification_token or "",
                                    settings.feishu_app_id or "")
+        self.connection = LongConnection(settings.feishu_app_id or "",
+                                         settings.feishu_app_secret or "",
+                                         settings.feishu_openapi_endpoint, self.events.on_event)
+        self.http_events = bool(settings.feishu_verification_token)
+
+    async def run(self, stop: asyncio.Event, grace: float = 10.0) -> None:
+        """Hold the long connection until `stop`; then close it, so no event is taken."""
+        await self.connection.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.connection.stop(grace)
 
     async def endpoint(self, request: Request) -> Response:
         try:
@@ -43,12 +57,8 @@ class FeishuRuntime:
         return Route(EVENTS_PATH, self.endpoint, methods=["POST"])
 
     async def connected(self) -> bool:
-        """For /readyz: the app's credentials get a token (cached; fetched when it expires)."""
-        try:
-            await self.sender.token()
-        except DeliveryError:
-            return False
-        return True
+        """For /readyz: the long connection is open."""
+        return self.connection.connected()
 
     async def settle(self) -> None:
         await self.replier.idle()

@@ -49,7 +49,7 @@ async def platform_senders(settings: Settings, clock: Clock,
             from bot.senders.feishu import FeishuSender
 
             senders["feishu"] = FeishuSender(
-                http, settings.feishu_openapi_endpoint, settings.feishu_app_id or "",
+                settings.feishu_openapi_endpoint, settings.feishu_app_id or "",
                 settings.feishu_app_secret or "", clock,
                 catalogs=Catalogs(settings.tz, settings.templates_dir))
         if (loaded is not None and loaded.org.webhooks) or stored_webhooks is not None:

@@ -1,37 +1,57 @@
-"""Deliver outbox messages through Feishu's Open API (im/v1) with an async client.
+"""Deliver outbox messages through Feishu's Open API (im/v1) with lark-oapi's client.
 
-A tenant_access_token (auth/v3/tenant_access_token/internal) is cached and refreshed before it
-expires, and once more when Feishu calls it invalid (99991663 and its kin). Text goes to a group
-(address `oc_…`, receive_id_type chat_id) or a person (`ou_…`, open_id) with
-POST im/v1/messages; a line meant for a card's thread is a reply to the card
-(POST im/v1/messages/:message_id/reply). A ticket card is an interactive message, created the
-same way and updated in place with PATCH im/v1/messages/:message_id. Every create carries a
-`uuid` derived from the outbox row: Feishu sends a message once per uuid within an hour, so a
-retry after an uncertain attempt does not post it twice.
+`lark.Client` (domain FEISHU_OPENAPI_ENDPOINT) builds and sends each request with httpx and
+reads the answers into its models. Its own token handling fetches the tenant_access_token with
+blocking `requests` in a process-wide cache and never renews a token Feishu calls invalid, so
+the client is built with `enable_set_token` and this sender keeps the token: fetched with the
+SDK's auth/v3 tenant_access_token/internal call, cached on the injectable clock, refreshed
+before it expires and once more when Feishu refuses it (99991663 and its kin).
+
+Text goes to a group (address `oc_…`, receive_id_type chat_id) or a person (`ou_…`, open_id)
+with im/v1/messages create; a line meant for a card's thread is a reply to the card. A ticket
+card is an interactive message, created the same way and updated in place with patch. Every
+create and reply carries a `uuid` derived from the outbox row or the inbound event: Feishu sends
+a message once per uuid within an hour, so a retry after an uncertain attempt does not post it
+twice, and this sender retries (tenacity, which the SDK lacks) what may pass a moment later:
+5xx, an unreachable host, a timeout where the uuid or the patch makes it safe.
 
 Answers are `{"code": 0, "msg": "success", "data": {…}}`; any other code is an error. HTTP 429
-with code 99991400 is throttling (x-ogw-ratelimit-reset says for how long); 5xx and an
-unreachable host are transient; other codes are permanent for that message.
+or code 99991400 is throttling (x-ogw-ratelimit-reset says for how long), left to the relay's
+pacing; other codes are permanent for that message.
 """
 
 import asyncio
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import lark_oapi as lark
+from lark_oapi.api.auth.v3 import (
+    InternalTenantAccessTokenRequest,
+    InternalTenantAccessTokenRequestBody,
+)
+from lark_oapi.api.im.v1 import (
+    CreateMessageRequest,
+    CreateMessageRequestBody,
+    PatchMessageRequest,
+    PatchMessageRequestBody,
+    ReplyMessageRequest,
+    ReplyMessageRequestBody,
+)
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.feishu.cards import interactive_card
 from commands.ports import Clock
 from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError, Outgoing
 
-TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
-MESSAGES_PATH = "/open-apis/im/v1/messages"
 THROTTLED = 99991400
 TOKEN_INVALID = frozenset({99991661, 99991663, 99991664, 99991665, 99991666, 99991668})
 REFRESH_MARGIN = timedelta(minutes=5)
+ATTEMPTS = 3  # the relay retries later still; a reply has only these
 
 
 def receive_id_type(address: str) -> str:
@@ -44,17 +64,26 @@ def message_uuid(idempotency_key: str) -> str:
 
 
 class FeishuError(DeliveryError):
-    def __init__(self, message: str, code: int | None, **options: Any) -> None:
+    def __init__(self, message: str, code: int | None, *, safe_to_repeat: bool = False,
+                 **options: Any) -> None:
         super().__init__(message, **options)
-        self.code = code
+        self.code, self.safe_to_repeat = code, safe_to_repeat
+
+
+def _transient(error: BaseException) -> bool:
+    return (isinstance(error, FeishuError) and not error.permanent and not error.rate_limited
+            and (not error.maybe_sent or error.safe_to_repeat))
 
 
 class FeishuSender:
-    def __init__(self, http: httpx.AsyncClient, base_url: str, app_id: str, app_secret: str,
-                 clock: Clock, *, catalogs: Catalogs) -> None:
-        self.http, self.base_url = http, base_url.rstrip("/")
+    def __init__(self, base_url: str, app_id: str, app_secret: str, clock: Clock, *,
+                 catalogs: Catalogs, timeout: float = 10.0,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.app_id, self.app_secret = app_id, app_secret
-        self.clock, self.catalogs = clock, catalogs
+        self.clock, self.catalogs, self.sleep = clock, catalogs, sleep
+        self.client = (lark.Client.builder().app_id(app_id).app_secret(app_secret)
+                       .domain(base_url.rstrip("/")).enable_set_token(True).timeout(timeout)
+                       .log_level(lark.LogLevel.WARNING).build())
         self._token: str | None = None
         self._expires: datetime | None = None
         self._lock = asyncio.Lock()
@@ -64,11 +93,17 @@ class FeishuSender:
             now = self.clock.now()
             if self._token is None or rejected == self._token or (
                     self._expires is not None and now >= self._expires - REFRESH_MARGIN):
-                body = await self._post_json(TOKEN_PATH, {"app_id": self.app_id,
-                                                          "app_secret": self.app_secret}, None)
-                if body.get("code") != 0 or not body.get("tenant_access_token"):
-                    raise FeishuError(f"Feishu refused the app credentials: {body.get('msg')}",
-                                      body.get("code"), permanent=True)
+                request = (InternalTenantAccessTokenRequest.builder().request_body(
+                    InternalTenantAccessTokenRequestBody.builder().app_id(self.app_id)
+                    .app_secret(self.app_secret).build()).build())
+                response = await self._exchange(
+                    "tenant_access_token",
+                    lambda _: self.client.auth.v3.tenant_access_token.ainternal(request), False)
+                # Its fields are at the top of the answer, not in `data`.
+                body = json.loads(response.raw.content or b"{}") if response.success() else {}
+                if not body.get("tenant_access_token"):
+                    raise FeishuError(f"Feishu refused the app credentials: {response.msg}",
+                                      response.code, permanent=True)
                 self._token = str(body["tenant_access_token"])
                 self._expires = now + timedelta(seconds=int(body.get("expire", 7200)))
             return self._token
@@ -97,69 +132,82 @@ class FeishuSender:
                                  uuid)
 
     async def create(self, address: str, msg_type: str, content: str, uuid: str | None) -> str:
-        body: dict[str, Any] = {"receive_id": address, "msg_type": msg_type, "content": content}
+        body = CreateMessageRequestBody.builder().receive_id(address).msg_type(msg_type) \
+            .content(content)
         if uuid:
-            body["uuid"] = uuid
-        data = await self._call("POST", MESSAGES_PATH, body,
-                                params={"receive_id_type": receive_id_type(address)})
-        return str(data.get("message_id") or "")
+            body = body.uuid(uuid)
+        request = CreateMessageRequest.builder().receive_id_type(receive_id_type(address)) \
+            .request_body(body.build()).build()
+        data = await self._call("create", lambda option: self.client.im.v1.message.acreate(
+            request, option), bool(uuid))
+        return str(getattr(data, "message_id", "") or "")
 
     async def reply(self, message_id: str, text: str, uuid: str | None = None, *,
                     card: str | None = None) -> str:
-        body: dict[str, Any] = ({"msg_type": "interactive", "content": card} if card else
-                                {"msg_type": "text",
-                                 "content": json.dumps({"text": text}, ensure_ascii=False)})
+        body = ReplyMessageRequestBody.builder()
+        body = (body.msg_type("interactive").content(card) if card else
+                body.msg_type("text").content(json.dumps({"text": text}, ensure_ascii=False)))
         if uuid:
-            body["uuid"] = uuid
-        data = await self._call("POST", f"{MESSAGES_PATH}/{message_id}/reply", body)
-        return str(data.get("message_id") or "")
+            body = body.uuid(uuid)
+        request = ReplyMessageRequest.builder().message_id(message_id) \
+            .request_body(body.build()).build()
+        data = await self._call("reply", lambda option: self.client.im.v1.message.areply(
+            request, option), bool(uuid))
+        return str(getattr(data, "message_id", "") or "")
 
     async def patch(self, message_id: str, content: str) -> None:
-        await self._call("PATCH", f"{MESSAGES_PATH}/{message_id}", {"content": content})
+        request = PatchMessageRequest.builder().message_id(message_id).request_body(
+            PatchMessageRequestBody.builder().content(content).build()).build()
+        # A patch sets the whole card: repeating it is harmless.
+        await self._call("patch", lambda option: self.client.im.v1.message.apatch(
+            request, option), True)
 
-    # -- the HTTP exchange -------------------------------------------------------------------------
+    # -- the exchange ------------------------------------------------------------------------------
 
-    async def _call(self, method: str, path: str, body: dict[str, Any],
-                    params: dict[str, str] | None = None) -> dict[str, Any]:
+    async def _call(self, what: str, send: Callable[[Any], Awaitable[Any]],
+                    safe_to_repeat: bool) -> Any:
         token = await self.token()
         for attempt in range(2):
-            answer = await self._request(method, path, body, token, params)
-            code = answer.get("code")
-            if code == 0:
-                return dict(answer.get("data") or {})
-            if code in TOKEN_INVALID and attempt == 0:
+            option = lark.RequestOption.builder().tenant_access_token(token).build()
+            response = await self._exchange(what, lambda _, o=option: send(o), safe_to_repeat)
+            if response.success():
+                return getattr(response, "data", None)  # a patch answers none
+            if response.code in TOKEN_INVALID and attempt == 0:
                 token = await self.token(rejected=token)
                 continue
-            raise FeishuError(f"Feishu {method} {path}: {code} {answer.get('msg')}", code,
+            raise FeishuError(f"Feishu {what}: {response.code} {response.msg}", response.code,
                               permanent=True)
         raise FeishuError("Feishu refused a fresh token", None)
 
-    async def _post_json(self, path: str, body: dict[str, Any], token: str | None
-                         ) -> dict[str, Any]:
-        return await self._request("POST", path, body, token, None)
+    async def _exchange(self, what: str, send: Callable[[Any], Awaitable[Any]],
+                        safe_to_repeat: bool) -> Any:
+        """One SDK call, retried while the failure is transient; the answer has a code."""
+        retrying = AsyncRetrying(stop=stop_after_attempt(ATTEMPTS), reraise=True,
+                                 wait=wait_exponential(multiplier=0.5, max=4),
+                                 retry=retry_if_exception(_transient), sleep=self.sleep)
+        async for attempt in retrying:
+            with attempt:
+                return await self._once(what, send, safe_to_repeat)
+        raise AssertionError("unreachable")  # pragma: no cover - reraise=True
 
-    async def _request(self, method: str, path: str, body: dict[str, Any], token: str | None,
-                       params: dict[str, str] | None) -> dict[str, Any]:
-        headers = {"Content-Type": "application/json; charset=utf-8"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+    async def _once(self, what: str, send: Callable[[Any], Awaitable[Any]],
+                    safe_to_repeat: bool) -> Any:
         try:
-            response = await self.http.request(method, self.base_url + path, json=body,
-                                               params=params, headers=headers)
+            response = await send(None)
         except httpx.TimeoutException as error:  # it may have gone through
-            raise FeishuError(f"Feishu {path}: timeout", None, maybe_sent=True) from error
+            raise FeishuError(f"Feishu {what}: timeout", None, maybe_sent=True,
+                              safe_to_repeat=safe_to_repeat) from error
         except httpx.HTTPError as error:
-            raise FeishuError(f"Feishu {path}: {error!r}", None) from error
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = {}
-        code = answer.get("code") if isinstance(answer, dict) else None
-        if response.status_code == 429 or code == THROTTLED:
-            reset = response.headers.get("x-ogw-ratelimit-reset")
+            raise FeishuError(f"Feishu {what}: {error!r}", None) from error
+        except ValueError as error:  # the SDK could not read the answer as JSON
+            raise FeishuError(f"Feishu {what}: an unreadable answer", None) from error
+        raw = response.raw
+        status = raw.status_code if raw is not None else 0
+        if status == 429 or response.code == THROTTLED:
+            reset = str((raw.headers or {}).get("x-ogw-ratelimit-reset", "")) if raw else ""
             raise FeishuError("Feishu throttled the app", THROTTLED, rate_limited=True,
-                              retry_after=float(reset) if reset and reset.isdigit() else 1.0)
-        if response.status_code >= 500 or not isinstance(answer, dict) or code is None:
-            raise FeishuError(f"Feishu {path}: HTTP {response.status_code}", None,
-                              maybe_sent=response.status_code in (502, 504))
-        return answer
+                              retry_after=float(reset) if reset.isdigit() else 1.0)
+        if status >= 500 or response.code is None:
+            raise FeishuError(f"Feishu {what}: HTTP {status}", None,
+                              maybe_sent=status in (502, 504), safe_to_repeat=safe_to_repeat)
+        return response

@@ -1,5 +1,7 @@
-"""Feishu end to end: event bodies as Feishu posts them go through the app's /feishu/events
-route; answers, cards and notices are asserted on what reached the fake Open API."""
+"""Feishu end to end over the HTTP callback intake (FEISHU_VERIFICATION_TOKEN set): event
+bodies as Feishu posts them go through the app's /feishu/events route; answers, cards and
+notices are asserted on what reached the fake Open API. The long connection, the default, is
+tests/e2e/test_feishu_long_connection.py."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -8,27 +10,7 @@ import pytest
 
 from tests.fakes.feishu_openapi import FakeFeishu
 from tests.support.clock import FakeClock
-from tests.support.feishu import Feishu, User, buttons, fields, running
-
-ORG = """\
-default_queue: IT
-people:
-  - {handle: li, name: 李雷, identities: [{platform: feishu, id: ou_li}]}
-  - {handle: wang, name: 王芳, identities: [{platform: feishu, id: ou_wang}]}
-  - {handle: zhang, name: 张三, identities: [{platform: feishu, id: ou_zhang}]}
-  - {handle: zhao, name: 赵敏, identities: [{platform: feishu, id: ou_zhao}]}
-teams:
-  - {key: it, name: IT 支持, leads: [zhao], members: [wang]}
-  - {key: network, name: 网络组, leads: [zhang], members: [zhang]}
-queues:
-  - key: IT
-    name: IT 服务台
-    default_team: it
-    channels: {feishu: oc_it}
-"""
-IT = "oc_it"
-LI, WANG = User("ou_li", "李雷"), User("ou_wang", "王芳")
-ZHANG = User("ou_zhang", "张三")
+from tests.support.feishu import IT, LI, ORG, WANG, ZHANG, Feishu, buttons, fields, running
 
 
 @pytest.fixture
@@ -83,19 +65,6 @@ async def test_a_refused_click_is_a_toast_for_the_clicker_only(
     assert fake_feishu.to_user(ZHANG.open_id) == []
 
 
-async def test_a_transfer_reaches_the_new_assignee_by_direct_message(
-        feishu: Feishu, fake_feishu: FakeFeishu) -> None:
-    await feishu.says(LI, "new P2 打印机无法联网", chat=IT)
-    await feishu.clicks(WANG, feishu.card(IT, "IT-1"), "claim")
-    await feishu.says(WANG, "transfer IT-1 @_user_1 原因: 需要网络组处理", chat=IT,
-                      mentions=(ZHANG,))
-    card = feishu.card(IT, "IT-1")
-    assert "处理人：张三" in fields(card) and "团队：网络组" in fields(card)
-    line = "王芳 将 IT-1（打印机无法联网）转派给 张三，原因：需要网络组处理"
-    assert fake_feishu.replies_to(card.message_id)[-1].text == line
-    assert [m.text for m in fake_feishu.to_user(ZHANG.open_id)] == [line]
-
-
 async def test_one_to_one_chat_answers_in_chinese_in_the_thread(
         feishu: Feishu, fake_feishu: FakeFeishu) -> None:
     asked = await feishu.says(LI, "help")
@@ -118,13 +87,3 @@ async def test_events_without_the_verification_token_are_refused(
     challenge = {"challenge": "ch-123", "token": fake_feishu.verification_token,
                  "type": "url_verification"}
     assert (await feishu.post(challenge)).json() == {"challenge": "ch-123"}
-
-
-async def test_readiness_reports_the_open_api(feishu: Feishu, fake_feishu: FakeFeishu) -> None:
-    from bot.serve import readiness
-
-    checks = await readiness(feishu.app, {"feishu_openapi": feishu.runtime.connected})
-    assert checks == {"database": True, "schema": True, "feishu_openapi": True}
-    fake_feishu.app_secret = "rotated"  # the deployment still has the old one
-    feishu.runtime.sender._token = None
-    assert await feishu.runtime.connected() is False

@@ -20,6 +20,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.dingtalk_gateway import FakeDingTalkGateway, robot_message
+from tests.fakes.feishu_openapi import FakeFeishu
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
 from tests.support.chat import Chat
@@ -45,7 +46,7 @@ def serve_env(database_url: str, tmp_path: Path, port: int, **extra: str) -> dic
     org = tmp_path / "org.yaml"
     org.write_text(FAST_ORG, encoding="utf-8")
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DINGTALK_", "TICKETBOT_", "SLACK_"))}
+           if not k.startswith(("DINGTALK_", "TICKETBOT_", "SLACK_", "FEISHU_"))}
     env.update(PYTHONPATH=str(ROOT), DATABASE_URL=database_url, TICKETBOT_ORG_FILE=str(org),
                TICKETBOT_HTTP_HOST="127.0.0.1", TICKETBOT_HTTP_PORT=str(port),
                TICKETBOT_SHUTDOWN_TIMEOUT="5", TICKETBOT_LOG_LEVEL="INFO", **extra)
@@ -146,6 +147,23 @@ async def test_a_dingtalk_only_deployment_serves_and_posts_sla_warnings(
         await eventually(lambda: any("IT-2" in str(m) for m in fake.group_messages("cidITGROUP==")))
     assert len(warnings_in(bob())) == 1
     assert "50%" in warnings_in(bob())[0]
+
+
+async def test_a_feishu_only_deployment_holds_its_long_connection_and_closes_it_on_sigterm(
+        tmp_path: Path, database_url: str, fake_feishu: FakeFeishu) -> None:
+    fake_feishu.chats.add("oc_ops")
+    port = free_port()
+    env = serve_env(database_url, tmp_path, port, FEISHU_OPENAPI_ENDPOINT=fake_feishu.url,
+                    FEISHU_APP_ID=fake_feishu.app_id, FEISHU_APP_SECRET=fake_feishu.app_secret)
+    async with serving(env, tmp_path) as process:
+        assert await ready(port, process) == {"database": True, "schema": True,
+                                              "feishu_connection": True}
+        frame = await fake_feishu.ws.push(fake_feishu.incoming(
+            "om_in1", "oc_ops", "ou_alice", "new P3 打印机卡纸", group=True))
+        assert (await fake_feishu.ws.acked(frame)).code == 200
+        await eventually(lambda: fake_feishu.cards_in("oc_ops"))
+    assert not fake_feishu.ws.open  # closed by the process on its way out
+    assert fake_feishu.ws.connections == 1
 
 
 async def test_a_slack_only_deployment_serves_and_posts_sla_warnings(

@@ -4,7 +4,8 @@ code with its HTTP status (99991663 for a bad token, 230002 for a chat the app i
 230001 for a bad parameter, 99991400 with HTTP 429 when `throttle_next` is set), HTTP 503 to
 everything while `down`; stopped and started again, it refuses connections meanwhile.
 
-Also builds the event bodies Feishu posts to an app's request URL (schema 2.0).
+Also builds the event bodies (schema 2.0) Feishu sends an app, and serves its long connection
+(tests/fakes/feishu_ws.py: `fake.ws.push(body)`) on the same host, as open.feishu.cn does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes._server import FakeServer
+from tests.fakes._server import Failure, FakeServer
+from tests.fakes.feishu_ws import ENDPOINT_PATH, WS_PATH, FakeLongConnection
 
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
 MESSAGES_PATH = "/open-apis/im/v1/messages"
@@ -61,6 +63,11 @@ class FakeFeishu(FakeServer):
         self.throttle_next = 0
         self._ids = itertools.count(1)
         self._uuids: dict[str, str] = {}
+        self.ws = FakeLongConnection(self.app_id, self.app_secret)
+
+    async def stop(self) -> None:
+        await self.ws.close()
+        await super().stop()
 
     @property
     def url(self) -> str:
@@ -88,11 +95,21 @@ class FakeFeishu(FakeServer):
     # -- requests -------------------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        body = await request.json() if request.can_read_body else {}
         path = request.path
         if self.down:  # an outage: the gateway answers an HTML error page
-            response = web.Response(status=503, text="<html><body>503 Service Unavailable</body></html>",
-                                    content_type="text/html")
+            response = web.Response(status=503, text="<html><body>503 Service Unavailable</body>"
+                                    "</html>", content_type="text/html")
+            self._record(f"{request.method} {path}", {}, request, response.status)
+            return response
+        if path == ENDPOINT_PATH and request.method == "POST":
+            self.ws.app_secret = self.app_secret  # a rotated secret counts here too
+            return await self.ws.endpoint(request, self.url)
+        if path == WS_PATH:
+            return await self.ws.websocket(request)
+        body = await request.json() if request.can_read_body else {}
+        failure = self._take_failure(path)
+        if failure is not None:  # Feishu's gateway failing: not its JSON
+            response = web.Response(status=failure.status, text=failure.error or "upstream error")
         elif path == TOKEN_PATH and request.method == "POST":
             response = self._token(body)
         elif self.throttle_next > 0:
@@ -113,6 +130,10 @@ class FakeFeishu(FakeServer):
             response = _answer(code=404, msg="404 page not found", status=404)
         self._record(f"{request.method} {path}", body, request, response.status)
         return response
+
+    def fail_next(self, path: str, status: int = 503, count: int = 1) -> None:
+        """The next `count` calls to `path` fail with `status` and a body that is not JSON."""
+        self._queue_failure(path, Failure(status), count)
 
     def calls_to(self, method_path: str) -> list[Any]:
         return [c for c in self.calls if c.method == method_path]

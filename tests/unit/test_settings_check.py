@@ -22,7 +22,9 @@ CASES = [
     ({"dingtalk_card_template_id": "tpl.schema"}, "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET"),
     ({"feishu_app_id": "cli_1"}, "FEISHU_APP_SECRET is not"),
     ({"feishu_app_secret": "s"}, "FEISHU_APP_ID is not"),
-    ({"feishu_app_id": "cli_1", "feishu_app_secret": "s"}, "FEISHU_VERIFICATION_TOKEN is not"),
+    ({"feishu_verification_token": "v"}, "FEISHU_APP_ID and FEISHU_APP_SECRET are not"),
+    ({"feishu_app_id": "cli_1", "feishu_app_secret": "s",
+      "feishu_openapi_endpoint": "http://open.feishu.cn/open-apis"}, "must be an https origin"),
     ({"feishu_app_id": "cli_1", "feishu_app_secret": "s", "feishu_verification_token": "v",
       "feishu_encrypt_key": "k"}, "encrypted Feishu events are not supported"),
 ]
