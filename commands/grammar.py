@@ -27,6 +27,7 @@ from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, REPORT_BREAKDOWNS, U
 from commands.when import parse_day
 from workflows.kinds import TicketType
 from workflows.knowledge import parse_article_key
+from workflows.link_codes import link_code
 from workflows.priority import Priority
 
 _OPTION = re.compile(
@@ -47,6 +48,7 @@ _NOTIFY_MODES = {"on": "dm", "dm": "dm", "direct": "dm", "私信": "dm", "开": 
                  "off": "off", "关": "off", "关闭": "off"}
 _LOCALES = {"en": "en", "english": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "中文": "zh-CN"}
 _UNTIL = re.compile(r"^(?:until|till|til|to|到|至|直到)(?:\s+|(?=[^\x00-\x7f]))", re.I)
+_LINK_ME = frozenset({"", "me", "myself", "我", "我的"})  # `link me`, `绑定` / `绑定我`
 WHOLE_TIMELINE_WORDS = frozenset({"all", "全部"})  # `sla explain P3 all`: every step
 _EXPLAIN = re.compile(r"^(?:explain|why|test|解释|说明|测试)(?:\s+|(?=[^\x00-\x7f])|$)", re.I)
 # Chinese is written without spaces: `请假到周一` is the verb 请假 and `到周一`.
@@ -89,7 +91,8 @@ class Grammar:
             "pend": self._pend, "resume": self._resume, "priority": self._priority,
             "resolve": self._resolve, "reopen": self._reopen, "close": self._close,
             "cancel": self._cancel, "suspend": self._suspend, "urge": self._urge,
-            "link": self._link, "merge": self._merge, "show": self._show, "rate": self._rate,
+            "link": self._link, "unlink": self._unlink, "merge": self._merge, "show": self._show,
+            "rate": self._rate,
             "history": self._history, "list": self._list, "help": self._help,
             "mute": self._mute, "unmute": self._mute, "notify": self._notify,
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
@@ -335,7 +338,21 @@ class Grammar:
         return key, other
 
     def _link(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        """`link IT-4 IT-9` relates tickets; `link me` asks for a code, `link ABCD-EFGH` says it."""
+        word, remainder = first_word(rest)
+        if not remainder:
+            if word.lower() in _LINK_ME:
+                return m.LinkMe()
+            code = link_code(word)
+            if code is not None:
+                return m.LinkCode(code)
         return m.Link(*self._two_keys(verb, rest))
+
+    def _unlink(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+        word, remainder = first_word(rest)
+        if not word or remainder:
+            raise usage_error(verb)
+        return m.Unlink(word.lower())
 
     def _merge(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
         return m.Merge(*self._two_keys(verb, rest))

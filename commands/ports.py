@@ -304,9 +304,44 @@ class PeopleRepository(Protocol):
         nobody has been; True when this call recorded them. A taken handle gets a suffix."""
         ...
     async def handles(self) -> list[str]: ...
+    async def accounts(self, person_id: int) -> list[tuple[str, str, str]]:
+        """(platform, workspace, external id) of each of the person's messenger accounts."""
+        ...
+    async def claim_account(self, person_id: int, platform: Source, external_id: str,
+                            now: datetime) -> None:
+        """The account is this person's from now on (a proven `link`), whoever had it."""
+        ...
+    async def drop_accounts(self, person_id: int, platform: str) -> int:
+        """Forget the person's accounts on this messenger; how many there were."""
+        ...
     async def own_zone(self, person_id: int) -> str | None:
         """The zone the person chose themselves, or None (read with their look-up if it ran)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCode:
+    """A `link me` code as stored: whose, where it was given, until when, whether used."""
+
+    person_id: int
+    platform: str
+    expires_at: datetime
+    used: bool
+
+
+class LinkRepository(Protocol):
+    """`link me` codes, kept only as hashes, and the wrong tries said from each account."""
+
+    async def issue(self, person_id: int, platform: str, code_hash: str, now: datetime,
+                    expires_at: datetime) -> None:
+        """The person's one valid code (an earlier unused one stops working)."""
+        ...
+    async def find(self, code_hash: str) -> LinkCode | None:
+        """The code, locked until commit."""
+        ...
+    async def use(self, code_hash: str, now: datetime) -> bool: ...
+    async def failed(self, platform: str, external_id: str, now: datetime) -> None: ...
+    async def failures(self, platform: str, external_id: str, since: datetime) -> int: ...
 
 
 class AssignmentRepository(Protocol):
@@ -483,6 +518,7 @@ class UnitOfWork(Protocol):
     kb: KnowledgeRepository
     alerts: AlertRepository
     webhooks: WebhookRepository  # subscriptions made through the API (the file's are on org)
+    links: LinkRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

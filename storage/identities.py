@@ -7,7 +7,7 @@ table holds a copy of those and is the only home of the newer platforms' ids (Fe
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy import ColumnElement, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
@@ -58,3 +58,18 @@ class SqlIdentities:
         """(platform, workspace, external id) of each of the person's accounts."""
         connection = await self.session.connection()
         return [tuple(row) for row in await connection.execute(_OF, {"_id": person_id})]  # type: ignore[misc]
+
+    async def claim(self, person_id: int, platform: str, workspace: str, external_id: str,
+                    now: datetime) -> None:
+        """The account becomes this person's, whoever had it (a proven `link`)."""
+        moved = await self.session.execute(update(_I).where(
+            _I.c.platform == platform, _I.c.workspace == workspace,
+            _I.c.external_id == external_id).values(person_id=person_id))
+        if not moved.rowcount:  # type: ignore[attr-defined]
+            await self.link(person_id, platform, workspace, external_id, now)
+
+    async def drop(self, person_id: int, platform: str) -> int:
+        """Forget the person's accounts on this messenger; how many there were."""
+        result = await self.session.execute(delete(_I).where(
+            _I.c.person_id == person_id, _I.c.platform == platform))
+        return int(result.rowcount)  # type: ignore[attr-defined]

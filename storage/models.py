@@ -53,6 +53,34 @@ class PersonIdentityRow(Base):
     created_at: Mapped[datetime]
 
 
+class LinkCodeRow(Base):
+    """A one-time code that links the account it is said from to the person who asked for it
+    (`link me`). Only its SHA-256 is kept; `used_at` set once, by the one account that said it."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))  # where it was given: said elsewhere
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class LinkFailureRow(Base):
+    """A wrong, expired or used code said from an account: too many in a while are refused."""
+
+    __tablename__ = "link_failures"
+    __table_args__ = (Index("ix_link_failures_account", "platform", "external_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+
+
 class QueueRow(Base):
     """Per-queue ticket counter: ids are handed out by an atomic increment, never reused."""
 

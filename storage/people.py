@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
@@ -131,6 +131,31 @@ class SqlPeople:
             if found is not None:
                 return found, False
             suffix += 1
+
+    async def accounts(self, person_id: int) -> list[tuple[str, str, str]]:
+        """(platform, workspace, external id) of each of the person's accounts."""
+        return await self.identities.of(person_id)
+
+    async def claim_account(self, person_id: int, platform: Source, external_id: str,
+                            now: datetime) -> None:
+        """A proven link: the account is this person's from now on (taken from whoever had it,
+        a person recorded at its first contact)."""
+        await self.identities.claim(person_id, platform.value, "", external_id, now)
+        column = _PLATFORM_COLUMN.get(platform)
+        if column is not None:  # Slack and DingTalk ids are still read from people's columns
+            await self.session.execute(update(_T).where(_T.c[column] == external_id)
+                                       .values({column: None}))
+            await self.session.execute(update(_T).where(_T.c.id == person_id)
+                                       .values({column: external_id}))
+
+    async def drop_accounts(self, person_id: int, platform: str) -> int:
+        """Forget the person's accounts on this messenger; how many there were."""
+        dropped = await self.identities.drop(person_id, platform)
+        column = _PLATFORM_COLUMN.get(Source(platform)) if platform in set(Source) else None
+        if column is not None:
+            await self.session.execute(update(_T).where(_T.c.id == person_id)
+                                       .values({column: None}))
+        return dropped
 
     async def handles(self) -> list[str]:
         return list(await self.session.scalars(select(PersonRow.handle)))

@@ -29,6 +29,7 @@ TABLES = {"people", "queues", "tickets", "ticket_collaborators", "ticket_links",
 NEW_USAGE = ("Usage: new [P1-P5] [type:incident|request|change|task] [category:X] [related:IT-4] "
              "<title> [-- description]")
 LIST_USAGE = "Usage: " + USAGE["list"]
+LINK_USAGE = "Usage: " + USAGE["link"]
 STATUSES = "new, assigned, in_progress, pending, suspended, resolved, closed, cancelled"
 
 
@@ -129,8 +130,8 @@ PARSE_ERRORS = [
          "\"abc\" is not a ticket id (like IT-42). Usage: cancel <ticket> [reason]"),
     case("suspend-no-reason", "dave", "suspend IT-1", "Usage: suspend <ticket> <reason>"),
     case("urge-no-key", "alice", "urge", "Usage: urge <ticket> [message]"),
-    case("link-one-key", "bob", "link IT-1", "Usage: link <ticket> <other ticket>"),
-    case("link-other-not-a-key", "bob", "link IT-1 foo", "Usage: link <ticket> <other ticket>"),
+    case("link-one-key", "bob", "link IT-1", LINK_USAGE),
+    case("link-other-not-a-key", "bob", "link IT-1 foo", LINK_USAGE),
     case("merge-one-key", "bob", "merge IT-2", "Usage: merge <duplicate ticket> into <ticket>"),
     case("merge-into-nothing", "bob", "merge IT-2 into", "Usage: merge <duplicate ticket> into <ticket>"),
     case("show-no-key", "bob", "show", "Usage: show <ticket>"),
@@ -353,6 +354,10 @@ OTHER_REFUSALS = [
          "Only agents and admins look up assets and their tickets."),
     case("new-unknown-asset", "alice", "new asset:UPS-9 beeping",
          "There is no asset “UPS-9” in the registry. Nothing was saved."),
+    case("unlink-no-messenger", "bob", "unlink", "Usage: unlink <messenger>   e.g. unlink slack"),
+    case("unlink-none", "bob", "unlink feishu", "You have no feishu account linked."),
+    case("link-code-from-console", "bob", "link ABCD-EFGH",
+         "Link codes are said from a messenger account (Slack, DingTalk, Feishu), not from here."),
 ]
 
 ALL_CASES = PARSE_ERRORS + UNKNOWN_TICKETS + UNKNOWN_PEOPLE + WRONG_ROLE + WRONG_STATUS + OTHER_REFUSALS
