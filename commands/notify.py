@@ -47,8 +47,7 @@ class NotifyConfig:
 
 def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
              platforms: frozenset[Source]) -> tuple[Source, str] | None:
-    ids = {Source.SLACK: person.slack_id, Source.DINGTALK: person.dingtalk_id,
-           Source.CONSOLE: person.handle}
+    ids: dict[Source, str | None] = {Source.CONSOLE: person.handle}
     ids.update({Source(p): v for p, v in person.identities if p in Source.__members__.values()})
     order = [prefs.platform] if prefs is not None and prefs.platform else []
     order += [ticket.source, Source.SLACK, Source.DINGTALK, Source.FEISHU, Source.CONSOLE]
@@ -157,7 +156,8 @@ COMMENTS = frozenset({"reply", "note"})
 
 def person_ref(p: Person) -> dict[str, Any]:
     """A person as JSON, enough for each platform to mention them."""
-    return {"label": p.label, "slack_id": p.slack_id, "dingtalk_id": p.dingtalk_id}
+    # `<platform>_id` per account (the keys cards and mentions have always read).
+    return {"label": p.label, **{f"{platform}_id": value for platform, value in p.identities}}
 
 
 def _template(action: str, person: Person | None, ticket: Ticket,
@@ -381,11 +381,11 @@ def _direct_cards(ticket: Ticket, insiders: list[Person], org: Organisation,
         return []
     snapshot = {**card_snapshot(ticket, org), READER_ZONE: channel_zone(ticket, org, config)}
     return [OutboxMessage(
-        idempotency_key=f"{ticket.key}:v{ticket.version}:card:slack:{p.slack_id}",
+        idempotency_key=f"{ticket.key}:v{ticket.version}:card:slack:{address}",
         ticket_id=ticket.id, ticket_key=ticket.key, event="card", platform=Source.SLACK,
-        address=p.slack_id, template="card", params=snapshot,
+        address=address, template="card", params=snapshot,
         locale=config.locale_for(Source.SLACK), urgent=False, created_at=now, not_before=now)
-        for p in insiders if p.slack_id]
+        for p in insiders if (address := p.id_on(Source.SLACK.value))]
 
 
 def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[dict[str, Any]],

@@ -1,8 +1,5 @@
 """A person's accounts on the messengers (person_identities): platform, workspace, external id.
-
-Slack and DingTalk ids are still read from people's own columns (their adapters use them); the
-table holds a copy of those and is the only home of the newer platforms' ids (Feishu).
-"""
+The only home of every messenger id (migration 0020 moved people.slack_id / dingtalk_id here)."""
 
 from datetime import datetime
 from typing import Any
@@ -14,8 +11,9 @@ from storage.dialects import ByDialect
 from storage.models import PersonIdentityRow
 from workflows.kinds import Source
 
-# Platforms whose ids live only in the identities table.
-IDENTITY_PLATFORMS = frozenset({Source.FEISHU})
+# The messengers whose accounts are read with a person, one column each, in the one statement
+# that finds them (every request does): a query of its own would cost a round trip.
+READ_PLATFORMS = (Source.SLACK.value, Source.DINGTALK.value, Source.FEISHU.value)
 
 _I = PersonIdentityRow.__table__
 # An exact workspace first, then an account recorded without one ("" sorts first otherwise).
@@ -30,11 +28,19 @@ _OF = select(_I.c.platform, _I.c.workspace, _I.c.external_id).where(
     _I.c.person_id == bindparam("_id")).order_by(_I.c.id)
 
 
-def feishu_id_of(person_id: ColumnElement[Any]) -> Any:
-    """A person's Feishu id as a column of their row (read with them, in one statement)."""
-    return (select(_I.c.external_id)
-            .where(_I.c.person_id == person_id, _I.c.platform == Source.FEISHU.value)
-            .order_by(_I.c.id).limit(1).scalar_subquery())
+def account_columns(person_id: ColumnElement[Any]) -> list[Any]:
+    """A person's id on each of READ_PLATFORMS as columns of their row (None: no account)."""
+    return [select(_I.c.external_id)
+            .where(_I.c.person_id == person_id, _I.c.platform == platform)
+            .order_by(_I.c.id).limit(1).scalar_subquery().label(f"on_{platform}")
+            for platform in READ_PLATFORMS]
+
+
+# Whose account this is, in any workspace (one recorded without one first).
+PERSON_OF_ACCOUNT = (select(_I.c.person_id)
+                     .where(_I.c.platform == bindparam("_platform"),
+                            _I.c.external_id == bindparam("_value"))
+                     .order_by((_I.c.workspace == "").desc(), _I.c.id).limit(1).scalar_subquery())
 
 
 class SqlIdentities:

@@ -31,9 +31,7 @@ class PersonRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(128))
-    slack_id: Mapped[str | None] = mapped_column(String(32), unique=True)
-    dingtalk_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime]  # their messenger accounts: person_identities
 
 
 class PersonIdentityRow(Base):

@@ -1,33 +1,35 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
-from storage.identities import IDENTITY_PLATFORMS, SqlIdentities, feishu_id_of
+from storage.identities import (
+    PERSON_OF_ACCOUNT,
+    READ_PLATFORMS,
+    SqlIdentities,
+    account_columns,
+)
 from storage.models import PersonRow, PreferenceRow
 from workflows.kinds import Source
 from workflows.people import Person
 
 
-def to_person(row: PersonRow) -> Person:
-    return Person(row.id, row.handle, row.name, row.slack_id, row.dingtalk_id)
-
-
 def _person(row: Any) -> Person:
-    """From a row of _READ: today's columns, then the Feishu identity (a subquery, so a person
-    is still read in one statement)."""
-    feishu = row[5]
-    return Person(*row[:5], identities=((Source.FEISHU.value, feishu),) if feishu else ())
+    """From a row of _READ: id, handle, name, then an account column per READ_PLATFORMS."""
+    accounts = tuple((platform, value) for platform, value in zip(
+        READ_PLATFORMS, row[3:3 + len(READ_PLATFORMS)], strict=True) if value)
+    return Person(row[0], row[1], row[2], identities=accounts)
 
 
 # Every request looks its person up: plain rows from statements built once (their cache keys
 # are memoised), run on the session's connection (in its transaction, without the ORM layer).
 _T = PersonRow.__table__
-_COLUMNS = (_T.c.id, _T.c.handle, _T.c.name, _T.c.slack_id, _T.c.dingtalk_id)
-_READ = (*_COLUMNS, feishu_id_of(_T.c.id).label("feishu_id"))
+_COLUMNS = (_T.c.id, _T.c.handle, _T.c.name)
+_READ = (*_COLUMNS, *account_columns(_T.c.id))
 _BY_ID = select(*_READ).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
+_BY_NAME = select(*_READ).where(func.lower(_T.c.name) == bindparam("_name"))
 # The look-ups that find who is asking also read the zone they chose, if any, in the same
 # statement: every answer is shown in the reader's zone, and a query of its own for it cost a
 # tenth of a request.
@@ -36,15 +38,12 @@ _OWN_ZONE = select(_P.c.timezone).where(_P.c.person_id == _T.c.id).scalar_subque
 _WITH_ZONE = (*_READ, _OWN_ZONE.label("own_zone"))
 _ZONE_OF = select(_P.c.timezone).where(_P.c.person_id == bindparam("_id"))
 _BY_HANDLE = select(*_WITH_ZONE).where(_T.c.handle == bindparam("_value"))
-_BY_PLATFORM_ID = {
-    Source.SLACK: select(*_WITH_ZONE).where(_T.c.slack_id == bindparam("_value")),
-    Source.DINGTALK: select(*_WITH_ZONE).where(_T.c.dingtalk_id == bindparam("_value")),
-}
-# A first contact inserts or, if any unique column (handle, platform id) is taken, nothing: a
-# concurrent insert of the same person waits on the unique index, then finds the row committed.
+_BY_ACCOUNT = select(*_WITH_ZONE).where(_T.c.id == PERSON_OF_ACCOUNT)
+# A first contact inserts or, if the handle is taken, nothing: a concurrent insert of the same
+# person waits on the unique index, then finds the row committed.
 _ADD = ByDialect(lambda insert: insert(_T).on_conflict_do_nothing().returning(*_COLUMNS),
-                 ("handle", "name", "slack_id", "dingtalk_id", "created_at"))
-_PLATFORM_COLUMN = {Source.SLACK: "slack_id", Source.DINGTALK: "dingtalk_id"}
+                 ("handle", "name", "created_at"))
+_FORGET = delete(_T).where(_T.c.id == bindparam("_id"))
 
 
 class SqlPeople:
@@ -55,8 +54,7 @@ class SqlPeople:
         self.identities = SqlIdentities(session)
 
     async def get(self, person_id: int) -> Person | None:
-        row = await self.session.get(PersonRow, person_id)
-        return to_person(row) if row else None
+        return (await self.many({person_id})).get(person_id)
 
     async def many(self, ids: set[int]) -> dict[int, Person]:
         if not ids:
@@ -69,18 +67,14 @@ class SqlPeople:
         return self._found((await connection.execute(_BY_HANDLE, {"_value": handle})).first())
 
     async def by_name(self, name: str) -> list[Person]:
-        rows = await self.session.scalars(
-            select(PersonRow).where(func.lower(PersonRow.name) == name.lower()))
-        return [to_person(r) for r in rows]
+        connection = await self.session.connection()
+        return [_person(row) for row in await connection.execute(
+            _BY_NAME, {"_name": name.lower()})]
 
     async def by_platform_id(self, platform: Source, platform_id: str) -> Person | None:
-        if platform in IDENTITY_PLATFORMS:  # no column of their own: the identities table
-            return await self.person_by_identity(platform, "", platform_id)
-        stmt = _BY_PLATFORM_ID.get(platform)
-        if stmt is None:
-            return None
         connection = await self.session.connection()
-        return self._found((await connection.execute(stmt, {"_value": platform_id})).first())
+        return self._found((await connection.execute(_BY_ACCOUNT, {
+            "_platform": platform.value, "_value": platform_id})).first())
 
     def _found(self, row: Any) -> Person | None:
         if row is None:
@@ -108,21 +102,21 @@ class SqlPeople:
 
     async def add(self, handle: str, name: str, now: datetime, platform: Source | None = None,
                   platform_id: str | None = None) -> tuple[Person, bool]:
-        column = _PLATFORM_COLUMN.get(platform) if platform is not None else None
-        values = {"handle": "", "name": name[:128], "slack_id": None, "dingtalk_id": None,
-                  "created_at": now}
-        if column is not None:
-            values[column] = platform_id
+        values = {"handle": "", "name": name[:128], "created_at": now}
         suffix = 1
         while True:
             values["handle"] = handle[:60] if suffix == 1 else f"{handle[:56]}-{suffix}"
             row = (await _ADD.execute(self.session, values)).first()
             if row is not None:
-                self._zones[row[0]] = None  # just recorded: no preferences yet
-                if platform is not None and platform_id is not None:
-                    await self.identities.link(row[0], platform.value, "", platform_id, now)
-                extra = ((platform.value, platform_id),) if column is None and platform_id else ()
-                return Person(*row, identities=extra), True
+                if platform is None or platform_id is None:
+                    self._zones[row[0]] = None  # just recorded: no preferences yet
+                    return Person(*row), True
+                if await self.identities.link(row[0], platform.value, "", platform_id, now):
+                    self._zones[row[0]] = None
+                    return Person(*row, identities=((platform.value, platform_id),)), True
+                # Someone recorded this account at the same moment (its unique index made this
+                # wait for them): theirs is the person, this row goes.
+                await self.session.execute(_FORGET, {"_id": row[0]})
             # Nothing inserted: someone else recorded this person first, or took the handle.
             if platform is not None and platform_id is not None:
                 found = await self.by_platform_id(platform, platform_id)
@@ -141,21 +135,10 @@ class SqlPeople:
         """A proven link: the account is this person's from now on (taken from whoever had it,
         a person recorded at its first contact)."""
         await self.identities.claim(person_id, platform.value, "", external_id, now)
-        column = _PLATFORM_COLUMN.get(platform)
-        if column is not None:  # Slack and DingTalk ids are still read from people's columns
-            await self.session.execute(update(_T).where(_T.c[column] == external_id)
-                                       .values({column: None}))
-            await self.session.execute(update(_T).where(_T.c.id == person_id)
-                                       .values({column: external_id}))
 
     async def drop_accounts(self, person_id: int, platform: str) -> int:
         """Forget the person's accounts on this messenger; how many there were."""
-        dropped = await self.identities.drop(person_id, platform)
-        column = _PLATFORM_COLUMN.get(Source(platform)) if platform in set(Source) else None
-        if column is not None:
-            await self.session.execute(update(_T).where(_T.c.id == person_id)
-                                       .values({column: None}))
-        return dropped
+        return await self.identities.drop(person_id, platform)
 
     async def handles(self) -> list[str]:
         return list(await self.session.scalars(select(PersonRow.handle)))

@@ -166,8 +166,9 @@ class SlackBot:
         people = {user_id}
         if ticket is not None:
             for person in (ticket.requester, ticket.assignee):
-                if person is not None and person.slack_id:
-                    people.add(person.slack_id)
+                slack_id = person.id_on("slack") if person is not None else None
+                if slack_id:
+                    people.add(slack_id)
         people = {p for p in people if p in self.home_viewers}
         for person_id in sorted(people - self._homes_due):
             self._homes_due.add(person_id)
