@@ -158,8 +158,8 @@ class Dispatcher:
                         and await uow.inbound.seen(who.platform, dedup_key)):
                     return DUPLICATE
                 person, new = await identify(uow, who, self.clock.now())
-                if new:
-                    await uow.commit()  # someone seen for the first time stays known
+                if new:  # someone seen for the first time, or on another messenger, stays so
+                    await uow.commit()
                 if claims and dedup_key is not None:
                     # Committed with the use case's change, rolled back with its refusal; a
                     # concurrent redelivery waits on this row, then finds it taken (Duplicate).

@@ -47,13 +47,14 @@ class NotifyConfig:
 
 def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
              platforms: frozenset[Source]) -> tuple[Source, str] | None:
-    ids: dict[Source, str | None] = {Source.CONSOLE: person.handle}
-    ids.update({Source(p): v for p, v in person.identities if p in Source.__members__.values()})
-    order = [prefs.platform] if prefs is not None and prefs.platform else []
-    order += [ticket.source, Source.SLACK, Source.DINGTALK, Source.FEISHU, Source.CONSOLE]
-    for platform in order:
-        if platform in platforms and ids.get(platform):
-            return platform, ids[platform]  # type: ignore[return-value]
+    """The messenger they chose, else the one they last wrote from, else the ticket's, else any
+    account they have; the console (tests, the CLI) by handle last."""
+    ids: dict[str, str | None] = {Source.CONSOLE.value: person.handle, **dict(reversed(person.identities))}
+    chosen = prefs.platform.value if prefs is not None and prefs.platform else None
+    for platform in [*person.reach_order(chosen, ticket.source.value), Source.CONSOLE.value]:
+        source = Source(platform) if platform in Source.__members__.values() else None
+        if source is not None and source in platforms and ids.get(platform):
+            return source, ids[platform]  # type: ignore[return-value]
     return None
 
 

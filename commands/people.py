@@ -21,8 +21,9 @@ def handle_from(name: str | None, fallback: str) -> str:
 
 
 async def identify(uow: UnitOfWork, who: Identity, now: datetime) -> tuple[Person, bool]:
-    """The person behind a chat user, and whether they were just recorded (first time seen).
-    Two first contacts at once (replicas, a double click) both end with the one person."""
+    """The person behind a chat user, and whether something was recorded that must stay even if
+    the request is refused: the person (first time seen), or that they now write from another
+    messenger. Two first contacts at once (replicas, a double click) end with the one person."""
     if who.platform in (Source.CONSOLE, Source.API):
         person = await uow.people.by_handle(who.user_id.lower())
         if person is None:
@@ -30,9 +31,12 @@ async def identify(uow: UnitOfWork, who: Identity, now: datetime) -> tuple[Perso
         return person, False
     person = await uow.people.by_platform_id(who.platform, who.user_id)
     if person is None:
-        return await uow.people.add(handle_from(who.name, who.user_id), who.name or who.user_id,
-                                    now, who.platform, who.user_id)
-    return person, False
+        person, new = await uow.people.add(handle_from(who.name, who.user_id),
+                                           who.name or who.user_id, now, who.platform, who.user_id)
+    else:
+        new = False
+    moved = await uow.people.spoke(person, who.platform, who.user_id, now)
+    return person, new or moved
 
 
 async def resolve_mention(uow: UnitOfWork, mention: Mention, now: datetime) -> Person:

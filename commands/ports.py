@@ -311,6 +311,11 @@ class PeopleRepository(Protocol):
                             now: datetime) -> None:
         """The account is this person's from now on (a proven `link`), whoever had it."""
         ...
+    async def spoke(self, person: Person, platform: Source, external_id: str,
+                    now: datetime) -> bool:
+        """They wrote from this account now (notices follow them to where they last wrote);
+        True when that was written (they changed messenger)."""
+        ...
     async def drop_accounts(self, person_id: int, platform: str) -> int:
         """Forget the person's accounts on this messenger; how many there were."""
         ...

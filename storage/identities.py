@@ -36,6 +36,14 @@ def account_columns(person_id: ColumnElement[Any]) -> list[Any]:
             for platform in READ_PLATFORMS]
 
 
+def spoke_on_column(person_id: ColumnElement[Any]) -> Any:
+    """The platform of the account the person last wrote from (None: never recorded)."""
+    return (select(_I.c.platform)
+            .where(_I.c.person_id == person_id, _I.c.last_spoke_at.is_not(None))
+            .order_by(_I.c.last_spoke_at.desc(), _I.c.id.desc()).limit(1)
+            .scalar_subquery().label("spoke_on"))
+
+
 # Whose account this is, in any workspace (one recorded without one first).
 PERSON_OF_ACCOUNT = (select(_I.c.person_id)
                      .where(_I.c.platform == bindparam("_platform"),
@@ -79,3 +87,8 @@ class SqlIdentities:
         result = await self.session.execute(delete(_I).where(
             _I.c.person_id == person_id, _I.c.platform == platform))
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def spoke(self, platform: str, external_id: str, now: datetime) -> None:
+        """Its person wrote from this account now."""
+        await self.session.execute(update(_I).where(
+            _I.c.platform == platform, _I.c.external_id == external_id).values(last_spoke_at=now))

@@ -49,6 +49,9 @@ class PersonIdentityRow(Base):
     workspace: Mapped[str] = mapped_column(String(64), default="")
     external_id: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
+    # When its person last wrote from it; written only when they change messenger, so notices
+    # can follow them there.
+    last_spoke_at: Mapped[datetime | None]
 
 
 class LinkCodeRow(Base):

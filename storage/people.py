@@ -10,6 +10,7 @@ from storage.identities import (
     READ_PLATFORMS,
     SqlIdentities,
     account_columns,
+    spoke_on_column,
 )
 from storage.models import PersonRow, PreferenceRow
 from workflows.kinds import Source
@@ -17,17 +18,19 @@ from workflows.people import Person
 
 
 def _person(row: Any) -> Person:
-    """From a row of _READ: id, handle, name, then an account column per READ_PLATFORMS."""
+    """From a row of _READ: id, handle, name, an account column per READ_PLATFORMS, where they
+    last wrote from."""
     accounts = tuple((platform, value) for platform, value in zip(
         READ_PLATFORMS, row[3:3 + len(READ_PLATFORMS)], strict=True) if value)
-    return Person(row[0], row[1], row[2], identities=accounts)
+    return Person(row[0], row[1], row[2], identities=accounts,
+                  spoke_on=row[3 + len(READ_PLATFORMS)])
 
 
 # Every request looks its person up: plain rows from statements built once (their cache keys
 # are memoised), run on the session's connection (in its transaction, without the ORM layer).
 _T = PersonRow.__table__
 _COLUMNS = (_T.c.id, _T.c.handle, _T.c.name)
-_READ = (*_COLUMNS, *account_columns(_T.c.id))
+_READ = (*_COLUMNS, *account_columns(_T.c.id), spoke_on_column(_T.c.id))
 _BY_ID = select(*_READ).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
 _BY_NAME = select(*_READ).where(func.lower(_T.c.name) == bindparam("_name"))
 # The look-ups that find who is asking also read the zone they chose, if any, in the same
@@ -135,6 +138,15 @@ class SqlPeople:
         """A proven link: the account is this person's from now on (taken from whoever had it,
         a person recorded at its first contact)."""
         await self.identities.claim(person_id, platform.value, "", external_id, now)
+
+    async def spoke(self, person: Person, platform: Source, external_id: str,
+                    now: datetime) -> bool:
+        """They wrote from this account: recorded (True) when it is not where they last wrote
+        from (one write per change of messenger, not one per request)."""
+        if person.spoke_on == platform.value or person.id_on(platform.value) is None:
+            return False
+        await self.identities.spoke(platform.value, external_id, now)
+        return True
 
     async def drop_accounts(self, person_id: int, platform: str) -> int:
         """Forget the person's accounts on this messenger; how many there were."""

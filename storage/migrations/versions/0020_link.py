@@ -1,4 +1,5 @@
-"""A person's messenger accounts live only in person_identities: people.slack_id and dingtalk_id
+"""A person's messenger accounts live only in person_identities (each with when its person last
+wrote from it): people.slack_id and dingtalk_id
 are copied there (any not copied yet) and dropped. `link me`: one-time codes that link a second
 messenger's account to a person, stored hashed, and the wrong tries that rate-limit guessing.
 
@@ -53,6 +54,7 @@ def upgrade() -> None:
             f" WHERE i.platform = '{platform}' AND i.workspace = ''"
             f" AND i.external_id = p.{column})"))
     _without_ids_columns()
+    op.add_column("person_identities", sa.Column("last_spoke_at", WHEN, nullable=True))
 
 
 def _without_ids_columns() -> None:
@@ -74,6 +76,8 @@ def _without_ids_columns() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("person_identities") as batch:
+        batch.drop_column("last_spoke_at")
     with op.batch_alter_table("people") as batch:
         batch.add_column(sa.Column("slack_id", sa.String(length=32), nullable=True))
         batch.add_column(sa.Column("dingtalk_id", sa.String(length=64), nullable=True))
