@@ -35,6 +35,9 @@ class NotifyConfig:
     # Platforms where a ticket lives as an interactive card in its channel, updated in place,
     # with each change posted in the card's thread.
     card_platforms: frozenset[Source] = frozenset({Source.SLACK})
+    # Platforms where a direct message can carry buttons (an approver's card); elsewhere it is a
+    # line saying the commands to type. Given by the adapters' wiring (bot/bootstrap.py).
+    card_dm_platforms: frozenset[Source] = frozenset()
     # Actions whose messages to people the use case writes itself, one per person for a whole
     # request (a bulk assign); channels still hear each ticket.
     gathered: frozenset[str] = frozenset()
