@@ -131,7 +131,7 @@ class Dispatcher:
         self.grammar = Grammar(org.default_queue)
 
     async def handle_text(self, who: m.Identity, text: str,
-                          at_users: Mapping[str, str] | None = None,
+                          at_users: Mapping[str, m.Mention] | None = None,
                           dedup_key: str | None = None, origin: str | None = None) -> Answer:
         try:
             command = self.grammar.parse(text, at_users)

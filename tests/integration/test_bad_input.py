@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, select
 
+from bot.dingtalk.text import mentioned_people
+from bot.slack.mentions import slack_people
 from commands.messages import Identity
 from commands.vocabulary import USAGE, VERBS
 from tests.support.chat import Chat
@@ -50,8 +52,10 @@ async def snapshot(chat: Chat) -> Snapshot:
 
 async def says(chat: Chat, handle: str, text: str,
                at_users: Mapping[str, str] | None = None) -> tuple[str, bool]:
-    """Like `chat.user(handle).says(text)` on the console, with DingTalk at-users passed through."""
-    answer = await chat.app.dispatcher.handle_text(Identity(Source.CONSOLE, handle), text, at_users)
+    """Like `chat.user(handle).says(text)` on the console, with Slack's mentions and DingTalk's
+    at-users passed as their adapters pass them."""
+    people = {**slack_people(text), **mentioned_people(dict(at_users or {}))}
+    answer = await chat.app.dispatcher.handle_text(Identity(Source.CONSOLE, handle), text, people)
     return chat.catalog.answer(answer), answer.ok
 
 

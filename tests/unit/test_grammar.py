@@ -8,6 +8,7 @@ from datetime import time
 
 import pytest
 
+from bot.slack.mentions import slack_people
 from commands import messages as m
 from commands.grammar import Grammar, ParseError
 from commands.messages import Mention
@@ -21,7 +22,11 @@ GRAMMAR = Grammar("IT")
 
 
 def parse(text: str, at_users: dict[str, str] | None = None) -> m.Command:
-    return GRAMMAR.parse(text, at_users)
+    """As the adapters pass it: Slack's `<@U…>` (bot/slack/mentions.py) and DingTalk's atUsers
+    (bot/dingtalk/messages.py) as the people they name."""
+    people = {**slack_people(text), **{"@" + name: Mention(Source.DINGTALK, staff, name)
+                                       for name, staff in (at_users or {}).items()}}
+    return GRAMMAR.parse(text, people)
 
 
 def handle(name: str) -> Mention:

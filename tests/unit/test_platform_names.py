@@ -23,7 +23,6 @@ PLATFORM = re.compile(r"slack|dingtalk|feishu|lark", re.I)
 
 KNOWN: dict[str, int] = {
     "commands/notify.py": 7,  # Slack as the default card platform, Slack-only confidential cards
-    "commands/tokens.py": 5,  # Slack's <@U…> and DingTalk's atUsers read by the shared grammar
     "workflows/kinds.py": 6,  # Source's members
 }
 
