@@ -147,7 +147,9 @@ async def build_app(settings: Settings, clock: Clock | None = None,
     notify = NotifyConfig(platforms, settings.locale,
                           {Source.DINGTALK: settings.dingtalk_locale,
                            Source.FEISHU: settings.feishu_locale}, settings.tz,
-                          card_platforms=frozenset(cards))
+                          card_platforms=frozenset(cards),
+                          # Direct messages with buttons: Slack blocks, DingTalk's cards.
+                          card_dm_platforms=frozenset({Source.SLACK, Source.DINGTALK}))
     return App(settings, loaded, engine, uow, clock,
                ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers, wake=wake)
 

@@ -1,15 +1,18 @@
-"""The buttons beyond the lifecycle's: the knowledge base's and the similar tickets'.
-
-Written once for every platform: which command a button runs, how it is typed in chat (for a
-platform without interactive cards), and who is offered it. A card snapshot carries them as
-`buttons` ([{"action", "arg"}]); a click anyone may make is still checked by its use case
+"""Every card button's rule, written once for every messenger: which command a click runs (the
+lifecycle's buttons, `click_command`, and those beyond it: the knowledge base's, the similar
+tickets', an approval's decisions), how it is typed in chat (for a platform without
+interactive cards), and who is offered it. Adapters only read a click and render. A card
+snapshot carries the buttons beyond the lifecycle's as `buttons` ([{"action", "arg"}]); a click
+anyone may make is still checked by its use case
 (the requester alone says an article solved it, agents merge and save), so a shared card in a
 channel can show them all and the clicker who may not is told why, only them.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from commands import messages as m
+from workflows.actions import Action
 from workflows.approval import approvers_of
 from workflows.knowledge import parse_article_key
 from workflows.organisation import Organisation
@@ -28,6 +31,32 @@ DECISIONS = (APPROVE, REJECT)
 BUTTONS = (KB_SOLVED, MERGE, KB_SAVE, *DECISIONS)
 FOR_REQUESTER = frozenset({KB_SOLVED})
 FOR_AGENTS = frozenset({MERGE, KB_SAVE})
+
+
+# The lifecycle's buttons (the card shows those `Ticket.allowed_actions` gives the viewer). These
+# run as clicked, with the words the platform's form brought if any:
+ONE_CLICK: dict[str, Callable[[str, str | None], m.Command]] = {
+    Action.CLAIM: lambda key, _: m.Claim(key), Action.RESUME: m.Resume, Action.REOPEN: m.Reopen,
+    Action.CLOSE: m.Close, Action.CANCEL: m.Cancel, Action.URGE: m.Urge,
+}
+# These need words (a reason, a resolution, the note): from a form, else a click runs nothing.
+WORDED: dict[str, Callable[[str, str], m.Command]] = {
+    Action.PEND: m.Pend, Action.RESOLVE: m.Resolve, Action.NOTE: m.Note,
+    Action.SUSPEND: m.Suspend,
+}
+
+
+def click_command(action: str, key: str, text: str | None = None,
+                  arg: str | None = None) -> m.Command | None:
+    """The command a card's button runs, on every messenger; None when it is no button or needs
+    words the click did not bring (the adapter then asks for them, or says what to type)."""
+    if action in BUTTONS:
+        return command_for(action, key, arg)
+    if action in ONE_CLICK:
+        return ONE_CLICK[action](key, text or None)
+    if text and action in WORDED:
+        return WORDED[action](key, text)
+    return None
 
 
 def command_for(action: str, key: str, arg: str | None) -> m.Command | None:

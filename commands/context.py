@@ -34,6 +34,7 @@ class Context:
     # The platform's id of this inbound action, if it has one; the dispatcher has claimed it.
     dedup_key: str | None = None
     origin: str | None = None  # the channel or group the request came from
+    account: str | None = None  # the asker's own id on the messenger they wrote from
 
     @property
     def channel(self) -> str | None:

@@ -22,6 +22,7 @@ from commands.actions import (
     finish,
     handover,
     help,
+    identity_links,
     kb,
     listing,
     preferences,
@@ -70,6 +71,9 @@ HANDLERS: dict[type, Handler] = {
     m.Rate: finish.rate,
     m.Urge: urge.urge,
     m.Link: relate.link,
+    m.LinkMe: identity_links.link_me,
+    m.LinkCode: identity_links.link_code,
+    m.Unlink: identity_links.unlink,
     m.Merge: relate.merge,
     m.Show: read.show,
     m.SetFields: fields.set_fields,
@@ -113,7 +117,7 @@ CLAIMS_INBOUND: frozenset[type] = frozenset({
     m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
     m.Urge, m.Link, m.Merge, m.ScheduleAdd, m.ScheduleChange, m.Check,
     m.Urge, m.Link, m.Merge, m.KbNew, m.KbSave, m.KbEdit, m.KbRetire, m.SolvedBy,
-    m.Approve, m.Reject,
+    m.Approve, m.Reject, m.LinkMe, m.LinkCode, m.Unlink,
 })
 
 
@@ -127,7 +131,7 @@ class Dispatcher:
         self.grammar = Grammar(org.default_queue)
 
     async def handle_text(self, who: m.Identity, text: str,
-                          at_users: Mapping[str, str] | None = None,
+                          at_users: Mapping[str, m.Mention] | None = None,
                           dedup_key: str | None = None, origin: str | None = None) -> Answer:
         try:
             command = self.grammar.parse(text, at_users)
@@ -154,8 +158,8 @@ class Dispatcher:
                         and await uow.inbound.seen(who.platform, dedup_key)):
                     return DUPLICATE
                 person, new = await identify(uow, who, self.clock.now())
-                if new:
-                    await uow.commit()  # someone new stays known; where they spoke, too
+                if new:  # someone seen for the first time, or on another messenger, stays so
+                    await uow.commit()
                 if claims and dedup_key is not None:
                     # Committed with the use case's change, rolled back with its refusal; a
                     # concurrent redelivery waits on this row, then finds it taken (Duplicate).
@@ -164,7 +168,7 @@ class Dispatcher:
                 zone = str(await zone_of(uow, self.org, person, self.notify.tz))
                 opened = _Opened(uow)
                 ctx = Context(opened, self.org, self.clock, person, who.platform,
-                              self.notify, dedup_key, origin or who.channel)
+                              self.notify, dedup_key, origin or who.channel, who.user_id)
                 answer = kept_private(await HANDLERS[type(command)](command, ctx), self.org)
                 return answer if answer.zone else replace(answer, zone=zone)
         except Duplicate:

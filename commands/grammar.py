@@ -27,6 +27,7 @@ from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, REPORT_BREAKDOWNS, U
 from commands.when import parse_day
 from workflows.kinds import TicketType
 from workflows.knowledge import parse_article_key
+from workflows.link_codes import link_code
 from workflows.priority import Priority
 
 _OPTION = re.compile(
@@ -47,6 +48,7 @@ _NOTIFY_MODES = {"on": "dm", "dm": "dm", "direct": "dm", "私信": "dm", "开": 
                  "off": "off", "关": "off", "关闭": "off"}
 _LOCALES = {"en": "en", "english": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "中文": "zh-CN"}
 _UNTIL = re.compile(r"^(?:until|till|til|to|到|至|直到)(?:\s+|(?=[^\x00-\x7f]))", re.I)
+_LINK_ME = frozenset({"", "me", "myself", "我", "我的"})  # `link me`, `绑定` / `绑定我`
 WHOLE_TIMELINE_WORDS = frozenset({"all", "全部"})  # `sla explain P3 all`: every step
 _EXPLAIN = re.compile(r"^(?:explain|why|test|解释|说明|测试)(?:\s+|(?=[^\x00-\x7f])|$)", re.I)
 # Chinese is written without spaces: `请假到周一` is the verb 请假 and `到周一`.
@@ -83,13 +85,14 @@ def _split_cjk_verb(word: str) -> tuple[str, str] | None:
 class Grammar:
     def __init__(self, default_queue: str) -> None:
         self.default_queue = default_queue
-        self._parsers: dict[str, Callable[[str, str, Mapping[str, str]], m.Command]] = {
+        self._parsers: dict[str, Callable[[str, str, Mapping[str, m.Mention]], m.Command]] = {
             "new": self._new, "claim": self._claim, "assign": self._assign,
             "transfer": self._transfer, "cc": self._cc, "reply": self._reply, "note": self._note,
             "pend": self._pend, "resume": self._resume, "priority": self._priority,
             "resolve": self._resolve, "reopen": self._reopen, "close": self._close,
             "cancel": self._cancel, "suspend": self._suspend, "urge": self._urge,
-            "link": self._link, "merge": self._merge, "show": self._show, "rate": self._rate,
+            "link": self._link, "unlink": self._unlink, "merge": self._merge, "show": self._show,
+            "rate": self._rate,
             "history": self._history, "list": self._list, "help": self._help,
             "mute": self._mute, "unmute": self._mute, "notify": self._notify,
             "quiet": self._quiet, "language": self._language, "prefs": self._prefs,
@@ -104,7 +107,7 @@ class Grammar:
             "approve": self._approve, "reject": self._reject,
         }
 
-    def parse(self, text: str, at_users: Mapping[str, str] | None = None) -> m.Command:
+    def parse(self, text: str, at_users: Mapping[str, m.Mention] | None = None) -> m.Command:
         text = normalize(text)
         if not text:
             raise ParseError("error.empty")
@@ -124,7 +127,7 @@ class Grammar:
             raise ParseError("error.unknown_command", word=word[:40], suggestion=suggestion)
         return self._parsers[verb](verb, rest.strip(), at_users or {})
 
-    def _asset(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _asset(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         """`asset show UPS-1`, or just `asset UPS-1` / `资产 UPS-1`."""
         word, remainder = first_word(rest)
         if word.lower() in ("show", "view", "查看", "详情"):
@@ -150,7 +153,7 @@ class Grammar:
         return key
 
     # -- verbs -----------------------------------------------------------------------------
-    def _new(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _new(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         priority: Priority | None = None
         options: dict[str, str] = {}
         fields: list[tuple[str, str]] = []
@@ -196,7 +199,7 @@ class Grammar:
             asset=options.get("asset") or options.get("资产"),
         )
 
-    def _set_fields(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _set_fields(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, rest = self._key(verb, rest)
         fields: list[tuple[str, str]] = []
         while rest:
@@ -209,10 +212,10 @@ class Grammar:
             raise usage_error(verb)
         return m.SetFields(key, tuple(fields))
 
-    def _claim(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _claim(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         return m.Claim(self._key_only(verb, rest))
 
-    def _assign(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _assign(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         key, remainder = self._key(verb, rest)
         keys = [key]
         while True:  # `assign IT-4 IT-7 9 @carol`: every ticket id before the person
@@ -231,7 +234,7 @@ class Grammar:
             return m.BulkAssign(tuple(keys), mentions[0], reason)
         return m.Assign(key, mentions[0], reason)
 
-    def _transfer(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _transfer(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         key, remainder = self._key(verb, rest)
         target, after = first_word(remainder)
         if target.lower() in ("to", "给"):
@@ -250,7 +253,7 @@ class Grammar:
             raise usage_error(verb)
         return m.Transfer(key, team=target.lower(), reason=reason)
 
-    def _cc(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _cc(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         key, remainder = self._key(verb, rest)
         mentions, _ = extract_mentions(remainder, at_users)
         if not mentions:
@@ -263,11 +266,11 @@ class Grammar:
             raise usage_error(verb)
         return key, text
 
-    def _reply(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _reply(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)
         return m.Reply(key, text, tuple(extract_mentions(text, at_users)[0]))
 
-    def _note(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _note(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)
         return m.Note(key, text, tuple(extract_mentions(text, at_users)[0]))
 
@@ -276,23 +279,23 @@ class Grammar:
         head, reason = split_reason(text)
         return " ".join(p for p in (head, reason) if p) or None
 
-    def _pend(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _pend(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)
         return m.Pend(key, self._reason_text(text))
 
-    def _resume(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _resume(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest, required=False)
         return m.Resume(key, self._reason_text(text))
 
-    def _approve(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _approve(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest, required=False)
         return m.Approve(key, self._reason_text(text))
 
-    def _reject(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _reject(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)  # a rejection says why
         return m.Reject(key, self._reason_text(text))
 
-    def _priority(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _priority(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)
         token, after = first_word(text)
         priority = Priority.parse(token)
@@ -300,27 +303,27 @@ class Grammar:
             raise ParseError("error.bad_priority", token=token[:40])
         return m.SetPriority(key, priority, self._reason_text(after))
 
-    def _resolve(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _resolve(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)
         return m.Resolve(key, self._reason_text(text))
 
-    def _reopen(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _reopen(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest, required=False)
         return m.Reopen(key, self._reason_text(text))
 
-    def _close(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _close(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest, required=False)
         return m.Close(key, self._reason_text(text))
 
-    def _cancel(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _cancel(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest, required=False)
         return m.Cancel(key, self._reason_text(text))
 
-    def _suspend(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _suspend(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)
         return m.Suspend(key, self._reason_text(text))
 
-    def _urge(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _urge(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest, required=False)
         return m.Urge(key, text or None)
 
@@ -334,26 +337,40 @@ class Grammar:
             raise usage_error(verb)
         return key, other
 
-    def _link(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _link(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
+        """`link IT-4 IT-9` relates tickets; `link me` asks for a code, `link ABCD-EFGH` says it."""
+        word, remainder = first_word(rest)
+        if not remainder:
+            if word.lower() in _LINK_ME:
+                return m.LinkMe()
+            code = link_code(word)
+            if code is not None:
+                return m.LinkCode(code)
         return m.Link(*self._two_keys(verb, rest))
 
-    def _merge(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _unlink(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
+        word, remainder = first_word(rest)
+        if not word or remainder:
+            raise usage_error(verb)
+        return m.Unlink(word.lower())
+
+    def _merge(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         return m.Merge(*self._two_keys(verb, rest))
 
-    def _rate(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _rate(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)
         token, comment = first_word(text)
         if not token.isdigit():
             raise ParseError("error.bad_rating", score=token[:20])
         return m.Rate(key, int(token), comment.strip() or None)
 
-    def _show(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _show(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         return m.Show(self._key_only(verb, rest))
 
-    def _history(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _history(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         return m.History(self._key_only(verb, rest))
 
-    def _list(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _list(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         words = rest.lower().split()
         if words[:1] == ["my"]:
             words = words[1:] or ["mine"]
@@ -378,16 +395,16 @@ class Grammar:
     def _bad_list(self, verb: str) -> m.Command:
         raise usage_error(verb)
 
-    def _mute(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _mute(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         return m.Mute(self._key_only(verb, rest), muted=verb == "mute")
 
-    def _notify(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _notify(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         mode = _NOTIFY_MODES.get(rest.strip().lower())
         if mode is None:
             raise usage_error(verb)
         return m.SetPreferences(notify=mode)
 
-    def _quiet(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _quiet(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         words = rest.split()
         if len(words) == 1 and _SWITCH.get(words[0].lower()) is False:
             return m.SetPreferences(quiet_off=True)
@@ -401,18 +418,18 @@ class Grammar:
             raise usage_error(verb) from None
         return m.SetPreferences(quiet=(start, end), timezone=words[1] if len(words) > 1 else None)
 
-    def _language(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _language(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         locale = _LOCALES.get(rest.strip().lower())
         if locale is None:
             raise usage_error(verb)
         return m.SetPreferences(locale=locale)
 
-    def _prefs(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _prefs(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         if rest.strip():
             raise usage_error(verb)
         return m.SetPreferences()
 
-    def _route(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _route(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         text = _EXPLAIN.sub("", rest, count=1).strip()
         if not unquote(text):
             raise usage_error(verb)
@@ -423,13 +440,13 @@ class Grammar:
             raise usage_error(verb)
         return m.ExplainRoute(replace(ticket, title=title))
 
-    def _who(self, verb: str, rest: str, at_users: Mapping[str, str]) -> tuple[m.Mention | None, str]:
+    def _who(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> tuple[m.Mention | None, str]:
         mentions, leftover = extract_mentions(rest, at_users)
         if len(mentions) > 1:
             raise usage_error(verb)
         return (mentions[0] if mentions else None), leftover
 
-    def _away(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _away(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         who, text = self._who(verb, rest, at_users)
         text = _UNTIL.sub("", text.strip(), count=1).strip()
         if not text:
@@ -439,12 +456,12 @@ class Grammar:
             raise ParseError("error.bad_day", verb=verb, when=text[:40], usage=USAGE[verb])
         return m.SetAway(day, who)
 
-    def _back(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _back(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         who, leftover = self._who(verb, rest, at_users)
         if leftover:
             raise usage_error(verb)
         return m.Back(who)
-    def _report(self, verb: str, rest: str, at_users: Mapping[str, str]) -> m.Command:
+    def _report(self, verb: str, rest: str, at_users: Mapping[str, m.Mention]) -> m.Command:
         who, text = self._who(verb, rest, at_users)
         words = text.split()
         team: str | None = None
@@ -466,7 +483,7 @@ class Grammar:
                 period.append(word)
         return m.Report(" ".join(period), team, who, by)
 
-    def _export(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _export(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         words = rest.split()
         team: str | None = None
         period: list[str] = []
@@ -486,7 +503,7 @@ class Grammar:
     def _bad_report(self, verb: str) -> str:
         raise usage_error(verb)
 
-    def _sla(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _sla(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         word, remainder = first_word(rest)
         if word.lower() not in EXPLAIN_WORDS:
             return m.SlaStatus(self._key_only(verb, rest))
@@ -514,13 +531,13 @@ class Grammar:
                             options.get("category") or options.get("cat") or options.get("分类"),
                             options.get("group") or options.get("用户组"), everything)
 
-    def _check_item(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _check_item(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         key, text = self._text(verb, rest)
         if not text.isdigit():
             raise usage_error(verb)
         return m.Check(key, int(text))
 
-    def _help(self, verb: str, rest: str, _: Mapping[str, str]) -> m.Command:
+    def _help(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
         topic = rest.strip().lower() or None
         if topic is not None:
             topic = VERBS.get(topic) or VERBS.get(rest.strip())

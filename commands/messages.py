@@ -185,6 +185,25 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkMe:
+    """`link me`: a one-time code to say on another messenger, which links that account."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCode:
+    """`link ABCD-EFGH`, said on the other messenger: this account becomes the code's person's."""
+
+    code: str  # upper case, without the dash
+
+
+@dataclass(frozen=True, slots=True)
+class Unlink:
+    """`unlink <messenger>`: forget one's account there (said from another messenger)."""
+
+    platform: str
+
+
+@dataclass(frozen=True, slots=True)
 class Merge:
     key: str
     into: str
@@ -449,6 +468,7 @@ class AssetShow:
 Command = (
     Create | Claim | Assign | BulkAssign | Transfer | AddCollaborators | Reply | Note | Pend
     | Resume | SetPriority | Resolve | Reopen | Close | Cancel | Suspend | Urge | Link | Merge
+    | LinkMe | LinkCode | Unlink
     | Rate | Show | SetFields | History | ListTickets | SearchTickets | Mute | SetPreferences | May | SetAway
     | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check

@@ -36,6 +36,9 @@ class NotifyConfig:
     # Platforms where a ticket lives as an interactive card in its channel, updated in place,
     # with each change posted in the card's thread.
     card_platforms: frozenset[Source] = frozenset({Source.SLACK})
+    # Platforms where a direct message can carry buttons (an approver's card); elsewhere it is a
+    # line saying the commands to type. Given by the adapters' wiring (bot/bootstrap.py).
+    card_dm_platforms: frozenset[Source] = frozenset()
     # Actions whose messages to people the use case writes itself, one per person for a whole
     # request (a bulk assign); channels still hear each ticket.
     gathered: frozenset[str] = frozenset()
@@ -48,15 +51,14 @@ class NotifyConfig:
 
 def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
              platforms: frozenset[Source]) -> tuple[Source, str] | None:
-    ids = {Source.SLACK: person.slack_id, Source.DINGTALK: person.dingtalk_id,
-           Source.CONSOLE: person.handle}
-    ids.update({Source(p): v for p, v in person.identities if p in Source.__members__.values()})
-    # Their choice, else where they last spoke to the bot, else the ticket's messenger.
-    order = [p for p in (prefs.platform, prefs.last_platform) if p] if prefs is not None else []
-    order += [ticket.source, Source.SLACK, Source.DINGTALK, Source.FEISHU, Source.CONSOLE]
-    for platform in order:
-        if platform in platforms and ids.get(platform):
-            return platform, ids[platform]  # type: ignore[return-value]
+    """The messenger they chose, else the one they last wrote from, else the ticket's, else any
+    account they have; the console (tests, the CLI) by handle last."""
+    ids: dict[str, str | None] = {Source.CONSOLE.value: person.handle, **dict(reversed(person.identities))}
+    chosen = prefs.platform.value if prefs is not None and prefs.platform else None
+    for platform in [*person.reach_order(chosen, ticket.source.value), Source.CONSOLE.value]:
+        source = Source(platform) if platform in Source.__members__.values() else None
+        if source is not None and source in platforms and ids.get(platform):
+            return source, ids[platform]  # type: ignore[return-value]
     return None
 
 
@@ -159,7 +161,8 @@ COMMENTS = frozenset({"reply", "note"})
 
 def person_ref(p: Person) -> dict[str, Any]:
     """A person as JSON, enough for each platform to mention them."""
-    return {"label": p.label, "slack_id": p.slack_id, "dingtalk_id": p.dingtalk_id}
+    # `<platform>_id` per account (the keys cards and mentions have always read).
+    return {"label": p.label, **{f"{platform}_id": value for platform, value in p.identities}}
 
 
 def _template(action: str, person: Person | None, ticket: Ticket,
@@ -376,11 +379,11 @@ def _direct_cards(ticket: Ticket, insiders: list[Person], org: Organisation,
         return []
     snapshot = {**card_snapshot(ticket, org), READER_ZONE: channel_zone(ticket, org, config)}
     return [OutboxMessage(
-        idempotency_key=f"{ticket.key}:v{ticket.version}:card:slack:{p.slack_id}",
+        idempotency_key=f"{ticket.key}:v{ticket.version}:card:slack:{address}",
         ticket_id=ticket.id, ticket_key=ticket.key, event="card", platform=Source.SLACK,
-        address=p.slack_id, template="card", params=snapshot,
+        address=address, template="card", params=snapshot,
         locale=config.locale_for(Source.SLACK), urgent=False, created_at=now, not_before=now)
-        for p in insiders if p.slack_id]
+        for p in insiders if (address := p.id_on(Source.SLACK.value))]
 
 
 def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[dict[str, Any]],

@@ -11,13 +11,9 @@ from commands.notify import READER_ZONE, NotifyConfig, card_snapshot, personal_t
 from commands.ports import OutboxMessage, UnitOfWork
 from workflows.approval import approvers_of, decisions_since_entry, progress
 from workflows.audit import AuditEntry
-from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.ticket import Ticket
 
-# Where a direct message can carry buttons: there it is a card, elsewhere a line saying the
-# commands to type.
-CARD_DMS = frozenset({Source.SLACK, Source.DINGTALK})
 REQUEST = "approval_request"  # the event (and `notify.approval_request` the console's words)
 REMINDER = "approval_reminder"  # commands/actions/approval_reminders.py
 
@@ -79,7 +75,7 @@ async def _to_approvers(uow: UnitOfWork, ticket: Ticket, progress_now: dict[str,
         if found is None:
             continue
         platform, address, not_before, locale, zone = found
-        card = platform in CARD_DMS and bool(snapshot)
+        card = platform in config.card_dm_platforms and bool(snapshot)
         params = ({**snapshot, READER_ZONE: zone} if card else {
             "key": ticket.key, "title": ticket.title, "requester": ticket.requester.label,
             "status": ticket.status.value, "approval": progress_now, READER_ZONE: zone})

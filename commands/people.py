@@ -21,23 +21,21 @@ def handle_from(name: str | None, fallback: str) -> str:
 
 
 async def identify(uow: UnitOfWork, who: Identity, now: datetime) -> tuple[Person, bool]:
-    """The person behind a chat user, and whether this look-up wrote something to keep even if
-    the request is refused: they were just recorded (first time seen), or they spoke on
-    another messenger than last time. Two first contacts at once (replicas, a double click)
-    both end with the one person."""
+    """The person behind a chat user, and whether something was recorded that must stay even if
+    the request is refused: the person (first time seen), or that they now write from another
+    messenger. Two first contacts at once (replicas, a double click) end with the one person."""
     if who.platform in (Source.CONSOLE, Source.API):
         person = await uow.people.by_handle(who.user_id.lower())
         if person is None:
             return await uow.people.add(who.user_id.lower(), who.name or who.user_id, now)
         return person, False
     person = await uow.people.by_platform_id(who.platform, who.user_id)
-    new = person is None
     if person is None:
         person, new = await uow.people.add(handle_from(who.name, who.user_id),
-                                           who.name or who.user_id, now, who.platform,
-                                           who.user_id)
-    # Notices follow them to the messenger they use now, unless they chose one.
-    moved = await uow.people.spoke_on(person.id, who.platform)
+                                           who.name or who.user_id, now, who.platform, who.user_id)
+    else:
+        new = False
+    moved = await uow.people.spoke(person, who.platform, who.user_id, now)
     return person, new or moved
 
 

@@ -106,8 +106,6 @@ class Preferences:
     quiet_to: time | None = None
     timezone: str | None = None
     muted_ticket_ids: frozenset[int] = frozenset()
-    # Where they last spoke to the bot: their notices go there when `platform` is not set.
-    last_platform: Source | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,13 +304,49 @@ class PeopleRepository(Protocol):
         nobody has been; True when this call recorded them. A taken handle gets a suffix."""
         ...
     async def handles(self) -> list[str]: ...
+    async def accounts(self, person_id: int) -> list[tuple[str, str, str]]:
+        """(platform, workspace, external id) of each of the person's messenger accounts."""
+        ...
+    async def claim_account(self, person_id: int, platform: Source, external_id: str,
+                            now: datetime) -> None:
+        """The account is this person's from now on (a proven `link`), whoever had it."""
+        ...
+    async def spoke(self, person: Person, platform: Source, external_id: str,
+                    now: datetime) -> bool:
+        """They wrote from this account now (notices follow them to where they last wrote);
+        True when that was written (they changed messenger)."""
+        ...
+    async def drop_accounts(self, person_id: int, platform: str) -> int:
+        """Forget the person's accounts on this messenger; how many there were."""
+        ...
     async def own_zone(self, person_id: int) -> str | None:
         """The zone the person chose themselves, or None (read with their look-up if it ran)."""
         ...
-    async def spoke_on(self, person_id: int, platform: Source) -> bool:
-        """Remember the messenger the person just spoke on; True when that was a change (a
-        write), False when they spoke there last time too (no statement)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCode:
+    """A `link me` code as stored: whose, where it was given, until when, whether used."""
+
+    person_id: int
+    platform: str
+    expires_at: datetime
+    used: bool
+
+
+class LinkRepository(Protocol):
+    """`link me` codes, kept only as hashes, and the wrong tries said from each account."""
+
+    async def issue(self, person_id: int, platform: str, code_hash: str, now: datetime,
+                    expires_at: datetime) -> None:
+        """The person's one valid code (an earlier unused one stops working)."""
         ...
+    async def find(self, code_hash: str) -> LinkCode | None:
+        """The code, locked until commit."""
+        ...
+    async def use(self, code_hash: str, now: datetime) -> bool: ...
+    async def failed(self, platform: str, external_id: str, now: datetime) -> None: ...
+    async def failures(self, platform: str, external_id: str, since: datetime) -> int: ...
 
 
 class AssignmentRepository(Protocol):
@@ -489,6 +523,7 @@ class UnitOfWork(Protocol):
     kb: KnowledgeRepository
     alerts: AlertRepository
     webhooks: WebhookRepository  # subscriptions made through the API (the file's are on org)
+    links: LinkRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,6 +1,9 @@
-"""The words of a chat command: ticket ids, @-mentions (Slack, DingTalk, handles), reasons,
-quotes, and the refusals the grammar gives. Pure text handling, shared by the grammar and the
-messenger adapters."""
+"""The words of a chat command: ticket ids, @-mentions, reasons, quotes, and the refusals the
+grammar gives. Pure text handling, shared by the grammar and the messenger adapters.
+
+A messenger's own mention syntax is read by its adapter, which passes the people it names as a
+map from the text as written (`<@U…>`, or `@name` for an @ the platform resolved) to a
+Mention; here only that map and typed @handles are read."""
 
 import re
 from collections.abc import Mapping
@@ -8,11 +11,9 @@ from collections.abc import Mapping
 from commands import messages as m
 from commands.vocabulary import USAGE
 from workflows.errors import InvalidInput
-from workflows.kinds import Source
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _KEY = re.compile(r"^#?(?:(?P<queue>[A-Za-z][A-Za-z0-9]{0,15})-)?(?P<number>\d{1,9})$")
-_SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]+))?>")
 _HANDLE_MENTION = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")
 # Everyone-at-once words are text, never a person: `Printer broken @here` is a title.
 _BROADCAST = frozenset({"here", "channel", "everyone", "所有人"})
@@ -39,25 +40,26 @@ def parse_key(token: str, default_queue: str) -> str | None:
     return f"{queue}-{int(match.group('number'))}"
 
 
-def extract_mentions(text: str, at_users: Mapping[str, str] | None = None
+def extract_mentions(text: str, people: Mapping[str, m.Mention] | None = None
                      ) -> tuple[list[m.Mention], str]:
-    """Mentions in order of appearance, and the text with them removed."""
+    """Mentions in order of appearance, and the text with them removed. `people`: what the
+    adapter read of its platform's mentions, by the text as written."""
+    people = people or {}
     found: list[tuple[int, m.Mention]] = []
-    for match in _SLACK_MENTION.finditer(text):
-        found.append((match.start(), m.Mention(Source.SLACK, match.group("id"),
-                                               match.group("name"))))
-    # Blank Slack mentions out (same length, so positions keep their order) before looking
-    # for @handles, or `<@U1|bob>` would also be read as the handle `U1|bob`.
-    stripped = _SLACK_MENTION.sub(lambda match: " " * len(match.group(0)), text)
+    stripped = text
+    # Written mentions first, longest first, blanked out (same length, so positions keep their
+    # order) before looking for @handles, or `<@U1|bob>` would also be read as `U1|bob`.
+    for written in sorted((w for w in people if not w.startswith("@")), key=len, reverse=True):
+        start = stripped.find(written)
+        while start >= 0:
+            found.append((start, people[written]))
+            stripped = stripped[:start] + " " * len(written) + stripped[start + len(written):]
+            start = stripped.find(written, start + len(written))
     for match in _HANDLE_MENTION.finditer(stripped):
         name = match.group("name")
         if is_broadcast(name):
             continue
-        staff_id = (at_users or {}).get(name)
-        if staff_id is not None:
-            found.append((match.start(), m.Mention(Source.DINGTALK, staff_id, name)))
-        else:
-            found.append((match.start(), m.Mention(None, name)))
+        found.append((match.start(), people.get("@" + name) or m.Mention(None, name)))
     stripped = _HANDLE_MENTION.sub(
         lambda match: match.group(0) if is_broadcast(match.group("name")) else " ", stripped)
     found.sort(key=lambda pair: pair[0])

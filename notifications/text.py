@@ -171,7 +171,7 @@ class Catalog:
     def mention(self, person: dict[str, Any] | Person) -> str:
         """A mention the platform turns into a ping (built here, so it is Raw, not escaped)."""
         if isinstance(person, Person):
-            person = {"label": person.label, "slack_id": person.slack_id}
+            person = {"label": person.label, "slack_id": person.id_on("slack")}
         if self.platform == "slack" and person.get("slack_id"):
             return Raw(f"<@{person['slack_id']}>")
         return "@" + str(person.get("label", ""))

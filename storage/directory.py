@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, func, select
+from sqlalchemy import Insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.dialects import ByDialect
@@ -16,19 +16,14 @@ _IDENTITIES = PersonIdentityRow.__table__
 
 
 def _upsert_person(insert: Callable[..., Any]) -> Insert:
-    """By handle: the file's name wins; a platform id the file leaves out is kept."""
+    """By handle: the file's name wins (accounts are person_identities rows, upserted next)."""
     statement = insert(_PEOPLE)
-    new = statement.excluded
-    return statement.on_conflict_do_update(index_elements=[_PEOPLE.c.handle], set_={
-        "name": new.name,
-        "slack_id": func.coalesce(new.slack_id, _PEOPLE.c.slack_id),
-        "dingtalk_id": func.coalesce(new.dingtalk_id, _PEOPLE.c.dingtalk_id),
-    })
+    return statement.on_conflict_do_update(index_elements=[_PEOPLE.c.handle],
+                                           set_={"name": statement.excluded.name})
 
 
 # Two replicas starting at once both run this: each statement is exact, neither fails.
-_UPSERT_PERSON = ByDialect(_upsert_person, ("handle", "name", "slack_id", "dingtalk_id",
-                                            "created_at"))
+_UPSERT_PERSON = ByDialect(_upsert_person, ("handle", "name", "created_at"))
 # An account the file gives someone is theirs from now on, taken from whoever had it before.
 def _upsert_identity(insert: Callable[..., Any]) -> Insert:
     statement = insert(_IDENTITIES)
@@ -57,20 +52,12 @@ class DirectoryEntry:
                   if v]
         return list(dict.fromkeys([*legacy, *self.identities]))
 
-    def column_id(self, platform: str) -> str | None:
-        """The id for the person's own column of `platform` (what the Slack and DingTalk
-        adapters still look people up by): the field, else the file's first `identities:`
-        account there, so a person listed only by their identities is found on every messenger."""
-        legacy = self.slack_id if platform == "slack" else self.dingtalk_id
-        return legacy or next((i for p, _, i in self.identities if p == platform), None)
-
 
 async def sync_directory(sessions: async_sessionmaker[AsyncSession],
                          people: Iterable[DirectoryEntry], queues: Iterable[str],
                          now: datetime) -> None:
     """Upsert declared people by handle and make sure every queue has its counter row."""
-    rows = [{"handle": e.handle, "name": e.name, "slack_id": e.column_id("slack"),
-             "dingtalk_id": e.column_id("dingtalk"), "created_at": now} for e in people]
+    rows = [{"handle": e.handle, "name": e.name, "created_at": now} for e in people]
     keys = [{"key": key, "next_number": 0} for key in dict.fromkeys(queues)]
     async with sessions() as session, session.begin():
         for row in rows:  # one statement each: a compiled upsert does not batch on asyncpg

@@ -1,21 +1,19 @@
 """A person's accounts on the messengers (person_identities): platform, workspace, external id.
-
-Slack and DingTalk ids are still read from people's own columns (their adapters use them); the
-table holds a copy of those and is the only home of the newer platforms' ids (Feishu).
-"""
+The only home of every messenger id (migration 0020 moved people.slack_id / dingtalk_id here)."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy import ColumnElement, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
 from storage.models import PersonIdentityRow
 from workflows.kinds import Source
 
-# Platforms whose ids live only in the identities table.
-IDENTITY_PLATFORMS = frozenset({Source.FEISHU})
+# The messengers whose accounts are read with a person, one column each, in the one statement
+# that finds them (every request does): a query of its own would cost a round trip.
+READ_PLATFORMS = (Source.SLACK.value, Source.DINGTALK.value, Source.FEISHU.value)
 
 _I = PersonIdentityRow.__table__
 # An exact workspace first, then an account recorded without one ("" sorts first otherwise).
@@ -30,11 +28,27 @@ _OF = select(_I.c.platform, _I.c.workspace, _I.c.external_id).where(
     _I.c.person_id == bindparam("_id")).order_by(_I.c.id)
 
 
-def feishu_id_of(person_id: ColumnElement[Any]) -> Any:
-    """A person's Feishu id as a column of their row (read with them, in one statement)."""
-    return (select(_I.c.external_id)
-            .where(_I.c.person_id == person_id, _I.c.platform == Source.FEISHU.value)
-            .order_by(_I.c.id).limit(1).scalar_subquery())
+def account_columns(person_id: ColumnElement[Any]) -> list[Any]:
+    """A person's id on each of READ_PLATFORMS as columns of their row (None: no account)."""
+    return [select(_I.c.external_id)
+            .where(_I.c.person_id == person_id, _I.c.platform == platform)
+            .order_by(_I.c.id).limit(1).scalar_subquery().label(f"on_{platform}")
+            for platform in READ_PLATFORMS]
+
+
+def spoke_on_column(person_id: ColumnElement[Any]) -> Any:
+    """The platform of the account the person last wrote from (None: never recorded)."""
+    return (select(_I.c.platform)
+            .where(_I.c.person_id == person_id, _I.c.last_spoke_at.is_not(None))
+            .order_by(_I.c.last_spoke_at.desc(), _I.c.id.desc()).limit(1)
+            .scalar_subquery().label("spoke_on"))
+
+
+# Whose account this is, in any workspace (one recorded without one first).
+PERSON_OF_ACCOUNT = (select(_I.c.person_id)
+                     .where(_I.c.platform == bindparam("_platform"),
+                            _I.c.external_id == bindparam("_value"))
+                     .order_by((_I.c.workspace == "").desc(), _I.c.id).limit(1).scalar_subquery())
 
 
 class SqlIdentities:
@@ -58,3 +72,26 @@ class SqlIdentities:
         """(platform, workspace, external id) of each of the person's accounts."""
         connection = await self.session.connection()
         return [tuple(row) for row in await connection.execute(_OF, {"_id": person_id})]  # type: ignore[misc]
+
+    async def claim(self, person_id: int, platform: str, workspace: str, external_id: str,
+                    now: datetime) -> None:
+        """The account becomes this person's, whoever had it (a proven `link`)."""
+        moved = await self.session.execute(update(_I).where(
+            _I.c.platform == platform, _I.c.workspace == workspace,
+            _I.c.external_id == external_id).values(person_id=person_id))
+        if not moved.rowcount:  # type: ignore[attr-defined]
+            await self.link(person_id, platform, workspace, external_id, now)
+
+    async def drop(self, person_id: int, platform: str) -> int:
+        """Forget the person's accounts on this messenger; how many there were."""
+        result = await self.session.execute(delete(_I).where(
+            _I.c.person_id == person_id, _I.c.platform == platform))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def spoke(self, person_id: int, platform: str, external_id: str,
+                    now: datetime) -> None:
+        """Its person wrote from this account now. Their other accounts' marks are cleared in
+        the same statement: two messengers spoken on within one clock tick must not tie."""
+        here = (_I.c.platform == platform) & (_I.c.external_id == external_id)
+        await self.session.execute(update(_I).where(_I.c.person_id == person_id).values(
+            last_spoke_at=case((here, now), else_=None)))

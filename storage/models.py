@@ -33,9 +33,7 @@ class PersonRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(128))
-    slack_id: Mapped[str | None] = mapped_column(String(32), unique=True)
-    dingtalk_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime]  # their messenger accounts: person_identities
 
 
 class PersonIdentityRow(Base):
@@ -53,6 +51,37 @@ class PersonIdentityRow(Base):
     workspace: Mapped[str] = mapped_column(String(64), default="")
     external_id: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
+    # When its person last wrote from it; written only when they change messenger, so notices
+    # can follow them there.
+    last_spoke_at: Mapped[datetime | None]
+
+
+class LinkCodeRow(Base):
+    """A one-time code that links the account it is said from to the person who asked for it
+    (`link me`). Only its SHA-256 is kept; `used_at` set once, by the one account that said it."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))  # where it was given: said elsewhere
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class LinkFailureRow(Base):
+    """A wrong, expired or used code said from an account: too many in a while are refused."""
+
+    __tablename__ = "link_failures"
+    __table_args__ = (Index("ix_link_failures_account", "platform", "external_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
 
 
 class QueueRow(Base):
@@ -228,8 +257,6 @@ class PreferenceRow(Base):
     quiet_from: Mapped[str | None] = mapped_column(String(5))  # "19:00"
     quiet_to: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))
-    # The messenger they last spoke to the bot on (kept up by the dispatcher, not a choice).
-    last_platform: Mapped[str | None] = mapped_column(String(16))
 
 
 class MuteRow(Base):

@@ -1,65 +1,52 @@
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
-from storage.identities import IDENTITY_PLATFORMS, SqlIdentities, feishu_id_of
+from storage.identities import (
+    PERSON_OF_ACCOUNT,
+    READ_PLATFORMS,
+    SqlIdentities,
+    account_columns,
+    spoke_on_column,
+)
 from storage.models import PersonRow, PreferenceRow
 from workflows.kinds import Source
 from workflows.people import Person
 
 
-def to_person(row: PersonRow) -> Person:
-    return Person(row.id, row.handle, row.name, row.slack_id, row.dingtalk_id)
-
-
 def _person(row: Any) -> Person:
-    """From a row of _READ: today's columns, then the Feishu identity (a subquery, so a person
-    is still read in one statement)."""
-    feishu = row[5]
-    return Person(*row[:5], identities=((Source.FEISHU.value, feishu),) if feishu else ())
+    """From a row of _READ: id, handle, name, an account column per READ_PLATFORMS, where they
+    last wrote from."""
+    accounts = tuple((platform, value) for platform, value in zip(
+        READ_PLATFORMS, row[3:3 + len(READ_PLATFORMS)], strict=True) if value)
+    return Person(row[0], row[1], row[2], identities=accounts,
+                  spoke_on=row[3 + len(READ_PLATFORMS)])
 
 
 # Every request looks its person up: plain rows from statements built once (their cache keys
 # are memoised), run on the session's connection (in its transaction, without the ORM layer).
 _T = PersonRow.__table__
-_COLUMNS = (_T.c.id, _T.c.handle, _T.c.name, _T.c.slack_id, _T.c.dingtalk_id)
-_P = PreferenceRow.__table__
-# Where they last spoke, read with them: the dispatcher writes it only when it changed.
-_LAST_SPOKE = select(_P.c.last_platform).where(_P.c.person_id == _T.c.id).scalar_subquery()
-_READ = (*_COLUMNS, feishu_id_of(_T.c.id).label("feishu_id"), _LAST_SPOKE.label("last_spoke"))
+_COLUMNS = (_T.c.id, _T.c.handle, _T.c.name)
+_READ = (*_COLUMNS, *account_columns(_T.c.id), spoke_on_column(_T.c.id))
 _BY_ID = select(*_READ).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
+_BY_NAME = select(*_READ).where(func.lower(_T.c.name) == bindparam("_name"))
 # The look-ups that find who is asking also read the zone they chose, if any, in the same
 # statement: every answer is shown in the reader's zone, and a query of its own for it cost a
 # tenth of a request.
+_P = PreferenceRow.__table__
 _OWN_ZONE = select(_P.c.timezone).where(_P.c.person_id == _T.c.id).scalar_subquery()
 _WITH_ZONE = (*_READ, _OWN_ZONE.label("own_zone"))
 _ZONE_OF = select(_P.c.timezone).where(_P.c.person_id == bindparam("_id"))
 _BY_HANDLE = select(*_WITH_ZONE).where(_T.c.handle == bindparam("_value"))
-_BY_PLATFORM_ID = {
-    Source.SLACK: select(*_WITH_ZONE).where(_T.c.slack_id == bindparam("_value")),
-    Source.DINGTALK: select(*_WITH_ZONE).where(_T.c.dingtalk_id == bindparam("_value")),
-}
-# A first contact inserts or, if any unique column (handle, platform id) is taken, nothing: a
-# concurrent insert of the same person waits on the unique index, then finds the row committed.
+_BY_ACCOUNT = select(*_WITH_ZONE).where(_T.c.id == PERSON_OF_ACCOUNT)
+# A first contact inserts or, if the handle is taken, nothing: a concurrent insert of the same
+# person waits on the unique index, then finds the row committed.
 _ADD = ByDialect(lambda insert: insert(_T).on_conflict_do_nothing().returning(*_COLUMNS),
-                 ("handle", "name", "slack_id", "dingtalk_id", "created_at"))
-_PLATFORM_COLUMN = {Source.SLACK: "slack_id", Source.DINGTALK: "dingtalk_id"}
-
-
-def _spoke_on(insert: Callable[..., Any]) -> Any:
-    """Their preferences row with the messenger they spoke on (a row with the defaults if they
-    had none; their other settings stay as they are)."""
-    stmt = insert(_P)
-    return stmt.on_conflict_do_update(index_elements=["person_id"],
-                                      set_={"last_platform": stmt.excluded.last_platform})
-
-
-_SPOKE_ON = ByDialect(_spoke_on, ("person_id", "notify", "channel_only", "last_platform"))
-_UNSEEN = object()  # a person whose last messenger this unit of work has not read
+                 ("handle", "name", "created_at"))
+_FORGET = delete(_T).where(_T.c.id == bindparam("_id"))
 
 
 class SqlPeople:
@@ -67,46 +54,35 @@ class SqlPeople:
         self.session = session
         # Each person's own zone setting as read in this unit of work (None: they chose none).
         self._zones: dict[int, str | None] = {}
-        self._spoke: dict[int, str | None] = {}  # where each person read here last spoke
         self.identities = SqlIdentities(session)
 
     async def get(self, person_id: int) -> Person | None:
-        row = await self.session.get(PersonRow, person_id)
-        return to_person(row) if row else None
+        return (await self.many({person_id})).get(person_id)
 
     async def many(self, ids: set[int]) -> dict[int, Person]:
         if not ids:
             return {}
         rows = await (await self.session.connection()).execute(_BY_ID, {"_ids": sorted(ids)})
-        found = {}
-        for row in rows:
-            self._spoke[row.id] = row.last_spoke
-            found[row.id] = _person(row)
-        return found
+        return {row[0]: _person(row) for row in rows}
 
     async def by_handle(self, handle: str) -> Person | None:
         connection = await self.session.connection()
         return self._found((await connection.execute(_BY_HANDLE, {"_value": handle})).first())
 
     async def by_name(self, name: str) -> list[Person]:
-        rows = await self.session.scalars(
-            select(PersonRow).where(func.lower(PersonRow.name) == name.lower()))
-        return [to_person(r) for r in rows]
+        connection = await self.session.connection()
+        return [_person(row) for row in await connection.execute(
+            _BY_NAME, {"_name": name.lower()})]
 
     async def by_platform_id(self, platform: Source, platform_id: str) -> Person | None:
-        if platform in IDENTITY_PLATFORMS:  # no column of their own: the identities table
-            return await self.person_by_identity(platform, "", platform_id)
-        stmt = _BY_PLATFORM_ID.get(platform)
-        if stmt is None:
-            return None
         connection = await self.session.connection()
-        return self._found((await connection.execute(stmt, {"_value": platform_id})).first())
+        return self._found((await connection.execute(_BY_ACCOUNT, {
+            "_platform": platform.value, "_value": platform_id})).first())
 
     def _found(self, row: Any) -> Person | None:
         if row is None:
             return None
         self._zones[row.id] = row.own_zone
-        self._spoke[row.id] = row.last_spoke
         return _person(row)
 
     async def person_by_identity(self, platform: Source, workspace: str, external_id: str
@@ -123,37 +99,27 @@ class SqlPeople:
                 _ZONE_OF, {"_id": person_id})).scalar()
         return self._zones[person_id]
 
-    async def spoke_on(self, person_id: int, platform: Source) -> bool:
-        if self._spoke.get(person_id, _UNSEEN) == platform.value:
-            return False  # the usual case: where they spoke last time too, no write
-        await _SPOKE_ON.execute(self.session, {"person_id": person_id, "notify": True,
-                                               "channel_only": False,
-                                               "last_platform": platform.value})
-        self._spoke[person_id] = platform.value
-        return True
-
     def forget_zone(self, person_id: int) -> None:
         """Their preferences changed in this unit of work: read the zone again when asked."""
         self._zones.pop(person_id, None)
 
     async def add(self, handle: str, name: str, now: datetime, platform: Source | None = None,
                   platform_id: str | None = None) -> tuple[Person, bool]:
-        column = _PLATFORM_COLUMN.get(platform) if platform is not None else None
-        values = {"handle": "", "name": name[:128], "slack_id": None, "dingtalk_id": None,
-                  "created_at": now}
-        if column is not None:
-            values[column] = platform_id
+        values = {"handle": "", "name": name[:128], "created_at": now}
         suffix = 1
         while True:
             values["handle"] = handle[:60] if suffix == 1 else f"{handle[:56]}-{suffix}"
             row = (await _ADD.execute(self.session, values)).first()
             if row is not None:
-                self._zones[row[0]] = None  # just recorded: no preferences yet
-                self._spoke[row[0]] = None
-                if platform is not None and platform_id is not None:
-                    await self.identities.link(row[0], platform.value, "", platform_id, now)
-                extra = ((platform.value, platform_id),) if column is None and platform_id else ()
-                return Person(*row, identities=extra), True
+                if platform is None or platform_id is None:
+                    self._zones[row[0]] = None  # just recorded: no preferences yet
+                    return Person(*row), True
+                if await self.identities.link(row[0], platform.value, "", platform_id, now):
+                    self._zones[row[0]] = None
+                    return Person(*row, identities=((platform.value, platform_id),)), True
+                # Someone recorded this account at the same moment (its unique index made this
+                # wait for them): theirs is the person, this row goes.
+                await self.session.execute(_FORGET, {"_id": row[0]})
             # Nothing inserted: someone else recorded this person first, or took the handle.
             if platform is not None and platform_id is not None:
                 found = await self.by_platform_id(platform, platform_id)
@@ -162,6 +128,29 @@ class SqlPeople:
             if found is not None:
                 return found, False
             suffix += 1
+
+    async def accounts(self, person_id: int) -> list[tuple[str, str, str]]:
+        """(platform, workspace, external id) of each of the person's accounts."""
+        return await self.identities.of(person_id)
+
+    async def claim_account(self, person_id: int, platform: Source, external_id: str,
+                            now: datetime) -> None:
+        """A proven link: the account is this person's from now on (taken from whoever had it,
+        a person recorded at its first contact)."""
+        await self.identities.claim(person_id, platform.value, "", external_id, now)
+
+    async def spoke(self, person: Person, platform: Source, external_id: str,
+                    now: datetime) -> bool:
+        """They wrote from this account: recorded (True) when it is not where they last wrote
+        from (one write per change of messenger, not one per request)."""
+        if person.spoke_on == platform.value or person.id_on(platform.value) is None:
+            return False
+        await self.identities.spoke(person.id, platform.value, external_id, now)
+        return True
+
+    async def drop_accounts(self, person_id: int, platform: str) -> int:
+        """Forget the person's accounts on this messenger; how many there were."""
+        return await self.identities.drop(person_id, platform)
 
     async def handles(self) -> list[str]:
         return list(await self.session.scalars(select(PersonRow.handle)))

@@ -12,6 +12,7 @@ from storage.away import SqlAway
 from storage.errors import StorageUnavailable, is_unavailable
 from storage.inbound import SqlInbound
 from storage.kb import KbSearch, SqlKnowledge
+from storage.links import SqlLinks
 from storage.numbers import QueueNumbers
 from storage.outbox import ADDED, SqlOutbox
 from storage.people import SqlPeople
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.alerts = SqlAlerts(self.session)
         self.webhooks = SqlWebhookView(self.session, self._webhooks)
         self.assets = SqlAssets(self.session)
+        self.links = SqlLinks(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -27,24 +27,11 @@ log = logging.getLogger(__name__)
 
 def command_for(action: str, key: str, text: str | None, arg: str | None = None,
                 item: int | None = None) -> m.Command | None:
-    """The command a button stands for; None when it needs words the click did not bring."""
-    if action in buttons.BUTTONS:
-        return buttons.command_for(action, key, arg)
+    """The command a button stands for (commands/buttons.py); None when it needs words the
+    click did not bring."""
     if action == "check":  # a checklist item's button: the same use case as `check IT-42 2`
         return m.Check(key, item) if item is not None else None
-    simple: dict[str, m.Command] = {
-        "claim": m.Claim(key), "resume": m.Resume(key, text), "reopen": m.Reopen(key, text),
-        "close": m.Close(key, text), "cancel": m.Cancel(key, text), "urge": m.Urge(key, text),
-    }
-    if action in simple:
-        return simple[action]
-    if not text:
-        return None
-    worded: dict[str, m.Command] = {
-        "pend": m.Pend(key, text), "resolve": m.Resolve(key, text), "note": m.Note(key, text),
-        "suspend": m.Suspend(key, text),
-    }
-    return worded.get(action)
+    return buttons.click_command(action, key, text, arg)
 
 
 class CardActionHandler:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from bot.dingtalk.identity import known_names, sender
 from bot.dingtalk.inbound import RobotMessage
 from bot.dingtalk.replies import Conversation, Replier
-from bot.dingtalk.text import command_text
+from bot.dingtalk.text import command_text, mentioned_people
 from commands.answer import Answer
 from commands.dispatcher import Dispatcher
 from commands.messages import Create
@@ -44,7 +44,7 @@ class MessageHandler:
         known = await known_names(self.uow, [u.staff_id or "" for u in humans])
         text, at_users = command_text(message.text, humans, known, self.robot_name)
         try:
-            command = self.dispatcher.grammar.parse(text, at_users)
+            command = self.dispatcher.grammar.parse(text, mentioned_people(at_users))
         except DomainError as error:
             answer = Answer(error.message_key, dict(error.params), public=False, ok=False)
         else:

@@ -32,14 +32,9 @@ UNREADABLE = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 
 
 def command_for(action: str, key: str, arg: str | None) -> m.Command | None:
-    """The command a button stands for; None when it needs words a click cannot bring."""
-    if action in buttons.BUTTONS:
-        return buttons.command_for(action, key, arg)
-    simple: dict[str, m.Command] = {
-        "claim": m.Claim(key), "resume": m.Resume(key, None), "reopen": m.Reopen(key, None),
-        "close": m.Close(key, None), "cancel": m.Cancel(key, None), "urge": m.Urge(key, None),
-    }
-    return simple.get(action)
+    """The command a button stands for (commands/buttons.py); None when it needs words a click
+    cannot bring."""
+    return buttons.click_command(action, key, None, arg)
 
 
 class FeishuEvents:

@@ -20,8 +20,9 @@ from bot.bootstrap import App
 from bot.slack.home import home_view
 from bot.slack.home_viewers import HomeViewers
 from bot.slack.identity import SlackDirectory
+from bot.slack.mentions import slack_mentions, slack_people
 from bot.slack.render import SlackRenderer
-from bot.slack.request import CURRENT, slack_mentions
+from bot.slack.request import CURRENT
 from commands import messages as m
 from commands.answer import Answer
 from commands.dispatcher import CLAIMS_INBOUND
@@ -113,7 +114,7 @@ class SlackBot:
 
     def parse(self, text: str) -> m.Command | None:
         try:
-            return self.core.dispatcher.grammar.parse(text, None)
+            return self.core.dispatcher.grammar.parse(text, slack_people(text))
         except DomainError:
             return None  # handle_text gives the refusal
 
@@ -137,7 +138,8 @@ class SlackBot:
         who = await self.directory.identity(user_id, name)
         command = self.parse(text)
         if command is None:
-            return await self.core.dispatcher.handle_text(who, text, dedup_key=dedup_key,
+            return await self.core.dispatcher.handle_text(who, text, slack_people(text),
+                                                          dedup_key=dedup_key,
                                                           origin=team_channel(channel))
         return await self._execute(who, command, dedup_key, team_channel(channel))
 
@@ -166,8 +168,9 @@ class SlackBot:
         people = {user_id}
         if ticket is not None:
             for person in (ticket.requester, ticket.assignee):
-                if person is not None and person.slack_id:
-                    people.add(person.slack_id)
+                slack_id = person.id_on("slack") if person is not None else None
+                if slack_id:
+                    people.add(slack_id)
         people = {p for p in people if p in self.home_viewers}
         for person_id in sorted(people - self._homes_due):
             self._homes_due.add(person_id)

@@ -20,9 +20,6 @@ from commands import messages as m
 from commands.answer import Answer
 from workflows.actions import Action
 
-QUICK = {"claim": m.Claim, "urge": m.Urge, "resume": m.Resume, "reopen": m.Reopen,
-         "close": m.Close}
-
 log = logging.getLogger(__name__)
 
 
@@ -87,10 +84,11 @@ def register(bot: SlackBot) -> None:
             if not answer.ok or answer.ticket is None:
                 await bot.ephemeral(channel, user, answer)
             return
-        if step in QUICK:
+        quick = buttons.click_command(step, key)  # one that runs as clicked
+        if quick is not None:
             # One click on one card version is one action: a double click is a duplicate.
             dedup = f"button:{user}:{key}:v{version}:{step}"
-            answer = await bot.run(user, QUICK[step](key), dedup, name=name)
+            answer = await bot.run(user, quick, dedup, name=name)
             if not answer.ok:
                 await bot.ephemeral(channel, user, answer)
             return

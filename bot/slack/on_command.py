@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackApiError
 from bot.answer_files import has_files, send_answer_files
 from bot.senders.slack import SlackSender
 from bot.slack.bot import SlackBot
+from bot.slack.mentions import slack_mentions
 from bot.slack.modals import create_modal
-from bot.slack.request import slack_mentions
 from commands.answer import Answer
 from workflows.kinds import Source, TicketType
 

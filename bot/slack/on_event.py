@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.bot import SlackBot
-from bot.slack.request import slack_mentions
+from bot.slack.mentions import slack_mentions
 from commands import messages as m
 from workflows.kinds import Source
 

@@ -8,9 +8,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from commands.tokens import extract_mentions
-from workflows.kinds import Source
-
 
 @dataclass
 class Request:
@@ -35,6 +32,3 @@ class Request:
 #: the request being handled (set per request by ObservedAsyncApp; copied into follow-ups)
 CURRENT: ContextVar[Request | None] = ContextVar("slack_request", default=None)
 
-
-def slack_mentions(text: str) -> list[str]:
-    return [x.value for x in extract_mentions(text)[0] if x.platform is Source.SLACK]

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, select
 
+from bot.dingtalk.text import mentioned_people
+from bot.slack.mentions import slack_people
 from commands.messages import Identity
 from commands.vocabulary import USAGE, VERBS
 from tests.support.chat import Chat
@@ -29,6 +31,7 @@ TABLES = {"people", "queues", "tickets", "ticket_collaborators", "ticket_links",
 NEW_USAGE = ("Usage: new [P1-P5] [type:incident|request|change|task] [category:X] [related:IT-4] "
              "<title> [-- description]")
 LIST_USAGE = "Usage: " + USAGE["list"]
+LINK_USAGE = "Usage: " + USAGE["link"]
 STATUSES = "new, assigned, in_progress, pending, suspended, resolved, closed, cancelled"
 
 
@@ -49,8 +52,10 @@ async def snapshot(chat: Chat) -> Snapshot:
 
 async def says(chat: Chat, handle: str, text: str,
                at_users: Mapping[str, str] | None = None) -> tuple[str, bool]:
-    """Like `chat.user(handle).says(text)` on the console, with DingTalk at-users passed through."""
-    answer = await chat.app.dispatcher.handle_text(Identity(Source.CONSOLE, handle), text, at_users)
+    """Like `chat.user(handle).says(text)` on the console, with Slack's mentions and DingTalk's
+    at-users passed as their adapters pass them."""
+    people = {**slack_people(text), **mentioned_people(dict(at_users or {}))}
+    answer = await chat.app.dispatcher.handle_text(Identity(Source.CONSOLE, handle), text, people)
     return chat.catalog.answer(answer), answer.ok
 
 
@@ -129,8 +134,8 @@ PARSE_ERRORS = [
          "\"abc\" is not a ticket id (like IT-42). Usage: cancel <ticket> [reason]"),
     case("suspend-no-reason", "dave", "suspend IT-1", "Usage: suspend <ticket> <reason>"),
     case("urge-no-key", "alice", "urge", "Usage: urge <ticket> [message]"),
-    case("link-one-key", "bob", "link IT-1", "Usage: link <ticket> <other ticket>"),
-    case("link-other-not-a-key", "bob", "link IT-1 foo", "Usage: link <ticket> <other ticket>"),
+    case("link-one-key", "bob", "link IT-1", LINK_USAGE),
+    case("link-other-not-a-key", "bob", "link IT-1 foo", LINK_USAGE),
     case("merge-one-key", "bob", "merge IT-2", "Usage: merge <duplicate ticket> into <ticket>"),
     case("merge-into-nothing", "bob", "merge IT-2 into", "Usage: merge <duplicate ticket> into <ticket>"),
     case("show-no-key", "bob", "show", "Usage: show <ticket>"),
@@ -353,6 +358,10 @@ OTHER_REFUSALS = [
          "Only agents and admins look up assets and their tickets."),
     case("new-unknown-asset", "alice", "new asset:UPS-9 beeping",
          "There is no asset “UPS-9” in the registry. Nothing was saved."),
+    case("unlink-no-messenger", "bob", "unlink", "Usage: unlink <messenger>   e.g. unlink slack"),
+    case("unlink-none", "bob", "unlink feishu", "You have no feishu account linked."),
+    case("link-code-from-console", "bob", "link ABCD-EFGH",
+         "Link codes are said from a messenger account (Slack, DingTalk, Feishu), not from here."),
 ]
 
 ALL_CASES = PARSE_ERRORS + UNKNOWN_TICKETS + UNKNOWN_PEOPLE + WRONG_ROLE + WRONG_STATUS + OTHER_REFUSALS

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from storage.models import AuditRow, PersonRow, TicketRow
+from storage.models import AuditRow, PersonIdentityRow, PersonRow, TicketRow
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from workflows.kinds import Source
@@ -50,7 +50,8 @@ async def test_two_first_contacts_of_one_slack_user_make_one_person(chat: Chat) 
     assert all(r.ok for r in replies), [r.text for r in replies]
     async with chat.app.engine.connect() as conn:
         people = (await conn.execute(
-            select(PersonRow.handle).where(PersonRow.slack_id == "U0NEWBIE"))).scalars().all()
+            select(PersonRow.handle).join(PersonIdentityRow).where(
+                PersonIdentityRow.external_id == "U0NEWBIE"))).scalars().all()
         requesters = set((await conn.execute(select(TicketRow.requester_id))).scalars())
     assert people == ["u0newbie"] and len(requesters) == 1
 
@@ -78,6 +79,7 @@ async def test_first_contacts_racing_past_the_look_up_both_end_with_the_one_pers
     assert a == b and sorted([a_new, b_new]) == [False, True]
     async with chat.app.engine.connect() as conn:
         rows = (await conn.execute(select(PersonRow.handle, PersonRow.created_at)
-                                   .where(PersonRow.dingtalk_id == "staff0042"))).all()
+                                   .join(PersonIdentityRow)
+                                   .where(PersonIdentityRow.external_id == "staff0042"))).all()
     assert [r.handle for r in rows] == ["li.lei"]
     assert rows[0].created_at == clock.now()  # the injected clock, not the wall clock

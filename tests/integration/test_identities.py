@@ -70,3 +70,25 @@ async def test_a_first_contact_on_feishu_is_recorded_once(uow: SqlUnitOfWorkFact
         again, new = await work.people.add("dan", "Dan", NOW, Source.FEISHU, "ou_dan")
         found = await work.people.by_platform_id(Source.FEISHU, "ou_dan")
     assert not new and again.id == dan.id and found is not None and found.id == dan.id
+
+
+def test_the_columns_go_and_every_id_is_an_account(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    upgrade(f"sqlite:///{path}", "0019_identities")
+    with sqlite3.connect(path) as db:  # recorded after 0019 by an older release: a column only
+        db.execute("INSERT INTO people (handle, name, slack_id, dingtalk_id, created_at) VALUES"
+                   " ('dee', 'Dee', 'U9', NULL, '2026-01-01 00:00:00+00:00')")
+        db.execute("INSERT INTO person_identities (person_id, platform, workspace, external_id,"
+                   " created_at) VALUES (1, 'feishu', '', 'ou_dee', '2026-01-01 00:00:00+00:00')")
+        db.execute("INSERT INTO away VALUES (1, '2026-01-02 00:00:00+00:00',"
+                   " '2026-01-01 00:00:00+00:00')")
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(people)")]
+        rows = db.execute("SELECT platform, external_id FROM person_identities"
+                          " ORDER BY platform").fetchall()
+        kept = db.execute("SELECT person_id FROM away").fetchall()
+        broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    assert columns == ["id", "handle", "name", "created_at"]
+    assert rows == [("feishu", "ou_dee"), ("slack", "U9")]  # the Feishu one survived the copy
+    assert kept == [(1,)] and broken == []

@@ -4,9 +4,16 @@ names, and the platform delivering it again changes nothing."""
 import asyncio
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select
 
-from storage.models import AuditRow, InboundEventRow, OutboxRow, PersonRow, TicketRow
+from storage.models import (
+    AuditRow,
+    InboundEventRow,
+    OutboxRow,
+    PersonIdentityRow,
+    PersonRow,
+    TicketRow,
+)
 from tests.support.chat import Chat, Speaker
 from workflows.kinds import Source
 
@@ -15,10 +22,11 @@ PLATFORM_IDS = {Source.SLACK: "U0000DAVE", Source.DINGTALK: "manager4220"}
 
 async def lead_on(chat: Chat, platform: Source) -> Speaker:
     """Dave, the IT lead, writing from the platform (the organisation file knows his id there)."""
-    column = PersonRow.slack_id if platform is Source.SLACK else PersonRow.dingtalk_id
     async with chat.app.engine.begin() as conn:
-        await conn.execute(update(PersonRow).where(PersonRow.handle == "dave")
-                           .values({column: PLATFORM_IDS[platform]}))
+        dave = (await conn.execute(select(PersonRow.id).where(PersonRow.handle == "dave"))).scalar()
+        await conn.execute(insert(PersonIdentityRow).values(
+            person_id=dave, platform=platform.value, workspace="",
+            external_id=PLATFORM_IDS[platform], created_at=chat.app.clock.now()))
     return chat.user(PLATFORM_IDS[platform], platform)
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from commands.dispatcher import Dispatcher
 from commands.messages import Identity
 from storage.engine import make_engine, session_factory
-from storage.models import PersonRow, TicketRow
+from storage.models import PersonIdentityRow, PersonRow, TicketRow
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
@@ -114,9 +114,11 @@ async def test_chat_users_are_recorded_on_first_contact_and_known_across_platfor
     created = await slack_user.says("new Cannot log in to Jira cc <@U0ALSO|zoe>")
     assert created.ok
     async with chat.app.engine.connect() as conn:
-        people = {row.handle: row for row in (await conn.execute(select(PersonRow))).all()}
-    assert people["u07newuser"].slack_id == "U07NEWUSER"
-    assert people["zoe"].slack_id == "U0ALSO"
+        accounts = dict((await conn.execute(
+            select(PersonRow.handle, PersonIdentityRow.external_id).join(PersonIdentityRow)
+            .where(PersonIdentityRow.platform == "slack"))).all())
+    assert accounts["u07newuser"] == "U07NEWUSER"
+    assert accounts["zoe"] == "U0ALSO"
     assert "Collaborators: zoe" in (created.card or "")
 
 

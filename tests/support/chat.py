@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from bot.bootstrap import App
+from bot.slack.mentions import slack_people
 from commands.answer import Answer
 from commands.messages import Identity
 from workflows.kinds import Source
@@ -48,8 +49,10 @@ class Speaker:
         """`delivery`: the platform's id for this message (a fresh one if not given)."""
         if delivery is None:
             delivery = self.chat.new_delivery(self.platform)
+        # Slack's `<@U…>` as its adapter passes them: the people they name.
+        people = slack_people(text) if self.platform is Source.SLACK else None
         answer = await self.chat.app.dispatcher.handle_text(
-            Identity(self.platform, self.handle, channel=self.channel), text,
+            Identity(self.platform, self.handle, channel=self.channel), text, people,
             dedup_key=dedup_key(self.platform, delivery))
         card = self.chat.catalog.card(answer.ticket, answer.zone) if answer.ticket else None
         return BotReply(answer, self.chat.catalog.answer(answer), card, text, delivery)

@@ -317,3 +317,7 @@ SPECIAL |= {"card.approval": {"approved": ["erin"], "awaited": ["grace"]}}
 ZH_ONLY_SPECIAL |= {key: {**_DECIDED, "approvers": ["李强"], "awaited": ["张三"]} for key in (
     "ticket.already_decided", "ticket.approved", "error.not_approver")}
 ZH_ONLY_SPECIAL |= {"card.approval": {"approved": ["李强"], "awaited": ["张三"]}}
+# --- link ---
+_LINK = {"code": "ABCD-EFGH", "platform": "dingtalk", "here": "dingtalk", "from": "slack",
+         "handle": "liqiang", "platforms": ["dingtalk"], "left": 2}
+SPECIAL |= {key: _LINK for key in catalog_keys() if key.startswith(("link.", "unlink."))}

@@ -7,7 +7,7 @@ import pytest
 from dingtalk_stream import ChatbotMessage
 
 from bot.dingtalk.inbound import AtUser, card_action, robot_message
-from bot.dingtalk.text import command_text
+from bot.dingtalk.text import command_text, mentioned_people
 from commands import messages as m
 from commands.grammar import Grammar
 from tests.fakes.dingtalk_gateway import ROBOT_USER_ID, card_callback
@@ -60,7 +60,7 @@ def test_typed_handles_that_are_not_at_users_are_left_to_the_grammar() -> None:
 
 def test_the_grammar_reads_the_at_users_as_dingtalk_people() -> None:
     text, at_users = command_text(" transfer IT-42 @张三 原因: 需要网络组处理", [ZHANG], {})
-    command = Grammar("IT").parse(text, at_users)
+    command = Grammar("IT").parse(text, mentioned_people(at_users))
     assert command == m.Transfer("IT-42", m.Mention(Source.DINGTALK, "staff-zhang", "张三"),
                                  reason="需要网络组处理")
 

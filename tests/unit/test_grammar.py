@@ -8,6 +8,7 @@ from datetime import time
 
 import pytest
 
+from bot.slack.mentions import slack_people
 from commands import messages as m
 from commands.grammar import Grammar, ParseError
 from commands.messages import Mention
@@ -21,7 +22,11 @@ GRAMMAR = Grammar("IT")
 
 
 def parse(text: str, at_users: dict[str, str] | None = None) -> m.Command:
-    return GRAMMAR.parse(text, at_users)
+    """As the adapters pass it: Slack's `<@U…>` (bot/slack/mentions.py) and DingTalk's atUsers
+    (bot/dingtalk/messages.py) as the people they name."""
+    people = {**slack_people(text), **{"@" + name: Mention(Source.DINGTALK, staff, name)
+                                       for name, staff in (at_users or {}).items()}}
+    return GRAMMAR.parse(text, people)
 
 
 def handle(name: str) -> Mention:
@@ -133,6 +138,11 @@ HAPPY = [
     pytest.param("link IT-42 IT-40", m.Link("IT-42", "IT-40"), id="link"),
     pytest.param("link IT-42 with 40", m.Link("IT-42", "IT-40"), id="link-with"),
     pytest.param("link IT-42 HR-7", m.Link("IT-42", "HR-7"), id="link-other-queue"),
+    pytest.param("link me", m.LinkMe(), id="link-me"),
+    pytest.param("绑定", m.LinkMe(), id="link-me-zh"),
+    pytest.param("link kxmp-rtwa", m.LinkCode("KXMPRTWA"), id="link-code"),
+    pytest.param("unlink Slack", m.Unlink("slack"), id="unlink"),
+    pytest.param("解绑 dingtalk", m.Unlink("dingtalk"), id="unlink-zh"),
     pytest.param("merge IT-41 into IT-42", m.Merge("IT-41", "IT-42"), id="merge"),
     pytest.param("merge 41 42", m.Merge("IT-41", "IT-42"), id="merge-bare-numbers"),
     # rate
@@ -589,6 +599,9 @@ ERRORS = [
     case("link", "link IT-1 foo", usage("link"), "other-not-a-key"),
     case("link", "link IT-1 IT-2 IT-3", usage("link"), "three-keys"),
     case("link", "link foo IT-2", bad_key("link", "foo"), "first-not-a-key"),
+    case("link", "link ABC-DEFG", bad_key("link", "ABC-DEFG"), "code-too-short"),
+    case("unlink", "unlink", usage("unlink"), "no-messenger"),
+    case("unlink", "unlink slack dingtalk", usage("unlink"), "two-messengers"),
     # merge
     case("merge", "merge IT-41", usage("merge"), "one-key"),
     case("merge", "merge IT-41 into", usage("merge"), "into-nothing"),
@@ -674,3 +687,10 @@ def test_parse_error_is_invalid_input() -> None:
     assert issubclass(ParseError, InvalidInput)
     with pytest.raises(InvalidInput):
         parse("claim")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("绑定我", m.LinkMe()), ("绑定KXMPRTWA", m.LinkCode("KXMPRTWA")),
+    ("link KXMP–RTWA", m.LinkCode("KXMPRTWA"))])  # a phone's en dash
+def test_link_codes_written_as_people_write_them(text: str, expected: m.Command) -> None:
+    assert parse(text) == expected

@@ -3,7 +3,7 @@ follows the trail from a mark (storage/report_facts.py). Empty at first: the job
 readings fill it, and until a ticket has its row a report reads its lines as before.
 
 Revision ID: 0021_report_facts
-Revises: 0020_span
+Revises: 0020_link
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0021_report_facts"
-down_revision: str | None = "0020_span"
+down_revision: str | None = "0020_link"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
