@@ -14,6 +14,7 @@ from typing import Any
 from commands import messages as m
 from workflows.actions import Action
 from workflows.approval import approvers_of
+from workflows.confidential import ticket_is_confidential
 from workflows.knowledge import parse_article_key
 from workflows.organisation import Organisation
 from workflows.people import Person
@@ -89,13 +90,14 @@ def offered_at_creation(articles: list[dict[str, Any]], similar: list[str]) -> l
             + [{"action": MERGE, "arg": key} for key in similar])
 
 
-def ticket_buttons(ticket: Ticket) -> list[dict[str, str]]:
+def ticket_buttons(ticket: Ticket, confidential: bool = False) -> list[dict[str, str]]:
     """What a card of the ticket shows now, for everyone: the creation's offers while it is
-    open, and saving a resolved (or closed) ticket to the knowledge base."""
+    open, and saving a resolved (or closed) ticket to the knowledge base (never a confidential
+    one's: its words stay out of articles others read)."""
     buttons = list(ticket.offered) if ticket.status.is_open else []
     if str(ticket.status_id) in ticket.flow.approvals:
         buttons += decision_buttons()
-    if _worth_saving(ticket):
+    if _worth_saving(ticket) and not confidential:
         buttons.append({"action": KB_SAVE, "arg": ""})
     return buttons
 
@@ -118,7 +120,7 @@ def viewer_buttons(ticket: Ticket, viewer: Person, org: Organisation) -> list[di
     step = ticket.flow.approvals.get(str(ticket.status_id))
     approver = step is not None and viewer.handle in approvers_of(
         step, ticket.requester.handle, org)
-    return [b for b in ticket_buttons(ticket)
+    return [b for b in ticket_buttons(ticket, ticket_is_confidential(org, ticket))
             if (b["action"] in FOR_AGENTS and agent)
             or (b["action"] in FOR_REQUESTER and requester)
             or (b["action"] in DECISIONS and approver)]

@@ -223,7 +223,8 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         "checkable": ticket.status.is_open,
         "asset": ticket.asset,
         # Shown only when there are some: a card without them reads as before.
-        **({"buttons": buttons} if (buttons := ticket_buttons(ticket)) else {}),
+        **({"buttons": buttons} if (buttons := ticket_buttons(
+            ticket, ticket_is_confidential(org, ticket))) else {}),
     }
 
 
@@ -339,7 +340,8 @@ async def plan(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry], org: 
     if entries and not secret:
         messages += _card_messages(ticket, entries, channel_params, org, config, now, coalesced)
     elif entries:  # a confidential ticket has no card in any channel: each insider has one
-        messages += _direct_cards(ticket, insiders, org, config, now)
+        prefs = await uow.preferences.get_many({p.id for p in insiders}, mutes=False)
+        messages += _direct_cards(ticket, insiders, prefs, org, config, now)
     return messages
 
 
@@ -371,19 +373,30 @@ def _card_destinations(ticket: Ticket, org: Organisation, config: NotifyConfig
                              config.card_platforms, config.platforms)
 
 
-def _direct_cards(ticket: Ticket, insiders: list[Person], org: Organisation,
-                  config: NotifyConfig, now: datetime) -> list[OutboxMessage]:
-    """A confidential ticket's card, in each insider's direct messages on Slack (the sender opens
-    the conversation and updates the card there in place). Its changes reach them as notices."""
-    if Source.SLACK not in config.card_platforms or Source.SLACK not in config.platforms:
+def _direct_cards(ticket: Ticket, insiders: list[Person], prefs: dict[int, Preferences],
+                  org: Organisation, config: NotifyConfig, now: datetime) -> list[OutboxMessage]:
+    """A confidential ticket's card, in each insider's direct messages on the card platform
+    their notices go to (their chosen platform, else the ticket's own, else Slack, DingTalk,
+    Feishu, where they have an identity): Slack's DM, which the sender opens; DingTalk's 1:1
+    chat with the robot (an IM_ROBOT card); Feishu's chat with the bot (their open_id). Posted
+    once and updated in place there, as a channel's card is. Its changes reach them as notices."""
+    platforms = config.card_platforms & config.platforms
+    if not platforms:
         return []
     snapshot = {**card_snapshot(ticket, org), READER_ZONE: channel_zone(ticket, org, config)}
-    return [OutboxMessage(
-        idempotency_key=f"{ticket.key}:v{ticket.version}:card:slack:{address}",
-        ticket_id=ticket.id, ticket_key=ticket.key, event="card", platform=Source.SLACK,
-        address=address, template="card", params=snapshot,
-        locale=config.locale_for(Source.SLACK), urgent=False, created_at=now, not_before=now)
-        for p in insiders if (address := p.id_on(Source.SLACK.value))]
+    messages = []
+    for person in insiders:
+        where = _address(person, ticket, prefs.get(person.id), platforms)
+        if where is None or where[0] is Source.CONSOLE:
+            continue
+        platform, address = where
+        messages.append(OutboxMessage(
+            idempotency_key=f"{ticket.key}:v{ticket.version}:card:{platform.value}:{address}",
+            ticket_id=ticket.id, ticket_key=ticket.key, event="card", platform=platform,
+            address=address, template="card", params=snapshot,
+            locale=config.locale_for(platform, prefs.get(person.id)), urgent=False,
+            created_at=now, not_before=now))
+    return messages
 
 
 def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[dict[str, Any]],

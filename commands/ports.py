@@ -503,8 +503,10 @@ class AssetRepository(Protocol):
                        ) -> tuple[int, int]:
         """Add or update by name: (added, updated)."""
         ...
-    async def tickets(self, name: str, limit: int = 20) -> tuple[list[tuple[Any, ...]], int]:
-        """The newest tickets naming the asset (key, title, status, created_at), and the total."""
+    async def tickets(self, name: str, limit: int = 20, shield: Shield | None = None
+                      ) -> tuple[list[tuple[Any, ...]], int]:
+        """The newest tickets naming the asset (key, title, status, created_at), and the total;
+        `shield`: without the confidential tickets the reader is not inside."""
         ...
 
 

@@ -4,12 +4,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import insert_for
 from storage.models import AssetRow, TicketRow
+from storage.tickets import shield_condition
 from workflows.assets import Asset, asset_key
+from workflows.confidential import Shield
 
 _A = AssetRow.__table__
 
@@ -53,13 +55,16 @@ class SqlAssets:
                 [{k: v for k, v in row.items() if k != "name_key"} for row in old])
         return len(new), len(old)
 
-    async def tickets(self, name: str, limit: int = 20) -> tuple[list[tuple[Any, ...]], int]:
+    async def tickets(self, name: str, limit: int = 20, shield: Shield | None = None
+                      ) -> tuple[list[tuple[Any, ...]], int]:
         """The newest tickets naming the asset (key, title, status, created_at), and how many
-        there are in all."""
+        there are in all; `shield`: leaving out the confidential ones the reader is not inside."""
         stored = (await self.get(name))
         if stored is None:
             return [], 0
         where = TicketRow.asset == stored.name
+        if shield is not None:
+            where = and_(where, shield_condition(shield))
         total = int(await self.session.scalar(
             select(func.count()).select_from(TicketRow).where(where)) or 0)
         rows = await self.session.execute(

@@ -6,6 +6,7 @@ Agents and admins only: the list names other people's tickets.
 from commands.answer import Answer
 from commands.context import Context
 from commands.messages import AssetShow
+from workflows.confidential import shield_for
 from workflows.errors import InvalidInput, NotAllowed
 
 SHOWN = 20
@@ -18,7 +19,9 @@ async def show_asset(cmd: AssetShow, ctx: Context) -> Answer:
         asset = await uow.assets.get(cmd.name)
         if asset is None:
             raise InvalidInput("error.unknown_asset", asset=cmd.name[:100])
-        rows, total = await uow.assets.tickets(asset.name, SHOWN)
+        # A confidential ticket naming it is listed to its insiders only.
+        rows, total = await uow.assets.tickets(asset.name, SHOWN,
+                                               shield_for(ctx.org, ctx.person))
     tickets = [{"key": key, "title": title, "status": status, "at": at}
                for key, title, status, at in rows]
     return Answer("asset.show", {"name": asset.name, "type": asset.type,

@@ -9,7 +9,8 @@ from commands.answer import Answer
 from commands.context import Context, changing
 from commands.messages import KbEdit, KbHistory, KbNew, KbRetire, KbSave, KbSearch, KbShow, SolvedBy
 from commands.ports import ArticleDraft, Found, TicketQuery
-from workflows.errors import InvalidInput, NotFound
+from workflows.confidential import ticket_is_confidential
+from workflows.errors import InvalidInput, NotAllowed, NotFound
 from workflows.knowledge import (
     Article,
     ArticleStatus,
@@ -83,6 +84,8 @@ async def save(cmd: KbSave, ctx: Context) -> Answer:
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
         check_visible(ctx, ticket)
+        if ticket_is_confidential(ctx.org, ticket):  # an article is read outside the ticket
+            raise NotAllowed("kb.error.confidential", key=ticket.key)
         if ticket.status not in (Status.RESOLVED, Status.CLOSED) or not ticket.resolution:
             raise InvalidInput("kb.error.not_resolved", key=ticket.key)
         parts = [ticket.description, ticket.resolution]

@@ -1,7 +1,7 @@
 """A confidential queue's ticket delivered through the real senders to the fake Slack Web API and
 DingTalk OpenAPI: no channel or group message the fakes record names its key or its title; its
-requester, its team and the people added hear of it by direct message (on Slack, with the
-ticket's card there)."""
+requester, its team and the people added hear of it by direct message, with the ticket's card
+there (Slack: the DM; DingTalk in card mode: the robot's 1:1 chat, an IM_ROBOT card)."""
 
 import json
 from collections.abc import AsyncIterator
@@ -23,6 +23,8 @@ from tests.support.clock import FakeClock
 from workflows.kinds import Source
 
 TITLE = "Harassment by a colleague"
+DESCRIPTION = "at the office party"
+CARD_TEMPLATE = "tpl-ticket.schema"
 ORG = """\
 default_queue: IT
 people:
@@ -59,6 +61,19 @@ async def platform_app(database_url: str, tmp_path: Path, clock: FakeClock) -> A
     org = tmp_path / "org.yaml"
     org.write_text(ORG, encoding="utf-8")
     settings = Settings(_env_file=None, database_url=database_url, org_file=org)
+    app = await build_app(settings, clock=clock,
+                          platforms=frozenset({Source.SLACK, Source.DINGTALK}))
+    yield app
+    await app.aclose()
+
+
+@pytest.fixture
+async def card_app(database_url: str, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
+    """The same organisation with DingTalk's interactive cards switched on."""
+    org = tmp_path / "org.yaml"
+    org.write_text(ORG, encoding="utf-8")
+    settings = Settings(_env_file=None, database_url=database_url, org_file=org,
+                        dingtalk_card_template_id=CARD_TEMPLATE)
     app = await build_app(settings, clock=clock,
                           platforms=frozenset({Source.SLACK, Source.DINGTALK}))
     yield app
@@ -139,3 +154,69 @@ async def test_dingtalk_no_group_hears_of_it(platform_app: App, relay: Relay,
     for user in ("staff-li", "staff-heidi"):
         said = json.dumps(fake_dingtalk.user_messages(user), ensure_ascii=False)
         assert "HR-1" in said and TITLE in said, user
+
+
+async def test_a_whole_life_reaches_no_channel_on_slack_or_dingtalk(
+        card_app: App, fake_slack: FakeSlack, fake_dingtalk: FakeDingTalk,
+        clock: FakeClock) -> None:
+    """Filed in a Slack channel, worked from Slack and DingTalk, sent back, answered, raised
+    in priority, resolved, reopened, closed and rated: every channel and group message both
+    fakes recorded is read, and none names it. Each insider has one card, in their own DMs, on
+    the platform they are told on, updated in place to the end."""
+    async with httpx.AsyncClient(timeout=5) as http:
+        relay = card_app.relay({
+            "slack": SlackSender(AsyncWebClient(token=fake_slack.token, base_url=fake_slack.url)),
+            "dingtalk": DingTalkSender(http, fake_dingtalk.url, fake_dingtalk.app_key,
+                                       fake_dingtalk.app_secret, fake_dingtalk.robot_code, clock,
+                                       card_template_id=CARD_TEMPLATE),
+        }, pacing={}, retry=RetryPolicy(max_attempts=10, base=1, cap=30))
+        chat = Chat(card_app)
+        alice = chat.user("U0ALICE", Source.SLACK)
+        heidi = chat.user("U0HEIDI", Source.SLACK)
+        ivan = chat.user("staff-ivan", Source.DINGTALK)
+        filed = await alice.in_channel("C0GENERAL").says(f"new queue:HR {TITLE} -- {DESCRIPTION}")
+        assert filed.ok and "HR-1" not in filed.text and TITLE not in filed.text
+        await drain(relay)
+        steps = [
+            (ivan.in_channel("cidHRDESK=="), "claim HR-1"),  # asked in a group: answered 1:1
+            (heidi, "cc HR-1 @erin"),
+            (ivan, "note HR-1 talk to both of them"),
+            (ivan, "pend HR-1 when did it happen?"),
+            (alice, "reply HR-1 last Friday"),
+            (heidi.in_channel("C0HRTEAM"), "priority HR-1 P1 it happened again"),
+            (ivan, "resolve HR-1 spoke to the colleague, apology made"),
+            (alice, "reopen HR-1 it started again"),
+            (ivan, "resolve HR-1 moved to another team"),
+            (alice, "close HR-1"),
+            (alice, "rate HR-1 4 thanks"),
+        ]
+        for speaker, text in steps:
+            reply = await speaker.says(text)
+            assert not reply.answer.public, text  # never said where others read it
+            await drain(relay)
+        assert (await alice.says("new printer jam")).ok  # IT-1, ordinary
+        await drain(relay)
+    secrets = ("HR-1", TITLE, DESCRIPTION)
+    public = slack_channel_messages(fake_slack) + dingtalk_group_messages(fake_dingtalk)
+    public += [json.dumps(c, ensure_ascii=False) for c in fake_dingtalk.group_cards()]
+    assert any("IT-1" in m for m in public)  # the fakes do record channel messages
+    assert not [m for m in public if any(s in m for s in secrets)]
+    # Slack: one card in each Slack insider's DM, updated in place to its last state.
+    for user in ("U0ALICE", "U0HEIDI", "U0ERIN"):
+        cards = [m for m in fake_slack.messages(fake_slack.im_channel(user))
+                 if m["text"].startswith("HR-1 · ")]
+        assert len(cards) == 1 and "Closed" in cards[0]["text"], user
+    # DingTalk: ivan (only on DingTalk) has the card in the robot's 1:1 chat, updated in place.
+    cards = fake_dingtalk.user_cards("staff-ivan")
+    assert len(cards) == 1, cards
+    assert cards[0]["imRobotOpenDeliverModel"]["spaceType"] == "IM_ROBOT"
+    assert cards[0]["cardData"]["cardParamMap"]["key"] == "HR-1"
+    assert cards[0]["updates"] and cards[0]["cardData"]["cardParamMap"]["status"] == "closed"
+    assert TITLE in json.dumps(fake_dingtalk.user_messages("staff-ivan"), ensure_ascii=False)
+    # Heidi is told on Slack (the ticket's platform): no second card for her on DingTalk.
+    assert not fake_dingtalk.user_cards("staff-heidi")
+    # Nobody outside it heard of it anywhere.
+    assert not [m for m in fake_slack.messages(fake_slack.im_channel("U0BOB"))
+                if any(s in m["text"] for s in secrets)]
+    assert not [m for m in fake_dingtalk.user_messages("staff-li")
+                if any(s in json.dumps(m, ensure_ascii=False) for s in secrets)]

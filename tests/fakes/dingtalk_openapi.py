@@ -30,6 +30,10 @@
   "deliverResults": [{"spaceType", "spaceId", "success", "carrierId"}]}}`` and ``PUT /v1.0/card/instances``
   -> ``{"success": true, "result": true}`` (``CreateAndDeliverResponseBody`` / ``UpdateCardResponseBody``
   of alibabacloud-go/dingtalk ``card_1_0``: the update's ``result`` is a boolean, not an object).
+  ``openSpaceId`` is ``dtv1.card//IM_GROUP.<openConversationId>`` (a group, with
+  ``imGroupOpenDeliverModel: {robotCode}``) or ``dtv1.card//IM_ROBOT.<userId>`` (the robot's 1:1 chat
+  with that person, with ``imRobotOpenDeliverModel: {spaceType: "IM_ROBOT", robotCode}``); a missing
+  deliver model is refused. ``user_cards`` / ``group_cards`` tell the two apart.
 * Errors of the new API are ``{"code": "...", "requestid": "...", "message": "..."}`` with headers
   ``x-acs-request-id`` / ``x-acs-trace-id`` (as quoted in the issues above).
 
@@ -203,6 +207,22 @@ class FakeDingTalk(FakeServer):
         Each is ``{msgKey, msgParam (dict), robotCode, processQueryKey}``.
         """
         return [dict(message) for message in self._groups.get(open_conversation_id, [])]
+
+    def card_spaces(self, out_track_id: str) -> list[tuple[str, str]]:
+        """Where a card was delivered: (``IM_GROUP``, openConversationId) or (``IM_ROBOT``, userId)."""
+        open_space_id = str(self.cards[out_track_id].get("openSpaceId") or "")
+        return [(kind, space) for part in open_space_id.removeprefix("dtv1.card//").split(";")
+                for kind, _, space in [part.partition(".")]]
+
+    def user_cards(self, user_id: str) -> list[dict[str, Any]]:
+        """Cards delivered into the robot's 1:1 chat with a user (IM_ROBOT), with their updates."""
+        return [card for track, card in self.cards.items()
+                if ("IM_ROBOT", user_id) in self.card_spaces(track)]
+
+    def group_cards(self) -> list[dict[str, Any]]:
+        """Cards delivered to any group (IM_GROUP), with their updates."""
+        return [card for track, card in self.cards.items()
+                if any(kind == "IM_GROUP" for kind, _ in self.card_spaces(track))]
 
     def user_messages(self, user_id: str) -> list[dict[str, Any]]:
         """Robot one-on-one messages delivered to a user, oldest first (same keys as ``group_messages``)."""
@@ -407,10 +427,15 @@ class FakeDingTalk(FakeServer):
                     spaces.append((space_type, space_id))
         if not spaces:
             return _error(400, "param.openSpaceIdInvalid", "param.openSpaceIdInvalid")
+        problem = _deliver_model_problem(body, {space_type for space_type, _ in spaces})
+        if problem is not None:
+            return problem
         if out_track_id in self.cards:
             return _error(400, CARD_ALREADY_EXISTS, CARD_ALREADY_EXISTS)
         self.cards[out_track_id] = {**body, "updates": []}
-        results = [{"spaceType": space_type, "spaceId": space_id, "success": True,
+        # A 1:1 card to a staffId the robot cannot reach is not delivered (that space fails).
+        results = [{"spaceType": space_type, "spaceId": space_id,
+                    "success": not (space_type == "IM_ROBOT" and space_id in self.invalid_user_ids),
                     "carrierId": f"fake-carrier-{next(self._seq):08d}"} for space_type, space_id in spaces]
         result = {"outTrackId": out_track_id, "deliverResults": results}
         return _Reply(200, {"success": True, "result": result})
@@ -436,6 +461,21 @@ _ROUTES = {
     ("POST", CARD_CREATE_AND_DELIVER_PATH): FakeDingTalk._create_and_deliver,
     ("PUT", CARD_UPDATE_PATH): FakeDingTalk._update_card,
 }
+
+
+def _deliver_model_problem(body: dict[str, Any], space_types: set[str]) -> _Reply | None:
+    """Each space needs its deliver model ("投放参数"): a group card ``imGroupOpenDeliverModel``
+    with the ``robotCode``; a card in the robot's 1:1 chat ``imRobotOpenDeliverModel`` with
+    ``spaceType: IM_ROBOT`` and the ``robotCode`` (``CreateAndDeliverRequest`` of alibabacloud
+    dingtalk ``card_1_0``; DingTalk's "创建并投放卡片" page). The error code is a stand-in."""
+    group = body.get("imGroupOpenDeliverModel") or {}
+    robot = body.get("imRobotOpenDeliverModel") or {}
+    if "IM_GROUP" in space_types and not group.get("robotCode"):
+        return _error(400, "invalidParameter", "imGroupOpenDeliverModel.robotCode is required.")
+    if "IM_ROBOT" in space_types and (robot.get("spaceType") != "IM_ROBOT" or not robot.get("robotCode")):
+        return _error(400, "invalidParameter",
+                      "imRobotOpenDeliverModel with spaceType IM_ROBOT and robotCode is required.")
+    return None
 
 
 def _scripted(failure: Failure, path: str) -> _Reply:

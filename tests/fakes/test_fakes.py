@@ -407,7 +407,8 @@ async def test_interactive_cards(fake_dingtalk: FakeDingTalk, dingtalk: httpx.As
         "cardTemplateId": "tpl.schema", "outTrackId": "IT-1", "callbackType": "STREAM", "userIdType": 1,
         "cardData": {"cardParamMap": {"status": "New", "title": "VPN down"}},
         "openSpaceId": "dtv1.card//IM_GROUP.cidIT==;IM_ROBOT.alice",
-        "imGroupOpenDeliverModel": {"robotCode": fake_dingtalk.robot_code}})
+        "imGroupOpenDeliverModel": {"robotCode": fake_dingtalk.robot_code},
+        "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT", "robotCode": fake_dingtalk.robot_code}})
     assert created.status_code == 200 and created.json()["success"] is True
     result = created.json()["result"]
     assert result["outTrackId"] == "IT-1"

@@ -162,6 +162,8 @@ SPECIAL: dict[str, dict[str, Any]] = {
     "report_files.export.future": {"period": "2027-01"},
     "report_files.export.unknown_team": {"given": "IT"},
     "report_files.export.written": {"count": 3, "path": "/2026/11"},
+    "report_files.export.confidential_left_out": {"names": ["HR", "hr"], "option": "-x"},
+    "report_files.export.confidential_included": {"names": ["HR", "hr"]},
     "report_files.file.saved": {"title": "2026-11", "path": "/2026/11"},
     "notify.digest": {"lines": ["IT-1 已关闭", "IT-2 已解决"]},
     "history.late": {"skipped": 2},
