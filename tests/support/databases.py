@@ -28,7 +28,7 @@ TABLES = ("api_idempotency", "api_tokens", "webhook_subscriptions",
           "sla_failures", "audit_events", "comments", "ticket_links", "ticket_collaborators", "outbox",
           "ticket_mutes", "preferences", "rate_buckets", "inbound_events", "ticket_messages", "tickets",
           "queues", "people", "team_cursors", "away", "report_digests",
-          "schedule_occurrences", "schedules", "assets", "person_identities")
+          "schedule_occurrences", "schedules", "assets", "person_identities", "dialogues")
 OWN_PREFIX = "ticketbot_test_"
 
 

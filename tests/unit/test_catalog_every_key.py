@@ -317,3 +317,13 @@ SPECIAL |= {"card.approval": {"approved": ["erin"], "awaited": ["grace"]}}
 ZH_ONLY_SPECIAL |= {key: {**_DECIDED, "approvers": ["李强"], "awaited": ["张三"]} for key in (
     "ticket.already_decided", "ticket.approved", "error.not_approver")}
 ZH_ONLY_SPECIAL |= {"card.approval": {"approved": ["李强"], "awaited": ["张三"]}}
+# --- dialogue ---
+_ASKED = {"first": True, "total": 2, "key": None, "action": None,
+          "field": {"name": "vpn", "labels": {"en": "VPN", "zh-CN": "网络"}, "kind": "choice",
+                    "choices": ["printer", "office"]}}
+SPECIAL |= {"dialogue.ask": _ASKED, "dialogue.cancelled": {"key": None},
+            "dialogue.reask": {"reason_key": "error.field_value", "reason": _FIELD,
+                               "question": {**_ASKED, "first": False}}}
+ZH_ONLY_SPECIAL |= {"dialogue.reask": {"reason_key": "error.field_value",
+                                       "reason": {**_FIELD, "value": "某某"},
+                                       "question": {**_ASKED, "first": False}}}
