@@ -149,7 +149,10 @@ async def build_app(settings: Settings, clock: Clock | None = None,
                            Source.FEISHU: settings.feishu_locale}, settings.tz,
                           card_platforms=frozenset(cards),
                           # Direct messages with buttons: Slack blocks, DingTalk's cards.
-                          card_dm_platforms=frozenset({Source.SLACK, Source.DINGTALK}))
+                          card_dm_platforms=frozenset({Source.SLACK, Source.DINGTALK}),
+                          # No forms there: missing fields are asked one at a time in chat.
+                          guided_platforms=frozenset({Source.CONSOLE, Source.DINGTALK,
+                                                      Source.FEISHU}))
     return App(settings, loaded, engine, uow, clock,
                ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers, wake=wake)
 

@@ -7,6 +7,7 @@ from bot import logs
 from bot.metrics import ACTIONS
 from commands import messages as m
 from commands.answer import Answer
+from commands.dialogue import Prelude
 from commands.dispatcher import Dispatcher
 
 _WORD = re.compile(r"(?<!^)(?=[A-Z])")
@@ -18,11 +19,12 @@ def action_name(command: m.Command) -> str:
 
 class ObservedDispatcher(Dispatcher):
     async def execute(self, who: m.Identity, command: m.Command,
-                      dedup_key: str | None = None, origin: str | None = None) -> Answer:
+                      dedup_key: str | None = None, origin: str | None = None,
+                      prelude: Prelude | None = None) -> Answer:
         key = getattr(command, "key", None)
         if isinstance(key, str) and key:
             logs.ticket_id.set(key)
-        answer = await super().execute(who, command, dedup_key, origin)
+        answer = await super().execute(who, command, dedup_key, origin, prelude)
         if answer.ticket is not None:
             logs.ticket_id.set(answer.ticket.key)
         outcome = "duplicate" if answer.duplicate else "ok" if answer.ok else "refused"

@@ -39,6 +39,7 @@ from commands.actions import (
 )
 from commands.answer import Answer
 from commands.context import Context
+from commands.dialogue import Dialogues, Prelude, Shape
 from commands.grammar import Grammar
 from commands.notify import NotifyConfig
 from commands.people import identify, zone_of
@@ -117,7 +118,7 @@ CLAIMS_INBOUND: frozenset[type] = frozenset({
     m.Pend, m.Resume, m.Suspend, m.SetPriority, m.Resolve, m.Reopen, m.Close, m.Cancel, m.Rate,
     m.Urge, m.Link, m.Merge, m.ScheduleAdd, m.ScheduleChange, m.Check,
     m.Urge, m.Link, m.Merge, m.KbNew, m.KbSave, m.KbEdit, m.KbRetire, m.SolvedBy,
-    m.Approve, m.Reject, m.LinkMe, m.LinkCode, m.Unlink,
+    m.Approve, m.Reject, m.LinkMe, m.LinkCode, m.Unlink, m.WithFields,
 })
 
 
@@ -129,18 +130,40 @@ class Dispatcher:
         self.clock = clock
         self.notify = notify or NotifyConfig()
         self.grammar = Grammar(org.default_queue)
+        self.dialogues = Dialogues(uow, org, clock, self.grammar, self._execute_with)
 
     async def handle_text(self, who: m.Identity, text: str,
                           at_users: Mapping[str, m.Mention] | None = None,
-                          dedup_key: str | None = None, origin: str | None = None) -> Answer:
+                          dedup_key: str | None = None, origin: str | None = None,
+                          conversation: str | None = None, shape: Shape | None = None
+                          ) -> Answer:
+        """Run what a person wrote. On a guided platform a message may answer the question
+        of their dialogue in this `conversation` (default: `who.channel`, else the direct
+        chat); `shape` adjusts a parsed command as the adapter does (a group's origin)."""
+        if who.platform in self.notify.guided_platforms:
+            where = conversation if conversation is not None else who.channel or ""
+            try:
+                return await self.dialogues.handle(who, text, at_users, dedup_key, origin,
+                                                   where, shape)
+            except DomainError as error:
+                return _refusal(error)
+            except StorageUnavailable:
+                return Answer("error.storage", {}, public=False, ok=False)
         try:
             command = self.grammar.parse(text, at_users)
         except DomainError as error:
             return _refusal(error)
+        if shape is not None:
+            command = shape(command)
         return await self.execute(who, command, dedup_key, origin)
 
+    async def _execute_with(self, who: m.Identity, command: m.Command, dedup_key: str | None,
+                            origin: str | None, prelude: Prelude | None) -> Answer:
+        return await self.execute(who, command, dedup_key, origin, prelude)
+
     async def execute(self, who: m.Identity, command: m.Command,
-                      dedup_key: str | None = None, origin: str | None = None) -> Answer:
+                      dedup_key: str | None = None, origin: str | None = None,
+                      prelude: Prelude | None = None) -> Answer:
         """Run one command. Expected failures become friendly answers; nothing is half-written.
 
         `dedup_key` is the platform's id for this inbound action (Slack event_id, DingTalk
@@ -164,6 +187,8 @@ class Dispatcher:
                     # Committed with the use case's change, rolled back with its refusal; a
                     # concurrent redelivery waits on this row, then finds it taken (Duplicate).
                     await uow.inbound.remember(who.platform, dedup_key, self.clock.now())
+                if prelude is not None:  # in the same transaction (a dialogue's end)
+                    await prelude(uow)
                 # The reader's zone: every time in the answer is shown in it, named.
                 zone = str(await zone_of(uow, self.org, person, self.notify.tz))
                 opened = _Opened(uow)
@@ -185,6 +210,50 @@ class Dispatcher:
             log.exception("unexpected error handling %s (ref %s)", type(command).__name__, ref)
             key = "error.internal_partial" if opened and opened.committed else "error.internal"
             return Answer(key, {"ref": ref}, public=False, ok=False)
+
+
+async def _with_fields(cmd: m.WithFields, ctx: Context) -> Answer:
+    """Set the type's fields, then make the transition, in the request's one transaction."""
+    held = _Held(ctx.uow)
+    inner = replace(ctx, uow=held)
+    if cmd.fields or cmd.field_people:
+        await fields.set_fields(m.SetFields(cmd.key, cmd.fields, cmd.field_people), inner)
+    answer = await HANDLERS[type(cmd.then)](cmd.then, inner)
+    async with ctx.uow() as uow:
+        await uow.commit()
+    return answer
+
+
+HANDLERS[m.WithFields] = _with_fields
+
+
+class _Held:
+    """The request's unit of work for use cases that run in a row: their commits wait for
+    the caller's; on a refusal the dispatcher rolls the whole request back."""
+
+    def __init__(self, opened: UnitOfWorkFactory) -> None:
+        self._opened = opened
+
+    def __call__(self) -> "_Held":
+        return self
+
+    async def __aenter__(self) -> UnitOfWork:
+        return _NoCommit(await self._opened().__aenter__())
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        return None
+
+
+class _NoCommit:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow, name)
+
+    async def commit(self) -> None:
+        return None
 
 
 class _Opened:

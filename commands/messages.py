@@ -222,6 +222,7 @@ class SetFields:
 
     key: str
     fields: tuple[tuple[str, str], ...]
+    field_people: tuple[tuple[str, Mention], ...] = ()  # person fields picked in a modal
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,6 +460,17 @@ class ScheduleChange:
 
 
 @dataclass(frozen=True, slots=True)
+class WithFields:
+    """A transition given the type's fields its `requires` names (a guided dialogue's answers,
+    a Slack transition modal): the fields are set and the transition made in one transaction."""
+
+    key: str
+    fields: tuple[tuple[str, str], ...]
+    then: "Command"
+    field_people: tuple[tuple[str, Mention], ...] = ()  # person fields picked in a modal
+
+
+@dataclass(frozen=True, slots=True)
 class AssetShow:
     """`asset show UPS-1` (资产 UPS-1): the registered asset and the tickets that name it."""
 
@@ -473,5 +485,5 @@ Command = (
     | Back | ExplainRoute | SlaStatus | SlaExplain | Report | Export | Help
     | ScheduleAdd | ScheduleList | ScheduleNext | ScheduleChange | Check
     | KbSearch | KbShow | KbNew | KbSave | KbEdit
-    | KbRetire | KbHistory | SolvedBy | AssetShow | Approve | Reject
+    | KbRetire | KbHistory | SolvedBy | AssetShow | Approve | Reject | WithFields
 )

@@ -39,6 +39,10 @@ class NotifyConfig:
     # Platforms where a direct message can carry buttons (an approver's card); elsewhere it is a
     # line saying the commands to type. Given by the adapters' wiring (bot/bootstrap.py).
     card_dm_platforms: frozenset[Source] = frozenset()
+    # Platforms without forms, where a command lacking required fields asks them one at a time
+    # in the chat (commands/dialogue.py); the others ask them in their modals. Given by
+    # bot/bootstrap.py.
+    guided_platforms: frozenset[Source] = frozenset({Source.CONSOLE})
     # Actions whose messages to people the use case writes itself, one per person for a whole
     # request (a bulk assign); channels still hear each ticket.
     gathered: frozenset[str] = frozenset()

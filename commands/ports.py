@@ -4,7 +4,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from workflows.alerts import Alert
 from workflows.assets import Asset
@@ -18,6 +18,9 @@ from workflows.status import Status
 from workflows.ticket import Ticket
 from workflows.webhooks import Subscription
 from workflows.work_order import Schedule
+
+if TYPE_CHECKING:
+    from commands.messages import Mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,8 +513,41 @@ class AssetRepository(Protocol):
         ...
 
 
+@dataclass(slots=True)
+class DialogueState:
+    """A guided dialogue (commands/dialogue.py): the command typed without some required
+    fields, the answers so far (name, typed text) and the names still to ask."""
+
+    platform: Source
+    user: str
+    conversation: str  # the channel or group; "" for a direct chat
+    command: str
+    at_users: "dict[str, Mention]"  # the people the adapter read from the text
+    key: str | None  # the ticket of a transition; None for `new`
+    answers: list[tuple[str, str]]
+    asking: list[str]
+    step: int  # answers taken so far: a write by a stale reader finds no row
+    expires_at: datetime
+
+
+class DialogueRepository(Protocol):
+    async def get(self, platform: Source, user: str, conversation: str) -> DialogueState | None:
+        """The dialogue under a row lock (FOR UPDATE), expired or not."""
+        ...
+    async def start(self, state: DialogueState, now: datetime) -> None:
+        """Insert, or replace the person's earlier dialogue in the conversation."""
+        ...
+    async def advance(self, state: DialogueState) -> bool:
+        """Write the next step (answers, asking, expiry) if the stored one is `state.step - 1`."""
+        ...
+    async def end(self, state: DialogueState) -> bool:
+        """Delete it if still at `state.step`; False when another request ended it first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
+    dialogues: DialogueRepository
     assets: AssetRepository
     reports: ReportRepository
     people: PeopleRepository

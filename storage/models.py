@@ -617,3 +617,23 @@ class ReportFactsMarkRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     audit_id: Mapped[int] = mapped_column(BigInteger)
     backfill_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class DialogueRow(Base):
+    """A guided dialogue in progress: the command a person typed without some required fields,
+    the answers given so far and the fields still to ask, per person and conversation. Kept in
+    the database so every replica continues it; dropped once it expires (and by retention)."""
+
+    __tablename__ = "dialogues"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user: Mapped[str] = mapped_column(String(128), primary_key=True)  # the platform's user id
+    conversation: Mapped[str] = mapped_column(String(128), primary_key=True)  # "" = direct
+    command: Mapped[str] = mapped_column(Text)  # as typed: run again with the answers
+    at_users: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    key: Mapped[str | None] = mapped_column(String(40))  # a transition's ticket
+    answers: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[name, typed], …]
+    asking: Mapped[list[Any]] = mapped_column(JSON, default=list)  # names still to ask, in order
+    step: Mapped[int] = mapped_column(Integer, default=0)  # answers taken: a stale write misses
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]

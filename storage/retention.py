@@ -4,6 +4,7 @@
   (pending, sending and dead rows are never touched: they are work or an operator's to-do);
 - inbound ids, once the platform can no longer redeliver them (Slack retries for about an
   hour, DingTalk within a day);
+- guided dialogues past their expiry;
 - rate buckets nobody has drawn from for a while: a bucket idle for longer than it takes to
   refill is full, exactly like the new one the next message creates.
 
@@ -20,7 +21,13 @@ from sqlalchemy import Delete, Float, Integer, bindparam, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.engine import autocommit
-from storage.models import ApiIdempotencyRow, InboundEventRow, OutboxRow, RateBucketRow
+from storage.models import (
+    ApiIdempotencyRow,
+    DialogueRow,
+    InboundEventRow,
+    OutboxRow,
+    RateBucketRow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +40,7 @@ class RetentionLimits:
 
 _OUT, _IN, _BUCKETS = OutboxRow.__table__, InboundEventRow.__table__, RateBucketRow.__table__
 _ANSWERS = ApiIdempotencyRow.__table__
+_DIALOGUES = DialogueRow.__table__
 _CUTOFF, _LIMIT = bindparam("_cutoff"), bindparam("_limit", type_=Integer)
 
 # Statements built once (their cache keys are memoised); the cut-off and batch are parameters.
@@ -44,6 +52,9 @@ _IDLE = (select(_BUCKETS.c.key).where(_BUCKETS.c.updated < bindparam("_cutoff", 
          .limit(_LIMIT).with_for_update(skip_locked=True))
 _REPLAYS = (select(_ANSWERS.c.token_id, _ANSWERS.c.key).where(_ANSWERS.c.created_at < _CUTOFF)
             .limit(_LIMIT).with_for_update(skip_locked=True))
+_EXPIRED = (select(_DIALOGUES.c.platform, _DIALOGUES.c.user, _DIALOGUES.c.conversation)
+            .where(_DIALOGUES.c.expires_at < _CUTOFF)
+            .limit(_LIMIT).with_for_update(skip_locked=True))
 STATEMENTS: dict[str, Delete] = {
     "outbox": delete(_OUT).where(_OUT.c.id.in_(_SENT)),
     "inbound_events": delete(_IN).where(tuple_(_IN.c.platform, _IN.c.key).in_(_INBOUND)),
@@ -51,6 +62,9 @@ STATEMENTS: dict[str, Delete] = {
     # The REST API's stored first answers live as long as the inbound ids they go with.
     "api_idempotency": delete(_ANSWERS).where(
         tuple_(_ANSWERS.c.token_id, _ANSWERS.c.key).in_(_REPLAYS)),
+    # Guided dialogues past their expiry (the next message no longer continues them anyway).
+    "dialogues": delete(_DIALOGUES).where(tuple_(
+        _DIALOGUES.c.platform, _DIALOGUES.c.user, _DIALOGUES.c.conversation).in_(_EXPIRED)),
 }
 
 
@@ -63,6 +77,7 @@ async def purge(sessions: async_sessionmaker[AsyncSession], now: datetime,
         # Buckets keep time as epoch seconds (see RateBucketRow).
         "rate_buckets": (now - limits.idle_bucket).timestamp(),
         "api_idempotency": now - limits.inbound,
+        "dialogues": now,
     }
     return {table: await _in_batches(sessions, STATEMENTS[table], cutoff, limits.batch)
             for table, cutoff in cutoffs.items()}

@@ -9,6 +9,7 @@ from storage.alerts import SqlAlerts
 from storage.assets import SqlAssets
 from storage.assignment import SqlAssignment
 from storage.away import SqlAway
+from storage.dialogues import SqlDialogues
 from storage.errors import StorageUnavailable, is_unavailable
 from storage.inbound import SqlInbound
 from storage.kb import KbSearch, SqlKnowledge
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhookView(self.session, self._webhooks)
         self.assets = SqlAssets(self.session)
         self.links = SqlLinks(self.session)
+        self.dialogues = SqlDialogues(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -93,6 +93,9 @@ def robot_message(message: Any) -> RobotMessage:
         text = "".join(message.get_text_list() or [])
     else:
         text = None
+    for value in (message.sender_staff_id, message.sender_nick, message.conversation_id):
+        if value is not None and not isinstance(value, str):  # DingTalk sends these as text
+            raise TypeError(f"a sender or conversation given as {type(value).__name__}")
     return RobotMessage(
         msg_id=str(message.message_id or ""),
         conversation_type=str(message.conversation_type or ""),

@@ -14,9 +14,8 @@ from bot.dingtalk.replies import Conversation, Replier
 from bot.dingtalk.text import command_text, mentioned_people
 from commands.answer import Answer
 from commands.dispatcher import Dispatcher
-from commands.messages import Create
+from commands.messages import Command, Create
 from commands.ports import UnitOfWorkFactory
-from workflows.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +42,16 @@ class MessageHandler:
         humans = message.humans_at
         known = await known_names(self.uow, [u.staff_id or "" for u in humans])
         text, at_users = command_text(message.text, humans, known, self.robot_name)
-        try:
-            command = self.dispatcher.grammar.parse(text, mentioned_people(at_users))
-        except DomainError as error:
-            answer = Answer(error.message_key, dict(error.params), public=False, ok=False)
-        else:
-            if isinstance(command, Create) and message.is_group:
-                # The ticket's card and its changes live in the group it was raised in.
-                command = replace(command, origin_channel=message.conversation_id)
-            answer = await self.dispatcher.execute(who, command, dedup_key=message.msg_id)
+        group = message.conversation_id if message.is_group else None
+
+        def in_group(command: Command) -> Command:
+            # The ticket's card and its changes live in the group it was raised in.
+            if isinstance(command, Create) and group:
+                return replace(command, origin_channel=group)
+            return command
+
+        # The dispatcher may take the text as the answer to a guided dialogue's question.
+        answer = await self.dispatcher.handle_text(
+            who, text, mentioned_people(at_users), dedup_key=message.msg_id,
+            conversation=message.conversation_id or "", shape=in_group)
         self.replier.schedule(conversation, answer, message.msg_id)

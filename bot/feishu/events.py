@@ -24,7 +24,6 @@ from commands.answer import Answer
 from commands.dispatcher import Dispatcher
 from commands.people import handle_from
 from commands.ports import Clock, UnitOfWorkFactory
-from workflows.errors import DomainError
 from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
@@ -78,14 +77,17 @@ class FeishuEvents:
                                   message.message_id)
             return
         handles = await self._people(message)
-        try:
-            command = self.dispatcher.grammar.parse(command_text(message, handles), {})
-        except DomainError as error:
-            answer = Answer(error.message_key, dict(error.params), public=False, ok=False)
-        else:
-            if isinstance(command, m.Create) and message.is_group:
-                command = replace(command, origin_channel=message.chat_id)
-            answer = await self.dispatcher.execute(who, command, dedup_key=message.message_id)
+        group = message.chat_id if message.is_group else None
+
+        def in_group(command: m.Command) -> m.Command:
+            if isinstance(command, m.Create) and group:
+                return replace(command, origin_channel=group)
+            return command
+
+        # The dispatcher may take the text as the answer to a guided dialogue's question.
+        answer = await self.dispatcher.handle_text(
+            who, command_text(message, handles), {}, dedup_key=message.message_id,
+            conversation=message.chat_id or "", shape=in_group)
         self.replier.schedule(conversation, answer, message.message_id)
 
     async def on_click(self, click: CardClick) -> dict[str, Any]:

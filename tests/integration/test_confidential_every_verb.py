@@ -165,8 +165,8 @@ def _button_commands(key: str) -> list[tuple[str, m.Command]]:
     a button added to a table is pressed here without being listed."""
     args = {buttons.KB_SOLVED: "KB-1", buttons.MERGE: "IT-1", buttons.REJECT: "why"}
     found: list[tuple[str, m.Command]] = []
-    # Slack: card and App Home buttons (one-click actions of commands/buttons.py, modal steps' checks, the extra buttons),
-    # the checklist's boxes, and what the step modals submit.
+    # Slack: card and App Home buttons (commands/buttons.py's one-click actions, the modal
+    # steps' checks, the extra buttons), the checklist's boxes, what the step modals submit.
     found += [(f"slack:{step}", make(key, None)) for step, make in buttons.ONE_CLICK.items()]
     found += [(f"slack:{step}", m.May(key, Action(step))) for step in STEP_MODALS]
     found += [(f"slack:{b}", c) for b in buttons.BUTTONS

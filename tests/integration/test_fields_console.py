@@ -99,9 +99,11 @@ async def test_set_changes_fields_and_a_transition_waits_for_what_it_requires(
         key = (await chat.user("alice").says("new type:change Upgrade the core switch")
                ).answer.ticket.key
         assert (await chat.user("bob").says(f"claim {key}")).ok
-        refused = await chat.user("bob").says(f"resolve {key} switch upgraded")
-        assert refused.text == (f"{key} cannot resolve yet: set rollback_plan first, e.g. "
-                                f"`set {key} rollback_plan=…`.")
+        # The console asks for what is missing (commands/dialogue.py); cancelled, nothing moves.
+        asked = await chat.user("bob").says(f"resolve {key} switch upgraded")
+        assert asked.text == (f"To resolve {key} I need 1 more answer (type `cancel` to stop).\n"
+                              "Rollback plan? (some text)")
+        assert (await chat.user("bob").says("cancel")).text == f"Cancelled: {key} was not changed."
         assert "Resolved" not in (await chat.user("bob").says(f"show {key}")).card
 
         outsider = await chat.user("frank").says(f"set {key} risk=low")

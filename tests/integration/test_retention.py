@@ -78,12 +78,12 @@ async def test_what_is_past_its_window_goes_and_the_rest_stays(
         {"key": "slack:C-busy", "tokens": 0.0, "updated": minutes(1).timestamp()},
     ])
     assert await retention_tick(app) == {"outbox": 1, "inbound_events": 1, "rate_buckets": 1,
-                                         "api_idempotency": 0}
+                                         "api_idempotency": 0, "dialogues": 0}
     assert await column(app, OutboxRow.idempotency_key) == ["k2", "k3", "k4", "k5"]
     assert await column(app, InboundEventRow.key) == ["msg-recent"]
     assert await column(app, RateBucketRow.key) == ["slack:C-busy"]
     assert await retention_tick(app) == {"outbox": 0, "inbound_events": 0, "rate_buckets": 0,
-                                         "api_idempotency": 0}
+                                         "api_idempotency": 0, "dialogues": 0}
 
 
 async def test_deletes_run_in_bounded_batches(app: App, clock: FakeClock) -> None:

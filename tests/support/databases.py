@@ -29,7 +29,7 @@ TABLES = ("report_facts", "report_facts_mark", "api_idempotency", "api_tokens", 
           "ticket_mutes", "preferences", "rate_buckets", "inbound_events", "ticket_messages", "tickets",
           "queues", "people", "team_cursors", "away", "report_digests",
           "schedule_occurrences", "schedules", "assets", "person_identities",
-          "link_codes", "link_failures")
+          "link_codes", "link_failures", "dialogues")
 OWN_PREFIX = "ticketbot_test_"
 
 

@@ -323,3 +323,13 @@ ZH_ONLY_SPECIAL |= {"card.approval": {"approved": ["李强"], "awaited": ["张�
 _LINK = {"code": "ABCD-EFGH", "platform": "dingtalk", "here": "dingtalk", "from": "slack",
          "handle": "liqiang", "platforms": ["dingtalk"], "left": 2}
 SPECIAL |= {key: _LINK for key in catalog_keys() if key.startswith(("link.", "unlink."))}
+# --- dialogue ---
+_ASKED = {"first": True, "total": 2, "key": None, "action": None,
+          "field": {"name": "vpn", "labels": {"en": "VPN", "zh-CN": "网络"}, "kind": "choice",
+                    "choices": ["printer", "office"]}}
+SPECIAL |= {"dialogue.ask": _ASKED, "dialogue.cancelled": {"key": None},
+            "dialogue.reask": {"reason_key": "error.field_value", "reason": _FIELD,
+                               "question": {**_ASKED, "first": False}}}
+ZH_ONLY_SPECIAL |= {"dialogue.reask": {"reason_key": "error.field_value",
+                                       "reason": {**_FIELD, "value": "某某"},
+                                       "question": {**_ASKED, "first": False}}}

@@ -7,8 +7,8 @@ without making it depend on the name. Everything else counts: names of variables
 classes, attributes, arguments and imports, and every other string (f-string parts included).
 
 `KNOWN` lists what the code still holds, per file, until it moves to the adapters (the `Source`
-enum's members, Slack's `<@U…>` in the shared grammar, the default card platform in notify, the card snapshot's `slack_id` keys…). It must stay exact: a new name fails this test,
-and a name removed fails it too until its count here goes down with it.
+enum's members, the default card platform in notify). It must stay exact: a new name fails
+this test, and a name removed fails it too until its count here goes down with it.
 """
 
 import ast
