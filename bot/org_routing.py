@@ -5,6 +5,7 @@ reported with its file, line and field instead of surfacing as a wrong assignmen
 """
 
 import re
+from collections.abc import Sequence
 from datetime import date, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +16,7 @@ from workflows.kinds import TicketType
 from workflows.priority import Priority
 from workflows.roster import DEFAULT_ANCHOR, Shift
 from workflows.routing import Keyword, Match, Outcome, Rule, compile_pattern, fold
+from workflows.ticket_types import OwnType, TypeChoice, parse_type
 
 _NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -36,9 +38,19 @@ def check_zone(value: str | None) -> str | None:
 
 
 def _ticket_type(value: Any) -> Any:
+    """A built-in type word as its TicketType; other words stay (an own type's, else a
+    problem `cross_check_routing` reports)."""
     if isinstance(value, str) and TicketType.parse(value) is not None:
         return TicketType.parse(value)
     return value
+
+
+def _type_choice(word: str | None, own: Sequence[OwnType]) -> TypeChoice | None:
+    if word is None:
+        return None
+    if isinstance(word, TicketType):
+        return TypeChoice(word)
+    return parse_type(word, own)
 
 
 def _regex(pattern: str) -> str:
@@ -60,7 +72,7 @@ class MatchSpec(_Strict):
     regex: list[Annotated[str, AfterValidator(_regex)]] = []
     channels: list[str] = []
     departments: list[str] = []
-    types: list[TicketType] = []
+    types: list[str] = []  # built-in types, or the organisation's own
     categories: list[str] = []
 
     @field_validator("types", mode="before")
@@ -72,7 +84,7 @@ class MatchSpec(_Strict):
 class SetSpec(_Strict):
     queue: str | None = None
     team: str | None = None
-    type: TicketType | None = None
+    type: str | None = None  # a built-in type, or the organisation's own
     category: str | None = None
     priority: Priority | None = None
     skills: list[str] = []
@@ -146,25 +158,28 @@ def build_shift(spec: ShiftSpec) -> Shift:
         every_days=_every_days(spec.rotate_every) or 7, anchor=spec.rotation_start)
 
 
-def build_rule(spec: RuleSpec) -> Rule:
+def build_rule(spec: RuleSpec, own: Sequence[OwnType] = ()) -> Rule:
     m = spec.match
+    chosen = _type_choice(spec.then.type, own)
     match = Match(
         keywords=tuple(Keyword.of(k) for k in m.keywords),
         patterns=tuple(compile_pattern(p) for p in m.regex),
         channels=frozenset(fold(c) for c in m.channels),
         departments=frozenset(fold(d) for d in m.departments),
-        types=frozenset(m.types),
+        types=frozenset(c.id for w in m.types if (c := _type_choice(w, own)) is not None),
         categories=frozenset(fold(c) for c in m.categories),
     )
     s = spec.then
     return Rule(spec.name, match, Outcome(
-        queue=s.queue.upper() if s.queue else None, team=s.team, type=s.type,
+        queue=s.queue.upper() if s.queue else None, team=s.team,
+        type=chosen.type if chosen else None, custom_type=chosen.own if chosen else None,
         category=s.category, priority=s.priority,
         skills=frozenset(k.lower() for k in s.skills)))
 
 
 def cross_check_routing(rules: list[RuleSpec], team_keys: list[str], queue_keys: list[str],
-                        ticket_types: list[TicketType]) -> list[tuple[tuple[Any, ...], str]]:
+                        ticket_types: list[TicketType], own: Sequence[OwnType] = ()
+                        ) -> list[tuple[tuple[Any, ...], str]]:
     problems: list[tuple[tuple[Any, ...], str]] = []
     names = [r.name for r in rules]
     catch_all: str | None = None
@@ -175,13 +190,19 @@ def cross_check_routing(rules: list[RuleSpec], team_keys: list[str], queue_keys:
         if catch_all is not None:
             problems.append(((*where, "name"), f"rule {rule.name!r} can never match: rule "
                              f"{catch_all!r} above it matches every ticket"))
-        if build_rule(rule).match.is_catch_all and catch_all is None:
+        if build_rule(rule, own).match.is_catch_all and catch_all is None:
             catch_all = rule.name
         if rule.then.team is not None and rule.then.team not in team_keys:
             problems.append(((*where, "set", "team"), f"unknown team {rule.then.team!r}"))
         if rule.then.queue is not None and rule.then.queue.upper() not in queue_keys:
             problems.append(((*where, "set", "queue"), f"unknown queue {rule.then.queue!r}"))
-        if rule.then.type is not None and rule.then.type not in ticket_types:
+        for k, word in enumerate(rule.match.types):
+            if _type_choice(word, own) is None:
+                problems.append(((*where, "match", "types", k), f"{word!r} is not a ticket type"))
+        chosen = _type_choice(rule.then.type, own)
+        if rule.then.type is not None and chosen is None:
+            problems.append(((*where, "set", "type"), f"{rule.then.type!r} is not a ticket type"))
+        elif chosen is not None and chosen.own is None and chosen.type not in ticket_types:
             problems.append(((*where, "set", "type"),
-                             f"ticket type {rule.then.type.value!r} is not enabled"))
+                             f"ticket type {chosen.type.value!r} is not enabled"))
     return problems

@@ -24,6 +24,7 @@ from bot.orgfile_hooks import (
 )
 from bot.orgfile_schedules import ScheduleSpec, build_schedules
 from bot.orgfile_sla import SlaSpec, build_book, sla_problems
+from bot.orgfile_types import OwnTypeSpec, offered, own_ids, own_types, type_problems
 from bot.orgfile_workflows import (
     WorkflowSpec,
     build_org_forms,
@@ -192,7 +193,8 @@ class OrgSpec(_Strict):
     people: list[PersonSpec]
     teams: list[TeamSpec]
     queues: list[QueueSpec] = Field(min_length=1)
-    ticket_types: list[TicketType] = list(TicketType)
+    # Built-in ids offered, and the organisation's own types (bot/orgfile_types.py).
+    ticket_types: list[TicketType | OwnTypeSpec] = list(TicketType)
     policies: PolicySpec = PolicySpec()
     timezone: str = "UTC"
     routing: list[RuleSpec] = []
@@ -289,7 +291,10 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
                              f"unknown team {queue.default_team!r}"))
     if spec.default_queue not in queue_keys:
         problems.append((("default_queue",), f"unknown queue {spec.default_queue!r}"))
-    problems += cross_check_routing(spec.routing, team_keys, queue_keys, spec.ticket_types)
+    problems += type_problems(spec.ticket_types)
+    own = own_types(spec.ticket_types)
+    problems += cross_check_routing(spec.routing, team_keys, queue_keys,
+                                    offered(spec.ticket_types), own)
     for group, members in spec.groups.items():
         for i, handle in enumerate(members):
             if handle not in known:
@@ -303,9 +308,9 @@ def _cross_check(spec: OrgSpec) -> list[tuple[tuple[Any, ...], str]]:
                              "targets belong to the policies of the sla section when there is one"))
         problems += sla_problems(spec.sla, set(team_keys), set(queue_keys))
     problems += workflow_problems(spec.workflows, known, set(team_keys), set(_groups(spec)),
-                                  spec.ticket_types)
-    problems += build_org_workflows(spec.workflows)[1]
-    problems += build_org_forms(spec.workflows)[1]
+                                  offered(spec.ticket_types))
+    problems += build_org_workflows(spec.workflows, own_ids(spec.ticket_types))[1]
+    problems += build_org_forms(spec.workflows, own_ids(spec.ticket_types))[1]
     return problems
 
 
@@ -378,14 +383,15 @@ def _build(spec: OrgSpec) -> Organisation:
                 for q in spec.queues},
         admins=frozenset(spec.admins),
         default_queue=spec.default_queue,
-        ticket_types=tuple(spec.ticket_types),
+        ticket_types=tuple(offered(spec.ticket_types)),
+        own_types=own_types(spec.ticket_types),
         policies=Policies(
             reopen_window=timedelta(days=spec.policies.reopen_window_days),
             auto_close_after=timedelta(days=spec.policies.auto_close_days),
             urge_interval=timedelta(minutes=spec.policies.urge_interval_minutes),
             load_weights=weights,
         ),
-        routing=tuple(build_rule(r) for r in spec.routing),
+        routing=tuple(build_rule(r, own_types(spec.ticket_types)) for r in spec.routing),
         profiles={p.handle: Profile(p.department, frozenset(s.lower() for s in p.skills),
                                     ZoneInfo(p.timezone) if p.timezone else None, p.manager)
                   for p in spec.people},
@@ -401,8 +407,8 @@ def _build(spec: OrgSpec) -> Organisation:
             similar_score=spec.knowledge_base.similar_score,
             duplicate_score=spec.knowledge_base.duplicate_score),
         webhooks=subscriptions(spec.webhooks),
-        workflows=build_org_workflows(spec.workflows)[0],
-        forms=build_org_forms(spec.workflows)[0],
+        workflows=build_org_workflows(spec.workflows, own_ids(spec.ticket_types))[0],
+        forms=build_org_forms(spec.workflows, own_ids(spec.ticket_types))[0],
     )
 
 

@@ -2,11 +2,12 @@
 (`workflows.workflow_spec`, the same code that reads the built-in lifecycle), then what only the
 whole file can tell: the people, teams and groups a `who` names, the types offered."""
 
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflows.approval import principal
+from workflows.approval import approver_field, principal
 from workflows.fields import Form
 from workflows.form_spec import build_form
 from workflows.kinds import TicketType
@@ -86,9 +87,10 @@ def _written(spec: WorkflowSpec) -> dict[str, Any]:
     return data
 
 
-def build_org_forms(specs: list[WorkflowSpec]) -> tuple[dict[TicketType, Form], Problems]:
+def build_org_forms(specs: list[WorkflowSpec], own_types: Collection[str] = ()
+                    ) -> tuple[dict[str, Form], Problems]:
     """Each type's form (fields and templates) from its workflow entry, and the problems."""
-    forms: dict[TicketType, Form] = {}
+    forms: dict[str, Form] = {}
     problems: Problems = []
     for i, spec in enumerate(specs):
         form, found = build_form(spec.model_dump(exclude_none=True), ("workflows", i))
@@ -96,13 +98,18 @@ def build_org_forms(specs: list[WorkflowSpec]) -> tuple[dict[TicketType, Form], 
         for word in spec.types:
             if word in {t.value for t in TicketType}:
                 forms.setdefault(TicketType(word), form)
+            elif word in own_types:
+                forms.setdefault(word, form)
     return forms, problems
 
 
-def build_org_workflows(specs: list[WorkflowSpec]) -> tuple[dict[TicketType, Workflow], Problems]:
-    """The organisation's workflows by type (types it does not name keep the built-in ones),
-    and the problems, with paths from the top of the file."""
-    built, problems = build_workflows([_written(s) for s in specs], known=DEFAULTS)
+def build_org_workflows(specs: list[WorkflowSpec], own_types: Collection[str] = ()
+                        ) -> tuple[dict[str, Workflow], Problems]:
+    """The organisation's workflows by type (types it does not name keep the built-in ones;
+    an own type without one has its built-in type's), and the problems, with paths from the
+    top of the file."""
+    built, problems = build_workflows([_written(s) for s in specs], known=DEFAULTS,
+                                      own_types=own_types)
     return by_type(built.values()), [(("workflows", *p), m) for p, m in problems]
 
 
@@ -130,6 +137,14 @@ def workflow_problems(specs: list[WorkflowSpec], people: set[str], teams: set[st
         for j, status in enumerate(spec.statuses):
             approvers = status.approval.approvers if status.approval else []
             for k, word in enumerate([approvers] if isinstance(approvers, str) else approvers):
+                if (field := approver_field(word)) is not None:
+                    declared = next((f for f in spec.fields if f.name == field), None)
+                    if declared is None or declared.kind != "person":
+                        problems.append((("workflows", i, "statuses", j, "approval", "approvers",
+                                          k), f"approver {word!r} names no field of kind person "
+                                         f"of workflow {spec.name!r}: declare it under fields "
+                                         "with kind: person"))
+                    continue
                 named = principal(word)
                 if named is None:
                     continue

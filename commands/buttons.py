@@ -119,7 +119,7 @@ def viewer_buttons(ticket: Ticket, viewer: Person, org: Organisation) -> list[di
     requester = viewer.id == ticket.requester.id
     step = ticket.flow.approvals.get(str(ticket.status_id))
     approver = step is not None and viewer.handle in approvers_of(
-        step, ticket.requester.handle, org)
+        step, ticket.requester.handle, org, ticket.fields)
     return [b for b in ticket_buttons(ticket, ticket_is_confidential(org, ticket))
             if (b["action"] in FOR_AGENTS and agent)
             or (b["action"] in FOR_REQUESTER and requester)

@@ -48,17 +48,19 @@ class Context:
         status is the workflow's words."""
         for ticket in tickets:
             if ticket.workflow is None:
-                ticket.workflow = self.org.workflow_for(ticket.type)
+                ticket.workflow = self.org.workflow_for(ticket.kind)
             if ticket.form is None:
-                ticket.form = self.org.form_for(ticket.type)
+                ticket.form = self.org.form_for(ticket.kind)
+            ticket.type_names = self.org.type_names(ticket.custom_type)
         return tickets
 
     def card(self, key: str, ticket: Ticket, **params: Any) -> Answer:
         """An answer showing the ticket with the buttons this person may now press."""
         if ticket.workflow is None:
-            ticket.workflow = self.org.workflow_for(ticket.type)
+            ticket.workflow = self.org.workflow_for(ticket.kind)
         if ticket.form is None:
-            ticket.form = self.org.form_for(ticket.type)
+            ticket.form = self.org.form_for(ticket.kind)
+        ticket.type_names = self.org.type_names(ticket.custom_type)
         roles = roles_of(self.person, ticket, self.org)
         others = principals_of(self.person, self.org) if ticket.workflow.names_others else frozenset()
         actions = tuple(ticket.allowed_actions(roles, others))

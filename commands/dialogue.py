@@ -110,7 +110,7 @@ class Dialogues:
         key = str(answer.params.get("key") or "")
         async with self.uow() as uow:
             ticket = await uow.tickets.get(key)  # the refusal came after the person saw it
-        form = self.org.form_for(ticket.type)
+        form = self.org.form_for(ticket.kind)
         defs = [form.get(name) for name in answer.params.get("fields") or []]
         asking = [_spec(f) for f in defs if f is not None]
         return (key, asking) if asking else None

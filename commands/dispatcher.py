@@ -129,7 +129,7 @@ class Dispatcher:
         self.org = org
         self.clock = clock
         self.notify = notify or NotifyConfig()
-        self.grammar = Grammar(org.default_queue)
+        self.grammar = Grammar(org.default_queue, org.parse_type)
         self.dialogues = Dialogues(uow, org, clock, self.grammar, self._execute_with)
 
     async def handle_text(self, who: m.Identity, text: str,

@@ -25,10 +25,11 @@ from commands.tokens import (
 )
 from commands.vocabulary import EXPLAIN_WORDS, LIST_SCOPES, REPORT_BREAKDOWNS, USAGE, VERBS
 from commands.when import parse_day
-from workflows.kinds import TicketType
 from workflows.knowledge import parse_article_key
 from workflows.link_codes import link_code
 from workflows.priority import Priority
+from workflows.ticket_types import TypeChoice
+from workflows.ticket_types import parse_type as parse_type_word
 
 _OPTION = re.compile(
     r"^(?P<name>type|category|cat|queue|related|asset|类型|分类|队列|关联|资产)[:：=]"
@@ -75,6 +76,11 @@ def _field_token(rest: str) -> tuple[str, str, str] | None:
     return name, value, remainder.strip()
 
 
+def _is_type_option(word: str) -> bool:
+    option = _OPTION.match(word)
+    return option is not None and option.group("name").lower() in ("type", "类型")
+
+
 def _split_cjk_verb(word: str) -> tuple[str, str] | None:
     for alias in _CJK_VERBS:
         if word.startswith(alias) and len(word) > len(alias):
@@ -83,8 +89,11 @@ def _split_cjk_verb(word: str) -> tuple[str, str] | None:
 
 
 class Grammar:
-    def __init__(self, default_queue: str) -> None:
+    def __init__(self, default_queue: str,
+                 parse_type: Callable[[str], TypeChoice | None] | None = None) -> None:
         self.default_queue = default_queue
+        # The organisation's type words (its own types' ids, names, aliases, and the built-in).
+        self.parse_type = parse_type or (lambda word: parse_type_word(word, ()))
         self._parsers: dict[str, Callable[[str, str, Mapping[str, m.Mention]], m.Command]] = {
             "new": self._new, "claim": self._claim, "assign": self._assign,
             "transfer": self._transfer, "cc": self._cc, "reply": self._reply, "note": self._note,
@@ -171,11 +180,11 @@ class Grammar:
             else:
                 break
             rest = remainder.strip()
-        ticket_type = None
+        chosen = None
         raw_type = options.get("type") or options.get("类型")
         if raw_type:
-            ticket_type = TicketType.parse(raw_type)
-            if ticket_type is None:
+            chosen = self.parse_type(raw_type)
+            if chosen is None:
                 raise ParseError("error.bad_type", token=raw_type[:40])
         parts = _DESCRIPTION_SPLIT.split(rest, maxsplit=1)
         title = parts[0].strip()
@@ -192,7 +201,8 @@ class Grammar:
         if related and related_key is None:
             raise ParseError("error.bad_key", verb=verb, token=related[:40], usage=USAGE[verb])
         return m.Create(
-            title=title, description=description, priority=priority, type=ticket_type,
+            title=title, description=description, priority=priority,
+            type=chosen.type if chosen else None, custom_type=chosen.own if chosen else None,
             category=options.get("category") or options.get("cat") or options.get("分类"),
             queue=(options.get("queue") or options.get("队列") or "").upper() or None,
             collaborators=tuple(mentions), related=related_key, fields=tuple(fields),
@@ -371,7 +381,19 @@ class Grammar:
         return m.History(self._key_only(verb, rest))
 
     def _list(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
-        words = rest.lower().split()
+        listed = self._list_scope(verb, rest)
+        types = []  # `list type:laptop`, `list all 类型:笔记本`: of that ticket type only
+        for word in rest.split():
+            option = _OPTION.match(word)
+            if option and option.group("name").lower() in ("type", "类型"):
+                chosen = self.parse_type(option.group("value"))
+                if chosen is None:
+                    raise ParseError("error.bad_type", token=option.group("value")[:40])
+                types.append(chosen.id)
+        return replace(listed, types=tuple(types)) if types else listed
+
+    def _list_scope(self, verb: str, rest: str) -> m.ListTickets:
+        words = [w for w in rest.lower().split() if not _is_type_option(w)]
         if words[:1] == ["my"]:
             words = words[1:] or ["mine"]
         if not words:
@@ -392,7 +414,7 @@ class Grammar:
             raise usage_error(verb)
         return m.ListTickets(scope)
 
-    def _bad_list(self, verb: str) -> m.Command:
+    def _bad_list(self, verb: str) -> m.ListTickets:
         raise usage_error(verb)
 
     def _mute(self, verb: str, rest: str, _: Mapping[str, m.Mention]) -> m.Command:
@@ -523,7 +545,8 @@ class Grammar:
         if priority is None:
             raise usage_error(verb)
         raw_type = options.get("type") or options.get("类型")
-        ticket_type = TicketType.parse(raw_type) if raw_type else None
+        chosen = self.parse_type(raw_type) if raw_type else None
+        ticket_type = chosen.type if chosen else None  # an own type's SLA is its built-in's
         if raw_type and ticket_type is None:
             raise ParseError("error.bad_type", token=raw_type[:40])
         queue = options.get("queue") or options.get("队列")

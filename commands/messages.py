@@ -40,6 +40,7 @@ class Create:
     category: str | None = None
     queue: str | None = None
     collaborators: tuple[Mention, ...] = ()
+    custom_type: str | None = None  # with `type`: an organisation's own type (laptop_request)
     assignee: Mention | None = None  # only agents may set it (the create modal's picker)
     origin_channel: str | None = None  # where it was raised, for the card and its thread
     origin_ts: str | None = None  # the chat message it was raised from (shortcut, reaction)
@@ -240,6 +241,7 @@ class ListTickets:
     scope: str = "auto"  # auto, mine, requests, team, overdue, at_risk, status, all
     team: str | None = None
     statuses: tuple[str, ...] = field(default_factory=tuple)
+    types: tuple[str, ...] = ()  # built-in types or own types' ids (`list type:laptop`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,6 +210,9 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         "status": str(ticket.status_id), "priority": ticket.priority.value,
         "status_names": getattr(ticket.status_word, "names", {}),  # a workflow's own words
         "type": ticket.type.value, "category": ticket.category,
+        # An organisation's own type (a laptop request), with its names for every reader.
+        **({"custom_type": ticket.custom_type, "type_names": org.type_names(ticket.custom_type)}
+           if ticket.custom_type else {}),
         "team": team.name if team else ticket.team, "requester": person(ticket.requester),
         "assignee": person(ticket.assignee),
         "collaborators": [person(p) for p in ticket.collaborators],
@@ -217,7 +220,7 @@ def card_snapshot(ticket: Ticket, org: Organisation) -> dict[str, Any]:
         if ticket.resolution_due_at and ticket.status.is_open else None,
         "resolution": ticket.resolution, "pending_reason": ticket.pending_reason,
         # The type's own fields marked `card: true`, with their labels in both languages.
-        **({"fields": rows} if (rows := field_rows(org.form_for(ticket.type), ticket.fields,
+        **({"fields": rows} if (rows := field_rows(org.form_for(ticket.kind), ticket.fields,
                                                     card_only=True)) else {}),
         "version": ticket.version + 1,  # the version this change saves
         "actions": [a.value for a in card_actions(ticket)],

@@ -27,7 +27,7 @@ async def summary(uow: UnitOfWork, ticket: Ticket, entries: list[AuditEntry],
         return None
     earlier = await uow.tickets.history(ticket) if ticket.id is not None else []
     decisions = decisions_since_entry([*earlier, *entries], step_id)
-    done = progress(step, approvers_of(step, ticket.requester.handle, org), decisions)
+    done = progress(step, approvers_of(step, ticket.requester.handle, org, ticket.fields), decisions)
     return {"step": step_id, "approved": list(done.approved), "awaited": list(done.awaited)}
 
 

@@ -24,7 +24,7 @@ USAGE: dict[str, str] = {
     "rate": "rate <ticket> 1-5 [comment]",
     "show": "show <ticket>",
     "history": "history <ticket>",
-    "list": "list [mine|requests|team [name]|triage [name]|overdue|at-risk|all|<status>]",
+    "list": "list [mine|requests|team [name]|triage [name]|overdue|at-risk|all|<status>] [type:<type>]",
     "route": 'route explain <ticket text>   e.g. route explain "VPN down on floor 3"',
     "away": "away [@person] until <Monday|tomorrow|2026-12-01|3d>   (a lead may set a member away)",
     "back": "back [@person]",

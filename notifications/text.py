@@ -127,6 +127,8 @@ class Catalog:
             "who": lambda p: p.label if isinstance(p, Person) else str(p),
             "dt": self.format_time,
             "status": self.status_words,
+            # An organisation's own ticket type in the reader's words (workflows.ticket_types).
+            "type_name": self.type_name,
             "action": lambda a: self.text(f"action.{a}") if f"action.{a}" in self.templates
             else str(a),
             "role": lambda r: self.text(f"role.{r}"),
@@ -159,6 +161,16 @@ class Catalog:
         if f"status.{status}" in self.templates:
             return self.text(f"status.{status}")
         return next(iter(names.values()), str(status).replace("_", " "))
+
+    def type_name(self, word: str, names: dict[str, str] | None = None) -> str:
+        """An own type in the reader's words (a TypeWord's names, or those given), else the
+        catalog's words for a built-in type, else the id as written."""
+        names = names or getattr(word, "names", None) or {}
+        if self.locale in names:
+            return names[self.locale]
+        if f"type.{word}" in self.templates:
+            return self.text(f"type.{word}")
+        return next(iter(names.values()), str(word).replace("_", " "))
 
     def card_status(self, card: dict[str, Any]) -> str:
         """A card snapshot's status in the reader's words (`status_names`: the workflow's)."""

@@ -114,7 +114,9 @@ class TicketRow(Base):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    type: Mapped[str] = mapped_column(String(32))
+    type: Mapped[str] = mapped_column(String(32))  # a built-in TicketType
+    # An organisation's own type (`ticket_types:` entry) behaving like `type`; NULL: none.
+    custom_type: Mapped[str | None] = mapped_column(String(32))
     category: Mapped[str | None] = mapped_column(String(64))
     priority: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(16))

@@ -187,6 +187,7 @@ class SqlTickets:
                 checklist=[CheckItem.from_json(i) for i in getattr(r, "checklist", None) or ()],
                 asset=getattr(r, "asset", None),
                 fields=dict(getattr(r, "fields", None) or {}),
+                custom_type=getattr(r, "custom_type", None),
                 **{name: getattr(r, name) for name in _COPIED},
             )
             for r in rows
@@ -274,7 +275,7 @@ class SqlTickets:
             assignee_id=ticket.assignee.id if ticket.assignee else None,
             skills=_skills_in(ticket.skills), **sla_values(ticket.sla),
             checklist=[i.to_json() for i in ticket.checklist] or None, asset=ticket.asset,
-            fields=dict(ticket.fields) or None,
+            fields=dict(ticket.fields) or None, custom_type=ticket.custom_type,
         )
         return values
 
@@ -467,7 +468,9 @@ def _search_conditions(query: TicketQuery) -> list[Any]:
     if query.priorities:
         found.append(TicketRow.priority.in_([p.value for p in query.priorities]))
     if query.types:
-        found.append(TicketRow.type.in_(query.types))
+        # A built-in type, as the API says it (own types like it included), or an
+        # organisation's own type by its id.
+        found.append(or_(TicketRow.type.in_(query.types), TicketRow.custom_type.in_(query.types)))
     if query.category is not None:
         found.append(TicketRow.category == query.category)
     if query.created_since is not None:

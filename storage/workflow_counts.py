@@ -8,11 +8,13 @@ from storage.models import TicketRow
 from workflows.status import Status
 from workflows.workflow_drift import StatusCount
 
+# An organisation's own type has its own workflow: it counts under its id, not its built-in's.
+_KIND = func.coalesce(TicketRow.custom_type, TicketRow.type)
 _COUNTS = (
-    select(TicketRow.type, TicketRow.status, TicketRow.workflow_status,
+    select(_KIND, TicketRow.status, TicketRow.workflow_status,
            func.count(), func.min(TicketRow.key))
     .where(TicketRow.status.not_in([Status.CLOSED.value, Status.CANCELLED.value]))
-    .group_by(TicketRow.type, TicketRow.status, TicketRow.workflow_status)
+    .group_by(_KIND, TicketRow.status, TicketRow.workflow_status)
 )
 
 

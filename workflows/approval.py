@@ -25,6 +25,8 @@ RELATIVE = {
     "manager": "the requester's manager (their `manager:` in people)",
     "requester_lead": "the leads of the requester's teams",
 }
+# `field:owner`: the person a field of kind person holds on the ticket (a system's owner).
+_FIELD = re.compile(r"^field:(?P<name>[a-z][a-z0-9_]*)$")
 _PRINCIPAL = re.compile(r"^(?:(?P<kind>person|group|leads):(?P<name>\S+)|@(?P<handle>\S+))$")
 _SPAN = re.compile(r"^(?P<n>\d+)\s*(?P<unit>[mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -32,7 +34,8 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 @dataclass(frozen=True, slots=True)
 class ApprovalStep:
-    approvers: tuple[str, ...]  # manager, requester_lead, person:x / @x, group:x, leads:team
+    # manager, requester_lead, person:x / @x, group:x, leads:team, field:x (a person field)
+    approvers: tuple[str, ...]
     mode: str  # any: one approval suffices; all: every approver must approve
     on_approve: str  # the status the ticket goes to once approved
     on_reject: str  # … and once someone rejects it (one rejection is enough)
@@ -76,6 +79,12 @@ def principal(word: str) -> tuple[str, str] | None:
     return match["kind"], match["name"]
 
 
+def approver_field(word: str) -> str | None:
+    """The field `field:<name>` names, else None."""
+    match = _FIELD.match(word)
+    return match["name"] if match else None
+
+
 def step_problems(raw: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     """What is wrong in a written `approval:` (statuses are checked by the workflow's reader,
     people, groups and teams by the organisation file's)."""
@@ -84,10 +93,11 @@ def step_problems(raw: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     if not approvers:
         problems.append((("approvers",), "an approval step needs its approvers"))
     for k, word in enumerate(approvers if isinstance(approvers, list) else [approvers]):
-        if str(word) not in RELATIVE and principal(str(word)) is None:
+        if (str(word) not in RELATIVE and principal(str(word)) is None
+                and approver_field(str(word)) is None):
             problems.append((("approvers", k), f"{word!r} is not an approver: say "
                              f"{', '.join(RELATIVE)}, person:<handle> (or @<handle>), "
-                             "group:<name> or leads:<team>"))
+                             "group:<name>, leads:<team> or field:<person field>"))
     if str(raw.get("mode", "any")) not in MODES:
         problems.append((("mode",), f"mode {raw.get('mode')!r} is neither any nor all"))
     if str(raw.get("clocks", "pause")) not in CLOCKS:
@@ -110,12 +120,17 @@ def read_step(raw: Mapping[str, Any]) -> ApprovalStep:
         parse_span(raw["remind_after"]) if raw.get("remind_after") is not None else None)
 
 
-def approvers_of(step: ApprovalStep, requester: str, org: Organisation) -> tuple[str, ...]:
+def approvers_of(step: ApprovalStep, requester: str, org: Organisation,
+                 fields: Mapping[str, Any] | None = None) -> tuple[str, ...]:
     """The handles who decide for this ticket, in the order written, each once. The requester
-    never approves their own request (a manager who files one is skipped, not asked)."""
+    never approves their own request (a manager who files one is skipped, not asked).
+    `fields`: the ticket's values, for `field:<name>` (a person field left empty names nobody)."""
     found: dict[str, None] = {}
     for word in step.approvers:
-        if word == "manager":
+        if (name := approver_field(word)) is not None:
+            held = (fields or {}).get(name)
+            found.update(dict.fromkeys([str(held)] if held else []))
+        elif word == "manager":
             manager = org.profile(requester).manager
             found.update(dict.fromkeys([manager] if manager else []))
         elif word == "requester_lead":

@@ -11,6 +11,11 @@ class TicketType(StrEnum):
     def parse(cls, text: str) -> "TicketType | None":
         return _TYPE_ALIASES.get(text.strip().lower())
 
+    @classmethod
+    def words(cls) -> "dict[str, TicketType]":
+        """Every word that names a built-in type (an organisation's own may not reuse them)."""
+        return dict(_TYPE_ALIASES)
+
 
 _TYPE_ALIASES: dict[str, TicketType] = {
     "incident": TicketType.INCIDENT,

@@ -12,6 +12,7 @@ from workflows.knowledge_settings import KnowledgeSettings
 from workflows.priority import Priority
 from workflows.routing import Rule
 from workflows.sla_policy import ClockTargets, SlaBook
+from workflows.ticket_types import OwnType, TypeChoice, parse_type
 from workflows.webhooks import Subscription
 
 if TYPE_CHECKING:  # transitions imports roles, which imports this module
@@ -116,20 +117,40 @@ class Organisation:
     # The organisation file's `workflows:` by ticket type; a type not here has the built-in one.
     workflows: "dict[TicketType, Workflow]" = field(default_factory=dict)
     # Each type's own fields and ticket template (workflows.fields); a type not here has none.
-    forms: "dict[TicketType, Form]" = field(default_factory=dict)
+    forms: "dict[str, Form]" = field(default_factory=dict)
+    # The organisation's own ticket types (a laptop request), each like a built-in one.
+    own_types: tuple[OwnType, ...] = ()
 
-    def form_for(self, ticket_type: TicketType) -> "Form":
+    def form_for(self, ticket_type: str) -> "Form":
+        """A type's form, by its id (a `TicketType` or an own type's id)."""
         from workflows.fields import NO_FORM
 
         return self.forms.get(ticket_type, NO_FORM)
 
-    def workflow_for(self, ticket_type: TicketType) -> "Workflow":
+    def workflow_for(self, ticket_type: str) -> "Workflow":
+        """A type's workflow: the file's, else (for an own type, its built-in type's) the
+        built-in one."""
         found = self.workflows.get(ticket_type)
         if found is not None:
             return found
         from workflows.transitions import workflow_for
 
-        return workflow_for(ticket_type)
+        own = self.own_type(ticket_type)
+        if own is not None:
+            return workflow_for(own.like)
+        # An own type the file dropped (a Kind knows its ticket's built-in type).
+        return workflow_for(getattr(ticket_type, "like", None) or TicketType(ticket_type))
+
+    def own_type(self, type_id: str | None) -> OwnType | None:
+        return next((t for t in self.own_types if t.id == type_id), None)
+
+    def parse_type(self, word: str) -> TypeChoice | None:
+        """The type a word names: an own type's id, name or alias, or a built-in word."""
+        return parse_type(word, self.own_types)
+
+    def type_names(self, type_id: str | None) -> dict[str, str]:
+        own = self.own_type(type_id)
+        return dict(own.names) if own is not None else {}
 
     def profile(self, handle: str) -> Profile:
         return self.profiles.get(handle, Profile())

@@ -65,6 +65,7 @@ class Facts:
     department: str | None = None  # the requester's
     type: TicketType = TicketType.INCIDENT
     category: str | None = None
+    custom_type: str | None = None  # an organisation's own type, like `type`
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ class Match:
     patterns: tuple[re.Pattern[str], ...] = ()  # compiled case-insensitive
     channels: frozenset[str] = frozenset()  # folded
     departments: frozenset[str] = frozenset()  # folded
-    types: frozenset[TicketType] = frozenset()
+    # Built-in types and own types' ids; a built-in one also matches the own types like it.
+    types: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()  # folded
 
     @property
@@ -99,9 +101,12 @@ class Match:
                     return None
                 hits.append(Hit(kind, value))
         if self.types:
-            if facts.type not in self.types:
+            if facts.custom_type in self.types:
+                hits.append(Hit("type", facts.custom_type))
+            elif facts.type in self.types:
+                hits.append(Hit("type", facts.type.value))
+            else:
                 return None
-            hits.append(Hit("type", facts.type.value))
         return tuple(hits)
 
     def _text_hit(self, facts: Facts) -> Hit | None:
@@ -129,6 +134,7 @@ class Outcome:
     category: str | None = None
     priority: Priority | None = None
     skills: frozenset[str] = frozenset()
+    custom_type: str | None = None  # with `type`: the organisation's own type it sets
 
 
 @dataclass(frozen=True, slots=True)

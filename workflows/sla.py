@@ -64,7 +64,7 @@ def refresh(ticket: Ticket, book: SlaBook) -> None:
 
 def settle(ticket: Ticket, org: Organisation, now: datetime) -> None:
     if ticket.workflow is None:
-        ticket.workflow = org.workflow_for(ticket.type)
+        ticket.workflow = org.workflow_for(ticket.kind)
     if ticket.sla is None:
         if not ticket.status.is_open:
             return

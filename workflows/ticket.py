@@ -19,6 +19,7 @@ from workflows.roles import Role, principals_of, roles_of
 from workflows.sla_clock import SlaState
 from workflows.sla_policy import Clock
 from workflows.status import Status
+from workflows.ticket_types import Kind, TypeWord
 from workflows.transitions import (
     REOPEN_AUTO_CLOSED,
     REOPEN_BY_MONITORING,
@@ -58,7 +59,7 @@ class Actor:
     def of(cls, person: Person, ticket: "Ticket", org: Organisation, now: datetime,
            source: Source) -> "Actor":
         if ticket.workflow is None:
-            ticket.workflow = org.workflow_for(ticket.type)
+            ticket.workflow = org.workflow_for(ticket.kind)
         others = principals_of(person, org) if ticket.workflow.names_others else frozenset()
         return cls(person, roles_of(person, ticket, org), now, source, others)
 
@@ -132,6 +133,10 @@ class Ticket:
     # (Actor.of, the SLA settle, the answers); None: the built-in one.
     workflow: Workflow | None = field(default=None, compare=False, repr=False)
     asset: str | None = None  # the registered equipment it is about (workflows.assets)
+    # An organisation's own type (workflows.ticket_types) behaving like `type`; None: none.
+    custom_type: str | None = None
+    # Its names ({"en": …, "zh-CN": …}), attached with the workflow by whoever shows it.
+    type_names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     # The organisation's form for this type (its fields' labels), attached with the workflow
     # by whoever shows the ticket; None: values are shown under their names.
     form: Form | None = field(default=None, compare=False, repr=False)
@@ -149,6 +154,16 @@ class Ticket:
     @property
     def flow(self) -> Workflow:
         return self.workflow or workflow_for(self.type)
+
+    @property
+    def kind(self) -> str:
+        """The type its workflow, form and routing go by: its own type, else the built-in."""
+        return Kind(self.custom_type, self.type) if self.custom_type else self.type.value
+
+    @property
+    def type_word(self) -> str:
+        """What cards say for the type: an own type with its names, else the built-in id."""
+        return TypeWord(self.custom_type, self.type_names) if self.custom_type else self.type
 
     @property
     def status_id(self) -> str:

@@ -62,7 +62,7 @@ def _replace(
 class Workflow:
     def __init__(self, name: str, transitions: tuple[Transition, ...],
                  statuses: dict[str, WorkflowStatus] | None = None,
-                 types: tuple[TicketType, ...] = (),
+                 types: tuple[str, ...] = (),  # TicketTypes and own types' ids
                  approvals: "dict[str, ApprovalStep] | None" = None) -> None:
         self.name = name
         # Statuses that are approval steps (docs/workflows.md): left by approvers' decisions.
@@ -191,5 +191,5 @@ def workflow_for(ticket_type: TicketType) -> Workflow:
     return WORKFLOWS[ticket_type]
 
 
-def by_type(workflows: Iterable[Workflow]) -> dict[TicketType, Workflow]:
+def by_type(workflows: Iterable[Workflow]) -> dict[str, Workflow]:
     return {t: w for w in workflows for t in w.types}

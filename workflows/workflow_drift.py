@@ -14,7 +14,7 @@ from workflows.status import Status
 class StatusCount:
     """Open tickets of one type in one status (`workflow_status` None: the phase itself)."""
 
-    type: str
+    type: str  # a built-in type, or an organisation's own type's id
     phase: str
     workflow_status: str | None
     tickets: int
@@ -24,7 +24,7 @@ class StatusCount:
 @dataclass(frozen=True, slots=True)
 class Stale:
     workflow: str
-    type: TicketType
+    type: str  # a built-in type, or an organisation's own type's id
     status: str  # what the tickets say they are in
     phase: Status
     suggested: str  # the workflow's status of that phase: where they act from now
@@ -33,7 +33,7 @@ class Stale:
 
     def sentence(self) -> str:
         many = "tickets are" if self.tickets != 1 else "ticket is"
-        return (f"{self.tickets} open {self.type.value} {many} in status {self.status!r} "
+        return (f"{self.tickets} open {self.type} {many} in status {self.status!r} "
                 f"(e.g. {self.example}), which workflow {self.workflow!r} no longer has; they "
                 f"act as {self.suggested!r}, its status of the {self.phase.value} phase — add "
                 f"{self.status!r} back to keep them where they were, or leave them mapped so")
@@ -43,7 +43,9 @@ def stale_statuses(counts: Iterable[StatusCount], org: Organisation) -> list[Sta
     found = []
     for count in counts:
         try:
-            kind, phase = TicketType(count.type), Status(count.phase)
+            kind: str = (count.type if org.own_type(count.type) is not None
+                         else TicketType(count.type))
+            phase = Status(count.phase)
         except ValueError:
             continue  # a type or phase this version does not know is not a workflow's doing
         flow = org.workflow_for(kind)

@@ -17,7 +17,7 @@ Shape of one entry:
     fields: [{name: risk}]           # fields `requires` may name beyond the built-in ones
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from workflows.actions import Action
@@ -210,13 +210,14 @@ def _merge(base: tuple[Transition, ...], rows: list[Transition]) -> tuple[Transi
 
 
 def build_workflows(entries: Sequence[Mapping[str, Any]],
-                    known: Mapping[str, Workflow] | None = None
-                    ) -> tuple[dict[str, Workflow], list[Problem]]:
+                    known: Mapping[str, Workflow] | None = None,
+                    own_types: Collection[str] = ()) -> tuple[dict[str, Workflow], list[Problem]]:
     """Workflows by name, and the problems of the written form. `known`: workflows a `base`
-    may name besides the earlier entries (the built-in ones)."""
+    may name besides the earlier entries (the built-in ones); `own_types`: the ids of the
+    organisation's own ticket types, which `types` may name beside the built-in ones."""
     problems: list[Problem] = []
     built: dict[str, Workflow] = {}
-    claimed: dict[TicketType, str] = {}
+    claimed: dict[str, str] = {}
     for i, entry in enumerate(entries):
         at: Path = (i,)
         name = str(entry.get("name") or "")
@@ -244,16 +245,21 @@ def build_workflows(entries: Sequence[Mapping[str, Any]],
                 problems.append(((*at, "statuses", j, "like"), f"{raw['like']!r} is not a "
                                  "status of the base workflow"))
         table = _merge(_kept(base, statuses, likes), rows) if base is not None else tuple(rows)
-        types: list[TicketType] = []
+        types: list[str] = []
         for k, word in enumerate(_list(entry.get("types"))):
-            try:
-                kind = TicketType(str(word))
-            except ValueError:
-                problems.append(((*at, "types", k), f"{word!r} is not a ticket type; types: "
-                                 f"{', '.join(t.value for t in TicketType)}"))
-                continue
+            kind: str
+            if str(word) in own_types:
+                kind = str(word)
+            else:
+                try:
+                    kind = TicketType(str(word))
+                except ValueError:
+                    known_types = [*(t.value for t in TicketType), *own_types]
+                    problems.append(((*at, "types", k), f"{word!r} is not a ticket type; types: "
+                                     f"{', '.join(known_types)}"))
+                    continue
             if kind in claimed:
-                problems.append(((*at, "types", k), f"type {kind.value!r} already has workflow "
+                problems.append(((*at, "types", k), f"type {str(kind)!r} already has workflow "
                                  f"{claimed[kind]!r}; a type has one workflow"))
                 continue
             claimed[kind] = name

@@ -74,6 +74,9 @@ def markdown_card(card: dict[str, Any], catalog: Catalog, links: bool = True) ->
         " · ".join([field("card.requester", esc(_name(card.get("requester")) or "—")),
                     field("card.assignee", esc(assignee) if assignee else t("card.unassigned"))]),
     ]
+    if card.get("custom_type"):  # an organisation's own type, in the reader's words
+        lines.append(field("card.type", esc(catalog.type_name(card["custom_type"],
+                                                              card.get("type_names")))))
     if card.get("due"):
         lines.append(field("card.due", _due(card, catalog)))
     if card.get("asset"):

@@ -108,6 +108,9 @@ def ticket_card(card: dict[str, Any], catalog: Catalog) -> list[Block]:
             text=f"*{t('card.assignee')}*\n{_who(card['assignee'], t('card.unassigned'))}"),
         MarkdownTextObject(text=f"*{t('card.team')}*\n{esc(card['team'])}"),
     ]
+    if card.get("custom_type"):  # an organisation's own type, in the reader's words
+        name = catalog.type_name(card["custom_type"], card.get("type_names"))
+        fields.append(MarkdownTextObject(text=f"*{t('card.type')}*\n{esc(name)}"))
     if card.get("due"):
         fields.append(MarkdownTextObject(text=f"*{t('card.due')}*\n{_when(card['due'])}"))
     if card.get("asset"):

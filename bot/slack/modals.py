@@ -89,21 +89,23 @@ def field_block(f: FieldDef, catalog: Catalog) -> InputBlock:
 
 def create_modal(catalog: Catalog, org: Organisation, metadata: dict[str, Any],
                  title: str = "", description: str = "",
-                 ticket_type: TicketType | None = None) -> View:
-    """The create modal; with `ticket_type`, preset to it and asking its own fields."""
+                 ticket_type: str | None = None) -> View:
+    """The create modal; with `ticket_type` (a built-in type or an own type's id), preset to
+    it and asking its own fields."""
     t = catalog.text
-    kind = ticket_type if ticket_type in org.ticket_types else None
+    # The built-in types offered, then the organisation's own, in the reader's words.
+    types = [(k.value, t(f"type.{k.value}")) for k in org.ticket_types] + [
+        (own.id, catalog.type_name(own.id, own.names)) for own in org.own_types]
+    kind = ticket_type if ticket_type in {value for value, _ in types} else None
     form: Form = org.form_for(kind) if kind is not None else Form()
     if kind is not None:
-        metadata = {**metadata, "type": kind.value}
+        metadata = {**metadata, "type": kind}
         description = description or (form.description_template or "")
     blocks = [
         _text_input("title", t("modal.title_field"), initial=title[:200], max_length=200),
         _text_input("description", t("modal.description_field"), multiline=True, optional=True,
                     initial=description[:3000]),
-        _select("type", t("modal.type_field"),
-                [(k.value, t(f"type.{k.value}")) for k in org.ticket_types],
-                (kind or TicketType.INCIDENT).value),
+        _select("type", t("modal.type_field"), types, kind or TicketType.INCIDENT.value),
         _select("priority", t("modal.priority_field"),
                 [(p.value, t(f"priority.{p.value}")) for p in Priority], DEFAULT_PRIORITY.value),
     ]

@@ -19,12 +19,18 @@ from bot.slack.bot import SlackBot
 from bot.slack.mentions import slack_mentions
 from bot.slack.modals import create_modal
 from commands.answer import Answer
-from workflows.kinds import Source, TicketType
+from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
 
 # `/ticket type:change_request` (or `/ticket new type:…`): the create modal, preset to the type.
 _MODAL_TYPE = re.compile(r"^(?:new\s+|新建\s*)?(?:type|类型)[:：=](\S+)$", re.I)
+
+
+def _preset_type(bot: SlackBot, word: str) -> str | None:
+    """The type a `/ticket type:…` word names (an own type's alias included), as its id."""
+    chosen = bot.core.loaded.org.parse_type(word)
+    return chosen.id if chosen is not None else None
 
 
 def register(bot: SlackBot) -> None:
@@ -57,7 +63,7 @@ def register(bot: SlackBot) -> None:
             # `/ticket type:change_request`: the modal asks that type's own fields.
             await ack()
             view = create_modal(bot.catalog, bot.core.loaded.org, {"channel": channel},
-                                ticket_type=TicketType.parse(preset.group(1)) if preset else None)
+                                ticket_type=_preset_type(bot, preset.group(1)) if preset else None)
             bot.after_ack(open_modal(body["trigger_id"], view, channel, user))
             return
         dedup = f"command:{body.get('trigger_id')}"

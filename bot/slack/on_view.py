@@ -11,7 +11,7 @@ from bot.slack.on_button import payload_name
 from commands import messages as m
 from commands.answer import Answer
 from workflows.fields import FieldKind
-from workflows.kinds import Source, TicketType
+from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.priority import Priority
 
@@ -28,9 +28,8 @@ def _slack(user_id: str | None) -> m.Mention | None:
 
 def _fields(form: Submitted, org: Organisation) -> dict[str, Any]:
     """The type's own fields as the modal gave them: typed values, and the people picked."""
-    chosen = form.option("type")
-    kinds = ({f.name: f.kind for f in org.form_for(TicketType(chosen)).fields}
-             if chosen in {t.value for t in TicketType} else {})
+    chosen = org.parse_type(form.option("type") or "")
+    kinds = {f.name: f.kind for f in org.form_for(chosen.id).fields} if chosen else {}
     typed, people = [], []
     for name in form.field_names():
         if kinds.get(name) is FieldKind.PERSON:
@@ -51,10 +50,11 @@ def register(bot: SlackBot) -> None:
         form = Submitted(view["state"]["values"])
         meta = json.loads(view.get("private_metadata") or "{}")
         user = body["user"]["id"]
+        chosen = bot.core.loaded.org.parse_type(form.option("type") or "")
         command = m.Create(
             title=form.text("title"), description=form.text("description"),
             priority=Priority.parse(form.option("priority") or "") or None,
-            type=TicketType(form.option("type")) if form.option("type") else None,
+            type=chosen.type if chosen else None, custom_type=chosen.own if chosen else None,
             category=form.text("category") or None, queue=form.option("queue"),
             collaborators=tuple(m.Mention(Source.SLACK, u) for u in form.users("collaborators")),
             assignee=_slack(form.user("assignee")),

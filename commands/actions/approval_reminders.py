@@ -39,7 +39,7 @@ async def remind_approvers(uow: UnitOfWorkFactory, org: Organisation, clock: Clo
     for key in keys:
         async with uow() as work:
             ticket = await work.tickets.get(key, for_update=True)
-            ticket.workflow = org.workflow_for(ticket.type)
+            ticket.workflow = org.workflow_for(ticket.kind)
             step_id = str(ticket.status_id)
             step = ticket.flow.approvals.get(step_id)
             if step is None or step.remind_after is None or not ticket.status.is_open:

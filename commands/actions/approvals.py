@@ -38,7 +38,7 @@ async def _decide(ctx: Context, key: str, approved: bool, reason: str | None) ->
         step = flow.approvals.get(step_id)
         if step is None:
             raise NotAllowed("error.no_approval", key=ticket.key, status=ticket.status_word)
-        approvers = approvers_of(step, ticket.requester.handle, ctx.org)
+        approvers = approvers_of(step, ticket.requester.handle, ctx.org, ticket.fields)
         if handle not in approvers:
             raise NotAllowed("error.not_approver", key=ticket.key, approvers=list(approvers),
                              status=ticket.status_word)
@@ -59,7 +59,8 @@ async def _decide(ctx: Context, key: str, approved: bool, reason: str | None) ->
     awaited = list(after.awaited)
     following = ticket.flow.approvals.get(str(ticket.status_id)) if dest else None
     if following is not None:  # on to the next step (the manager, then the IT lead)
-        awaited = list(approvers_of(following, ticket.requester.handle, ctx.org))
+        awaited = list(approvers_of(following, ticket.requester.handle, ctx.org,
+                                     ticket.fields))
     if not approved:
         return ctx.card("ticket.rejected", ticket, reason=(reason or "").strip(),
                         status=ticket.status_word)

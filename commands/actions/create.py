@@ -51,7 +51,7 @@ def form_values(form: Form, given: tuple[tuple[str, str], ...]) -> dict[str, Any
 
 def requested(cmd: Create, channel: str | None) -> Requested:
     return Requested(cmd.title, cmd.description, channel, cmd.queue, cmd.type, cmd.category,
-                     cmd.priority)
+                     cmd.priority, cmd.custom_type)
 
 
 async def create(cmd: Create, ctx: Context) -> Answer:
@@ -109,9 +109,9 @@ async def draft_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Pe
     nor numbered. Raises on anything in the request that can be refused."""
     org = ctx.org
     placement = place(org, requested(cmd, ctx.channel), org.profile(requester.handle).department)
-    if placement.type not in org.ticket_types:
+    if placement.type not in org.ticket_types and placement.custom_type is None:
         raise InvalidInput("error.type_disabled", type=placement.type.value)
-    form = org.form_for(placement.type)
+    form = org.form_for(placement.custom_type or placement.type)
     people = [(name, (await resolve_mention(uow, who, now)).handle)
               for name, who in cmd.field_people]
     values = form_values(form, cmd.fields + tuple(people))
@@ -133,7 +133,8 @@ async def draft_ticket(uow: UnitOfWork, ctx: Context, cmd: Create, requester: Pe
         collaborators=[p for p in collaborators if p.id != requester.id],
         origin_channel=cmd.origin_channel or ctx.origin, origin_ts=cmd.origin_ts,
     )
-    ticket.workflow = org.workflow_for(ticket.type)
+    ticket.custom_type = placement.custom_type
+    ticket.workflow = org.workflow_for(ticket.kind)
     ticket.fields = values
     ticket.checklist = [CheckItem(text, required) for text, required in cmd.checklist]
     if cmd.asset is not None:

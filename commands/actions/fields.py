@@ -12,7 +12,7 @@ async def set_fields(cmd: SetFields, ctx: Context) -> Answer:
     async with changing(ctx, cmd.key) as (uow, ticket, actor):
         people = [(name, (await resolve_mention(uow, who, ctx.clock.now())).handle)
                   for name, who in cmd.field_people]
-        values = read_values(ctx.org.form_for(ticket.type), cmd.fields + tuple(people))
+        values = read_values(ctx.org.form_for(ticket.kind), cmd.fields + tuple(people))
         changed = ticket.set_fields(actor, values)
     return ctx.card("ticket.fields_set" if changed else "ticket.fields_unchanged", ticket,
                     names=[name.removeprefix("field:") for name in changed])

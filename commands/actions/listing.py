@@ -80,6 +80,8 @@ def _query(cmd: ListTickets, ctx: Context) -> tuple[str, TicketQuery, dict[str, 
 
 async def list_tickets(cmd: ListTickets, ctx: Context) -> Answer:
     scope, query, params = _query(cmd, ctx)
+    if cmd.types:
+        query = replace(query, types=cmd.types)
     query = shielded(query, ctx.org, ctx.person)  # an admin's every-team list included
     async with ctx.uow() as uow:
         tickets, total = await uow.tickets.find(query)

@@ -83,7 +83,7 @@ async def history(cmd: History, ctx: Context) -> Answer:
         internal = _can_see_internal(ctx)
         lines = [h for h in await uow.tickets.history(ticket) if internal or not h.internal]
         names = await _names(uow, {h for line in lines for h in _handles(line)})
-    flow = ctx.org.workflow_for(ticket.type)
+    flow = ctx.org.workflow_for(ticket.kind)
     lines = [_worded(replace(line, changes=_named(line.changes, names)), flow) for line in lines]
     return Answer("ticket.history", {"key": ticket.key, "title": ticket.title, "lines": lines},
                   public=False)

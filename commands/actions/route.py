@@ -44,7 +44,7 @@ async def explain(cmd: ExplainRoute, ctx: Context) -> Answer:
     org = ctx.org
     asked = cmd.ticket
     placement = place(org, requested(asked, ctx.channel), org.profile(ctx.person.handle).department)
-    if placement.type not in org.ticket_types:
+    if placement.type not in org.ticket_types and placement.custom_type is None:
         raise InvalidInput("error.type_disabled", type=placement.type.value)
     team = org.team(placement.team)
     assert team is not None  # rules and queues name known teams (checked at load)
@@ -60,7 +60,7 @@ async def explain(cmd: ExplainRoute, ctx: Context) -> Answer:
         "text": asked.title, "rule": decision.rule.name if decision.rule else None,
         "hits": [{"kind": h.kind, "value": h.value, "where": h.where} for h in decision.hits],
         "checked": decision.checked, "rules": len(org.routing),
-        "queue": placement.queue, "team": team.name, "type": placement.type.value,
+        "queue": placement.queue, "team": team.name, "type": placement.custom_type or placement.type.value,
         "category": placement.category, "priority": placement.priority.value,
         "skills": sorted(placement.skills), "strategy": policy.strategy.value, "bypass": bypass,
         "triage": triage_channel(org, team, placement.queue),
