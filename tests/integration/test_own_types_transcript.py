@@ -120,7 +120,9 @@ async def test_the_awaited_manager_is_reminded_once(
 
 async def test_an_access_request_is_decided_by_the_system_owner(chat: Chat, app: App) -> None:
     missing = await chat.user("alice").says("new type:access Finance ledger access")
-    assert not missing.ok and "system=" in missing.text  # the form's required field
+    assert missing.answer.key == "dialogue.ask" and "System?" in missing.text  # required field
+    stopped = await chat.user("alice").says("cancel")
+    assert stopped.answer.key == "dialogue.cancelled", stopped.text
     created = await chat.user("alice").says(
         "new type:权限 system=ledger Finance ledger access -- read only")
     assert created.ok, created.text
