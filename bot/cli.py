@@ -16,6 +16,7 @@ from bot.asset_cli import add_arguments as add_asset_arguments
 from bot.bootstrap import App, SchemaOutOfDate, build_app, create_embedded_database
 from bot.clock import SystemClock
 from bot.console.session import ConsoleSession, console_senders, stdout_writer
+from bot.event_loop import serve_loop
 from bot.holiday_check import warning_line
 from bot.logs import configure_logging
 from bot.orgfile import LoadedOrg, OrgFileError, line_of, load_org
@@ -267,7 +268,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.serve import serve
 
         require_complete(settings)
-        return asyncio.run(serve(settings))
+        with asyncio.Runner(loop_factory=serve_loop(settings.event_loop)) as runner:
+            return runner.run(serve(settings))
     if command == "sla":
         if args.sla_action == "sweep":
             return asyncio.run(_sla_sweep(settings))

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     http_host: str = "0.0.0.0"
     http_port: int = 3000
     shutdown_timeout: float = Field(default=20.0, gt=0)  # seconds to finish in-flight work
+    # `serve`'s event loop: uvloop where installed (its sockets cost less CPU), or asyncio's own.
+    event_loop: Literal["auto", "uvloop", "asyncio"] = "auto"
     dingtalk_client_id: str | None = Field(default=None, validation_alias="DINGTALK_CLIENT_ID")
     dingtalk_client_secret: str | None = Field(default=None,
                                                validation_alias="DINGTALK_CLIENT_SECRET")
