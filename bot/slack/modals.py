@@ -1,5 +1,5 @@
-"""Modals (create, transfer, note, pend, resolve) built with slack_sdk's view models, and the
-reading of their submissions back into commands."""
+"""Modals (create, transfer, note, pend, resolve, an approval's rejection) built with slack_sdk's
+view models, and the reading of their submissions back into commands."""
 
 import json
 from dataclasses import dataclass
@@ -28,6 +28,8 @@ from workflows.priority import DEFAULT_PRIORITY, Priority
 CREATE = "ticket_create"
 STEP_MODALS = {"transfer": "ticket_transfer", "note": "ticket_note", "pend": "ticket_pend",
                "resolve": "ticket_resolve"}
+REJECT = "ticket_reject"  # an approver's Reject: the reason the rejection must give
+MAX_REASON = 3000
 
 
 def _text_input(block_id: str, label: str, *, multiline: bool = False, optional: bool = False,
@@ -147,6 +149,16 @@ def step_modal(step: str, catalog: Catalog, org: Organisation, key: str,
                 title=f"{t('action.' + step)} {key}"[:24], submit=t("modal.submit")[:24],
                 close=t("modal.cancel")[:24], private_metadata=json.dumps({**metadata, "key": key}),
                 blocks=blocks)
+
+
+def reject_modal(catalog: Catalog, key: str, metadata: dict[str, Any]) -> View:
+    """Asked when an approver presses Reject: the reason is required (it goes to the thread)."""
+    t = catalog.text
+    return View(type="modal", callback_id=REJECT, title=f"{t('action.reject')} {key}"[:24],
+                submit=t("button.reject")[:24], close=t("modal.cancel")[:24],
+                private_metadata=json.dumps({**metadata, "key": key}),
+                blocks=[_text_input("reason", t("modal.reject_reason_field"), multiline=True,
+                                    max_length=MAX_REASON)])
 
 
 @dataclass(frozen=True, slots=True)

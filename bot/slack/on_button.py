@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.bot import SlackBot
 from bot.slack.cards import ACTION_PREFIX, CHECK_PREFIX
-from bot.slack.modals import STEP_MODALS, step_modal
+from bot.slack.modals import STEP_MODALS, reject_modal, step_modal
 from commands import buttons
 from commands import messages as m
 from commands.answer import Answer
@@ -73,6 +73,9 @@ def register(bot: SlackBot) -> None:
         user, name = body["user"]["id"], payload_name(body)
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id")
+        if step == buttons.REJECT and not value.get("arg"):
+            await ask_reason(body, key, user, name, channel)
+            return
         if step in buttons.BUTTONS:
             arg = value.get("arg") or ""
             command = buttons.command_for(step, key, arg)
@@ -103,6 +106,23 @@ def register(bot: SlackBot) -> None:
             except SlackApiError as error:
                 log.warning("could not open the %s modal: %s", step, error.response.get("error"))
                 await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+
+    async def ask_reason(body: dict[str, Any], key: str, user: str, name: str | None,
+                         channel: str | None) -> None:
+        """Reject opens a modal asking the reason, once the use case has said this person may
+        reject now: it refuses a reasonless rejection only after checking the approver, so
+        any other refusal (not an approver, no step any more) is said instead, and nothing
+        changes."""
+        check = await bot.run(user, m.Reject(key, None), None, name=name)
+        if check.key != "error.reject_needs_reason":
+            await bot.ephemeral(channel, user, check)
+            return
+        view = reject_modal(bot.catalog, key, {"channel": channel})
+        try:
+            await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as error:
+            log.warning("could not open the reject modal: %s", error.response.get("error"))
+            await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
 
     async def ticked(body: dict[str, Any]) -> None:
         key, version, checked, unchecked = checklist_changes(body)

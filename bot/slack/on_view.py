@@ -6,7 +6,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.slack.bot import SlackBot
-from bot.slack.modals import CREATE, FIELD_BLOCK, Submitted
+from bot.slack.modals import CREATE, FIELD_BLOCK, REJECT, Submitted
 from bot.slack.on_button import payload_name
 from commands import messages as m
 from commands.answer import Answer
@@ -125,3 +125,22 @@ def register(bot: SlackBot) -> None:
     async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         await step(ack, body, view,
                    lambda key, form: m.Resolve(key, form.text("resolution")), "resolution")
+
+    @bot.app.view(REJECT)
+    async def reject_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        form = Submitted(view["state"]["values"])
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user = body["user"]["id"]
+        if not form.text("reason"):  # blanks only: Slack's required input lets them through
+            await ack(response_action="errors",
+                      errors={"reason": bot.catalog.text("modal.reject_reason_required")})
+            return
+        answer = await bot.run(user, m.Reject(meta["key"], form.text("reason")),
+                               f"view:{view['id']}:{view.get('hash', '')}",
+                               name=payload_name(body))
+        if not answer.ok:
+            await refuse(ack, answer, "reason")
+            return
+        await ack()
+        if answer.key == "ticket.already_decided":  # decided before: nothing changed, say so
+            bot.after_ack(bot.ephemeral(meta.get("channel"), user, answer))
