@@ -1,6 +1,7 @@
 """Approval steps in Slack over HTTP: each approver gets a card with Approve and Reject in a
 direct message; clicks are Slack's block_actions payloads; a double click approves once; a
-person who is not an approver is refused with who decides; Reject opens a modal asking the
+person who is not an approver is refused with who decides; the sweep reminds the member still
+awaited; Reject opens a modal asking the
 reason (blanks refused in it), and the rejection puts it in the ticket's thread."""
 
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.scheduler import sla_tick
 from storage.models import AuditRow, TicketRow
 from tests.e2e import slack_stack as stack_module
 from tests.e2e.slack_stack import NAMES, SlackStack, assert_valid_blocks, slack_stack, view_values
@@ -80,7 +82,8 @@ async def decisions(stack: SlackStack) -> int:
             AuditRow.action.in_(["approve", "reject"])))).scalar_one()
 
 
-async def test_the_board_decides_from_its_direct_messages(stack: SlackStack) -> None:
+async def test_the_board_decides_from_its_direct_messages(stack: SlackStack,
+                                                          clock: FakeClock) -> None:
     await stack.command("U0ALICE", "new type:change Upgrade the core switch -- Saturday night")
     await stack.command("U0BOB", "claim IT-1")
     await stack.command("U0BOB", "pend IT-1 for the change board")
@@ -110,6 +113,19 @@ async def test_the_board_decides_from_its_direct_messages(stack: SlackStack) -> 
     shared = [m for m in stack.fake.messages("C0GENERAL") + stack.fake.messages("C0ITDESK")
               if m.get("blocks") and m.get("text", "").startswith("IT-1 ·")]
     assert shared and "Approved: erin · awaited: dave" in str(shared[-1]["blocks"])
+
+    # After 4 h the sweep reminds the member still awaited, once; not the one who approved.
+    before = len(stack.fake.calls_to("chat.postMessage"))
+    clock.advance(hours=4, minutes=1)
+    await sla_tick(stack.core)
+    await sla_tick(stack.core)
+    await stack.deliver()
+    reminded = [(c.args["channel"], c.args["text"])
+                for c in stack.fake.calls_to("chat.postMessage")[before:]
+                if c.args["text"].startswith("🔁")]
+    assert reminded == [(stack.fake.im_channel("U0DAVE"),
+                         "🔁 IT-1 (Upgrade the core switch) still waits for your approval: "
+                         "`approve IT-1` or `reject IT-1 <reason>`.")]
 
     # Bob pressing Reject is refused as for Approve; no modal opens for him.
     await stack.interact(press("U0BOB", "ticket:reject:", erin, stack.fake.im_channel("U0BOB")))
