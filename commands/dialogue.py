@@ -12,6 +12,10 @@ DingTalk, Feishu) and the adapters render the answers it returns like any other.
 - `cancel` / `取消` ends it: nothing is created or changed.
 - A dialogue left alone expires (`EXPIRY` after its last answer); the next message is then
   read as a command, as if there had been none. Retention deletes expired rows.
+- A dialogue about a confidential ticket (its queue or team is; a `new` filed to a confidential
+  queue) started in a group is asked in the person's direct chat with the bot instead: the
+  question is private, and the answers are read from the direct chat (`DIRECT`, the one
+  conversation adapters name a direct chat), so the group never hears of the ticket.
 - Another command typed instead of an answer is run, and ends the dialogue, when the field
   asked is not free text and the message is not a value of its kind but reads as a command
   (`list mine` while asked a risk). For a text field every message is the answer.
@@ -26,11 +30,13 @@ from commands import messages as m
 from commands.answer import Answer
 from commands.grammar import Grammar
 from commands.ports import Clock, DialogueState, Duplicate, UnitOfWork, UnitOfWorkFactory
+from workflows.confidential import is_confidential, ticket_is_confidential
 from workflows.errors import DomainError, InvalidInput
 from workflows.fields import FieldDef, FieldKind, parse_value
 from workflows.organisation import Organisation
 
 EXPIRY = timedelta(minutes=15)
+DIRECT = ""  # the conversation of a person's direct chat with the bot, on every messenger
 CANCEL_WORDS = frozenset({"cancel", "取消", "/cancel", "stop", "算了"})
 _FREE_TEXT = (FieldKind.TEXT, FieldKind.LONG_TEXT)
 
@@ -89,22 +95,27 @@ class Dialogues:
         missing = await self._missing(answer)
         if missing is None:
             return answer
-        key, asking = missing
+        key, asking, secret = missing
         if isinstance(command, m.Create) or key is not None:
+            secret = secret or (isinstance(command, m.Create) and is_confidential(
+                self.org, command.queue or self.org.default_queue, None))
             for spec in asking:  # what the questions say they are for ("To resolve IT-4 …")
                 spec["action"] = answer.params.get("action")
-            state = DialogueState(who.platform, who.user_id, conversation, text, at_users, key,
-                                  [], asking, 0, now + self.expiry)
+            state = DialogueState(who.platform, who.user_id, DIRECT if secret else conversation,
+                                  text, at_users, key, [], asking, 0, now + self.expiry)
             async with self.uow() as uow:
                 await uow.dialogues.start(state, now)
                 await uow.commit()
-            return _question(state, first=True)
+            question = _question(state, first=True)
+            return replace(question, public=False) if secret else question
         return answer
 
-    async def _missing(self, answer: Answer) -> tuple[str | None, list[dict[str, Any]]] | None:
-        """The fields a refusal says are missing, as the questions to ask; None otherwise."""
+    async def _missing(self, answer: Answer
+                       ) -> tuple[str | None, list[dict[str, Any]], bool] | None:
+        """The fields a refusal says are missing, as the questions to ask, and whether the
+        ticket they are for is confidential; None otherwise."""
         if answer.key == "error.fields_missing":
-            return None, [_spec(_field(f)) for f in answer.params.get("fields") or []]
+            return None, [_spec(_field(f)) for f in answer.params.get("fields") or []], False
         if answer.key != "error.transition_needs_fields":
             return None
         key = str(answer.params.get("key") or "")
@@ -113,7 +124,7 @@ class Dialogues:
         form = self.org.form_for(ticket.kind)
         defs = [form.get(name) for name in answer.params.get("fields") or []]
         asking = [_spec(f) for f in defs if f is not None]
-        return (key, asking) if asking else None
+        return (key, asking, ticket_is_confidential(self.org, ticket)) if asking else None
 
     async def _answer(self, uow: UnitOfWork, state: DialogueState, text: str,
                       at_users: dict[str, m.Mention], dedup_key: str | None

@@ -216,14 +216,18 @@ class Ticket:
     # -- plumbing --------------------------------------------------------------------------
     def _check(self, action: Action, actor: Actor) -> Transition:
         row = self.flow.check(action, self.status_id, actor.roles, actor.principals)
-        # A transition's `requires` beyond the built-in ones (which the commands themselves
-        # ask for) names the type's own fields: they must be set (`set IT-4 name=…`) first.
-        wanted = [name for name in row.requires if name not in BUILT_IN_FIELDS]
-        missing = [name for name in wanted if self.fields.get(name) in (None, "", [])]
+        missing = self.fields_needed(row)
         if missing:
             raise InvalidInput("error.transition_needs_fields", key=self.key,
                                action=action.value, fields=missing)
         return row
+
+    def fields_needed(self, row: Transition) -> list[str]:
+        """The type's own fields the transition requires and the ticket lacks. A transition's
+        `requires` beyond the built-in ones (which the commands themselves ask for) names them:
+        they must be set (`set IT-4 name=…`, a form, the guided dialogue) first."""
+        wanted = [name for name in row.requires if name not in BUILT_IN_FIELDS]
+        return [name for name in wanted if self.fields.get(name) in (None, "", [])]
 
     def set_fields(self, actor: Actor, values: dict[str, Any]) -> dict[str, list[Any]]:
         """Give the type's own fields new values (anyone on the ticket, while it is open); the

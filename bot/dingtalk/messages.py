@@ -13,6 +13,7 @@ from bot.dingtalk.inbound import RobotMessage
 from bot.dingtalk.replies import Conversation, Replier
 from bot.dingtalk.text import command_text, mentioned_people
 from commands.answer import Answer
+from commands.dialogue import DIRECT
 from commands.dispatcher import Dispatcher
 from commands.messages import Command, Create
 from commands.ports import UnitOfWorkFactory
@@ -50,8 +51,9 @@ class MessageHandler:
                 return replace(command, origin_channel=group)
             return command
 
-        # The dispatcher may take the text as the answer to a guided dialogue's question.
+        # The dispatcher may take the text as the answer to a guided dialogue's question (one
+        # asked privately about a confidential ticket is answered in the 1:1 chat, DIRECT).
         answer = await self.dispatcher.handle_text(
             who, text, mentioned_people(at_users), dedup_key=message.msg_id,
-            conversation=message.conversation_id or "", shape=in_group)
+            conversation=(message.conversation_id or "") if group else DIRECT, shape=in_group)
         self.replier.schedule(conversation, answer, message.msg_id)

@@ -21,6 +21,7 @@ from bot.feishu.text import command_text
 from commands import buttons
 from commands import messages as m
 from commands.answer import Answer
+from commands.dialogue import DIRECT
 from commands.dispatcher import Dispatcher
 from commands.people import handle_from
 from commands.ports import Clock, UnitOfWorkFactory
@@ -84,10 +85,11 @@ class FeishuEvents:
                 return replace(command, origin_channel=group)
             return command
 
-        # The dispatcher may take the text as the answer to a guided dialogue's question.
+        # The dispatcher may take the text as the answer to a guided dialogue's question (one
+        # asked privately about a confidential ticket is answered in the p2p chat, DIRECT).
         answer = await self.dispatcher.handle_text(
             who, command_text(message, handles), {}, dedup_key=message.message_id,
-            conversation=message.chat_id or "", shape=in_group)
+            conversation=(message.chat_id or "") if group else DIRECT, shape=in_group)
         self.replier.schedule(conversation, answer, message.message_id)
 
     async def on_click(self, click: CardClick) -> dict[str, Any]:

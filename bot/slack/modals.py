@@ -1,7 +1,8 @@
-"""Modals (create, transfer, note, pend, resolve) built with slack_sdk's view models, and the
-reading of their submissions back into commands."""
+"""Modals (create, transfer, note, pend, resolve, an approval's rejection) built with slack_sdk's
+view models, and the reading of their submissions back into commands."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,11 @@ from workflows.priority import DEFAULT_PRIORITY, Priority
 CREATE = "ticket_create"
 STEP_MODALS = {"transfer": "ticket_transfer", "note": "ticket_note", "pend": "ticket_pend",
                "resolve": "ticket_resolve"}
+# A transition (a step's modal, or a one-click button) asking the type's own fields its
+# `requires` names and the ticket lacks: submitted, they are set and the transition made at once.
+WITH_FIELDS = "ticket_with_fields"
+REJECT = "ticket_reject"  # an approver's Reject: the reason the rejection must give
+MAX_REASON = 3000
 
 
 def _text_input(block_id: str, label: str, *, multiline: bool = False, optional: bool = False,
@@ -52,8 +58,9 @@ def _yes_no(catalog: Catalog) -> list[Option]:
             Option(value="no", text=catalog.text("field.no"))]
 
 
-def field_block(f: FieldDef, catalog: Catalog) -> InputBlock:
-    """The Block Kit input for one of the type's own fields, its default already filled in."""
+def field_block(f: FieldDef, catalog: Catalog, required: bool | None = None) -> InputBlock:
+    """The Block Kit input for one of the type's own fields, its default already filled in;
+    `required` overrides the field's own (a transition requiring it)."""
     label, block_id = f.label(catalog.locale)[:2000], FIELD_BLOCK + f.name
     default = f.default
     element: Any
@@ -84,7 +91,8 @@ def field_block(f: FieldDef, catalog: Catalog) -> InputBlock:
         element = RadioButtonsElement(
             action_id="value", options=options,
             initial_option=None if default is None else options[0 if default else 1])
-    return InputBlock(block_id=block_id, label=label, optional=not f.required, element=element)
+    must = f.required if required is None else required
+    return InputBlock(block_id=block_id, label=label, optional=not must, element=element)
 
 
 def create_modal(catalog: Catalog, org: Organisation, metadata: dict[str, Any],
@@ -126,7 +134,10 @@ def create_modal(catalog: Catalog, org: Organisation, metadata: dict[str, Any],
 
 
 def step_modal(step: str, catalog: Catalog, org: Organisation, key: str,
-               metadata: dict[str, Any]) -> View:
+               metadata: dict[str, Any], needs: Sequence[FieldDef] = (),
+               ticket_type: str | None = None) -> View:
+    """A step's modal (transfer, note, pend, resolve), or any transition's when it `needs` the
+    type's own fields: their inputs follow the step's (a one-click action has only those)."""
     t = catalog.text
     blocks: list[InputBlock] = []
     if step == "transfer":
@@ -143,10 +154,26 @@ def step_modal(step: str, catalog: Catalog, org: Organisation, key: str,
         blocks = [_text_input("reason", t("modal.pend_field"), multiline=True)]
     elif step == "resolve":
         blocks = [_text_input("resolution", t("modal.resolution_field"), multiline=True)]
-    return View(type="modal", callback_id=STEP_MODALS[step],
+    callback = STEP_MODALS.get(step, WITH_FIELDS)
+    if needs:
+        blocks += [field_block(f, catalog, required=True) for f in needs][:90]
+        callback = WITH_FIELDS
+        metadata = {**metadata, "action": step, "type": ticket_type,
+                    "fields": [f.name for f in needs]}
+    return View(type="modal", callback_id=callback,
                 title=f"{t('action.' + step)} {key}"[:24], submit=t("modal.submit")[:24],
                 close=t("modal.cancel")[:24], private_metadata=json.dumps({**metadata, "key": key}),
                 blocks=blocks)
+
+
+def reject_modal(catalog: Catalog, key: str, metadata: dict[str, Any]) -> View:
+    """Asked when an approver presses Reject: the reason is required (it goes to the thread)."""
+    t = catalog.text
+    return View(type="modal", callback_id=REJECT, title=f"{t('action.reject')} {key}"[:24],
+                submit=t("button.reject")[:24], close=t("modal.cancel")[:24],
+                private_metadata=json.dumps({**metadata, "key": key}),
+                blocks=[_text_input("reason", t("modal.reject_reason_field"), multiline=True,
+                                    max_length=MAX_REASON)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.bot import SlackBot
 from bot.slack.cards import ACTION_PREFIX, CHECK_PREFIX
-from bot.slack.modals import STEP_MODALS, step_modal
+from bot.slack.modals import STEP_MODALS, reject_modal, step_modal
 from commands import buttons
 from commands import messages as m
 from commands.answer import Answer
@@ -73,6 +73,9 @@ def register(bot: SlackBot) -> None:
         user, name = body["user"]["id"], payload_name(body)
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id")
+        if step == buttons.REJECT and not value.get("arg"):
+            await ask_reason(body, key, user, name, channel)
+            return
         if step in buttons.BUTTONS:
             arg = value.get("arg") or ""
             command = buttons.command_for(step, key, arg)
@@ -89,20 +92,56 @@ def register(bot: SlackBot) -> None:
             # One click on one card version is one action: a double click is a duplicate.
             dedup = f"button:{user}:{key}:v{version}:{step}"
             answer = await bot.run(user, quick, dedup, name=name)
-            if not answer.ok:
+            if answer.key == "error.transition_needs_fields":  # asked in a modal instead
+                await open_step(body, step, key, user, name, channel)
+            elif not answer.ok:
                 await bot.ephemeral(channel, user, answer)
             return
         if step in STEP_MODALS:
-            check = await bot.run(user, m.May(key, Action(step)), None, name=name)
-            if not check.ok:
-                await bot.ephemeral(channel, user, check)
-                return
-            view = step_modal(step, bot.catalog, bot.core.loaded.org, key, {"channel": channel})
-            try:
-                await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
-            except SlackApiError as error:
-                log.warning("could not open the %s modal: %s", step, error.response.get("error"))
-                await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+            await open_step(body, step, key, user, name, channel)
+
+    async def open_step(body: dict[str, Any], step: str, key: str, user: str, name: str | None,
+                        channel: str | None) -> None:
+        """The step's modal, with the inputs of the type's own fields the transition still
+        needs, once the use case has said this person may take it now."""
+        check = await bot.run(user, m.May(key, Action(step)), None, name=name)
+        if not check.ok:
+            await bot.ephemeral(channel, user, check)
+            return
+        org = bot.core.loaded.org
+        form = org.form_for(str(check.params.get("type") or ""))
+        needs = [f for n in check.params.get("needs") or () if (f := form.get(n)) is not None]
+        if not needs and step not in STEP_MODALS:  # set meanwhile: the click runs as it is
+            quick = buttons.click_command(step, key)
+            if quick is not None:
+                answer = await bot.run(user, quick, None, name=name)
+                if not answer.ok:
+                    await bot.ephemeral(channel, user, answer)
+            return
+        view = step_modal(step, bot.catalog, org, key, {"channel": channel}, needs,
+                          str(check.params.get("type") or ""))
+        try:
+            await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as error:
+            log.warning("could not open the %s modal: %s", step, error.response.get("error"))
+            await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+
+    async def ask_reason(body: dict[str, Any], key: str, user: str, name: str | None,
+                         channel: str | None) -> None:
+        """Reject opens a modal asking the reason, once the use case has said this person may
+        reject now: it refuses a reasonless rejection only after checking the approver, so
+        any other refusal (not an approver, no step any more) is said instead, and nothing
+        changes."""
+        check = await bot.run(user, m.Reject(key, None), None, name=name)
+        if check.key != "error.reject_needs_reason":
+            await bot.ephemeral(channel, user, check)
+            return
+        view = reject_modal(bot.catalog, key, {"channel": channel})
+        try:
+            await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as error:
+            log.warning("could not open the reject modal: %s", error.response.get("error"))
+            await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
 
     async def ticked(body: dict[str, Any]) -> None:
         key, version, checked, unchecked = checklist_changes(body)

@@ -6,11 +6,13 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.slack.bot import SlackBot
-from bot.slack.modals import CREATE, FIELD_BLOCK, Submitted
+from bot.slack.modals import CREATE, FIELD_BLOCK, REJECT, STEP_MODALS, WITH_FIELDS, Submitted
 from bot.slack.on_button import payload_name
+from commands import buttons
 from commands import messages as m
 from commands.answer import Answer
-from workflows.fields import FieldKind
+from workflows.errors import InvalidInput
+from workflows.fields import FieldDef, FieldKind, parse_value
 from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.priority import Priority
@@ -38,6 +40,35 @@ def _fields(form: Submitted, org: Organisation) -> dict[str, Any]:
         elif (value := form.typed(FIELD_BLOCK + name)) is not None:
             typed.append((name, value))
     return {"fields": tuple(typed), "field_people": tuple(people)}
+
+
+def _step_fields(form: Submitted, defs: list[FieldDef]
+                 ) -> tuple[list[tuple[str, str]], list[tuple[str, m.Mention]],
+                            dict[str, InvalidInput | None]]:
+    """A transition modal's own fields: the typed values, the people picked, and each field's
+    problem by block (None: left empty), so every wrong input is shown at once."""
+    typed: list[tuple[str, str]] = []
+    people: list[tuple[str, m.Mention]] = []
+    problems: dict[str, InvalidInput | None] = {}
+    for f in defs:
+        block = FIELD_BLOCK + f.name
+        if f.kind is FieldKind.PERSON:
+            if (picked := form.user(block)) is None:
+                problems[block] = None
+            else:
+                people.append((f.name, m.Mention(Source.SLACK, picked)))
+            continue
+        value = form.typed(block)
+        if value is None:
+            problems[block] = None
+            continue
+        try:
+            parse_value(f, value)
+        except InvalidInput as error:
+            problems[block] = error
+            continue
+        typed.append((f.name, value))
+    return typed, people, problems
 
 
 def register(bot: SlackBot) -> None:
@@ -109,6 +140,47 @@ def register(bot: SlackBot) -> None:
             return None
         return m.Transfer(key, to=_slack(person), team=team, reason=form.text("reason"))
 
+    # Each step modal's command from its inputs, and the input its refusals show on.
+    steps: dict[str, tuple[Any, str]] = {
+        "transfer": (transfer, "reason"),
+        "note": (lambda key, form: m.Note(key, form.text("text")), "text"),
+        "pend": (lambda key, form: m.Pend(key, form.text("reason")), "reason"),
+        "resolve": (lambda key, form: m.Resolve(key, form.text("resolution")), "resolution"),
+    }
+    assert set(steps) == set(STEP_MODALS)
+
+    @bot.app.view(WITH_FIELDS)
+    async def fields_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A transition with the type's own fields it requires: wrong or empty inputs are each
+        shown on their field; else the fields are set and the transition made at once."""
+        form = Submitted(view["state"]["values"])
+        meta = json.loads(view.get("private_metadata") or "{}")
+        action, key = str(meta.get("action") or ""), str(meta.get("key") or "")
+        own = bot.core.loaded.org.form_for(str(meta.get("type") or ""))
+        defs = [f for n in meta.get("fields") or () if (f := own.get(n)) is not None]
+        typed, people, problems = _step_fields(form, defs)
+        if problems:
+            await ack(response_action="errors", errors={
+                block: (bot.renderer.text(Answer(e.message_key, dict(e.params), public=False,
+                                                 ok=False)) if e is not None
+                        else bot.catalog.text("modal.field_required"))[:150]
+                for block, e in problems.items()})
+            return
+        build, field = steps.get(action, (None, FIELD_BLOCK + defs[0].name if defs else ""))
+        then = build(key, form) if build else buttons.click_command(action, key)
+        if then is None:
+            await ack(response_action="errors",
+                      errors={"person": bot.catalog.text("slack.transfer_pick_one")})
+            return
+        command = m.WithFields(key, tuple(typed), then, tuple(people))
+        answer = await bot.run(body["user"]["id"], command,
+                               f"view:{view['id']}:{view.get('hash', '')}", name=payload_name(body))
+        if not answer.ok:
+            named = f"{FIELD_BLOCK}{answer.params.get('field')}"
+            await refuse(ack, answer, named if named in form.values else field)
+            return
+        await ack()
+
     @bot.app.view("ticket_transfer")
     async def transfer_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         await step(ack, body, view, transfer, "reason")
@@ -125,3 +197,22 @@ def register(bot: SlackBot) -> None:
     async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         await step(ack, body, view,
                    lambda key, form: m.Resolve(key, form.text("resolution")), "resolution")
+
+    @bot.app.view(REJECT)
+    async def reject_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        form = Submitted(view["state"]["values"])
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user = body["user"]["id"]
+        if not form.text("reason"):  # blanks only: Slack's required input lets them through
+            await ack(response_action="errors",
+                      errors={"reason": bot.catalog.text("modal.reject_reason_required")})
+            return
+        answer = await bot.run(user, m.Reject(meta["key"], form.text("reason")),
+                               f"view:{view['id']}:{view.get('hash', '')}",
+                               name=payload_name(body))
+        if not answer.ok:
+            await refuse(ack, answer, "reason")
+            return
+        await ack()
+        if answer.key == "ticket.already_decided":  # decided before: nothing changed, say so
+            bot.after_ack(bot.ephemeral(meta.get("channel"), user, answer))

@@ -30,13 +30,16 @@ async def show(cmd: Show, ctx: Context) -> Answer:
 
 
 async def may(cmd: May, ctx: Context) -> Answer:
-    """Answer ok when the action is open to this person now, else the refusal it would get."""
+    """Answer ok when the action is open to this person now (with the fields it still needs),
+    else the refusal it would get."""
     async with ctx.uow() as uow:
         ticket = await uow.tickets.get(cmd.key)
     check_visible(ctx, ticket)
     actor = ctx.actor(ticket)  # attaches the organisation's workflow for the ticket's type
-    ticket.flow.check(cmd.action, ticket.status_id, actor.roles, actor.principals)
-    return Answer("ok", {"key": ticket.key}, public=False)
+    row = ticket.flow.check(cmd.action, ticket.status_id, actor.roles, actor.principals)
+    # What a form for it must also ask: the type's own fields the transition requires.
+    return Answer("ok", {"key": ticket.key, "type": ticket.kind,
+                         "needs": ticket.fields_needed(row)}, public=False)
 
 
 # Changes that name people keep their handles (stable ids); the history shows their names.

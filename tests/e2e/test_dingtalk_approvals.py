@@ -1,7 +1,7 @@
 """Approval steps on DingTalk: each approver's interactive card arrives in their one-to-one chat
 with the robot (IM_ROBOT) with 批准 and 驳回; clicks are card callbacks as the stream delivers
-them; a person who is not an approver is refused with who decides; a rejection needs its reason
-and the reason reaches the group."""
+them; a person who is not an approver is refused with who decides; the sweep reminds the
+member still awaited; a rejection needs its reason and the reason reaches the group."""
 
 import json
 from collections.abc import AsyncIterator
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.scheduler import sla_tick
 from storage.models import AuditRow, TicketRow
 from tests.e2e.test_dingtalk import IT_GROUP, LI, ORG, TEMPLATE, WANG, ZHANG, ZHAO
 from tests.fakes.dingtalk_gateway import FakeDingTalkGateway, card_callback
@@ -29,7 +30,7 @@ workflows:
         like: pending
         name: {en: Awaiting CAB, zh-CN: 待变更委员会审批}
         approval: {approvers: ["group:cab"], mode: all, on_approve: in_progress,
-                   on_reject: rejected}
+                   on_reject: rejected, remind_after: 4h}
       - {id: rejected, phase: cancelled, name: {en: Rejected by CAB, zh-CN: 变更委员会已驳回}}
     transitions:
       - {action: pend, from: [assigned, in_progress], to: awaiting_cab, who: [assignee, lead]}
@@ -74,7 +75,8 @@ async def stored(world: DingTalk) -> tuple[str, str | None]:
     return row.status, row.workflow_status
 
 
-async def test_the_board_decides_on_its_private_cards(dingtalk: DingTalk) -> None:
+async def test_the_board_decides_on_its_private_cards(dingtalk: DingTalk,
+                                                      clock: FakeClock) -> None:
     group = dingtalk.group(IT_GROUP)
     await group.says(LI, "new type:change 升级核心交换机 -- 周六晚上")
     await group.says(WANG, "claim IT-1")
@@ -91,6 +93,17 @@ async def test_the_board_decides_on_its_private_cards(dingtalk: DingTalk) -> Non
     await press(dingtalk, ZHAO, zhao, "approve")
     await press(dingtalk, ZHAO, zhao, "approve")  # a double click
     assert await stored(dingtalk) == ("pending", "awaiting_cab")
+
+    # After 4 h the sweep reminds the member still awaited, once; not the one who approved.
+    before = {m: len(dingtalk.private(m).texts()) for m in (ZHANG, ZHAO)}
+    clock.advance(hours=4, minutes=1)
+    await sla_tick(dingtalk.app)
+    await sla_tick(dingtalk.app)
+    await dingtalk.settle()
+    reminded = {m.staff_id: [t for t in dingtalk.private(m).texts()[before[m]:]
+                             if t.startswith("🔁")] for m in (ZHANG, ZHAO)}
+    assert reminded == {ZHANG.staff_id: ["🔁 IT-1（升级核心交换机）仍在等待您审批：`批准 IT-1` 或 "
+                                         "`驳回 IT-1 <原因>`。"], ZHAO.staff_id: []}
 
     before = len(dingtalk.private(ZHANG).texts())
     await press(dingtalk, ZHANG, zhang, "reject")

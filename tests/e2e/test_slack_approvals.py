@@ -1,7 +1,8 @@
 """Approval steps in Slack over HTTP: each approver gets a card with Approve and Reject in a
 direct message; clicks are Slack's block_actions payloads; a double click approves once; a
-person who is not an approver is refused with who decides; a rejection asks for its reason and
-puts it in the ticket's thread."""
+person who is not an approver is refused with who decides; the sweep reminds the member still
+awaited; Reject opens a modal asking the
+reason (blanks refused in it), and the rejection puts it in the ticket's thread."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,9 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.scheduler import sla_tick
 from storage.models import AuditRow, TicketRow
 from tests.e2e import slack_stack as stack_module
-from tests.e2e.slack_stack import NAMES, SlackStack, assert_valid_blocks, slack_stack
+from tests.e2e.slack_stack import NAMES, SlackStack, assert_valid_blocks, slack_stack, view_values
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
 from tests.support.clock import FakeClock
@@ -80,7 +82,8 @@ async def decisions(stack: SlackStack) -> int:
             AuditRow.action.in_(["approve", "reject"])))).scalar_one()
 
 
-async def test_the_board_decides_from_its_direct_messages(stack: SlackStack) -> None:
+async def test_the_board_decides_from_its_direct_messages(stack: SlackStack,
+                                                          clock: FakeClock) -> None:
     await stack.command("U0ALICE", "new type:change Upgrade the core switch -- Saturday night")
     await stack.command("U0BOB", "claim IT-1")
     await stack.command("U0BOB", "pend IT-1 for the change board")
@@ -111,15 +114,58 @@ async def test_the_board_decides_from_its_direct_messages(stack: SlackStack) -> 
               if m.get("blocks") and m.get("text", "").startswith("IT-1 ·")]
     assert shared and "Approved: erin · awaited: dave" in str(shared[-1]["blocks"])
 
-    # Reject asks for the reason; typed with it, the change ends where the workflow says.
+    # After 4 h the sweep reminds the member still awaited, once; not the one who approved.
     before = len(stack.fake.calls_to("chat.postMessage"))
-    await stack.interact(press("U0DAVE", "ticket:reject:", dave, stack.fake.im_channel("U0DAVE")))
-    asked = [c.args["text"] for c in stack.fake.calls_to("chat.postMessage")[before:]]
-    assert "Please say why you reject it: `reject IT-1 <reason>`." in asked
+    clock.advance(hours=4, minutes=1)
+    await sla_tick(stack.core)
+    await sla_tick(stack.core)
+    await stack.deliver()
+    reminded = [(c.args["channel"], c.args["text"])
+                for c in stack.fake.calls_to("chat.postMessage")[before:]
+                if c.args["text"].startswith("🔁")]
+    assert reminded == [(stack.fake.im_channel("U0DAVE"),
+                         "🔁 IT-1 (Upgrade the core switch) still waits for your approval: "
+                         "`approve IT-1` or `reject IT-1 <reason>`.")]
+
+    # Bob pressing Reject is refused as for Approve; no modal opens for him.
+    await stack.interact(press("U0BOB", "ticket:reject:", erin, stack.fake.im_channel("U0BOB")))
+    assert stack.fake.calls_to("views.open") == []
+
+    # Reject opens a modal (on the click's trigger_id) asking the reason; nothing is decided yet.
+    click = press("U0DAVE", "ticket:reject:", dave, stack.fake.im_channel("U0DAVE"))
+    await stack.interact(click)
+    [opened] = stack.fake.calls_to("views.open")
+    assert opened.args["trigger_id"] == click["trigger_id"]
+    view = opened.args["view"]
+    assert_valid_blocks(view["blocks"])
+    assert (view["callback_id"], view["title"]["text"], view["submit"]["text"]) == (
+        "ticket_reject", "Reject IT-1", "Reject")
+    assert [(b["block_id"], b["label"]["text"], b["optional"], b["element"]["type"],
+             b["element"]["multiline"]) for b in view["blocks"]] == [
+        ("reason", "Why do you reject it? (shown in the ticket's thread)", False,
+         "plain_text_input", True)]
     assert await decisions(stack) == 1
-    await stack.command("U0DAVE", "reject IT-1 no rollback plan")
-    assert await stored(stack) == ("cancelled", "rejected")
+
+    # Blanks are no reason: refused on the modal's input, nothing changes.
+    response = await stack.interact(reason(stack, view, "   "))
+    assert response.json() == {"response_action": "errors",
+                               "errors": {"reason": "Please say why you reject it."}}
+    assert (await decisions(stack), await stored(stack)) == (1, ("pending", "awaiting_cab"))
+
+    # With the reason, the change ends where the workflow says, the reason in the thread.
+    assert (await stack.interact(reason(stack, view, "no rollback plan"))).text == ""
+    assert (await decisions(stack), await stored(stack)) == (2, ("cancelled", "rejected"))
     await stack.deliver()
     threads = [m["text"] for ch in ("C0GENERAL", "C0ITDESK") for m in stack.fake.messages(ch)
                if m.get("thread_ts")]
     assert "Dave rejected IT-1 (Upgrade the core switch): no rollback plan" in threads
+
+
+def reason(stack: SlackStack, view: dict[str, Any], text: str,
+           user: str = "U0DAVE") -> dict[str, Any]:
+    """The view_submission of the reject modal Slack opened (its id and metadata)."""
+    opened = list(stack.fake.views.values())[-1]
+    return sp.view_submission("ticket_reject", view_values(reason=sp.text_input_state(text)),
+                              user_id=user, user_name=NAMES[user], view_id=opened["id"],
+                              private_metadata=view["private_metadata"], blocks=view["blocks"])
+

@@ -1,7 +1,8 @@
 """The sample organisation's own ticket types walked in the console: a new-laptop request (the
 requester's manager, then the IT lead, then IT fulfils it) and an access request (the system's
 owner decides). A refused approver hears who decides, a double approval approves once, a
-rejection puts its reason in the thread, and the SLA sweep reminds the awaited approvers."""
+rejection puts its reason in the thread, and the SLA sweep reminds the awaited approvers (for
+both types)."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -215,3 +216,27 @@ async def test_a_laptop_request_keeps_working_once_its_type_is_dropped(
         assert (await stored(app, key))[0] == "resolved"
     finally:
         await app.aclose()
+
+
+async def test_the_system_owner_is_reminded_then_declines(
+        chat: Chat, app: App, clock) -> None:  # type: ignore[no-untyped-def]
+    created = await chat.user("alice").says("new type:access system=ledger Ledger admin rights")
+    key = created.answer.ticket.key
+    assert (await chat.user("bob").says(f"claim {key}")).ok
+    assert (await chat.user("bob").says(f"pend {key} owner")).ok
+    clock.advance(days=1, minutes=1)  # remind_after: 1d
+    await sla_tick(app)
+    await sla_tick(app)  # once per visit to the step
+    assert [r.address for r in await outbox(app, "approval_reminder")] == ["frank"]
+    refused = await chat.user("dave").says(f"reject {key} too broad")
+    assert refused.text == (f"You are not an approver of {key} while it is Awaiting system "
+                            "owner: frank decides.")
+    declined = await chat.user("frank").says(f"reject {key} admin rights are too broad")
+    assert declined.text.splitlines()[0] == (
+        f"You rejected {key}: admin rights are too broad. It is now Declined.")
+    assert await stored(app, key) == ("cancelled", "declined", "service_request",
+                                      "access_request")
+    assert await decisions(app, key) == [("approval_reminder", ["owner_ok", None]),
+                                         ("reject", ["owner_ok", "frank"])]
+    thread = await outbox(app, "reject")
+    assert thread and all(r.params.get("reason") == "admin rights are too broad" for r in thread)
