@@ -181,22 +181,13 @@ def register(bot: SlackBot) -> None:
             return
         await ack()
 
-    @bot.app.view("ticket_transfer")
-    async def transfer_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await step(ack, body, view, transfer, "reason")
+    def step_submitted(build: Any, field: str) -> Any:
+        async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+            await step(ack, body, view, build, field)
+        return submitted
 
-    @bot.app.view("ticket_note")
-    async def note_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await step(ack, body, view, lambda key, form: m.Note(key, form.text("text")), "text")
-
-    @bot.app.view("ticket_pend")
-    async def pend_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await step(ack, body, view, lambda key, form: m.Pend(key, form.text("reason")), "reason")
-
-    @bot.app.view("ticket_resolve")
-    async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await step(ack, body, view,
-                   lambda key, form: m.Resolve(key, form.text("resolution")), "resolution")
+    for action, (build, field) in steps.items():
+        bot.app.view(STEP_MODALS[action])(step_submitted(build, field))
 
     @bot.app.view(REJECT)
     async def reject_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
