@@ -130,7 +130,7 @@ async def build_app(settings: Settings, clock: Clock | None = None,
                               clock.now())
         if loaded.schedules:
             await sync_schedules(SqlUnitOfWorkFactory(sessions), list(loaded.schedules),
-                                 loaded.org, clock.now())
+                                 loaded.org, clock.now(), loaded.floating)
     except BaseException:
         await engine.dispose()
         raise

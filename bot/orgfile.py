@@ -226,6 +226,7 @@ class LoadedOrg:
     webhook_secrets: dict[str, str] = field(default_factory=dict)  # by subscription name
     intake: IntakeConfig = field(default_factory=IntakeConfig)
     assets: tuple[Asset, ...] = ()
+    floating: frozenset[str] = frozenset()  # schedules whose file gives no `start:`
 
 
 def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
@@ -449,5 +450,6 @@ def load_org(path: Path | None = None) -> LoadedOrg:
     if bad:
         raise OrgFileError([f"{_where(path, lines, ('assets', i))}: {say_problem(code, value)}"
                             for i, code, value in bad])
+    floating = frozenset(s.name for s in spec.schedules if not s.start)
     return LoadedOrg(org, directory, path, tuple(schedules), webhook_secrets(spec.webhooks),
-                     intake_config(spec.intake), tuple(assets))
+                     intake_config(spec.intake), tuple(assets), floating)

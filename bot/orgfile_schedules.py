@@ -101,13 +101,21 @@ def build_schedules(specs: list[ScheduleSpec], org: Organisation, now: datetime
 
 
 async def sync_schedules(uow: UnitOfWorkFactory, schedules: list[Schedule], org: Organisation,
-                         now: datetime) -> int:
+                         now: datetime, floating: frozenset[str] = frozenset()) -> int:
     """Add the file's schedules the database lacks; those it has follow the file's definition
-    and keep their progress. How many were added."""
+    and keep their progress. How many were added.
+
+    A schedule in `floating` has no `start:` in the file: it starts on the day it is first
+    added (by `now`, in its zone) and keeps that start on every restart, so an "every other
+    week" rule does not shift its anchor to the day the process last started."""
     added = 0
     async with uow() as work:
         for schedule in schedules:
             stored = await work.schedules.get(schedule.name, for_update=True)
+            if schedule.name in floating:
+                start = (stored.when.start if stored is not None
+                         else now.astimezone(schedule.when.tz).date())
+                schedule.when = replace(schedule.when, start=start)
             if stored is None:
                 schedule.first_due(org.sla.calendars, now)
                 added += await work.schedules.add(schedule, now)

@@ -1,7 +1,7 @@
 """Schedules declared in the organisation file: read like the chat command, errors with the
 file's line, added to the database at start-up without losing progress on a restart."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -57,9 +57,17 @@ async def test_file_schedules_are_added_once_and_make_work_orders(
             stored = await uow.schedules.all()
         assert sorted(s.name for s in stored) == ["morning round", "月末备份检查"]
         assert {s.origin for s in stored} == {"orgfile"}
+        # No `start:` in the file: the schedules start the day they were added, by the clock.
+        assert {s.when.start for s in stored} == {date(2026, 12, 3)}
         clock.current = datetime(2026, 12, 4, 1, 0, 30, tzinfo=UTC)
         assert (await schedules_tick(app)).made == ["IT-1"]
         assert (await schedules_tick(again)).made == []
+        clock.current = datetime(2026, 12, 16, 3, tzinfo=UTC)
+        later = await build_app(settings, clock=clock)  # a restart two weeks on
+        await later.aclose()
+        async with app.uow() as uow:
+            kept = await uow.schedules.all()
+        assert {s.when.start for s in kept} == {date(2026, 12, 3)}  # the anchor does not move
     finally:
         await app.aclose()
         await again.aclose()
