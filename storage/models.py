@@ -611,14 +611,16 @@ decode far faster than timestamps). Kept by the report facts job (storage/report
 
 class ReportFactsMarkRow(Base):
     """Where the report facts job is: every audit line up to `audit_id` has been read (later
-    ones name the tickets to read again), and the first reading of all tickets has reached
-    ticket `backfill_id` (None: done). One row."""
+    ones name the tickets to read again), the first reading of all tickets has reached
+    ticket `backfill_id` (None: done), and the repair pass has checked every ticket up to
+    `repair_id`. One row."""
 
     __tablename__ = "report_facts_mark"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     audit_id: Mapped[int] = mapped_column(BigInteger)
     backfill_id: Mapped[int | None] = mapped_column(Integer)
+    repair_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DialogueRow(Base):

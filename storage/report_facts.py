@@ -7,6 +7,13 @@ Every change that writes audit lines raises the ticket's version in the same tra
 that ticket's lines instead (storage/reports.py): a row may lag, a report never does. The job
 follows the trail from a mark (the last audit line id it has read) and reads again the tickets
 of the lines after it; the first time, it reads every ticket in id order.
+
+Audit ids are handed out when a line is written, not when it commits, so a line can commit
+behind the mark (its transaction began first and ended after the job read a later one). Its
+ticket's row is then stale, which costs that ticket's reading in every report until the ticket
+changes again. So once the job has nothing newer to read, it checks a slice of `REPAIR`
+tickets per step, in id order round the table, and reads again those whose row is missing or
+stale (`repair_id` keeps its place).
 """
 
 from datetime import UTC, datetime
@@ -24,6 +31,7 @@ _T, _A = TicketRow.__table__, AuditRow.__table__
 _F, _M = ReportFactRow.__table__, ReportFactsMarkRow.__table__
 _EVER = ReportQuery(datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 BATCH = 5000  # tickets read per step
+REPAIR = 5000  # tickets checked per step of the repair pass
 
 # The summary's fields, in the order of the table's columns after ticket_id, version, plain.
 FIELDS = ("status_from", "left_open_at", "assigned_at", "assignee", "work_by", "work_at",
@@ -62,7 +70,20 @@ def summary_of(values: Any, handles: dict[int, str]) -> Summary:
 
 
 def _mark_statement() -> Select[Any]:
-    return select(_M.c.audit_id, _M.c.backfill_id).where(_M.c.id == 1).with_for_update()
+    return (select(_M.c.audit_id, _M.c.backfill_id, _M.c.repair_id).where(_M.c.id == 1)
+            .with_for_update())
+
+
+async def _repair(connection: AsyncConnection, after: int, size: int) -> tuple[int, int]:
+    """Read again the tickets of the slice after ticket `after` whose row is missing or
+    stale: how many, and where the next slice starts (0: the table's end, start again)."""
+    slice_ = (await connection.execute(
+        select(_T.c.id, _T.c.version, _F.c.version)
+        .select_from(_T.outerjoin(_F, _F.c.ticket_id == _T.c.id))
+        .where(_T.c.id > after).order_by(_T.c.id).limit(size))).tuples().all()
+    stale = [ticket_id for ticket_id, version, summed in slice_ if summed != version]
+    return (await refresh(connection, stale),
+            slice_[-1][0] if len(slice_) == size else 0)
 
 
 async def refresh(connection: AsyncConnection, ids: list[int]) -> int:
@@ -95,9 +116,9 @@ async def catch_up(connection: AsyncConnection, batch: int = BATCH) -> int:
     mark = (await connection.execute(_mark_statement())).first()
     if mark is None:  # a table emptied by hand: start again from the beginning
         await connection.execute(insert_for(connection)(_M).values(id=1, audit_id=0,
-                                                                   backfill_id=0))
-        mark = (0, 0)
-    audit_id, backfill_id = mark
+                                                                   backfill_id=0, repair_id=0))
+        mark = (0, 0, 0)
+    audit_id, backfill_id, repair_id = mark
     lines = (await connection.execute(
         select(_A.c.id, _A.c.ticket_id).where(_A.c.id > audit_id).order_by(_A.c.id)
         .limit(batch))).tuples().all()
@@ -111,8 +132,10 @@ async def catch_up(connection: AsyncConnection, batch: int = BATCH) -> int:
         )).scalars())
         done += await refresh(connection, ids)
         backfill_id = ids[-1] if len(ids) == batch else None
-    await connection.execute(update(_M).where(_M.c.id == 1)
-                             .values(audit_id=audit_id, backfill_id=backfill_id))
+    elif not lines:  # nothing newer to read: one slice of the repair pass
+        done, repair_id = await _repair(connection, repair_id, min(batch, REPAIR))
+    await connection.execute(update(_M).where(_M.c.id == 1).values(
+        audit_id=audit_id, backfill_id=backfill_id, repair_id=repair_id))
     return done
 
 

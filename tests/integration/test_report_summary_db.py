@@ -12,7 +12,8 @@ from sqlalchemy import func, insert, select
 from bot.bootstrap import App
 from commands.ports import ReportQuery
 from storage import report_facts
-from storage.models import AuditRow, PersonRow, QueueRow, ReportFactRow, TicketRow
+from storage.models import (AuditRow, PersonRow, QueueRow, ReportFactRow, ReportFactsMarkRow,
+                            TicketRow)
 from tests.support.report_trails import AGENTS, trails
 from workflows.reports.facts import Event
 from workflows.reports.metrics import Scope, build_report
@@ -151,3 +152,41 @@ async def test_the_job_sums_up_what_the_chat_wrote(app: App) -> None:
     assert facts[0].summary is None and reopened.current.reopened == 1
     await report_facts_tick(app)
     assert (await report())[0] == reopened  # a reopened trail is not summed up: its lines
+
+
+async def test_a_line_that_committed_behind_the_mark_is_found_by_the_repair_pass(
+        app: App) -> None:
+    """A resolution whose line the job's mark had already passed (its transaction committed
+    after the job read a later line): the repair pass finds the stale row and reads it again."""
+    trail = _collect()[:10]
+    await _write(app, trail)
+    async with app.engine.begin() as conn:
+        while await report_facts.catch_up(conn):
+            pass
+    async with app.engine.begin() as conn:
+        await conn.execute(insert(AuditRow), [{
+            "ticket_id": FIRST + 1, "at": trail[0][1][-1].at, "action": "resolve",
+            "actor_id": None, "to_status": "resolved", "changes": {}, "source": "console",
+            "internal": False}])
+        await conn.execute(TicketRow.__table__.update().where(TicketRow.id == FIRST + 1)
+                           .values(version=TicketRow.version + 1))
+        top = (await conn.execute(select(func.max(AuditRow.id)))).scalar_one()
+        await conn.execute(ReportFactsMarkRow.__table__.update().values(audit_id=top))
+
+    async def versions() -> tuple[int, int]:
+        async with app.engine.connect() as conn:
+            return (await conn.execute(
+                select(TicketRow.version, ReportFactRow.version)
+                .join(ReportFactRow, ReportFactRow.ticket_id == TicketRow.id)
+                .where(TicketRow.id == FIRST + 1))).tuples().one()
+
+    ticket, summed = await versions()
+    assert summed == ticket - 1  # stale: the mark had gone past its line
+    async with app.engine.begin() as conn:
+        assert await report_facts.catch_up(conn) >= 1  # nothing newer: a repair slice
+    ticket, summed = await versions()
+    assert summed == ticket
+    repaired = await _reports(app)
+    async with app.engine.begin() as conn:
+        await report_facts.forget(conn)
+    assert await _reports(app) == repaired  # the same as read from the lines
