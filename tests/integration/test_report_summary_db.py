@@ -12,8 +12,7 @@ from sqlalchemy import func, insert, select
 from bot.bootstrap import App
 from commands.ports import ReportQuery
 from storage import report_facts
-from storage.models import (AuditRow, PersonRow, QueueRow, ReportFactRow, ReportFactsMarkRow,
-                            TicketRow)
+from storage.models import AuditRow, PersonRow, QueueRow, ReportFactRow, ReportFactsMarkRow, TicketRow
 from tests.support.report_trails import AGENTS, trails
 from workflows.reports.facts import Event
 from workflows.reports.metrics import Scope, build_report
