@@ -36,3 +36,18 @@ def sample_change_board_yaml() -> str:
     platform file must have the board's members as people."""
     return sample_type_yaml("change_request") + yaml.safe_dump(
         {"groups": {"cab": sample_board()}}, sort_keys=False)
+
+
+def with_sample_hr(org: str, people: list[dict[str, str]],
+                   channels: dict[str, str]) -> str:
+    """`org` (a platform test's file) with the sample's confidential HR team and queue as the
+    sample writes them, its members given as `people` (with their platform ids). `channels`
+    gives the queue channels on the platform, so a leak would have somewhere to go."""
+    loaded: dict[str, Any] = yaml.safe_load(org)
+    team = next(t for t in sample()["teams"] if t["key"] == "hr")
+    queue = next(q for q in sample()["queues"] if q["key"] == "HR")
+    assert team["confidential"] and queue["confidential"]
+    loaded["people"] += people
+    loaded["teams"].append(team)
+    loaded["queues"].append({**queue, "channels": channels})
+    return yaml.safe_dump(loaded, allow_unicode=True, sort_keys=False)
