@@ -16,6 +16,8 @@ from bot.scheduler import sla_tick
 from storage.models import AuditRow, TicketRow
 from tests.e2e import slack_stack as stack_module
 from tests.e2e.slack_stack import NAMES, SlackStack, assert_valid_blocks, slack_stack, view_values
+from tests.e2e.test_slack_modal_locale import labels as input_labels
+from tests.e2e.test_slack_modal_locale import shown
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
 from tests.support.clock import FakeClock
@@ -33,12 +35,17 @@ def board_org() -> str:
     return org + sample_change_board_yaml()
 
 
-@pytest.fixture
-async def stack(database_url: str, tmp_path: Path, clock: FakeClock, fake_slack: FakeSlack,
-                monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SlackStack]:
+def with_board(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stack's organisation with the sample's change board, its members Slack users."""
     monkeypatch.setattr(stack_module, "ORG", board_org())
     for user, handle in BOARD_PEOPLE.items():
         monkeypatch.setitem(stack_module.NAMES, user, handle)
+
+
+@pytest.fixture
+async def stack(database_url: str, tmp_path: Path, clock: FakeClock, fake_slack: FakeSlack,
+                monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SlackStack]:
+    with_board(monkeypatch)
     async with slack_stack(database_url, tmp_path, clock, fake_slack) as running:
         yield running
 
@@ -203,3 +210,26 @@ def reason(stack: SlackStack, view: dict[str, Any], text: str,
                               user_id=user, user_name=NAMES[user], view_id=opened["id"],
                               private_metadata=view["private_metadata"], blocks=view["blocks"])
 
+
+async def test_the_reject_modal_follows_the_approvers_language(stack: SlackStack) -> None:
+    """The bot speaks English; the modal speaks the approver's Slack language (zh-CN)."""
+    stack.fake.add_user("U0ADMIN", real_name="Admin", locale="zh-CN")
+    await stack.command("U0ALICE", "new type:change Upgrade the core switch")
+    await stack.command("U0BOB", "claim IT-1")
+    await stack.command("U0BOB", "pend IT-1 for the change board")
+    await stack.deliver()
+
+    card = dm_card(stack, "U0ADMIN", "IT-1")
+    await stack.interact(press("U0ADMIN", "ticket:reject:", card,
+                               stack.fake.im_channel("U0ADMIN")))
+    view = shown(stack)
+    assert (view["title"]["text"], view["submit"]["text"]) == ("驳回 IT-1", "驳回")
+    assert input_labels(view) == {"reason": "驳回原因（将显示在工单的讨论串中）"}
+    response = await stack.interact(reason(stack, view, "  ", user="U0ADMIN"))
+    assert response.json() == {"response_action": "errors",
+                               "errors": {"reason": "请填写驳回原因。"}}
+
+    card = dm_card(stack, "U0ERIN", "IT-1")  # Erin's Slack is English
+    await stack.interact(press("U0ERIN", "ticket:reject:", card, stack.fake.im_channel("U0ERIN")))
+    assert input_labels(shown(stack)) == {
+        "reason": "Why do you reject it? (shown in the ticket's thread)"}
