@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from slack_bolt.middleware.authorization.async_single_team_authorization import 
     AsyncSingleTeamAuthorization,
 )
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App
@@ -27,7 +28,9 @@ from commands import messages as m
 from commands.answer import Answer
 from commands.dispatcher import CLAIMS_INBOUND
 from notifications.catalogs import Catalogs
+from notifications.text import Catalog
 from workflows.errors import DomainError
+from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,46 @@ class SlackBot:
     @property
     def catalog(self):  # type: ignore[no-untyped-def]
         return self.renderer.catalog
+
+    async def open_modal(self, trigger_id: str, user_id: str,
+                         build: Callable[[Catalog], View]) -> None:
+        """Open the modal `build` makes, in the words of `user_id`: their language preference
+        (`language …`), else their Slack language (users.info), else the bot's. A trigger_id
+        lives 3 s, so views.open is the first Slack call: a Slack language not known yet is
+        asked after it, and the modal redrawn (views.update) when it differs. A views.open
+        refusal is raised to the caller."""
+        preferred = await self._preferred_locale(user_id)
+        known = preferred or self.directory.cached_locale(user_id)
+        catalog = self.catalog_in(known or self.core.notify.locale_for(Source.SLACK))
+        opened = await self.client.views_open(trigger_id=trigger_id, view=build(catalog))
+        if known is not None:
+            return
+        slack = await self.directory.locale(user_id)
+        if slack is None or slack == catalog.locale:
+            return
+        view = opened.get("view") or {}
+        try:
+            await self.client.views_update(view_id=view.get("id"), hash=view.get("hash"),
+                                           view=build(self.catalog_in(slack)))
+        except SlackApiError as error:  # edited meanwhile (hash_conflict): it stays as it is
+            self.log_refusal("modal in the reader's language", error)
+
+    async def _preferred_locale(self, user_id: str) -> str | None:
+        try:
+            async with self.core.uow() as uow:
+                person = await uow.people.by_platform_id(Source.SLACK, user_id)
+                prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
+                    if person is not None else None
+        except Exception:  # the database is away: the person's Slack language still counts
+            log.warning("could not read the preferences of %s", user_id, exc_info=True)
+            return None
+        return prefs.locale if prefs is not None and prefs.locale else None
+
+    def catalog_in(self, locale: object) -> Catalog:
+        """A modal's catalog again on its submission (its locale rides in the metadata)."""
+        if locale in ("en", "zh-CN"):
+            return self.renderer.catalogs.get(str(locale), "slack")
+        return self.renderer.catalog  # type: ignore[no-any-return]
 
     async def warm_up(self) -> None:
         """bolt asks auth.test on the first request, before that request's ack: ask it at

@@ -1,4 +1,5 @@
-"""Slack user ids to ticketbot identities; display names fetched once per user (users.info)."""
+"""Slack user ids to ticketbot identities; display names and locales fetched once per user
+(users.info, with `include_locale`: Slack gives a user's locale only when asked)."""
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -11,6 +12,7 @@ class SlackDirectory:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
         self._names: dict[str, str] = {}
+        self._locales: dict[str, str | None] = {}
 
     async def identity(self, user_id: str, name: str | None = None) -> Identity:
         if name is None:
@@ -29,6 +31,20 @@ class SlackDirectory:
         """The name if it was looked up already (no call: usable before an ack)."""
         return self._names.get(user_id)
 
+    async def locale(self, user_id: str) -> str | None:
+        """The catalog locale (en, zh-CN) of the Slack user's own language setting; None for a
+        language without a catalog, or when Slack cannot be asked."""
+        if user_id not in self._locales:
+            try:
+                await self._look_up(user_id)
+            except SlackApiError:
+                return None
+        return self._locales.get(user_id)
+
+    def cached_locale(self, user_id: str) -> str | None:
+        """The Slack language if it was looked up already (no call: usable before views.open)."""
+        return self._locales.get(user_id)
+
     async def unknown(self, user_ids: list[str]) -> list[str]:
         """Those of `user_ids` the workspace does not know (users.info: user_not_found). Other
         failures (Slack unreachable after its retries) are raised: nothing can be decided."""
@@ -45,8 +61,15 @@ class SlackDirectory:
         return missing
 
     async def _look_up(self, user_id: str) -> None:
-        info = await self.client.users_info(user=user_id)
+        info = await self.client.users_info(user=user_id, include_locale=True)
         user = info.get("user") or {}
+        self._locales[user_id] = _catalog_locale(str(user.get("locale") or ""))
         profile = user.get("profile") or {}
         self._names[user_id] = (profile.get("display_name") or user.get("real_name")
                                 or user.get("name") or user_id)
+
+
+def _catalog_locale(slack: str) -> str | None:
+    """Slack's IETF tag (`zh-CN`, `zh-TW`, `en-US`, `ja-JP`) as one of the catalogs' locales."""
+    language = slack.split("-")[0].casefold()
+    return {"zh": "zh-CN", "en": "en"}.get(language)

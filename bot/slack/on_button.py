@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 from bot.slack.bot import SlackBot
 from bot.slack.cards import ACTION_PREFIX, CHECK_PREFIX
@@ -18,6 +19,7 @@ from bot.slack.modals import STEP_MODALS, reject_modal, step_modal
 from commands import buttons
 from commands import messages as m
 from commands.answer import Answer
+from notifications.text import Catalog
 from workflows.actions import Action
 
 log = logging.getLogger(__name__)
@@ -118,10 +120,14 @@ def register(bot: SlackBot) -> None:
                 if not answer.ok:
                     await bot.ephemeral(channel, user, answer)
             return
-        view = step_modal(step, bot.catalog, org, key, {"channel": channel}, needs,
-                          str(check.params.get("type") or ""))
+
+        def build(catalog: Catalog) -> View:
+            return step_modal(step, catalog, org, key,
+                              {"channel": channel, "locale": catalog.locale}, needs,
+                              str(check.params.get("type") or ""))
+
         try:
-            await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+            await bot.open_modal(body["trigger_id"], user, build)  # in the reader's words
         except SlackApiError as error:
             log.warning("could not open the %s modal: %s", step, error.response.get("error"))
             await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
@@ -136,9 +142,12 @@ def register(bot: SlackBot) -> None:
         if check.key != "error.reject_needs_reason":
             await bot.ephemeral(channel, user, check)
             return
-        view = reject_modal(bot.catalog, key, {"channel": channel})
+
+        def build(catalog: Catalog) -> View:
+            return reject_modal(catalog, key, {"channel": channel, "locale": catalog.locale})
+
         try:
-            await bot.client.views_open(trigger_id=body["trigger_id"], view=view)
+            await bot.open_modal(body["trigger_id"], user, build)
         except SlackApiError as error:
             log.warning("could not open the reject modal: %s", error.response.get("error"))
             await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))

@@ -7,11 +7,13 @@ reply rides on the ack itself; modals open right after the ack (a trigger_id liv
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 from bot.answer_files import has_files, send_answer_files
 from bot.senders.slack import SlackSender
@@ -19,6 +21,7 @@ from bot.slack.bot import SlackBot
 from bot.slack.mentions import slack_mentions
 from bot.slack.modals import create_modal
 from commands.answer import Answer
+from notifications.text import Catalog
 from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
@@ -34,9 +37,10 @@ def _preset_type(bot: SlackBot, word: str) -> str | None:
 
 
 def register(bot: SlackBot) -> None:
-    async def open_modal(trigger_id: str, view: Any, channel: str | None, user: str) -> None:
+    async def open_modal(trigger_id: str, build: Callable[[Catalog], View], channel: str | None,
+                         user: str) -> None:
         try:
-            await bot.client.views_open(trigger_id=trigger_id, view=view)
+            await bot.open_modal(trigger_id, user, build)  # in the reader's words
         except SlackApiError as error:
             # e.g. expired_trigger_id: Slack was too slow to answer within the trigger's 3 s.
             log.warning("could not open the create modal: %s", error.response.get("error"))
@@ -62,9 +66,14 @@ def register(bot: SlackBot) -> None:
         if not text or preset:
             # `/ticket type:change_request`: the modal asks that type's own fields.
             await ack()
-            view = create_modal(bot.catalog, bot.core.loaded.org, {"channel": channel},
-                                ticket_type=_preset_type(bot, preset.group(1)) if preset else None)
-            bot.after_ack(open_modal(body["trigger_id"], view, channel, user))
+            ticket_type = _preset_type(bot, preset.group(1)) if preset else None
+
+            def build(catalog: Catalog) -> View:
+                return create_modal(catalog, bot.core.loaded.org,
+                                    {"channel": channel, "locale": catalog.locale},
+                                    ticket_type=ticket_type)
+
+            bot.after_ack(open_modal(body["trigger_id"], build, channel, user))
             return
         dedup = f"command:{body.get('trigger_id')}"
         if not await known_to_us(text):
@@ -115,11 +124,14 @@ def register(bot: SlackBot) -> None:
         metadata = {"channel": channel, "ts": message.get("ts")}
         if message.get("user") and not message.get("bot_id") and message["user"] != user:
             metadata["author"] = message["user"]
-        view = create_modal(bot.catalog, bot.core.loaded.org, metadata, title=title[:150],
-                            description=text)
+
+        def build(catalog: Catalog) -> View:
+            return create_modal(catalog, bot.core.loaded.org,
+                                {**metadata, "locale": catalog.locale}, title=title[:150],
+                                description=text)
 
         async def open_then_look_up() -> None:
-            await open_modal(body["trigger_id"], view, channel, user)
+            await open_modal(body["trigger_id"], build, channel, user)
             if metadata.get("author"):
                 # While the form is filled in: the author's name, for the submission (which
                 # must answer before its ack, so it only reads the cache).

@@ -72,9 +72,12 @@ def _step_fields(form: Submitted, defs: list[FieldDef]
 
 
 def register(bot: SlackBot) -> None:
-    async def refuse(ack: AsyncAck, answer: Answer, default_block: str) -> None:
+    async def refuse(ack: AsyncAck, answer: Answer, default_block: str,
+                     meta: dict[str, Any]) -> None:
+        """Said on the modal's input in the words the modal was opened in."""
         block = FIELD_OF_ERROR.get(answer.key) or default_block
-        await ack(response_action="errors", errors={block: bot.renderer.text(answer)[:150]})
+        text = bot.catalog_in(meta.get("locale")).answer(answer)
+        await ack(response_action="errors", errors={block: text[:150]})
 
     @bot.app.view(CREATE)
     async def create_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -101,7 +104,7 @@ def register(bot: SlackBot) -> None:
         if not answer.ok:
             # A field's own refusal shows under that field's input.
             named = f"{FIELD_BLOCK}{answer.params.get('field')}"
-            await refuse(ack, answer, named if named in form.values else "title")
+            await refuse(ack, answer, named if named in form.values else "title", meta)
             return
         await ack()
         if answer.duplicate:
@@ -125,12 +128,13 @@ def register(bot: SlackBot) -> None:
         command = build(meta["key"], form)
         if command is None:
             await ack(response_action="errors",
-                      errors={"person": bot.catalog.text("slack.transfer_pick_one")})
+                      errors={"person": bot.catalog_in(meta.get("locale")).text(
+                          "slack.transfer_pick_one")})
             return
         answer = await bot.run(user, command, f"view:{view['id']}:{view.get('hash', '')}",
                                name=payload_name(body))
         if not answer.ok:
-            await refuse(ack, answer, field)
+            await refuse(ack, answer, field, meta)
             return
         await ack()
 
@@ -160,24 +164,26 @@ def register(bot: SlackBot) -> None:
         defs = [f for n in meta.get("fields") or () if (f := own.get(n)) is not None]
         typed, people, problems = _step_fields(form, defs)
         if problems:
+            words = bot.catalog_in(meta.get("locale"))
             await ack(response_action="errors", errors={
-                block: (bot.renderer.text(Answer(e.message_key, dict(e.params), public=False,
-                                                 ok=False)) if e is not None
-                        else bot.catalog.text("modal.field_required"))[:150]
+                block: (words.answer(Answer(e.message_key, dict(e.params), public=False,
+                                            ok=False)) if e is not None
+                        else words.text("modal.field_required"))[:150]
                 for block, e in problems.items()})
             return
         build, field = steps.get(action, (None, FIELD_BLOCK + defs[0].name if defs else ""))
         then = build(key, form) if build else buttons.click_command(action, key)
         if then is None:
             await ack(response_action="errors",
-                      errors={"person": bot.catalog.text("slack.transfer_pick_one")})
+                      errors={"person": bot.catalog_in(meta.get("locale")).text(
+                          "slack.transfer_pick_one")})
             return
         command = m.WithFields(key, tuple(typed), then, tuple(people))
         answer = await bot.run(body["user"]["id"], command,
                                f"view:{view['id']}:{view.get('hash', '')}", name=payload_name(body))
         if not answer.ok:
             named = f"{FIELD_BLOCK}{answer.params.get('field')}"
-            await refuse(ack, answer, named if named in form.values else field)
+            await refuse(ack, answer, named if named in form.values else field, meta)
             return
         await ack()
 
@@ -196,13 +202,14 @@ def register(bot: SlackBot) -> None:
         user = body["user"]["id"]
         if not form.text("reason"):  # blanks only: Slack's required input lets them through
             await ack(response_action="errors",
-                      errors={"reason": bot.catalog.text("modal.reject_reason_required")})
+                      errors={"reason": bot.catalog_in(meta.get("locale")).text(
+                          "modal.reject_reason_required")})
             return
         answer = await bot.run(user, m.Reject(meta["key"], form.text("reason")),
                                f"view:{view['id']}:{view.get('hash', '')}",
                                name=payload_name(body))
         if not answer.ok:
-            await refuse(ack, answer, "reason")
+            await refuse(ack, answer, "reason", meta)
             return
         await ack()
         if answer.key == "ticket.already_decided":  # decided before: nothing changed, say so

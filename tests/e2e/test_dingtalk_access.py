@@ -16,7 +16,7 @@ from tests.e2e.test_dingtalk_laptop import decided, stored
 from tests.fakes.dingtalk_gateway import FakeDingTalkGateway
 from tests.support.clock import FakeClock
 from tests.support.dingtalk import DingTalk, running
-from tests.support.sample_laptop import sample_type_yaml
+from tests.support.sample_workflows import sample_type_yaml
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tests.e2e.test_dingtalk_approvals import dm_card, press
 from tests.fakes.dingtalk_gateway import FakeDingTalkGateway
 from tests.support.clock import FakeClock
 from tests.support.dingtalk import DingTalk, running
-from tests.support.sample_laptop import sample_laptop_yaml
+from tests.support.sample_workflows import sample_laptop_yaml
 
 
 @pytest.fixture

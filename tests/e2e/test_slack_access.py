@@ -16,7 +16,7 @@ from tests.e2e.test_slack_approvals import dm_card, labels, press, reason
 from tests.e2e.test_slack_laptop import decided, stored, told
 from tests.fakes.slack_web import FakeSlack
 from tests.support.clock import FakeClock
-from tests.support.sample_laptop import sample_type_yaml
+from tests.support.sample_workflows import sample_type_yaml
 
 
 @pytest.fixture

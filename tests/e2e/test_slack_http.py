@@ -273,7 +273,7 @@ async def test_reaction_and_shortcut_turn_messages_into_tickets(stack: SlackStac
     view = stack.opened_view()
     assert view["blocks"][0]["element"]["initial_value"] == "Badge reader at door 2 dead"
     assert parse(view["private_metadata"]) == {"channel": "C0HELP", "ts": "1767000000.000900",
-                                               "author": "U0ERIN"}
+                                               "author": "U0ERIN", "locale": "en"}
 
 
 async def test_the_shortcut_on_someone_elses_message_files_it_for_its_author(

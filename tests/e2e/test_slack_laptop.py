@@ -19,7 +19,7 @@ from tests.e2e.test_slack_approvals import dm_card, labels, press, reason
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
 from tests.support.clock import FakeClock
-from tests.support.sample_laptop import sample_laptop_yaml
+from tests.support.sample_workflows import sample_laptop_yaml
 
 
 @pytest.fixture

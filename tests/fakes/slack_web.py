@@ -23,7 +23,8 @@ Shapes follow Slack's own documentation and SDK sources:
   (``ok, view{id, team_id, type, blocks, private_metadata, callback_id, state{values}, hash,
   clear_on_close, notify_on_close, root_view_id, previous_view_id, app_id, external_id, bot_id…}``),
   users.info (``ok, user{id, team_id, name, deleted, real_name, tz, profile{real_name, display_name,
-  …}, is_bot, …}``) and auth.test for a bot token (``ok, url, team, user, team_id, user_id, bot_id``).
+  …}, is_bot, …}``, and ``locale`` only with ``include_locale``) and auth.test for a bot token
+  (``ok, url, team, user, team_id, user_id, bot_id``).
 
 Reading messages (docs.slack.dev/reference/methods/conversations.history, conversations.replies):
 ``conversations.history`` returns top-level messages and thread parents only, newest first, never
@@ -543,8 +544,13 @@ class FakeSlack(FakeServer):
                 "is_ultra_restricted": False, "is_bot": entry.get("is_bot", False), "updated": 1502138686,
                 "is_app_user": False, "has_2fa": False}
         extra = {k: v for k, v in entry.items()
-                 if k not in {"real_name", "display_name", "email", "tz", "is_bot", "deleted"}}
+                 if k not in {"real_name", "display_name", "email", "tz", "is_bot", "deleted",
+                              "locale"}}
         user.update(extra)
+        # The locale is opt-in (api.slack.com/changelog/2017-09-locale-locale-locale): only
+        # with include_locale, and then always (en-US when the person never chose one).
+        if str(args.get("include_locale", "")).lower() in ("1", "true"):
+            user["locale"] = entry.get("locale", "en-US")
         return _Reply(200, {"ok": True, "user": user})
 
     def _auth_test(self, args: dict[str, Any]) -> _Reply:

@@ -139,6 +139,12 @@ async def test_users_info_directory_and_auth_test(fake_slack: FakeSlack, slack: 
     alice = (await slack.users_info(user="U0ALICE"))["user"]
     assert alice["real_name"] == "Alice Liddell" and alice["profile"]["display_name"] == "alice"
     assert alice["profile"]["email"] == "alice@example.com" and alice["name"] == "alice"
+    # The locale is opt-in: only with include_locale (en-US for someone who never chose one).
+    fake_slack.add_user("U0LI", real_name="Li Lei", locale="zh-CN")
+    assert "locale" not in (await slack.users_info(user="U0LI"))["user"]
+    assert (await slack.users_info(user="U0LI", include_locale=True))["user"]["locale"] == "zh-CN"
+    assert (await slack.users_info(user="U0ALICE", include_locale=True))["user"]["locale"] == (
+        "en-US")
 
     fake_slack.strict_users = True
     with pytest.raises(SlackApiError) as unknown:

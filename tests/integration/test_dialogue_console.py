@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import App, build_app
 from bot.orgfile import SAMPLE
 from bot.settings import Settings
-from storage.models import DialogueRow, TicketRow
+from storage.models import DialogueRow, OutboxRow, TicketRow
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 
@@ -156,3 +156,43 @@ async def test_a_transition_asks_the_fields_it_requires(guided: App) -> None:
     assert (await chat.user("bob").says("cancel")).text == f"Cancelled: {key2} was not changed."
     shown = await chat.user("bob").says(f"show {key2}")
     assert shown.answer.ticket.status.value != "resolved"
+
+
+async def test_a_confidential_dialogue_is_asked_in_the_direct_chat(guided: App) -> None:
+    """Started in a channel about an HR ticket, its questions are private answers (never said
+    in the channel) and are answered in the person's direct chat; no channel hears of it."""
+    chat = Chat(guided)
+    alice = chat.user("alice")
+    asked = await alice.in_channel("#general").says(
+        "new queue:HR type:change risk=low Move me to another team")
+    assert asked.text == ("To file this ticket I need 2 more answers (type `cancel` to stop).\n"
+                          "Change window? (a date such as 2026-12-12)")
+    assert not asked.answer.public
+    # Typed in the channel, an answer is not one: the dialogue lives in the direct chat.
+    assert (await alice.in_channel("#general").says("2026-12-12")).answer.key == (
+        "error.unknown_command")
+    assert (await alice.says("2026-12-12")).text == "Rollback plan? (some text)"
+    created = await alice.says("stay in the current team")  # filed as typed in the channel
+    assert created.text == ("Your request was filed privately: its details are in your direct "
+                            "messages.")
+    key = "HR-1"
+    shown = await alice.says(f"show {key}")
+    assert shown.answer.ticket.fields == {"risk": "low", "window": "2026-12-12",
+                                          "rollback_plan": "stay in the current team"}
+
+    # A transition typed in a channel that lacks a field is asked in the direct chat as well.
+    heidi = chat.user("heidi")
+    assert (await heidi.says(f"claim {key}")).ok
+    asked = await heidi.in_channel("#it-triage").says(f"resolve {key} moved")
+    assert asked.text == (f"To resolve {key} I need 1 more answer (type `cancel` to stop).\n"
+                          "Checked by? (a person, such as @alice)")
+    assert not asked.answer.public
+    done = await heidi.says("@ivan")
+    assert done.ok and done.answer.ticket.status.value == "resolved", done.text
+    assert await count(guided, DialogueRow) == 0
+    async with guided.engine.connect() as connection:
+        rows = (await connection.execute(select(OutboxRow.address, OutboxRow.ticket_key,
+                                                OutboxRow.params))).all()
+    assert [r for r in rows if r.ticket_key == key]  # the insiders are told, directly
+    assert not [r for r in rows if r.address.startswith("#") and (
+        r.ticket_key == key or "Move me" in str(r.params))]
