@@ -225,7 +225,10 @@ async def test_a_batch_writes_what_changed_even_back_to_what_was_read(
         sla_app: App, clock: FakeClock) -> None:
     await open_tickets(sla_app, 2)
     async with sla_app.uow() as work:
-        first, second = await work.tickets.get_many(["IT-1", "IT-2"])
+        # get_many reads in id order; numbers are taken outside the creating transaction, so
+        # the tickets opened together may have IT-2 first.
+        found = {t.key: t for t in await work.tickets.get_many(["IT-1", "IT-2"])}
+        first, second = found["IT-1"], found["IT-2"]
         title, created = first.title, {first.key: first.version, second.key: second.version}
         first.title, second.title = "Printer on fire", "Second title"
         await work.tickets.save_many([first, second])
