@@ -29,7 +29,7 @@ def card_destinations(ticket: Ticket, channels: Iterable[tuple[Source, str]],
     found: list[tuple[Source, str]] = []
     for platform, channel in channels:
         if platform in card_platforms:
-            place = origin if origin is not None and origin[0] is platform else (platform, channel)
+            place = origin if origin is not None and origin[0] == platform else (platform, channel)
             if place not in found:
                 found.append(place)
     if origin is not None and origin not in found:
@@ -41,4 +41,4 @@ def mirrored_to(entry: AuditEntry, platform: Source) -> bool:
     """Whether the card thread on `platform` repeats this comment: only on the messengers it was
     not said on. Where it was said, people read it already (in the thread, or the group holding
     the card), and a line posted there would be the bot echoing them."""
-    return entry.action in MIRRORED and entry.source is not platform
+    return entry.action in MIRRORED and entry.source != platform

@@ -34,8 +34,9 @@ class NotifyConfig:
     platform_locales: dict[Source, str] = field(default_factory=dict)
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     # Platforms where a ticket lives as an interactive card in its channel, updated in place,
-    # with each change posted in the card's thread.
-    card_platforms: frozenset[Source] = frozenset({Source.SLACK})
+    # with each change posted in the card's thread. Given by the adapters' wiring
+    # (bot/bootstrap.py); without it every change is a message of its own.
+    card_platforms: frozenset[Source] = frozenset()
     # Platforms where a direct message can carry buttons (an approver's card); elsewhere it is a
     # line saying the commands to type. Given by the adapters' wiring (bot/bootstrap.py).
     card_dm_platforms: frozenset[Source] = frozenset()
@@ -60,9 +61,8 @@ def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
     ids: dict[str, str | None] = {Source.CONSOLE.value: person.handle, **dict(reversed(person.identities))}
     chosen = prefs.platform.value if prefs is not None and prefs.platform else None
     for platform in [*person.reach_order(chosen, ticket.source.value), Source.CONSOLE.value]:
-        source = Source(platform) if platform in Source.__members__.values() else None
-        if source is not None and source in platforms and ids.get(platform):
-            return source, ids[platform]  # type: ignore[return-value]
+        if platform in platforms and ids.get(platform):
+            return Source(platform), ids[platform]  # type: ignore[return-value]
     return None
 
 
@@ -394,7 +394,7 @@ def _direct_cards(ticket: Ticket, insiders: list[Person], prefs: dict[int, Prefe
     messages = []
     for person in insiders:
         where = _address(person, ticket, prefs.get(person.id), platforms)
-        if where is None or where[0] is Source.CONSOLE:
+        if where is None or where[0] == Source.CONSOLE:
             continue
         platform, address = where
         messages.append(OutboxMessage(

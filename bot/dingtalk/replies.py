@@ -26,6 +26,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from bot.answer_files import has_files, send_answer_files
 from bot.dingtalk.cards import markdown_card
+from bot.platforms import DINGTALK
 from bot.senders.dingtalk import DingTalkSender
 from commands.answer import Answer
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
@@ -35,7 +36,6 @@ from notifications.escaping import dingtalk as esc
 from notifications.senders import DeliveryError
 from notifications.text import Catalog
 from workflows.audience import AUDIENCES, Audience
-from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.ticket import Ticket
 
@@ -71,15 +71,15 @@ ANNOUNCED = frozenset(key for key, action in _ANSWER_ACTIONS.items()
 def ticket_groups(ticket: Ticket, org: Organisation) -> set[str]:
     """The DingTalk groups of the ticket's queue and team (commands.notify's channels)."""
     queue, team = org.queue(ticket.queue), org.team(ticket.team)
-    channels = {(queue.channels if queue else {}).get(Source.DINGTALK.value),
-                (team.channels if team else {}).get(Source.DINGTALK.value)}
+    channels = {(queue.channels if queue else {}).get(DINGTALK.value),
+                (team.channels if team else {}).get(DINGTALK.value)}
     return {channel for channel in channels if channel}
 
 
 def card_lives_here(ticket: Ticket, org: Organisation, conversation_id: str) -> bool:
     """Whether the ticket's card is in this group (mirrors commands.notify's choice: the group
     it was raised in, else the queue's and team's DingTalk channels)."""
-    if ticket.source is Source.DINGTALK and ticket.origin_channel:
+    if ticket.source == DINGTALK and ticket.origin_channel:
         return ticket.origin_channel == conversation_id
     return conversation_id in ticket_groups(ticket, org)
 
@@ -142,14 +142,14 @@ class Replier:
             title, text = self.render(answer, locale, target)
             await self._deliver(target.address, title, text)
             if has_files(answer):  # an export, a report's charts: to the asker, privately
-                await send_answer_files(self.sender, answer, Source.DINGTALK.value,
+                await send_answer_files(self.sender, answer, DINGTALK.value,
                                         conversation.sender_id, answer.zone,
                                         labels=self.catalogs.get(locale, "plain"))
         except Exception:
             log.exception("DingTalk reply to %s failed", key)
 
     def render(self, answer: Answer, locale: str, target: Target) -> tuple[str, str]:
-        catalog = self.catalogs.get(locale, Source.DINGTALK.value)
+        catalog = self.catalogs.get(locale, DINGTALK.value)
         with catalog.zoned(answer.zone):  # the card's times too: in the reader's zone
             return self._render_in(answer, catalog, locale, target)
 
@@ -174,7 +174,7 @@ class Replier:
     async def _claim(self, key: str) -> bool:
         try:
             async with self.uow() as uow:
-                await uow.inbound.remember(Source.DINGTALK, "reply:" + key, self.clock.now())
+                await uow.inbound.remember(DINGTALK, "reply:" + key, self.clock.now())
                 await uow.commit()
         except Duplicate:
             return False
@@ -185,12 +185,12 @@ class Replier:
     async def _locale(self, staff_id: str) -> str:
         try:
             async with self.uow() as uow:
-                person = await uow.people.by_platform_id(Source.DINGTALK, staff_id)
+                person = await uow.people.by_platform_id(DINGTALK, staff_id)
                 prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
                     if person is not None else None
         except Exception:
             prefs = None
-        return self.notify.locale_for(Source.DINGTALK, prefs)
+        return self.notify.locale_for(DINGTALK, prefs)
 
     async def _deliver(self, address: str, title: str, text: str) -> None:
         """The sender retries briefly itself; this waits longer (a flooded chat's minute, a

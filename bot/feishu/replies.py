@@ -13,13 +13,13 @@ import logging
 from dataclasses import dataclass
 
 from bot.feishu.cards import interactive_card
+from bot.platforms import FEISHU
 from bot.senders.feishu import FeishuSender, message_uuid
 from commands.answer import Answer
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
 from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError
-from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.ticket import Ticket
 
@@ -36,11 +36,11 @@ class Conversation:
 
 def card_lives_here(ticket: Ticket, org: Organisation, chat_id: str) -> bool:
     """Mirrors commands.notify: the chat it was raised in, else its queue's and team's."""
-    if ticket.source is Source.FEISHU and ticket.origin_channel:
+    if ticket.source == FEISHU and ticket.origin_channel:
         return ticket.origin_channel == chat_id
     queue, team = org.queue(ticket.queue), org.team(ticket.team)
-    return chat_id in {(queue.channels if queue else {}).get(Source.FEISHU.value),
-                       (team.channels if team else {}).get(Source.FEISHU.value)}
+    return chat_id in {(queue.channels if queue else {}).get(FEISHU.value),
+                       (team.channels if team else {}).get(FEISHU.value)}
 
 
 class Replier:
@@ -112,17 +112,17 @@ class Replier:
     async def locale(self, open_id: str) -> str:
         try:
             async with self.uow() as uow:
-                person = await uow.people.by_platform_id(Source.FEISHU, open_id)
+                person = await uow.people.by_platform_id(FEISHU, open_id)
                 prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
                     if person is not None else None
         except Exception:
             prefs = None
-        return self.notify.locale_for(Source.FEISHU, prefs)
+        return self.notify.locale_for(FEISHU, prefs)
 
     async def _claim(self, key: str) -> bool:
         try:
             async with self.uow() as uow:
-                await uow.inbound.remember(Source.FEISHU, "reply:" + key, self.clock.now())
+                await uow.inbound.remember(FEISHU, "reply:" + key, self.clock.now())
                 await uow.commit()
         except Duplicate:
             return False

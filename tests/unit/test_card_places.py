@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.platforms import DINGTALK, FEISHU, SLACK
 from commands.card_places import card_destinations, mirrored_to
 from workflows.audit import AuditEntry
 from workflows.kinds import Source, TicketType
@@ -13,8 +14,8 @@ from workflows.status import Status
 from workflows.ticket import Ticket
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-CARDS = frozenset({Source.SLACK, Source.DINGTALK, Source.FEISHU})
-QUEUE = [(Source.SLACK, "C0DESK"), (Source.FEISHU, "oc_desk")]
+CARDS = frozenset({SLACK, DINGTALK, FEISHU})
+QUEUE = [(SLACK, "C0DESK"), (FEISHU, "oc_desk")]
 
 
 def ticket(source: Source, origin: str | None) -> Ticket:
@@ -25,30 +26,30 @@ def ticket(source: Source, origin: str | None) -> Ticket:
 
 
 def test_the_group_it_was_raised_in_gets_a_card_beside_the_queues_channels() -> None:
-    raised = ticket(Source.DINGTALK, "cidOFFICE==")
+    raised = ticket(DINGTALK, "cidOFFICE==")
     assert card_destinations(raised, QUEUE, CARDS, CARDS) == [
-        (Source.SLACK, "C0DESK"), (Source.FEISHU, "oc_desk"), (Source.DINGTALK, "cidOFFICE==")]
+        (SLACK, "C0DESK"), (FEISHU, "oc_desk"), (DINGTALK, "cidOFFICE==")]
 
 
 def test_on_the_queues_own_messenger_the_origin_stands_for_its_channel() -> None:
-    raised = ticket(Source.SLACK, "C0GENERAL")
+    raised = ticket(SLACK, "C0GENERAL")
     assert card_destinations(raised, QUEUE, CARDS, CARDS) == [
-        (Source.SLACK, "C0GENERAL"), (Source.FEISHU, "oc_desk")]
+        (SLACK, "C0GENERAL"), (FEISHU, "oc_desk")]
 
 
 @pytest.mark.parametrize(("cards", "platforms"), [
-    (frozenset({Source.SLACK, Source.FEISHU}), CARDS),  # DingTalk without a card template
-    (CARDS, frozenset({Source.SLACK, Source.FEISHU})),  # DingTalk not configured at all
+    (frozenset({SLACK, FEISHU}), CARDS),  # DingTalk without a card template
+    (CARDS, frozenset({SLACK, FEISHU})),  # DingTalk not configured at all
 ])
 def test_no_card_where_the_messenger_shows_none(cards: frozenset[Source],
                                                 platforms: frozenset[Source]) -> None:
-    raised = ticket(Source.DINGTALK, "cidOFFICE==")
+    raised = ticket(DINGTALK, "cidOFFICE==")
     assert card_destinations(raised, QUEUE, cards, platforms) == QUEUE
 
 
 def test_a_reply_crosses_into_the_other_messengers_threads_only() -> None:
-    reply = AuditEntry("reply", 2, NOW, Source.FEISHU)
-    note = AuditEntry("note", 2, NOW, Source.FEISHU)
+    reply = AuditEntry("reply", 2, NOW, FEISHU)
+    note = AuditEntry("note", 2, NOW, FEISHU)
     assert [p for p in CARDS if mirrored_to(reply, p)] == [
-        p for p in CARDS if p is not Source.FEISHU]
+        p for p in CARDS if p != FEISHU]
     assert not any(mirrored_to(note, p) for p in CARDS)
