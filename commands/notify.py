@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from commands import duplicate_burst as burst
 from commands.buttons import ticket_buttons
-from commands.card_places import card_destinations, mirrored_to
+from commands.card_places import card_destinations, mirrored_to, ticket_channels
 from commands.people import zone_from
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
 from workflows.actions import Action
@@ -86,8 +86,7 @@ def _channels(ticket: Ticket, org: Organisation, platforms: frozenset[Source]
               ) -> list[tuple[Source, str]]:
     team = org.team(ticket.team)
     queue = org.queue(ticket.queue)
-    configured = {**(queue.channels if queue else {}), **(team.channels if team else {})}
-    found = [(Source(p), c) for p, c in configured.items() if Source(p) in platforms]
+    found = [(Source(p), c) for p, c in ticket_channels(ticket, org).items() if p in platforms]
     if Source.CONSOLE in platforms:
         # The team's triage channel first: that is where its unassigned tickets wait.
         name = (team.triage_channel if team and team.triage_channel

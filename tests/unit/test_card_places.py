@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.platforms import DINGTALK, FEISHU, SLACK
-from commands.card_places import card_destinations, mirrored_to
+from commands.answer import Answer
+from commands.card_places import ASKER, HERE, answer_place, card_destinations, card_lives_in, mirrored_to
 from workflows.audit import AuditEntry
 from workflows.kinds import Source, TicketType
+from workflows.organisation import Organisation, Queue, Team
 from workflows.people import Person
 from workflows.priority import Priority
 from workflows.status import Status
@@ -53,3 +55,39 @@ def test_a_reply_crosses_into_the_other_messengers_threads_only() -> None:
     assert [p for p in CARDS if mirrored_to(reply, p)] == [
         p for p in CARDS if p != FEISHU]
     assert not any(mirrored_to(note, p) for p in CARDS)
+
+
+# The queue has a channel on each messenger; the team its own DingTalk group, which is where
+# its DingTalk card goes (a team's channel stands for its queue's, as in commands.notify).
+ORG = Organisation(
+    teams={"it": Team("it", "IT", frozenset(), frozenset(), channels={"dingtalk": "cidTEAM=="})},
+    queues={"IT": Queue("IT", "IT", "it", channels={
+        "slack": "C0DESK", "dingtalk": "cidQUEUE==", "feishu": "oc_desk"})},
+    default_queue="IT")
+
+
+def test_an_adapter_finds_the_card_where_notify_posts_it() -> None:
+    raised = ticket(DINGTALK, "cidOFFICE==")
+    assert card_lives_in(raised, ORG, DINGTALK, "cidOFFICE==")
+    assert not card_lives_in(raised, ORG, DINGTALK, "cidTEAM==")  # the origin stands for it
+    assert card_lives_in(raised, ORG, FEISHU, "oc_desk")
+    assert card_lives_in(raised, ORG, SLACK, "C0DESK")
+    elsewhere = ticket(SLACK, "C0GENERAL")
+    assert card_lives_in(elsewhere, ORG, DINGTALK, "cidTEAM==")
+    assert not card_lives_in(elsewhere, ORG, DINGTALK, "cidQUEUE==")  # no card: the team's has it
+    assert not card_lives_in(elsewhere, ORG, SLACK, "C0DESK")
+
+
+@pytest.mark.parametrize(("answer", "in_group", "clicked", "channel", "expected"), [
+    (Answer("help.all", public=False), True, False, "oc_desk", ASKER),
+    (Answer("error.x", public=False, ok=False), True, True, "oc_desk", ASKER),
+    (Answer("ticket.claimed", ticket=ticket(SLACK, None)), False, False, "oc_me", ASKER),
+    (Answer("ticket.claimed", ticket=ticket(SLACK, None)), True, False, "oc_other", HERE),
+    (Answer("ticket.claimed", ticket=ticket(SLACK, None)), True, False, "oc_desk", None),
+    (Answer("ticket.claimed", ticket=ticket(SLACK, None)), True, True, "oc_other", None),
+    (Answer("duplicate", public=False, duplicate=True), False, False, "oc_me", None),
+])
+def test_every_adapter_answers_in_the_same_place(answer: Answer, in_group: bool, clicked: bool,
+                                                 channel: str, expected: str | None) -> None:
+    assert answer_place(answer, ORG, FEISHU, channel, in_group=in_group, clicked=clicked,
+                        cards=True) == expected

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dingtalk.cards import card_params, dtmd_link, markdown_card
-from bot.dingtalk.replies import Conversation, Replier, Target, card_lives_here
+from bot.dingtalk.replies import Conversation, Replier, Target
 from bot.dingtalk.watchdog import TICK, Liveness
-from bot.platforms import DINGTALK, SLACK
+from bot.platforms import DINGTALK
 from commands.answer import Answer
 from commands.notify import NotifyConfig
 from notifications.catalogs import Catalogs
@@ -70,13 +70,6 @@ def _ticket(origin: str | None, source: Source = DINGTALK) -> Ticket:
 
 ORG = Organisation(teams={}, queues={"IT": Queue("IT", "IT", "it", channels={"dingtalk": "cidQUEUE=="})},
                    default_queue="IT")
-
-
-def test_the_card_lives_where_the_ticket_was_raised_else_in_the_queue_group() -> None:
-    assert card_lives_here(_ticket("cidORIGIN=="), ORG, "cidORIGIN==")
-    assert not card_lives_here(_ticket("cidORIGIN=="), ORG, "cidQUEUE==")
-    assert card_lives_here(_ticket(None), ORG, "cidQUEUE==")
-    assert card_lives_here(_ticket("C123", SLACK), ORG, "cidQUEUE==")
 
 
 @pytest.mark.parametrize(("conversation", "answer", "cards", "expected"), [
