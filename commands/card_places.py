@@ -95,8 +95,9 @@ def card_destinations(ticket: Ticket, channels: Iterable[tuple[Source, str]],
     return found
 
 
-def mirrored_to(entry: AuditEntry, platform: Source) -> bool:
-    """Whether the card thread on `platform` repeats this comment: only on the messengers it was
-    not said on. Where it was said, people read it already (in the thread, or the group holding
-    the card), and a line posted there would be the bot echoing them."""
-    return entry.action in MIRRORED and entry.source != platform
+def mirrored_to(entry: AuditEntry, platform: Source, channel: str) -> bool:
+    """Whether the card thread in `channel` on `platform` repeats this comment: everywhere but
+    where it was said. There people read it already (in the thread, or the group holding the
+    card), and a line posted there would be the bot echoing them; a comment said elsewhere on
+    the same messenger (a one-to-one chat with the bot, another channel) is new to them."""
+    return entry.action in MIRRORED and (entry.source != platform or entry.said_in != channel)

@@ -419,8 +419,8 @@ def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[d
         locale = config.locale_for(platform)
         stem = f"{ticket.key}:v{ticket.version}"
         for index, entry in enumerate(entries):
-            if mirrored_to(entry, platform):
-                pass  # a comment said on another messenger, repeated here with its author
+            if mirrored_to(entry, platform, channel):
+                pass  # a comment said elsewhere, repeated here with its author
             elif (entry.action in SILENT_IN_THREAD or entry.action in coalesced
                     or not AUDIENCES.get(entry.action)):
                 continue  # internal lines (SLA clocks) and what the card already shows

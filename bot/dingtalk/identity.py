@@ -15,7 +15,8 @@ def sender(message: RobotMessage) -> Identity | None:
     """None for people outside the organisation: they have no staffId to answer or assign."""
     if not message.sender_staff_id:
         return None
-    return Identity(DINGTALK, message.sender_staff_id, message.sender_nick)
+    return Identity(DINGTALK, message.sender_staff_id, message.sender_nick,
+                    conversation=message.conversation_id or None)
 
 
 def clicker(action: CardAction) -> Identity:

@@ -70,7 +70,7 @@ class FeishuEvents:
         if not message.sender_open_id or not message.message_id:
             return
         name = await self._name_of(message.sender_open_id)
-        who = m.Identity(FEISHU, message.sender_open_id, name)
+        who = m.Identity(FEISHU, message.sender_open_id, name, conversation=message.chat_id or None)
         conversation = Conversation(message.is_group, message.chat_id, message.sender_open_id,
                                     message.message_id)
         if message.text is None:

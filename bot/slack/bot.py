@@ -5,7 +5,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -135,7 +135,7 @@ class SlackBot:
             refused = await self.refuse_unknown(text)
             if refused is not None:
                 return refused
-        who = await self.directory.identity(user_id, name)
+        who = replace(await self.directory.identity(user_id, name), conversation=channel)
         command = self.parse(text)
         if command is None:
             return await self.core.dispatcher.handle_text(who, text, slack_people(text),
@@ -144,8 +144,9 @@ class SlackBot:
         return await self._execute(who, command, dedup_key, team_channel(channel))
 
     async def run(self, user_id: str, command: m.Command, dedup_key: str | None,
-                  name: str | None = None) -> Answer:
-        who = await self.directory.identity(user_id, name)
+                  name: str | None = None, conversation: str | None = None) -> Answer:
+        """`conversation`: the channel it was said in, when it was said (a card thread's)."""
+        who = replace(await self.directory.identity(user_id, name), conversation=conversation)
         answer = await self._execute(who, command, dedup_key, None)
         if answer.ok and not answer.duplicate and answer.ticket is not None:
             self.refresh_homes(user_id, answer)

@@ -71,7 +71,8 @@ def register(bot: SlackBot) -> None:
             return
         mentions = tuple(m.Mention(SLACK, x) for x in slack_mentions(text))
         # One request: the comment and the people it mentions join in the same change.
-        answer = await bot.run(user, m.Reply(key, text, mentions), f"event:{event_id}")
+        answer = await bot.run(user, m.Reply(key, text, mentions), f"event:{event_id}",
+                               conversation=channel)
         if not answer.ok:
             await bot.ephemeral(channel, user, answer)
 

@@ -205,3 +205,34 @@ async def test_a_collaborator_is_told_where_they_last_spoke(world: World) -> Non
     assert [m["text"] for m in slack.messages(slack.im_channel("U0DAVE"))] == [
         "Alice replied on IT-1: it dropped again at 10:00"]
     assert len(feishu.to_user(DAVE.open_id)) == len(told)
+
+
+async def test_a_reply_in_a_chat_with_the_bot_reaches_the_card_on_its_own_messenger(
+        world: World) -> None:
+    office = world.dingtalk.group(OFFICE)
+    await office.says(ALICE, "new P2 VPN drops every hour")
+    await world.slack.clicks("U0BOB", "bob", DESK, "IT-1", "claim")
+
+    # alice answers from her 1:1 chat with the robot: the group holding the card hears it,
+    # as do the other messengers' threads; her own chat has only the answer.
+    me = world.dingtalk.private(ALICE)
+    await me.says("reply IT-1 it dropped again at 10:00")
+    line = "Alice 回复了 IT-1：it dropped again at 10:00"
+    assert office.texts()[-1] == line
+    assert line not in me.texts()
+    assert world.slack.thread(DESK, "IT-1")[-1] == "Alice replied on IT-1: it dropped again at 10:00"
+
+    # bob answers from his direct chat with the app on Slack: the Slack card's thread reads it.
+    await world.slack.command("U0BOB", "bob", "reply IT-1 Which office are you in?", "D0BOB")
+    await world.settle()
+    assert world.slack.thread(DESK, "IT-1")[-1] == "Bob replied on IT-1: Which office are you in?"
+    assert office.texts()[-1] == "Bob 回复了 IT-1：Which office are you in?"
+
+    # carol answers from her own chat with the bot on Feishu: the Feishu card's thread reads it.
+    await world.feishu.says(CAROL, "reply IT-1 the Shanghai gateway is being replaced")
+    await world.settle()
+    feishu_card = world.feishu.card(FEISHU_DESK, "IT-1")
+    assert [m.text for m in world.feishu.fake.replies_to(feishu_card.message_id)][-1] == (
+        "Carol 回复了 IT-1：the Shanghai gateway is being replaced")
+    assert office.texts()[-1] == "Carol 回复了 IT-1：the Shanghai gateway is being replaced"
+    assert_each_sent_once(world)

@@ -49,12 +49,18 @@ def test_no_card_where_the_messenger_shows_none(cards: frozenset[Source],
     assert card_destinations(raised, QUEUE, cards, platforms) == QUEUE
 
 
-def test_a_reply_crosses_into_the_other_messengers_threads_only() -> None:
-    reply = AuditEntry("reply", 2, NOW, FEISHU)
-    note = AuditEntry("note", 2, NOW, FEISHU)
-    assert [p for p in CARDS if mirrored_to(reply, p)] == [
-        p for p in CARDS if p != FEISHU]
-    assert not any(mirrored_to(note, p) for p in CARDS)
+def test_a_reply_crosses_into_every_card_thread_but_the_one_it_was_said_in() -> None:
+    reply = AuditEntry("reply", 2, NOW, FEISHU, said_in="oc_desk")
+    note = AuditEntry("note", 2, NOW, FEISHU, said_in="oc_desk")
+    assert [p for p, c in [(SLACK, "C0DESK"), (FEISHU, "oc_desk")] if mirrored_to(reply, p, c)] == [
+        SLACK]
+    assert not any(mirrored_to(note, p, "C0DESK") for p in CARDS)
+
+
+def test_a_reply_said_beside_the_card_on_its_messenger_reaches_its_thread() -> None:
+    in_the_chat_with_the_bot = AuditEntry("reply", 2, NOW, DINGTALK, said_in="cidALICE==")
+    assert mirrored_to(in_the_chat_with_the_bot, DINGTALK, "cidOFFICE==")
+    assert not mirrored_to(in_the_chat_with_the_bot, DINGTALK, "cidALICE==")
 
 
 # The queue has a channel on each messenger; the team its own DingTalk group, which is where
