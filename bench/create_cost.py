@@ -145,16 +145,16 @@ async def inproc(off: bool, creations: int, profile: str | None) -> dict:  # typ
     from sqlalchemy import event
 
     from bot.bootstrap import build_app
+    from bot.platforms import SLACK
     from bot.settings import Settings
     from commands.messages import Identity
-    from workflows.kinds import Source
     url = await fresh_database()
     await asyncio.to_thread(migrate, url)
     org = Path(tempfile.mkdtemp()) / "org.yaml"
     org.write_text(bot_process.ORG + (OFF if off else ""), encoding="utf-8")
     app = await build_app(Settings(_env_file=None, database_url=url, org_file=org,
                                    slack_bot_token="xoxb-bench", slack_signing_secret="s"),
-                          platforms=frozenset({Source.SLACK}))
+                          platforms=frozenset({SLACK}))
     statements = 0
 
     def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
@@ -164,7 +164,7 @@ async def inproc(off: bool, creations: int, profile: str | None) -> dict:  # typ
             print("SQL:", " ".join(statement.split())[:150])
     event.listen(app.engine.sync_engine, "before_cursor_execute", counted)
     try:
-        alice = Identity(Source.SLACK, "U0ALICE", "alice")
+        alice = Identity(SLACK, "U0ALICE", "alice")
         numbers = itertools.count(1)
 
         async def one() -> None:

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bench._db import fresh_database, migrate
 from bot.clock import SystemClock
+from bot.platforms import SLACK
 from bot.senders.slack import SlackSender
 from commands.ports import OutboxMessage
 from notifications.catalogs import Catalogs
@@ -28,7 +29,6 @@ from storage.outbox import SqlOutboxStore
 from storage.rate_limit import SqlRateLimiter
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.fakes.slack_web import FakeSlack
-from workflows.kinds import Source
 
 # The fake enforces exactly 1/s with no burst; pace a little under it so network jitter between
 # two posts never makes them look closer than one second.
@@ -38,7 +38,7 @@ PACING = Pacing(rate=0.95, burst=1)
 def message(n: int, channel: str, now: datetime) -> OutboxMessage:
     return OutboxMessage(
         idempotency_key=f"bench-{channel}-{n}", ticket_id=None, ticket_key=f"IT-{n}",
-        event="create", platform=Source.SLACK, address=channel, template="notify.create",
+        event="create", platform=SLACK, address=channel, template="notify.create",
         params={"key": f"IT-{n}", "title": f"Benchmark ticket {n}", "priority": "P3",
                 "requester": "Bench"},
         locale="en", urgent=False, created_at=now, not_before=now)

@@ -36,11 +36,11 @@ from sqlalchemy.engine import make_url
 from bench._bot import serving
 from bench._db import fresh_database, migrate
 from bench.memory import rss_mb
+from bot.platforms import SLACK
 from commands.ports import OutboxMessage
 from storage.engine import async_url, make_engine, session_factory
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.fakes.slack_web import FakeSlack
-from workflows.kinds import Source
 
 P95_TARGET_MS = 50
 IDLE_RSS_TARGET_MB = 120
@@ -66,7 +66,7 @@ class TimedSlack(FakeSlack):
 def row(n: int, now: datetime) -> OutboxMessage:
     return OutboxMessage(
         idempotency_key=f"wake-{n}", ticket_id=None, ticket_key=f"IT-{n}", event="create",
-        platform=Source.SLACK, address=f"CW{n:05d}", template="notify.create",
+        platform=SLACK, address=f"CW{n:05d}", template="notify.create",
         params={"key": f"IT-{n}", "title": f"Wake-up {n}", "priority": "P3",
                 "requester": "Bench"},
         locale="en", urgent=False, created_at=now, not_before=now)

@@ -17,6 +17,7 @@ from bot.observed import ObservedDispatcher
 from bot.orgfile import LoadedOrg, load_org
 from bot.orgfile_assets import save_assets
 from bot.orgfile_schedules import sync_schedules
+from bot.platforms import DINGTALK, FEISHU, SLACK
 from bot.senders.dingtalk import CARD_LANE, CARD_PACING
 from bot.settings import Settings
 from commands.notify import NotifyConfig
@@ -75,11 +76,11 @@ class App:
     def relay(self, senders: dict[str, Sender], **options: Any) -> Relay:
         sessions = session_factory(self.engine)
         pacing = {
-            Source.SLACK.value: Pacing(self.settings.slack_rate_per_second,
+            SLACK.value: Pacing(self.settings.slack_rate_per_second,
                                        self.settings.slack_burst),
-            Source.DINGTALK.value: Pacing(self.settings.dingtalk_rate_per_minute / 60,
+            DINGTALK.value: Pacing(self.settings.dingtalk_rate_per_minute / 60,
                                           self.settings.dingtalk_burst),
-            Source.FEISHU.value: Pacing(self.settings.feishu_rate_per_second,
+            FEISHU.value: Pacing(self.settings.feishu_rate_per_second,
                                         self.settings.feishu_rate_per_second),
             CARD_LANE: CARD_PACING,  # cards are not robot messages: not the group's budget
         }
@@ -142,17 +143,17 @@ async def build_app(settings: Settings, clock: Clock | None = None,
     uow = SqlUnitOfWorkFactory(sessions, numbers,
                                after_outbox_commit=None if postgres else wake.ring_committed)
     uow.kb_search.snapshot = settings.kb_index_file
-    cards = {Source.SLACK, Source.FEISHU} | (
-        {Source.DINGTALK} if settings.dingtalk_card_mode else set())
+    cards = {SLACK, FEISHU} | (
+        {DINGTALK} if settings.dingtalk_card_mode else set())
     notify = NotifyConfig(platforms, settings.locale,
-                          {Source.DINGTALK: settings.dingtalk_locale,
-                           Source.FEISHU: settings.feishu_locale}, settings.tz,
+                          {DINGTALK: settings.dingtalk_locale,
+                           FEISHU: settings.feishu_locale}, settings.tz,
                           card_platforms=frozenset(cards),
                           # Direct messages with buttons: Slack blocks, DingTalk's cards.
-                          card_dm_platforms=frozenset({Source.SLACK, Source.DINGTALK}),
+                          card_dm_platforms=frozenset({SLACK, DINGTALK}),
                           # No forms there: missing fields are asked one at a time in chat.
-                          guided_platforms=frozenset({Source.CONSOLE, Source.DINGTALK,
-                                                      Source.FEISHU}))
+                          guided_platforms=frozenset({Source.CONSOLE, DINGTALK,
+                                                      FEISHU}))
     return App(settings, loaded, engine, uow, clock,
                ObservedDispatcher(uow, loaded.org, clock, notify), notify, numbers, wake=wake)
 

@@ -31,6 +31,7 @@ from bot.orgfile_workflows import (
     build_org_workflows,
     workflow_problems,
 )
+from bot.platforms import DINGTALK, SLACK, Platform
 from storage.directory import DirectoryEntry
 from workflows.assets import Asset
 from workflows.assignment import AssignmentPolicy, P1Bypass, Strategy
@@ -67,7 +68,7 @@ class IdentitySpec(_Strict):
     """`identities: [{platform: feishu, id: ou_…}]`: an account on a messenger; `workspace`
     (team, corp, app or tenant) only where an id is not unique without it."""
 
-    platform: Source
+    platform: Platform
     id: str = Field(min_length=1, max_length=128)
     workspace: str = Field(default="", max_length=64)
 
@@ -90,7 +91,7 @@ class DigestSpec(_Strict):
     """`digest: {channel, weekday, time}`: the weekly report, posted in the team's zone. A
     `channel` is Slack's (C…/G…) or DingTalk's (cid…) by its form, or one per platform."""
 
-    channel: str | dict[Source, str]
+    channel: str | dict[Platform, str]
     weekday: str = "monday"
     time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     locale: Literal["en", "zh-CN"] | None = None
@@ -112,9 +113,9 @@ class DigestSpec(_Strict):
 
 def _platform_of(channel: str) -> str:
     if channel.startswith("cid"):
-        return Source.DINGTALK.value
+        return DINGTALK.value
     if channel[:1] in ("C", "G", "D") and channel[1:2].isalnum() and channel.isalnum():
-        return Source.SLACK.value
+        return SLACK.value
     return Source.CONSOLE.value
 
 
@@ -124,7 +125,7 @@ class TeamSpec(_Strict):
     leads: list[str] = []
     members: list[str] = []
     skills: list[str] = []
-    channels: dict[Source, str] = {}
+    channels: dict[Platform, str] = {}
     triage_channel: str | None = None
     assignment: Strategy = Strategy.MANUAL
     p1_bypass: P1Bypass = P1Bypass.NONE
@@ -133,8 +134,8 @@ class TeamSpec(_Strict):
 
     _zone = field_validator("timezone")(check_zone)
     on_duty: list[str] = []  # a weekly rota for escalations that reassign to the person on duty
-    escalation_channels: dict[Source, str] = {}
-    control_channels: dict[Source, str] = {}
+    escalation_channels: dict[Platform, str] = {}
+    control_channels: dict[Platform, str] = {}
     digest: DigestSpec | None = None
     # Its tickets are seen by insiders only and never posted to a channel.
     confidential: StrictBool = False
@@ -145,7 +146,7 @@ class QueueSpec(_Strict):
     name: str
     default_team: str
     triage_channel: str | None = None
-    channels: dict[Source, str] = {}
+    channels: dict[Platform, str] = {}
     # A requester's reply to a ticket pending on them takes it back to work.
     resume_on_requester_reply: StrictBool = True
     # HR, security: its tickets are seen by insiders only and never posted to a channel.

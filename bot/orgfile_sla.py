@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.platforms import Platform
 from workflows.calendar import DAY, BusinessCalendar, CalendarError, Span, parse_hours
 from workflows.holidays import OfficialNotice, holiday_source, with_notices
-from workflows.kinds import Source, TicketType
+from workflows.kinds import TicketType
 from workflows.priority import Priority
 from workflows.sla_policy import (
     ClockTargets,
@@ -215,8 +216,8 @@ class PolicySpec(_Strict):
     targets: dict[Priority, TargetSpec]
     warnings: list[str | float] = ["50%", "75%"]
     escalation: ChainSpec = ChainSpec()
-    escalation_channels: dict[Source, str] = {}
-    control_channels: dict[Source, str] = {}
+    escalation_channels: dict[Platform, str] = {}
+    control_channels: dict[Platform, str] = {}
 
     @field_validator("warnings")
     @classmethod

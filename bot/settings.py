@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.platforms import DINGTALK, FEISHU, SLACK
 from workflows.kinds import Source
 
 
@@ -114,11 +115,11 @@ class Settings(BaseSettings):
         """The messengers with credentials; the console when there are none."""
         found = set()
         if self.slack_enabled:
-            found.add(Source.SLACK)
+            found.add(SLACK)
         if self.dingtalk_enabled:
-            found.add(Source.DINGTALK)
+            found.add(DINGTALK)
         if self.feishu_enabled:
-            found.add(Source.FEISHU)
+            found.add(FEISHU)
         return frozenset(found or {Source.CONSOLE})
 
     @property

@@ -35,13 +35,15 @@ class Context:
     dedup_key: str | None = None
     origin: str | None = None  # the channel or group the request came from
     account: str | None = None  # the asker's own id on the messenger they wrote from
+    said_in: str | None = None  # the chat it was said in (Identity.conversation, else origin)
 
     @property
     def channel(self) -> str | None:
         return self.origin
 
     def actor(self, ticket: Ticket) -> Actor:
-        return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source)
+        return Actor.of(self.person, ticket, self.org, self.clock.now(), self.source,
+                        self.said_in)
 
     def with_workflows(self, tickets: list[Ticket]) -> list[Ticket]:
         """The tickets with their organisation's workflow attached, so what a list says of their

@@ -193,7 +193,8 @@ class Dispatcher:
                 zone = str(await zone_of(uow, self.org, person, self.notify.tz))
                 opened = _Opened(uow)
                 ctx = Context(opened, self.org, self.clock, person, who.platform,
-                              self.notify, dedup_key, origin or who.channel, who.user_id)
+                              self.notify, dedup_key, origin or who.channel, who.user_id,
+                              who.conversation or origin or who.channel)
                 answer = kept_private(await HANDLERS[type(command)](command, ctx), self.org)
                 return answer if answer.zone else replace(answer, zone=zone)
         except Duplicate:

@@ -29,6 +29,9 @@ class Identity:
     user_id: str  # Slack user id, DingTalk staffId, or the console handle
     name: str | None = None
     channel: str | None = None  # where they wrote: Slack channel, DingTalk group, console channel
+    # The chat the message came in (a group, a card's channel, a one-to-one chat with the bot),
+    # when the adapter knows it: a comment said there is not repeated there (card_places).
+    conversation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from commands import duplicate_burst as burst
 from commands.buttons import ticket_buttons
-from commands.card_places import card_destinations, mirrored_to
+from commands.card_places import card_destinations, mirrored_to, ticket_channels
 from commands.people import zone_from
 from commands.ports import OutboxMessage, Preferences, UnitOfWork
 from workflows.actions import Action
@@ -34,8 +34,9 @@ class NotifyConfig:
     platform_locales: dict[Source, str] = field(default_factory=dict)
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     # Platforms where a ticket lives as an interactive card in its channel, updated in place,
-    # with each change posted in the card's thread.
-    card_platforms: frozenset[Source] = frozenset({Source.SLACK})
+    # with each change posted in the card's thread. Given by the adapters' wiring
+    # (bot/bootstrap.py); without it every change is a message of its own.
+    card_platforms: frozenset[Source] = frozenset()
     # Platforms where a direct message can carry buttons (an approver's card); elsewhere it is a
     # line saying the commands to type. Given by the adapters' wiring (bot/bootstrap.py).
     card_dm_platforms: frozenset[Source] = frozenset()
@@ -60,9 +61,8 @@ def _address(person: Person, ticket: Ticket, prefs: Preferences | None,
     ids: dict[str, str | None] = {Source.CONSOLE.value: person.handle, **dict(reversed(person.identities))}
     chosen = prefs.platform.value if prefs is not None and prefs.platform else None
     for platform in [*person.reach_order(chosen, ticket.source.value), Source.CONSOLE.value]:
-        source = Source(platform) if platform in Source.__members__.values() else None
-        if source is not None and source in platforms and ids.get(platform):
-            return source, ids[platform]  # type: ignore[return-value]
+        if platform in platforms and ids.get(platform):
+            return Source(platform), ids[platform]  # type: ignore[return-value]
     return None
 
 
@@ -86,8 +86,7 @@ def _channels(ticket: Ticket, org: Organisation, platforms: frozenset[Source]
               ) -> list[tuple[Source, str]]:
     team = org.team(ticket.team)
     queue = org.queue(ticket.queue)
-    configured = {**(queue.channels if queue else {}), **(team.channels if team else {})}
-    found = [(Source(p), c) for p, c in configured.items() if Source(p) in platforms]
+    found = [(Source(p), c) for p, c in ticket_channels(ticket, org).items() if p in platforms]
     if Source.CONSOLE in platforms:
         # The team's triage channel first: that is where its unassigned tickets wait.
         name = (team.triage_channel if team and team.triage_channel
@@ -394,7 +393,7 @@ def _direct_cards(ticket: Ticket, insiders: list[Person], prefs: dict[int, Prefe
     messages = []
     for person in insiders:
         where = _address(person, ticket, prefs.get(person.id), platforms)
-        if where is None or where[0] is Source.CONSOLE:
+        if where is None or where[0] == Source.CONSOLE:
             continue
         platform, address = where
         messages.append(OutboxMessage(
@@ -420,8 +419,8 @@ def _card_messages(ticket: Ticket, entries: list[AuditEntry], all_params: list[d
         locale = config.locale_for(platform)
         stem = f"{ticket.key}:v{ticket.version}"
         for index, entry in enumerate(entries):
-            if mirrored_to(entry, platform):
-                pass  # a comment said on another messenger, repeated here with its author
+            if mirrored_to(entry, platform, channel):
+                pass  # a comment said elsewhere, repeated here with its author
             elif (entry.action in SILENT_IN_THREAD or entry.action in coalesced
                     or not AUDIENCES.get(entry.action)):
                 continue  # internal lines (SLA clocks) and what the card already shows

@@ -4,16 +4,16 @@ The only home of every messenger id (migration 0020 moved people.slack_id / ding
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, delete, select, update
+from sqlalchemy import ColumnElement, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import ByDialect
 from storage.models import PersonIdentityRow
-from workflows.kinds import Source
 
-# The messengers whose accounts are read with a person, one column each, in the one statement
-# that finds them (every request does): a query of its own would cost a round trip.
-READ_PLATFORMS = (Source.SLACK.value, Source.DINGTALK.value, Source.FEISHU.value)
+# A person's accounts are read with them, in the one statement that finds them (every request
+# does; a query of its own would cost a round trip), as one column for any messenger:
+# "platform:external id", one a line (no platform name holds a colon, no id a line break).
+_ACCOUNTS_SEP = "\n"
 
 _I = PersonIdentityRow.__table__
 # An exact workspace first, then an account recorded without one ("" sorts first otherwise).
@@ -28,12 +28,19 @@ _OF = select(_I.c.platform, _I.c.workspace, _I.c.external_id).where(
     _I.c.person_id == bindparam("_id")).order_by(_I.c.id)
 
 
-def account_columns(person_id: ColumnElement[Any]) -> list[Any]:
-    """A person's id on each of READ_PLATFORMS as columns of their row (None: no account)."""
-    return [select(_I.c.external_id)
-            .where(_I.c.person_id == person_id, _I.c.platform == platform)
-            .order_by(_I.c.id).limit(1).scalar_subquery().label(f"on_{platform}")
-            for platform in READ_PLATFORMS]
+def accounts_column(person_id: ColumnElement[Any]) -> Any:
+    """A person's accounts in the order they were linked, as one text (None: no account)."""
+    ordered = (select((_I.c.platform + ":" + _I.c.external_id).label("account"))
+               .where(_I.c.person_id == person_id).order_by(_I.c.id)
+               .correlate(person_id.table).subquery())  # type: ignore[attr-defined]
+    return (select(func.aggregate_strings(ordered.c.account, _ACCOUNTS_SEP))
+            .scalar_subquery().label("accounts"))
+
+
+def accounts_of(text: str | None) -> tuple[tuple[str, str], ...]:
+    """(platform, external id) of each account in a row's accounts_column."""
+    return tuple(tuple(line.split(":", 1)) for line in (text or "").split(_ACCOUNTS_SEP)
+                 if line)  # type: ignore[misc]
 
 
 def spoke_on_column(person_id: ColumnElement[Any]) -> Any:

@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dialects import ByDialect
 from storage.identities import (
     PERSON_OF_ACCOUNT,
-    READ_PLATFORMS,
     SqlIdentities,
-    account_columns,
+    accounts_column,
+    accounts_of,
     spoke_on_column,
 )
 from storage.models import PersonRow, PreferenceRow
@@ -18,19 +18,15 @@ from workflows.people import Person
 
 
 def _person(row: Any) -> Person:
-    """From a row of _READ: id, handle, name, an account column per READ_PLATFORMS, where they
-    last wrote from."""
-    accounts = tuple((platform, value) for platform, value in zip(
-        READ_PLATFORMS, row[3:3 + len(READ_PLATFORMS)], strict=True) if value)
-    return Person(row[0], row[1], row[2], identities=accounts,
-                  spoke_on=row[3 + len(READ_PLATFORMS)])
+    """From a row of _READ: id, handle, name, their accounts, where they last wrote from."""
+    return Person(row[0], row[1], row[2], identities=accounts_of(row[3]), spoke_on=row[4])
 
 
 # Every request looks its person up: plain rows from statements built once (their cache keys
 # are memoised), run on the session's connection (in its transaction, without the ORM layer).
 _T = PersonRow.__table__
 _COLUMNS = (_T.c.id, _T.c.handle, _T.c.name)
-_READ = (*_COLUMNS, *account_columns(_T.c.id), spoke_on_column(_T.c.id))
+_READ = (*_COLUMNS, accounts_column(_T.c.id), spoke_on_column(_T.c.id))
 _BY_ID = select(*_READ).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
 _BY_NAME = select(*_READ).where(func.lower(_T.c.name) == bindparam("_name"))
 # The look-ups that find who is asking also read the zone they chose, if any, in the same

@@ -19,3 +19,7 @@ class AuditEntry:
     changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [before, after]
     reason: str | None = None
     internal: bool = False  # visible to agents only
+    # The channel or chat it was said in, as the adapter names it: read while the change's
+    # messages are planned (a reply said beside a card, not in it, is repeated in its thread),
+    # not kept in the history.
+    said_in: str | None = None

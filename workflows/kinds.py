@@ -1,4 +1,5 @@
 from enum import StrEnum
+from typing import ClassVar
 
 
 class TicketType(StrEnum):
@@ -35,13 +36,28 @@ _TYPE_ALIASES: dict[str, TicketType] = {
 }
 
 
-class Source(StrEnum):
-    """The platform an action came from; recorded on tickets and audit events."""
+class Source(str):
+    """Where an action came from, recorded on tickets and audit events: a plain string the
+    domain stores and compares, never branches on by name. The domain's own origins are below;
+    each messenger's value is the adapters' (bot/platforms.py)."""
 
-    SLACK = "slack"
-    DINGTALK = "dingtalk"
-    FEISHU = "feishu"  # Feishu (Lark); people are found through their identities
-    CONSOLE = "console"
-    API = "api"
-    SYSTEM = "system"
-    WEBHOOK = "webhook"  # an outbox destination only: signed JSON to a subscriber's URL
+    __slots__ = ()
+
+    CONSOLE: ClassVar["Source"]
+    API: ClassVar["Source"]
+    SYSTEM: ClassVar["Source"]
+    WEBHOOK: ClassVar["Source"]  # an outbox destination only: signed JSON to a subscriber's URL
+
+    @property
+    def value(self) -> str:
+        """The plain string (as stored)."""
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"Source({str.__repr__(self)})"
+
+
+Source.CONSOLE = Source("console")
+Source.API = Source("api")
+Source.SYSTEM = Source("system")
+Source.WEBHOOK = Source("webhook")

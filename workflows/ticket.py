@@ -46,6 +46,7 @@ class Actor:
     source: Source
     # Who they are beyond roles, for workflows that name them: team:…, person:…, group:…
     principals: frozenset[str] = frozenset()
+    channel: str | None = None  # the channel or chat they acted in, if the adapter says
 
     @property
     def id(self) -> int | None:
@@ -57,11 +58,11 @@ class Actor:
 
     @classmethod
     def of(cls, person: Person, ticket: "Ticket", org: Organisation, now: datetime,
-           source: Source) -> "Actor":
+           source: Source, channel: str | None = None) -> "Actor":
         if ticket.workflow is None:
             ticket.workflow = org.workflow_for(ticket.kind)
         others = principals_of(person, org) if ticket.workflow.names_others else frozenset()
-        return cls(person, roles_of(person, ticket, org), now, source, others)
+        return cls(person, roles_of(person, ticket, org), now, source, others, channel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,7 @@ class Ticket:
             changes=changes or {},
             reason=reason,
             internal=internal,
+            said_in=actor.channel,
         ))
 
     def _first_response(self, actor: Actor) -> None:

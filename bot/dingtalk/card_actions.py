@@ -13,6 +13,7 @@ from bot.dingtalk.cards import TEMPLATES_BY_VALUE, typed_command
 from bot.dingtalk.identity import clicker
 from bot.dingtalk.inbound import CardAction
 from bot.dingtalk.replies import Conversation, Replier
+from bot.platforms import DINGTALK
 from commands import buttons
 from commands import messages as m
 from commands.answer import Answer
@@ -20,7 +21,6 @@ from commands.dispatcher import Dispatcher
 from commands.ports import UnitOfWorkFactory
 from notifications.escaping import Raw
 from workflows.errors import DomainError
-from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
 
@@ -80,5 +80,5 @@ class CardActionHandler:
     async def _key_of(self, action: CardAction) -> str | None:
         """A button without a key: the card's ticket, from where the relay recorded the card."""
         async with self.uow() as uow:
-            return await uow.tickets.key_by_message(Source.DINGTALK, action.space_id or "",
+            return await uow.tickets.key_by_message(DINGTALK, action.space_id or "",
                                                     action.out_track_id)

@@ -26,18 +26,17 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from bot.answer_files import has_files, send_answer_files
 from bot.dingtalk.cards import markdown_card
+from bot.platforms import DINGTALK
 from bot.senders.dingtalk import DingTalkSender
 from commands.answer import Answer
+from commands.card_places import ASKER, HERE, answer_place
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
 from notifications.catalogs import Catalogs
 from notifications.escaping import dingtalk as esc
 from notifications.senders import DeliveryError
 from notifications.text import Catalog
-from workflows.audience import AUDIENCES, Audience
-from workflows.kinds import Source
 from workflows.organisation import Organisation
-from workflows.ticket import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -57,37 +56,6 @@ class Conversation:
 class Target:
     address: str  # openConversationId or staffId
     mention: str | None = None  # name of the sender, in a group
-
-
-# Answers whose change the outbox announces in the ticket's queue and team groups too: their audit
-# action's audiences include the queue channel (workflows.audience).
-_ANSWER_ACTIONS = {"ticket.created": "create", "ticket.claimed": "claim",
-                   "ticket.assigned": "assign", "ticket.transferred": "transfer",
-                   "ticket.priority": "priority", "ticket.cancelled": "cancel"}
-ANNOUNCED = frozenset(key for key, action in _ANSWER_ACTIONS.items()
-                      if Audience.QUEUE_CHANNEL in AUDIENCES.get(action, ()))
-
-
-def ticket_groups(ticket: Ticket, org: Organisation) -> set[str]:
-    """The DingTalk groups of the ticket's queue and team (commands.notify's channels)."""
-    queue, team = org.queue(ticket.queue), org.team(ticket.team)
-    channels = {(queue.channels if queue else {}).get(Source.DINGTALK.value),
-                (team.channels if team else {}).get(Source.DINGTALK.value)}
-    return {channel for channel in channels if channel}
-
-
-def card_lives_here(ticket: Ticket, org: Organisation, conversation_id: str) -> bool:
-    """Whether the ticket's card is in this group (mirrors commands.notify's choice: the group
-    it was raised in, else the queue's and team's DingTalk channels)."""
-    if ticket.source is Source.DINGTALK and ticket.origin_channel:
-        return ticket.origin_channel == conversation_id
-    return conversation_id in ticket_groups(ticket, org)
-
-
-def announced_here(answer: Answer, org: Organisation, conversation_id: str) -> bool:
-    """Whether the outbox posts this change to this group anyway (markdown mode)."""
-    return answer.ticket is not None and answer.key in ANNOUNCED and (
-        conversation_id in ticket_groups(answer.ticket, org))
 
 
 def hard_breaks(text: str) -> str:
@@ -120,18 +88,12 @@ class Replier:
             await asyncio.gather(*self.pending(), return_exceptions=True)
 
     def target(self, conversation: Conversation, answer: Answer) -> Target | None:
-        if answer.duplicate:
-            return None
-        if not (answer.public and answer.ok) or not conversation.is_group:
+        place = answer_place(answer, self.org, DINGTALK, conversation.id,
+                             in_group=conversation.is_group, clicked=conversation.via_card,
+                             cards=self.cards)
+        if place == ASKER:
             return Target(conversation.sender_id)
-        if conversation.via_card:
-            return None  # the card itself shows the change
-        if self.cards and answer.ticket is not None and card_lives_here(
-                answer.ticket, self.org, conversation.id):
-            return None
-        if not self.cards and announced_here(answer, self.org, conversation.id):
-            return None  # the outbox's line is the group's one message for this change
-        return Target(conversation.id, conversation.sender_name)
+        return Target(conversation.id, conversation.sender_name) if place == HERE else None
 
     async def reply(self, conversation: Conversation, answer: Answer, key: str) -> None:
         try:
@@ -142,14 +104,14 @@ class Replier:
             title, text = self.render(answer, locale, target)
             await self._deliver(target.address, title, text)
             if has_files(answer):  # an export, a report's charts: to the asker, privately
-                await send_answer_files(self.sender, answer, Source.DINGTALK.value,
+                await send_answer_files(self.sender, answer, DINGTALK.value,
                                         conversation.sender_id, answer.zone,
                                         labels=self.catalogs.get(locale, "plain"))
         except Exception:
             log.exception("DingTalk reply to %s failed", key)
 
     def render(self, answer: Answer, locale: str, target: Target) -> tuple[str, str]:
-        catalog = self.catalogs.get(locale, Source.DINGTALK.value)
+        catalog = self.catalogs.get(locale, DINGTALK.value)
         with catalog.zoned(answer.zone):  # the card's times too: in the reader's zone
             return self._render_in(answer, catalog, locale, target)
 
@@ -174,7 +136,7 @@ class Replier:
     async def _claim(self, key: str) -> bool:
         try:
             async with self.uow() as uow:
-                await uow.inbound.remember(Source.DINGTALK, "reply:" + key, self.clock.now())
+                await uow.inbound.remember(DINGTALK, "reply:" + key, self.clock.now())
                 await uow.commit()
         except Duplicate:
             return False
@@ -185,12 +147,12 @@ class Replier:
     async def _locale(self, staff_id: str) -> str:
         try:
             async with self.uow() as uow:
-                person = await uow.people.by_platform_id(Source.DINGTALK, staff_id)
+                person = await uow.people.by_platform_id(DINGTALK, staff_id)
                 prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
                     if person is not None else None
         except Exception:
             prefs = None
-        return self.notify.locale_for(Source.DINGTALK, prefs)
+        return self.notify.locale_for(DINGTALK, prefs)
 
     async def _deliver(self, address: str, title: str, text: str) -> None:
         """The sender retries briefly itself; this waits longer (a flooded chat's minute, a

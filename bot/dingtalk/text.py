@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.dingtalk.inbound import AtUser
+from bot.platforms import DINGTALK
 from commands.messages import Mention
 from commands.tokens import normalize
-from workflows.kinds import Source
 
 # As the grammar reads an @handle: up to whitespace, another @, or punctuation.
 _AT = re.compile(r"(?<![\w@])@(?P<name>[^\s@<>,，;；:：]+)")
@@ -54,5 +54,5 @@ def command_text(text: str, humans: Sequence[AtUser], known: Mapping[str, str],
 def mentioned_people(at_users: dict[str, str]) -> dict[str, Mention]:
     """The @s DingTalk resolved (name -> staffId), as the grammar takes them: the people they
     name, by the text as written (the shared grammar reads no platform's syntax)."""
-    return {"@" + name: Mention(Source.DINGTALK, staff_id, name)
+    return {"@" + name: Mention(DINGTALK, staff_id, name)
             for name, staff_id in at_users.items()}

@@ -18,6 +18,7 @@ from bot.feishu.cards import ACTIONS, typed_command
 from bot.feishu.inbound import CardClick, Message
 from bot.feishu.replies import Conversation, Replier
 from bot.feishu.text import command_text
+from bot.platforms import FEISHU
 from commands import buttons
 from commands import messages as m
 from commands.answer import Answer
@@ -25,7 +26,6 @@ from commands.dialogue import DIRECT
 from commands.dispatcher import Dispatcher
 from commands.people import handle_from
 from commands.ports import Clock, UnitOfWorkFactory
-from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
 UNREADABLE = (KeyError, TypeError, AttributeError, ValueError, IndexError)
@@ -70,7 +70,7 @@ class FeishuEvents:
         if not message.sender_open_id or not message.message_id:
             return
         name = await self._name_of(message.sender_open_id)
-        who = m.Identity(Source.FEISHU, message.sender_open_id, name)
+        who = m.Identity(FEISHU, message.sender_open_id, name, conversation=message.chat_id or None)
         conversation = Conversation(message.is_group, message.chat_id, message.sender_open_id,
                                     message.message_id)
         if message.text is None:
@@ -96,7 +96,7 @@ class FeishuEvents:
         action, key = click.get("action"), click.get("key")
         if not click.open_id or not action or not key:
             return {}
-        who = m.Identity(Source.FEISHU, click.open_id, await self._name_of(click.open_id))
+        who = m.Identity(FEISHU, click.open_id, await self._name_of(click.open_id))
         dedup = f"card:{click.message_id}:v{click.get('v') or '?'}:{click.open_id}:{action}"
         if click.get("arg"):
             dedup += f":{click.get('arg')}"
@@ -125,12 +125,12 @@ class FeishuEvents:
         async with self.uow() as uow:
             for mention in humans:
                 assert mention.open_id is not None
-                person = await uow.people.person_by_identity(Source.FEISHU, self.workspace,
+                person = await uow.people.person_by_identity(FEISHU, self.workspace,
                                                              mention.open_id)
                 if person is None:
                     person, _ = await uow.people.add(
                         handle_from(mention.name, mention.open_id), mention.name or mention.open_id,
-                        self.clock.now(), Source.FEISHU, mention.open_id)
+                        self.clock.now(), FEISHU, mention.open_id)
                 found[mention.open_id] = person.handle
             await uow.commit()
         return found
@@ -138,5 +138,5 @@ class FeishuEvents:
     async def _name_of(self, open_id: str) -> str | None:
         """The directory's name for a sender; Feishu's message event carries none."""
         async with self.uow() as uow:
-            person = await uow.people.person_by_identity(Source.FEISHU, self.workspace, open_id)
+            person = await uow.people.person_by_identity(FEISHU, self.workspace, open_id)
         return person.label if person is not None else None

@@ -13,15 +13,15 @@ import logging
 from dataclasses import dataclass
 
 from bot.feishu.cards import interactive_card
+from bot.platforms import FEISHU
 from bot.senders.feishu import FeishuSender, message_uuid
 from commands.answer import Answer
+from commands.card_places import ASKER, answer_place
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
 from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError
-from workflows.kinds import Source
 from workflows.organisation import Organisation
-from workflows.ticket import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +32,6 @@ class Conversation:
     chat_id: str
     sender_open_id: str
     message_id: str | None = None  # the message to reply to; None for a card click
-
-
-def card_lives_here(ticket: Ticket, org: Organisation, chat_id: str) -> bool:
-    """Mirrors commands.notify: the chat it was raised in, else its queue's and team's."""
-    if ticket.source is Source.FEISHU and ticket.origin_channel:
-        return ticket.origin_channel == chat_id
-    queue, team = org.queue(ticket.queue), org.team(ticket.team)
-    return chat_id in {(queue.channels if queue else {}).get(Source.FEISHU.value),
-                       (team.channels if team else {}).get(Source.FEISHU.value)}
 
 
 class Replier:
@@ -63,25 +54,22 @@ class Replier:
         while self._tasks:
             await asyncio.gather(*self.pending(), return_exceptions=True)
 
-    def wanted(self, conversation: Conversation, answer: Answer) -> bool:
-        if answer.duplicate:
-            return False
-        if not (answer.public and answer.ok):
-            return True
-        if conversation.message_id is None:
-            return False  # a click: the card itself shows the change
-        return not (conversation.is_group and answer.ticket is not None
-                    and card_lives_here(answer.ticket, self.org, conversation.chat_id))
+    def place(self, conversation: Conversation, answer: Answer) -> str | None:
+        return answer_place(answer, self.org, FEISHU, conversation.chat_id,
+                            in_group=conversation.is_group,
+                            clicked=conversation.message_id is None, cards=True)
 
     async def reply(self, conversation: Conversation, answer: Answer, key: str) -> None:
         try:
-            if not self.wanted(conversation, answer) or not await self._claim(key):
+            place = self.place(conversation, answer)
+            if place is None or not await self._claim(key):
                 return
             locale = await self.locale(conversation.sender_open_id)
             text, card = self.render(answer, locale)
-            private = not (answer.public and answer.ok) and conversation.is_group
             uuid = message_uuid("reply:" + key)  # the sender's retries post it once
-            if private or conversation.message_id is None:
+            # To the asker in a group, or after a click: by open_id, their chat with the bot;
+            # otherwise in the thread of the message that asked.
+            if (place == ASKER and conversation.is_group) or conversation.message_id is None:
                 if card:
                     await self.sender.create(conversation.sender_open_id, "interactive", card,
                                              uuid)
@@ -112,17 +100,17 @@ class Replier:
     async def locale(self, open_id: str) -> str:
         try:
             async with self.uow() as uow:
-                person = await uow.people.by_platform_id(Source.FEISHU, open_id)
+                person = await uow.people.by_platform_id(FEISHU, open_id)
                 prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
                     if person is not None else None
         except Exception:
             prefs = None
-        return self.notify.locale_for(Source.FEISHU, prefs)
+        return self.notify.locale_for(FEISHU, prefs)
 
     async def _claim(self, key: str) -> bool:
         try:
             async with self.uow() as uow:
-                await uow.inbound.remember(Source.FEISHU, "reply:" + key, self.clock.now())
+                await uow.inbound.remember(FEISHU, "reply:" + key, self.clock.now())
                 await uow.commit()
         except Duplicate:
             return False

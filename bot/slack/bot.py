@@ -5,7 +5,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App
+from bot.platforms import SLACK
 from bot.slack.home import home_view
 from bot.slack.home_viewers import HomeViewers
 from bot.slack.identity import SlackDirectory
@@ -30,7 +31,6 @@ from commands.dispatcher import CLAIMS_INBOUND
 from notifications.catalogs import Catalogs
 from notifications.text import Catalog
 from workflows.errors import DomainError
-from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class SlackBot:
         refusal is raised to the caller."""
         preferred = await self._preferred_locale(user_id)
         known = preferred or self.directory.cached_locale(user_id)
-        catalog = self.catalog_in(known or self.core.notify.locale_for(Source.SLACK))
+        catalog = self.catalog_in(known or self.core.notify.locale_for(SLACK))
         opened = await self.client.views_open(trigger_id=trigger_id, view=build(catalog))
         if known is not None:
             return
@@ -92,7 +92,7 @@ class SlackBot:
     async def _preferred_locale(self, user_id: str) -> str | None:
         try:
             async with self.core.uow() as uow:
-                person = await uow.people.by_platform_id(Source.SLACK, user_id)
+                person = await uow.people.by_platform_id(SLACK, user_id)
                 prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
                     if person is not None else None
         except Exception:  # the database is away: the person's Slack language still counts
@@ -178,7 +178,7 @@ class SlackBot:
             refused = await self.refuse_unknown(text)
             if refused is not None:
                 return refused
-        who = await self.directory.identity(user_id, name)
+        who = replace(await self.directory.identity(user_id, name), conversation=channel)
         command = self.parse(text)
         if command is None:
             return await self.core.dispatcher.handle_text(who, text, slack_people(text),
@@ -187,8 +187,9 @@ class SlackBot:
         return await self._execute(who, command, dedup_key, team_channel(channel))
 
     async def run(self, user_id: str, command: m.Command, dedup_key: str | None,
-                  name: str | None = None) -> Answer:
-        who = await self.directory.identity(user_id, name)
+                  name: str | None = None, conversation: str | None = None) -> Answer:
+        """`conversation`: the channel it was said in, when it was said (a card thread's)."""
+        who = replace(await self.directory.identity(user_id, name), conversation=conversation)
         answer = await self._execute(who, command, dedup_key, None)
         if answer.ok and not answer.duplicate and answer.ticket is not None:
             self.refresh_homes(user_id, answer)

@@ -4,8 +4,8 @@
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.platforms import SLACK
 from commands.messages import Identity
-from workflows.kinds import Source
 
 
 class SlackDirectory:
@@ -17,7 +17,7 @@ class SlackDirectory:
     async def identity(self, user_id: str, name: str | None = None) -> Identity:
         if name is None:
             name = await self.name(user_id)
-        return Identity(Source.SLACK, user_id, name)
+        return Identity(SLACK, user_id, name)
 
     async def name(self, user_id: str) -> str | None:
         if user_id not in self._names:

@@ -3,15 +3,15 @@ gets each as the person it names (a Mention by Slack id), keyed by the text as w
 
 import re
 
+from bot.platforms import SLACK
 from commands.messages import Mention
-from workflows.kinds import Source
 
 SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]+))?>")
 
 
 def slack_people(text: str | None) -> dict[str, Mention]:
     """Each `<@U…>` in the text, as written, and the person it names."""
-    return {match.group(0): Mention(Source.SLACK, match.group("id"), match.group("name"))
+    return {match.group(0): Mention(SLACK, match.group("id"), match.group("name"))
             for match in SLACK_MENTION.finditer(text or "")}
 
 

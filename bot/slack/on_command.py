@@ -16,13 +16,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.answer_files import has_files, send_answer_files
+from bot.platforms import SLACK
 from bot.senders.slack import SlackSender
 from bot.slack.bot import SlackBot
 from bot.slack.mentions import slack_mentions
 from bot.slack.modals import create_modal
 from commands.answer import Answer
 from notifications.text import Catalog
-from workflows.kinds import Source
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def register(bot: SlackBot) -> None:
             return True
         async with bot.core.uow() as uow:
             for user_id in ids:
-                if await uow.people.by_platform_id(Source.SLACK, user_id) is None:
+                if await uow.people.by_platform_id(SLACK, user_id) is None:
                     return False
         return True
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.platforms import SLACK
 from bot.slack.bot import SlackBot
 from bot.slack.mentions import slack_mentions
 from commands import messages as m
-from workflows.kinds import Source
 
 _LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,，]*")
 
@@ -60,7 +60,7 @@ def register(bot: SlackBot) -> None:
         if not thread or thread == event.get("ts"):
             return None
         async with bot.core.uow() as uow:
-            return await uow.tickets.key_by_message(Source.SLACK, event["channel"], thread)
+            return await uow.tickets.key_by_message(SLACK, event["channel"], thread)
 
     async def _comment(key: str, user: str, text: str, event_id: str, channel: str | None) -> None:
         """A reply in the card's thread is a public comment; people it mentions join the ticket
@@ -69,16 +69,17 @@ def register(bot: SlackBot) -> None:
         if refused is not None:
             await bot.ephemeral(channel, user, refused)
             return
-        mentions = tuple(m.Mention(Source.SLACK, x) for x in slack_mentions(text))
+        mentions = tuple(m.Mention(SLACK, x) for x in slack_mentions(text))
         # One request: the comment and the people it mentions join in the same change.
-        answer = await bot.run(user, m.Reply(key, text, mentions), f"event:{event_id}")
+        answer = await bot.run(user, m.Reply(key, text, mentions), f"event:{event_id}",
+                               conversation=channel)
         if not answer.ok:
             await bot.ephemeral(channel, user, answer)
 
     async def _forget_deleted_card(event: dict[str, Any]) -> None:
         previous = event.get("previous_message") or {}
         async with bot.core.uow() as uow:
-            if await uow.tickets.forget_message(Source.SLACK, event.get("channel", ""),
+            if await uow.tickets.forget_message(SLACK, event.get("channel", ""),
                                                 previous.get("ts", "")):
                 await uow.commit()
 
@@ -118,7 +119,7 @@ def register(bot: SlackBot) -> None:
             return
         title = text.splitlines()[0][:150] if text else ""
         author = event.get("item_user") or found.get("user") or reactor
-        requester = (m.Mention(Source.SLACK, author, await bot.directory.name(author))
+        requester = (m.Mention(SLACK, author, await bot.directory.name(author))
                      if author != reactor else None)
         command = m.Create(title=title, description=text, origin_channel=item["channel"],
                            origin_ts=item["ts"], requester=requester)

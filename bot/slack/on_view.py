@@ -5,6 +5,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
+from bot.platforms import SLACK
 from bot.slack.bot import SlackBot
 from bot.slack.modals import CREATE, FIELD_BLOCK, REJECT, STEP_MODALS, WITH_FIELDS, Submitted
 from bot.slack.on_button import payload_name
@@ -13,7 +14,6 @@ from commands import messages as m
 from commands.answer import Answer
 from workflows.errors import InvalidInput
 from workflows.fields import FieldDef, FieldKind, parse_value
-from workflows.kinds import Source
 from workflows.organisation import Organisation
 from workflows.priority import Priority
 
@@ -25,7 +25,7 @@ FIELD_OF_ERROR = {"error.text_required": None, "error.text_too_long": None,
 
 
 def _slack(user_id: str | None) -> m.Mention | None:
-    return m.Mention(Source.SLACK, user_id) if user_id else None
+    return m.Mention(SLACK, user_id) if user_id else None
 
 
 def _fields(form: Submitted, org: Organisation) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def _fields(form: Submitted, org: Organisation) -> dict[str, Any]:
     for name in form.field_names():
         if kinds.get(name) is FieldKind.PERSON:
             if (picked := form.user(FIELD_BLOCK + name)) is not None:
-                people.append((name, m.Mention(Source.SLACK, picked)))
+                people.append((name, m.Mention(SLACK, picked)))
         elif (value := form.typed(FIELD_BLOCK + name)) is not None:
             typed.append((name, value))
     return {"fields": tuple(typed), "field_people": tuple(people)}
@@ -56,7 +56,7 @@ def _step_fields(form: Submitted, defs: list[FieldDef]
             if (picked := form.user(block)) is None:
                 problems[block] = None
             else:
-                people.append((f.name, m.Mention(Source.SLACK, picked)))
+                people.append((f.name, m.Mention(SLACK, picked)))
             continue
         value = form.typed(block)
         if value is None:
@@ -90,11 +90,11 @@ def register(bot: SlackBot) -> None:
             priority=Priority.parse(form.option("priority") or "") or None,
             type=chosen.type if chosen else None, custom_type=chosen.own if chosen else None,
             category=form.text("category") or None, queue=form.option("queue"),
-            collaborators=tuple(m.Mention(Source.SLACK, u) for u in form.users("collaborators")),
+            collaborators=tuple(m.Mention(SLACK, u) for u in form.users("collaborators")),
             assignee=_slack(form.user("assignee")),
             # The message shortcut on someone's message: they are the requester, this person
             # files it (the history's creation line names them).
-            requester=(m.Mention(Source.SLACK, meta["author"],
+            requester=(m.Mention(SLACK, meta["author"],
                                  bot.directory.cached_name(meta["author"]))
                        if meta.get("author") and meta["author"] != user else None),
             origin_channel=meta.get("channel") if meta.get("channel", "").startswith("C") else None,

@@ -64,7 +64,7 @@ async def create(cmd: Create, ctx: Context) -> Answer:
         burst = offered.duplicate is not None and in_burst(offered.duplicate, now)
         await commit_change(uow, ticket, ctx.org, ctx.notify, ctx.person, now,
                             COALESCED if burst else frozenset())
-    if ticket_is_confidential(ctx.org, ticket) and ctx.source is not Source.API:
+    if ticket_is_confidential(ctx.org, ticket) and ctx.source != Source.API:
         # Where it was asked hears neither key nor title: those come by direct message.
         return Answer("ticket.filed_privately", {})
     team = ctx.org.team(ticket.team)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import App, build_app
 from bot.http import build_http
 from bot.metrics import ticket_counts
+from bot.platforms import SLACK
 from bot.senders.slack import SlackSender
 from bot.serve import readiness
 from bot.settings import Settings
@@ -30,7 +31,6 @@ from storage.models import AuditRow, CommentRow
 from tests.fakes.slack_web import FakeSlack
 from tests.support import slack_payloads as sp
 from tests.support.clock import FakeClock
-from workflows.kinds import Source
 
 ORG = """\
 default_queue: IT
@@ -157,7 +157,7 @@ async def slack_stack(database_url: str, tmp_path: Path, clock: FakeClock, fake:
     settings = Settings(_env_file=None, database_url=database_url, org_file=org,
                         slack_bot_token=fake.token, slack_signing_secret=sp.SIGNING_SECRET,
                         slack_api_url=fake.url, slack_app_token=app_token)
-    core = await build_app(settings, clock=clock, platforms=frozenset({Source.SLACK}))
+    core = await build_app(settings, clock=clock, platforms=frozenset({SLACK}))
     # The client bolt uses, with the retries production gives it (bot.slack.web).
     client = AsyncWebClient(token=fake.token, base_url=fake.url, retry_handlers=retry_handlers())
     slack = build_slack(core, client)

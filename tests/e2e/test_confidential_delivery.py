@@ -12,6 +12,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App, build_app
+from bot.platforms import DINGTALK, SLACK
 from bot.senders.dingtalk import DingTalkSender
 from bot.senders.slack import SlackSender
 from bot.settings import Settings
@@ -20,7 +21,6 @@ from tests.fakes.dingtalk_openapi import FakeDingTalk
 from tests.fakes.slack_web import FakeSlack
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
-from workflows.kinds import Source
 
 TITLE = "Harassment by a colleague"
 DESCRIPTION = "at the office party"
@@ -62,7 +62,7 @@ async def platform_app(database_url: str, tmp_path: Path, clock: FakeClock) -> A
     org.write_text(ORG, encoding="utf-8")
     settings = Settings(_env_file=None, database_url=database_url, org_file=org)
     app = await build_app(settings, clock=clock,
-                          platforms=frozenset({Source.SLACK, Source.DINGTALK}))
+                          platforms=frozenset({SLACK, DINGTALK}))
     yield app
     await app.aclose()
 
@@ -75,7 +75,7 @@ async def card_app(database_url: str, tmp_path: Path, clock: FakeClock) -> Async
     settings = Settings(_env_file=None, database_url=database_url, org_file=org,
                         dingtalk_card_template_id=CARD_TEMPLATE)
     app = await build_app(settings, clock=clock,
-                          platforms=frozenset({Source.SLACK, Source.DINGTALK}))
+                          platforms=frozenset({SLACK, DINGTALK}))
     yield app
     await app.aclose()
 
@@ -111,15 +111,15 @@ def dingtalk_group_messages(fake: FakeDingTalk) -> list[str]:
 async def test_slack_no_channel_hears_of_it(platform_app: App, relay: Relay,
                                             fake_slack: FakeSlack) -> None:
     chat = Chat(platform_app)
-    alice = chat.user("U0ALICE", Source.SLACK).in_channel("C0GENERAL")
+    alice = chat.user("U0ALICE", SLACK).in_channel("C0GENERAL")
     filed = await alice.says(f"new P1 queue:HR {TITLE} -- at the office party")
     assert "HR-1" not in filed.text and TITLE not in filed.text
-    heidi = chat.user("U0HEIDI", Source.SLACK)
+    heidi = chat.user("U0HEIDI", SLACK)
     assert (await heidi.says("claim HR-1")).ok
     assert (await heidi.says("cc HR-1 @erin")).ok
     assert (await heidi.says("reply HR-1 we will talk tomorrow")).ok
     assert (await heidi.says("resolve HR-1 settled")).ok
-    assert (await chat.user("U0ALICE", Source.SLACK).says("new printer jam")).ok  # IT-1
+    assert (await chat.user("U0ALICE", SLACK).says("new printer jam")).ok  # IT-1
     await drain(relay)
     public = slack_channel_messages(fake_slack)
     assert any("IT-1" in m for m in public)  # ordinary tickets still go to their channel
@@ -139,13 +139,13 @@ async def test_slack_no_channel_hears_of_it(platform_app: App, relay: Relay,
 async def test_dingtalk_no_group_hears_of_it(platform_app: App, relay: Relay,
                                              fake_dingtalk: FakeDingTalk) -> None:
     chat = Chat(platform_app)
-    li = chat.user("staff-li", Source.DINGTALK).in_channel("cidGENERAL==")
+    li = chat.user("staff-li", DINGTALK).in_channel("cidGENERAL==")
     filed = await li.says(f"new queue:HR {TITLE}")
     assert filed.ok and "HR-1" not in filed.text and TITLE not in filed.text
-    ivan = chat.user("staff-ivan", Source.DINGTALK)
+    ivan = chat.user("staff-ivan", DINGTALK)
     assert (await ivan.says("claim HR-1")).ok
     assert (await ivan.says("priority HR-1 P1 urgent")).ok
-    assert (await chat.user("staff-li", Source.DINGTALK).says("new printer jam")).ok
+    assert (await chat.user("staff-li", DINGTALK).says("new printer jam")).ok
     await drain(relay)
     public = dingtalk_group_messages(fake_dingtalk)
     assert any("IT-1" in m for m in public)
@@ -171,9 +171,9 @@ async def test_a_whole_life_reaches_no_channel_on_slack_or_dingtalk(
                                        card_template_id=CARD_TEMPLATE),
         }, pacing={}, retry=RetryPolicy(max_attempts=10, base=1, cap=30))
         chat = Chat(card_app)
-        alice = chat.user("U0ALICE", Source.SLACK)
-        heidi = chat.user("U0HEIDI", Source.SLACK)
-        ivan = chat.user("staff-ivan", Source.DINGTALK)
+        alice = chat.user("U0ALICE", SLACK)
+        heidi = chat.user("U0HEIDI", SLACK)
+        ivan = chat.user("staff-ivan", DINGTALK)
         filed = await alice.in_channel("C0GENERAL").says(f"new queue:HR {TITLE} -- {DESCRIPTION}")
         assert filed.ok and "HR-1" not in filed.text and TITLE not in filed.text
         await drain(relay)

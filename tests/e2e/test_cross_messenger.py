@@ -2,6 +2,7 @@
 claims it on the help desk's card, carol (Feishu) replies from her team's group. Every side keeps
 one card in the right state, each reply reaches the other threads with its author's name, and
 every message is sent once. People's accounts come from the organisation file's `identities:`.
+Feishu's events arrive over its long connection (tests/fakes/feishu_ws.py), as in production.
 """
 
 import json
@@ -21,6 +22,7 @@ from tests.support import slack_payloads as sp
 from tests.support.clock import FakeClock
 from tests.support.dingtalk import Member
 from tests.support.feishu import User, fields
+from tests.support.feishu import buttons as buttons_of
 from tests.support.messengers import World, three_messengers
 
 ORG = """\
@@ -108,9 +110,14 @@ async def test_dingtalk_requester_slack_agent_feishu_colleague(world: World) -> 
     # …and not again in his own thread: people there read it already.
     assert "Which office are you in?" not in " ".join(world.slack.thread(DESK, "IT-1"))
 
-    # carol replies from her Feishu group.
+    # carol replies from her Feishu group, over the long connection as in production (no
+    # event route is configured): the event is delivered once and acknowledged once.
+    acked = len(world.feishu.fake.ws.acks)
     await world.feishu.says(CAROL, "reply IT-1 Shanghai office VPN gateway is being replaced",
                             chat=FEISHU_DESK)
+    carols = world.feishu.fake.ws.acks[acked:]
+    assert [(a.deliveries, a.code) for a in carols] == [(1, 200)]
+    assert "Shanghai office VPN gateway" in carols[0].payload.decode()
     assert office.texts()[-1] == (
         "Carol 回复了 IT-1：Shanghai office VPN gateway is being replaced")
     assert world.slack.thread(DESK, "IT-1")[-1].startswith("Carol replied on IT-1")
@@ -130,6 +137,17 @@ async def test_dingtalk_requester_slack_agent_feishu_colleague(world: World) -> 
     slack_card, buttons = slack_state(world)
     assert "ticket:reopen" in buttons
     assert office.texts()[-1].startswith("IT-1（VPN drops every hour）已解决：gateway replaced")
+    # The final state of each card, on every side: resolved by Bob, with the same buttons.
+    assert (card["status_text"], card["assignee"], card["resolution"]) == (
+        "已解决", "Bob", "gateway replaced")
+    assert [a["id"] for a in json.loads(card["actions"])] == ["note", "reopen", "close", "kb_save"]
+    feishu_card = world.feishu.card(FEISHU_DESK, "IT-1")
+    assert {"状态：已解决", "处理人：Bob"} <= set(fields(feishu_card))
+    assert [b["value"]["action"] for b in buttons_of(feishu_card)] == [
+        "note", "reopen", "close", "kb_save"]
+    assert all(f in slack_card for f in ("*Status*\\nResolved", "*Assignee*\\n<@U0BOB>",
+                                         "Resolution: gateway replaced"))
+    assert buttons == ["ticket:note", "ticket:reopen", "ticket:close", "ticket:kb_save:"]
 
     # alice reads in her own chat which messenger each step came from.
     me = world.dingtalk.private(ALICE)
@@ -205,3 +223,34 @@ async def test_a_collaborator_is_told_where_they_last_spoke(world: World) -> Non
     assert [m["text"] for m in slack.messages(slack.im_channel("U0DAVE"))] == [
         "Alice replied on IT-1: it dropped again at 10:00"]
     assert len(feishu.to_user(DAVE.open_id)) == len(told)
+
+
+async def test_a_reply_in_a_chat_with_the_bot_reaches_the_card_on_its_own_messenger(
+        world: World) -> None:
+    office = world.dingtalk.group(OFFICE)
+    await office.says(ALICE, "new P2 VPN drops every hour")
+    await world.slack.clicks("U0BOB", "bob", DESK, "IT-1", "claim")
+
+    # alice answers from her 1:1 chat with the robot: the group holding the card hears it,
+    # as do the other messengers' threads; her own chat has only the answer.
+    me = world.dingtalk.private(ALICE)
+    await me.says("reply IT-1 it dropped again at 10:00")
+    line = "Alice 回复了 IT-1：it dropped again at 10:00"
+    assert office.texts()[-1] == line
+    assert line not in me.texts()
+    assert world.slack.thread(DESK, "IT-1")[-1] == "Alice replied on IT-1: it dropped again at 10:00"
+
+    # bob answers from his direct chat with the app on Slack: the Slack card's thread reads it.
+    await world.slack.command("U0BOB", "bob", "reply IT-1 Which office are you in?", "D0BOB")
+    await world.settle()
+    assert world.slack.thread(DESK, "IT-1")[-1] == "Bob replied on IT-1: Which office are you in?"
+    assert office.texts()[-1] == "Bob 回复了 IT-1：Which office are you in?"
+
+    # carol answers from her own chat with the bot on Feishu: the Feishu card's thread reads it.
+    await world.feishu.says(CAROL, "reply IT-1 the Shanghai gateway is being replaced")
+    await world.settle()
+    feishu_card = world.feishu.card(FEISHU_DESK, "IT-1")
+    assert [m.text for m in world.feishu.fake.replies_to(feishu_card.message_id)][-1] == (
+        "Carol 回复了 IT-1：the Shanghai gateway is being replaced")
+    assert office.texts()[-1] == "Carol 回复了 IT-1：the Shanghai gateway is being replaced"
+    assert_each_sent_once(world)

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.bootstrap import App, build_app
+from bot.platforms import DINGTALK, SLACK
 from bot.senders.dingtalk import DingTalkSender
 from bot.senders.slack import SlackSender
 from bot.settings import Settings
@@ -22,7 +23,6 @@ from tests.fakes.dingtalk_openapi import FakeDingTalk
 from tests.fakes.slack_web import FakeSlack
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
-from workflows.kinds import Source
 
 ORG = """\
 default_queue: IT
@@ -47,7 +47,7 @@ async def platform_app(database_url: str, tmp_path: Path, clock: FakeClock) -> A
     org.write_text(ORG, encoding="utf-8")
     settings = Settings(_env_file=None, database_url=database_url, org_file=org)
     app = await build_app(settings, clock=clock,
-                          platforms=frozenset({Source.SLACK, Source.DINGTALK}))
+                          platforms=frozenset({SLACK, DINGTALK}))
     yield app
     await app.aclose()
 
@@ -83,8 +83,8 @@ def dingtalk_texts(messages: list[dict]) -> list[str]:
 async def test_slack_channel_and_direct_messages(platform_app: App, relay: Relay,
                                                  fake_slack: FakeSlack, clock: FakeClock) -> None:
     chat = Chat(platform_app)
-    await chat.user("U0ALICE", Source.SLACK).says("new P2 Wifi down <!channel> on floor 2")
-    await chat.user("U0BOB", Source.SLACK).says("claim IT-1")
+    await chat.user("U0ALICE", SLACK).says("new P2 Wifi down <!channel> on floor 2")
+    await chat.user("U0BOB", SLACK).says("claim IT-1")
     await drain(relay, clock)
     # The channel holds the ticket's card, updated in place, and the change in its thread.
     card, line = fake_slack.messages("C0ITDESK")
@@ -113,7 +113,7 @@ async def test_slack_channel_and_direct_messages(platform_app: App, relay: Relay
 async def test_slack_429_is_waited_out_and_delivered_once(
         platform_app: App, relay: Relay, fake_slack: FakeSlack, clock: FakeClock) -> None:
     fake_slack.fail_next("chat.postMessage", status=429, retry_after=7)
-    await Chat(platform_app).user("U0ALICE", Source.SLACK).says("new Printer offline")
+    await Chat(platform_app).user("U0ALICE", SLACK).says("new Printer offline")
     await drain(relay, clock)
     assert fake_slack.messages("C0ITDESK") == []
     clock.advance(seconds=6)
@@ -128,7 +128,7 @@ async def test_slack_429_is_waited_out_and_delivered_once(
 async def test_slack_down_for_a_while_loses_and_doubles_nothing(
         platform_app: App, relay: Relay, fake_slack: FakeSlack, clock: FakeClock) -> None:
     chat = Chat(platform_app)
-    alice, bob = chat.user("U0ALICE", Source.SLACK), chat.user("U0BOB", Source.SLACK)
+    alice, bob = chat.user("U0ALICE", SLACK), chat.user("U0BOB", SLACK)
     fake_slack.down = True
     await alice.says("new Laptop will not charge")
     await bob.says("claim IT-1")
@@ -159,7 +159,7 @@ async def test_slack_down_for_a_while_loses_and_doubles_nothing(
 
 async def test_slack_crash_after_posting_is_not_posted_again(
         platform_app: App, relay: Relay, fake_slack: FakeSlack, clock: FakeClock) -> None:
-    await Chat(platform_app).user("U0ALICE", Source.SLACK).says("new Monitor flickers")
+    await Chat(platform_app).user("U0ALICE", SLACK).says("new Monitor flickers")
     # A relay claims the row, posts it, and dies before recording the delivery.
     store = SqlOutboxStore(session_factory(platform_app.engine))
     claimed = await store.claim(clock.now(), 10, timedelta(seconds=60))
@@ -180,7 +180,7 @@ async def test_slack_crash_after_posting_is_not_posted_again(
 async def test_unknown_slack_channel_is_a_dead_letter(
         platform_app: App, relay: Relay, fake_slack: FakeSlack, clock: FakeClock) -> None:
     fake_slack.fail_next("chat.postMessage", status=200, error="channel_not_found")
-    await Chat(platform_app).user("U0ALICE", Source.SLACK).says("new Door badge broken")
+    await Chat(platform_app).user("U0ALICE", SLACK).says("new Door badge broken")
     await drain(relay, clock)
     async with platform_app.engine.connect() as conn:
         row = (await conn.execute(select(OutboxRow.status, OutboxRow.last_error).where(
@@ -191,8 +191,8 @@ async def test_unknown_slack_channel_is_a_dead_letter(
 async def test_dingtalk_group_and_direct_messages_in_chinese(
         platform_app: App, relay: Relay, fake_dingtalk: FakeDingTalk, clock: FakeClock) -> None:
     chat = Chat(platform_app)
-    await chat.user("staff-li", Source.DINGTALK).says("新建 P2 打印机*无法*联网")
-    await chat.user("staff-wang", Source.DINGTALK).says("领取 IT-1")
+    await chat.user("staff-li", DINGTALK).says("新建 P2 打印机*无法*联网")
+    await chat.user("staff-wang", DINGTALK).says("领取 IT-1")
     await drain(relay, clock)
     assert dingtalk_texts(fake_dingtalk.group_messages("cidITGROUP==")) == [
         "李雷 提交了 P2 工单 IT-1：打印机＊无法＊联网 · 未指派，发送 `claim IT-1` 领取",
@@ -212,7 +212,7 @@ async def test_dingtalk_throttling_and_token_expiry_are_handled(
     fake_dingtalk.fail_next("/v1.0/robot/groupMessages/send",
                             code="Forbidden.AccessDenied.QpsLimitForAppkeyAndApi")
     chat = Chat(platform_app)
-    await chat.user("staff-li", Source.DINGTALK).says("新建 显示器闪烁")
+    await chat.user("staff-li", DINGTALK).says("新建 显示器闪烁")
     await drain(relay, clock)
     assert fake_dingtalk.group_messages("cidITGROUP==") == []
     clock.advance(seconds=2)
@@ -220,7 +220,7 @@ async def test_dingtalk_throttling_and_token_expiry_are_handled(
     assert len(fake_dingtalk.group_messages("cidITGROUP==")) == 1
     # The platform forgets the token early: the sender fetches a new one and sends anyway.
     fake_dingtalk.expire_tokens()
-    await chat.user("staff-wang", Source.DINGTALK).says("领取 IT-1")
+    await chat.user("staff-wang", DINGTALK).says("领取 IT-1")
     await drain(relay, clock)
     assert len(fake_dingtalk.group_messages("cidITGROUP==")) == 2
     assert len(fake_dingtalk.calls_to("/v1.0/oauth2/accessToken")) == 2

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.platforms import DINGTALK, SLACK
 from tests.fakes.dingtalk_gateway import FakeDingTalkGateway, robot_message
 from tests.fakes.feishu_openapi import FakeFeishu
 from tests.fakes.slack_web import FakeSlack
@@ -125,7 +126,7 @@ def warnings_in(texts: list[str]) -> list[str]:
 async def test_a_dingtalk_only_deployment_serves_and_posts_sla_warnings(
         tmp_path: Path, database_url: str, fake_dingtalk_gateway: FakeDingTalkGateway) -> None:
     fake = fake_dingtalk_gateway
-    await raise_p1_twenty_minutes_ago(database_url, tmp_path, Source.DINGTALK,
+    await raise_p1_twenty_minutes_ago(database_url, tmp_path, DINGTALK,
                                       "staff-alice", "staff-bob")
     port = free_port()
     env = serve_env(database_url, tmp_path, port, DINGTALK_OPENAPI_ENDPOINT=fake.url,
@@ -168,7 +169,7 @@ async def test_a_feishu_only_deployment_holds_its_long_connection_and_closes_it_
 
 async def test_a_slack_only_deployment_serves_and_posts_sla_warnings(
         tmp_path: Path, database_url: str, fake_slack: FakeSlack) -> None:
-    await raise_p1_twenty_minutes_ago(database_url, tmp_path, Source.SLACK, "U0ALICE", "U0BOB")
+    await raise_p1_twenty_minutes_ago(database_url, tmp_path, SLACK, "U0ALICE", "U0BOB")
     port = free_port()
     env = serve_env(database_url, tmp_path, port, SLACK_BOT_TOKEN=fake_slack.token,
                     SLACK_SIGNING_SECRET=sp.SIGNING_SECRET, SLACK_API_URL=fake_slack.url)
@@ -192,7 +193,7 @@ async def test_a_slack_only_deployment_serves_and_posts_sla_warnings(
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_two_replicas_post_each_warning_once(
         tmp_path: Path, database_url: str, fake_slack: FakeSlack) -> None:
-    await raise_p1_twenty_minutes_ago(database_url, tmp_path, Source.SLACK, "U0ALICE", "U0BOB")
+    await raise_p1_twenty_minutes_ago(database_url, tmp_path, SLACK, "U0ALICE", "U0BOB")
     ports = free_port(), free_port()
     envs = [serve_env(database_url, tmp_path, port, SLACK_BOT_TOKEN=fake_slack.token,
                       SLACK_SIGNING_SECRET=sp.SIGNING_SECRET, SLACK_API_URL=fake_slack.url,

@@ -9,6 +9,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import App
+from bot.platforms import DINGTALK, SLACK
 from bot.senders.dingtalk import DingTalkSender
 from bot.senders.slack import SlackSender
 from notifications.relay import Relay
@@ -17,13 +18,12 @@ from tests.fakes.slack_web import FakeSlack
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from tests.support.sla import fast_sla_app, run_sweep
-from workflows.kinds import Source
 
 
 @pytest.fixture
 async def platform_app(database_url: str, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
     async with fast_sla_app(database_url, tmp_path, clock,
-                            frozenset({Source.SLACK, Source.DINGTALK})) as app:
+                            frozenset({SLACK, DINGTALK})) as app:
         yield app
 
 
@@ -58,8 +58,8 @@ def dingtalk_texts(messages: list[dict]) -> list[str]:
 async def test_slack_hears_each_step_once(platform_app: App, relay: Relay, fake_slack: FakeSlack,
                                           fake_dingtalk: FakeDingTalk, clock: FakeClock) -> None:
     chat = Chat(platform_app)
-    await chat.user("U0ALICE", Source.SLACK).says("new P1 Core switch down")
-    await chat.user("U0BOB", Source.SLACK).says("claim IT-1")
+    await chat.user("U0ALICE", SLACK).says("new P1 Core switch down")
+    await chat.user("U0BOB", SLACK).says("claim IT-1")
     await run_minutes(platform_app, relay, clock, 80)
 
     bob = slack_texts(fake_slack, fake_slack.im_channel("U0BOB"))
@@ -88,7 +88,7 @@ async def test_slack_hears_each_step_once(platform_app: App, relay: Relay, fake_
 async def test_dingtalk_pending_pauses_and_resume_continues(
         platform_app: App, relay: Relay, fake_dingtalk: FakeDingTalk, clock: FakeClock) -> None:
     chat = Chat(platform_app)
-    alice, bob = chat.user("staff-alice", Source.DINGTALK), chat.user("staff-bob", Source.DINGTALK)
+    alice, bob = chat.user("staff-alice", DINGTALK), chat.user("staff-bob", DINGTALK)
     await alice.says("新建 P1 邮件服务器宕机")
     await bob.says("领取 IT-1")
     await run_minutes(platform_app, relay, clock, 20)

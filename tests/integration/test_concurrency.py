@@ -6,10 +6,10 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
+from bot.platforms import DINGTALK, SLACK
 from storage.models import AuditRow, PersonIdentityRow, PersonRow, TicketRow
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
-from workflows.kinds import Source
 
 
 async def test_two_concurrent_claims_have_exactly_one_winner(chat: Chat) -> None:
@@ -44,7 +44,7 @@ async def test_fifty_concurrent_creations_get_distinct_gapless_ids(chat: Chat) -
 
 
 async def test_two_first_contacts_of_one_slack_user_make_one_person(chat: Chat) -> None:
-    newbie = chat.user("U0NEWBIE", Source.SLACK)
+    newbie = chat.user("U0NEWBIE", SLACK)
     replies = await asyncio.gather(newbie.says("new VPN drops"), newbie.says("new Wifi slow"),
                                    newbie.says("list"))
     assert all(r.ok for r in replies), [r.text for r in replies]
@@ -67,9 +67,9 @@ async def test_first_contacts_racing_past_the_look_up_both_end_with_the_one_pers
 
     async def first_contact(name: str) -> tuple[int, bool]:
         async with chat.app.uow() as uow:
-            assert await uow.people.by_platform_id(Source.DINGTALK, "staff0042") is None
+            assert await uow.people.by_platform_id(DINGTALK, "staff0042") is None
             await looked.wait()
-            person, new = await uow.people.add("li.lei", name, clock.now(), Source.DINGTALK,
+            person, new = await uow.people.add("li.lei", name, clock.now(), DINGTALK,
                                                "staff0042")
             await uow.commit()
             return person.id, new

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.platforms import FEISHU, SLACK
 from storage.directory import DirectoryEntry, sync_directory
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
-from workflows.kinds import Source
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -48,27 +48,27 @@ async def uow(database_url: str):  # type: ignore[no-untyped-def]
 
 async def test_accounts_from_the_file_find_their_person(uow: SqlUnitOfWorkFactory) -> None:
     async with uow() as work:
-        ann = await work.people.person_by_identity(Source.FEISHU, "cli_any", "ou_ann")
+        ann = await work.people.person_by_identity(FEISHU, "cli_any", "ou_ann")
         assert ann is not None and ann.handle == "ann"
         assert ann.id_on("feishu") == "ou_ann" and ann.id_on("slack") == "U1"
         # Today's ids are accounts too.
-        slack = await work.people.person_by_identity(Source.SLACK, "", "U1")
+        slack = await work.people.person_by_identity(SLACK, "", "U1")
         assert slack is not None and slack.handle == "ann"
         # One id in two workspaces: two people.
-        bob = await work.people.person_by_identity(Source.FEISHU, "cli_b", "ou_shared")
-        cy = await work.people.person_by_identity(Source.FEISHU, "cli_c", "ou_shared")
+        bob = await work.people.person_by_identity(FEISHU, "cli_b", "ou_shared")
+        cy = await work.people.person_by_identity(FEISHU, "cli_c", "ou_shared")
         assert (bob and bob.handle, cy and cy.handle) == ("bob", "cy")
-        assert await work.people.person_by_identity(Source.FEISHU, "cli_b", "ou_nobody") is None
+        assert await work.people.person_by_identity(FEISHU, "cli_b", "ou_nobody") is None
 
 
 async def test_a_first_contact_on_feishu_is_recorded_once(uow: SqlUnitOfWorkFactory) -> None:
     async with uow() as work:
-        dan, new = await work.people.add("dan", "Dan", NOW, Source.FEISHU, "ou_dan")
+        dan, new = await work.people.add("dan", "Dan", NOW, FEISHU, "ou_dan")
         await work.commit()
     assert new and dan.id_on("feishu") == "ou_dan"
     async with uow() as work:
-        again, new = await work.people.add("dan", "Dan", NOW, Source.FEISHU, "ou_dan")
-        found = await work.people.by_platform_id(Source.FEISHU, "ou_dan")
+        again, new = await work.people.add("dan", "Dan", NOW, FEISHU, "ou_dan")
+        found = await work.people.by_platform_id(FEISHU, "ou_dan")
     assert not new and again.id == dan.id and found is not None and found.id == dan.id
 
 

@@ -6,6 +6,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, insert, select
 
+from bot.platforms import DINGTALK, SLACK
 from storage.models import (
     AuditRow,
     InboundEventRow,
@@ -17,7 +18,7 @@ from storage.models import (
 from tests.support.chat import Chat, Speaker
 from workflows.kinds import Source
 
-PLATFORM_IDS = {Source.SLACK: "U0000DAVE", Source.DINGTALK: "manager4220"}
+PLATFORM_IDS = {SLACK: "U0000DAVE", DINGTALK: "manager4220"}
 
 
 async def lead_on(chat: Chat, platform: Source) -> Speaker:
@@ -44,7 +45,7 @@ async def counts(chat: Chat) -> tuple[int, int, int]:
                       for table in (AuditRow, OutboxRow, InboundEventRow)])  # type: ignore[return-value]
 
 
-@pytest.mark.parametrize("platform", [Source.SLACK, Source.DINGTALK])
+@pytest.mark.parametrize("platform", [SLACK, DINGTALK])
 async def test_bulk_assign_with_a_delivery_id_moves_every_ticket_and_a_redelivery_none(
         chat: Chat, platform: Source) -> None:
     alice = chat.user("alice")
@@ -72,7 +73,7 @@ async def test_a_delivery_arriving_twice_at_once_is_done_once(chat: Chat) -> Non
     alice = chat.user("alice")
     for title in ("Printer jammed", "Laptop fan loud"):
         await alice.says(f"new {title}")
-    dave = await lead_on(chat, Source.SLACK)
+    dave = await lead_on(chat, SLACK)
     first, second = await asyncio.gather(dave.says("assign IT-1 IT-2 @carol", "Ev0TWICE"),
                                          dave.says("assign IT-1 IT-2 @carol", "Ev0TWICE"))
     assert sorted([first.answer.duplicate, second.answer.duplicate]) == [False, True]
@@ -86,7 +87,7 @@ async def test_a_delivery_arriving_twice_at_once_is_done_once(chat: Chat) -> Non
 
 async def test_a_refused_request_does_not_use_up_its_delivery_id(chat: Chat) -> None:
     await chat.user("alice").says("new Printer jammed")
-    bob = chat.user("bob", Source.SLACK)
+    bob = chat.user("bob", SLACK)
     refused = await bob.says("assign IT-1 IT-7 @carol")
     assert not refused.ok
     async with chat.app.engine.connect() as conn:

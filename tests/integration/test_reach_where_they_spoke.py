@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.bootstrap import App, build_app
+from bot.platforms import DINGTALK, SLACK
 from bot.settings import Settings
 from notifications.relay import Relay
 from tests.support.chat import Chat
@@ -14,7 +15,7 @@ from tests.support.senders import RecordingSender
 from workflows.kinds import Source
 from workflows.people import Person
 
-EVERY = frozenset({Source.CONSOLE, Source.SLACK, Source.DINGTALK})
+EVERY = frozenset({Source.CONSOLE, SLACK, DINGTALK})
 
 
 @pytest.fixture
@@ -38,9 +39,9 @@ async def test_notices_follow_the_messenger_last_written_from(chat: Chat,
                                                              clock: FakeClock) -> None:
     senders = {p.value: RecordingSender() for p in EVERY}
     relay = chat.app.relay(senders, pacing={})
-    await link(chat, "alice", Source.SLACK, "U0ALICE")
-    await link(chat, "alice", Source.DINGTALK, "staff-alice")
-    slack, dingtalk = chat.user("U0ALICE", Source.SLACK), chat.user("staff-alice", Source.DINGTALK)
+    await link(chat, "alice", SLACK, "U0ALICE")
+    await link(chat, "alice", DINGTALK, "staff-alice")
+    slack, dingtalk = chat.user("U0ALICE", SLACK), chat.user("staff-alice", DINGTALK)
 
     clock.advance(minutes=1)
     assert (await dingtalk.says("new P3 Printer jams")).ok

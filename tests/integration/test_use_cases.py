@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from bot.platforms import SLACK
 from commands.dispatcher import Dispatcher
 from commands.messages import Identity
 from storage.engine import make_engine, session_factory
@@ -110,7 +111,7 @@ async def test_priority_change_retargets_the_due_time(chat: Chat, clock: FakeClo
 
 async def test_chat_users_are_recorded_on_first_contact_and_known_across_platforms(
         chat: Chat) -> None:
-    slack_user = chat.user("U07NEWUSER", platform=Source.SLACK)
+    slack_user = chat.user("U07NEWUSER", platform=SLACK)
     created = await slack_user.says("new Cannot log in to Jira cc <@U0ALSO|zoe>")
     assert created.ok
     async with chat.app.engine.connect() as conn:

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from bot.bootstrap import App
+from bot.platforms import DINGTALK, SLACK
 from bot.slack.mentions import slack_people
 from commands.answer import Answer
 from commands.messages import Identity
@@ -50,7 +51,7 @@ class Speaker:
         if delivery is None:
             delivery = self.chat.new_delivery(self.platform)
         # Slack's `<@U…>` as its adapter passes them: the people they name.
-        people = slack_people(text) if self.platform is Source.SLACK else None
+        people = slack_people(text) if self.platform == SLACK else None
         answer = await self.chat.app.dispatcher.handle_text(
             Identity(self.platform, self.handle, channel=self.channel), text, people,
             dedup_key=dedup_key(self.platform, delivery))
@@ -64,9 +65,9 @@ class Speaker:
 
 def dedup_key(platform: Source, delivery: str | None) -> str | None:
     """The inbound id the adapter derives from a delivery id."""
-    if delivery is None or platform not in (Source.SLACK, Source.DINGTALK):
+    if delivery is None or platform not in (SLACK, DINGTALK):
         return None
-    return f"event:{delivery}" if platform is Source.SLACK else delivery
+    return f"event:{delivery}" if platform == SLACK else delivery
 
 
 class Chat:
@@ -77,9 +78,9 @@ class Chat:
     def new_delivery(self, platform: Source) -> str | None:
         """A fresh id shaped like the platform's (Slack `Ev…`, DingTalk `msg…`), unique across
         every Chat on the same database; none on the console."""
-        if platform is Source.SLACK:
+        if platform == SLACK:
             return "Ev" + uuid.uuid4().hex[:12].upper()
-        if platform is Source.DINGTALK:
+        if platform == DINGTALK:
             return "msg" + uuid.uuid4().hex
         return None
 

@@ -118,7 +118,9 @@ async def three_messengers(database_url: str, org: Path, clock: FakeClock, slack
                            monkeypatch: pytest.MonkeyPatch, *, template: str
                            ) -> AsyncIterator[World]:
     """The app configured for all three messengers as a deployer would (DingTalk and Feishu
-    from environment variables, Slack from its settings), each pointed at its fake."""
+    from environment variables, Slack from its settings), each pointed at its fake. Feishu's
+    events come over its long connection (lark-oapi's client against the fake's), as they do
+    in production without a public URL: no verification token, so no event route."""
     monkeypatch.setenv("DINGTALK_OPENAPI_ENDPOINT", dingtalk.url)
     monkeypatch.setenv("DINGTALK_CLIENT_ID", dingtalk.app_key)
     monkeypatch.setenv("DINGTALK_CLIENT_SECRET", dingtalk.app_secret)
@@ -127,7 +129,6 @@ async def three_messengers(database_url: str, org: Path, clock: FakeClock, slack
     monkeypatch.setenv("FEISHU_OPENAPI_ENDPOINT", feishu.url)
     monkeypatch.setenv("FEISHU_APP_ID", feishu.app_id)
     monkeypatch.setenv("FEISHU_APP_SECRET", feishu.app_secret)
-    monkeypatch.setenv("FEISHU_VERIFICATION_TOKEN", feishu.verification_token)
     settings = Settings(_env_file=None, database_url=database_url, org_file=org,
                         timezone="Asia/Shanghai", slack_bot_token=slack.token,
                         slack_signing_secret=sp.SIGNING_SECRET, slack_api_url=slack.url)
@@ -156,6 +157,8 @@ async def three_messengers(database_url: str, org: Path, clock: FakeClock, slack
             running = asyncio.create_task(ding.run(stop))
             await dingtalk.wait_connections(1)
             fei = FeishuRuntime(app, feishu_sender)
+            await fei.connection.start()
+            await feishu.ws.until(connections=1)
 
             async def ready() -> dict[str, bool]:
                 return {}
@@ -168,9 +171,12 @@ async def three_messengers(database_url: str, org: Path, clock: FakeClock, slack
                 world = World(app, relay)
                 world.slack = SlackSide(slack, slack_bot, http, world)
                 world.dingtalk = DingTalk(dingtalk, ding, relay, app, senders, stop, running)
-                world.feishu = Feishu(feishu, fei, relay, app, http)
-                yield world
-                await world.settle()
+                world.feishu = Feishu(feishu, fei, relay, app, http, long_connection=True)
+                try:
+                    yield world
+                    await world.settle()
+                finally:
+                    await fei.connection.stop(10)
             stop.set()
             await asyncio.wait_for(running, 10)
             await slack_bot.settle()

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dingtalk.cards import card_params, dtmd_link, markdown_card
-from bot.dingtalk.replies import Conversation, Replier, Target, card_lives_here
+from bot.dingtalk.replies import Conversation, Replier, Target
 from bot.dingtalk.watchdog import TICK, Liveness
+from bot.platforms import DINGTALK
 from commands.answer import Answer
 from commands.notify import NotifyConfig
 from notifications.catalogs import Catalogs
@@ -60,7 +61,7 @@ def test_the_markdown_card_escapes_user_text_and_links_the_actions() -> None:
     assert dtmd_link("claim IT-1") == "dtmd://dingtalkclient/sendMessage?content=claim%20IT-1"
 
 
-def _ticket(origin: str | None, source: Source = Source.DINGTALK) -> Ticket:
+def _ticket(origin: str | None, source: Source = DINGTALK) -> Ticket:
     now = datetime(2026, 3, 2, tzinfo=UTC)
     return Ticket(key="IT-1", queue="IT", number=1, title="t", description="", type=TicketType.INCIDENT,
                   priority=Priority.P3, status=Status.NEW, requester=Person(1, "li", "李雷"), team="it",
@@ -69,13 +70,6 @@ def _ticket(origin: str | None, source: Source = Source.DINGTALK) -> Ticket:
 
 ORG = Organisation(teams={}, queues={"IT": Queue("IT", "IT", "it", channels={"dingtalk": "cidQUEUE=="})},
                    default_queue="IT")
-
-
-def test_the_card_lives_where_the_ticket_was_raised_else_in_the_queue_group() -> None:
-    assert card_lives_here(_ticket("cidORIGIN=="), ORG, "cidORIGIN==")
-    assert not card_lives_here(_ticket("cidORIGIN=="), ORG, "cidQUEUE==")
-    assert card_lives_here(_ticket(None), ORG, "cidQUEUE==")
-    assert card_lives_here(_ticket("C123", Source.SLACK), ORG, "cidQUEUE==")
 
 
 @pytest.mark.parametrize(("conversation", "answer", "cards", "expected"), [

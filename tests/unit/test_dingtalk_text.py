@@ -8,11 +8,11 @@ from dingtalk_stream import ChatbotMessage
 
 from bot.dingtalk.inbound import AtUser, card_action, robot_message
 from bot.dingtalk.text import command_text, mentioned_people
+from bot.platforms import DINGTALK
 from commands import messages as m
 from commands.grammar import Grammar
 from tests.fakes.dingtalk_gateway import ROBOT_USER_ID, card_callback
 from tests.fakes.dingtalk_gateway import robot_message as payload
-from workflows.kinds import Source
 
 ZHANG = AtUser("$:LWCP_v1:$zhang", "staff-zhang")
 LI = AtUser("$:LWCP_v1:$li", "staff-li")
@@ -61,7 +61,7 @@ def test_typed_handles_that_are_not_at_users_are_left_to_the_grammar() -> None:
 def test_the_grammar_reads_the_at_users_as_dingtalk_people() -> None:
     text, at_users = command_text(" transfer IT-42 @张三 原因: 需要网络组处理", [ZHANG], {})
     command = Grammar("IT").parse(text, mentioned_people(at_users))
-    assert command == m.Transfer("IT-42", m.Mention(Source.DINGTALK, "staff-zhang", "张三"),
+    assert command == m.Transfer("IT-42", m.Mention(DINGTALK, "staff-zhang", "张三"),
                                  reason="需要网络组处理")
 
 

@@ -8,6 +8,7 @@ from datetime import time
 
 import pytest
 
+from bot.platforms import DINGTALK, SLACK
 from bot.slack.mentions import slack_people
 from commands import messages as m
 from commands.grammar import Grammar, ParseError
@@ -15,7 +16,7 @@ from commands.messages import Mention
 from commands.vocabulary import USAGE, VERBS
 from commands.when import parse_day
 from workflows.errors import InvalidInput
-from workflows.kinds import Source, TicketType
+from workflows.kinds import TicketType
 from workflows.priority import Priority
 
 GRAMMAR = Grammar("IT")
@@ -24,7 +25,7 @@ GRAMMAR = Grammar("IT")
 def parse(text: str, at_users: dict[str, str] | None = None) -> m.Command:
     """As the adapters pass it: Slack's `<@U…>` (bot/slack/mentions.py) and DingTalk's atUsers
     (bot/dingtalk/messages.py) as the people they name."""
-    people = {**slack_people(text), **{"@" + name: Mention(Source.DINGTALK, staff, name)
+    people = {**slack_people(text), **{"@" + name: Mention(DINGTALK, staff, name)
                                        for name, staff in (at_users or {}).items()}}
     return GRAMMAR.parse(text, people)
 
@@ -350,29 +351,29 @@ def test_handle_mentions() -> None:
 
 
 def test_slack_mentions() -> None:
-    slack = Mention(Source.SLACK, "U123ABC")
-    named = Mention(Source.SLACK, "U123ABC", "bob")
+    slack = Mention(SLACK, "U123ABC")
+    named = Mention(SLACK, "U123ABC", "bob")
     assert parse("assign IT-1 <@U123ABC>") == m.Assign("IT-1", slack)
     assert parse("assign IT-1 <@U123ABC|bob> reason: on shift") == m.Assign("IT-1", named, "on shift")
     assert parse("transfer IT-1 <@U123ABC> reason: needs network team") == m.Transfer(
         "IT-1", to=slack, reason="needs network team")
     assert parse("transfer IT-1 to <@U123ABC|bob> needs network team") == m.Transfer(
         "IT-1", to=named, reason="needs network team")
-    assert parse("assign IT-1 <@W0ENTERPRISE>") == m.Assign("IT-1", Mention(Source.SLACK, "W0ENTERPRISE"))
+    assert parse("assign IT-1 <@W0ENTERPRISE>") == m.Assign("IT-1", Mention(SLACK, "W0ENTERPRISE"))
 
 
 def test_slack_and_handle_mentions_keep_their_order() -> None:
     assert parse("cc IT-1 @carol <@U123ABC|bob> @erin") == m.AddCollaborators("IT-1", (
-        Mention(None, "carol"), Mention(Source.SLACK, "U123ABC", "bob"), Mention(None, "erin")))
+        Mention(None, "carol"), Mention(SLACK, "U123ABC", "bob"), Mention(None, "erin")))
     assert parse("reply IT-1 hi <@U123ABC>, see @dave") == m.Reply(
-        "IT-1", "hi <@U123ABC>, see @dave", (Mention(Source.SLACK, "U123ABC"), Mention(None, "dave")))
+        "IT-1", "hi <@U123ABC>, see @dave", (Mention(SLACK, "U123ABC"), Mention(None, "dave")))
     assert parse("new printer jam <@U123ABC|bob>") == m.Create(
-        "printer jam <@U123ABC|bob>", collaborators=(Mention(Source.SLACK, "U123ABC", "bob"),))
+        "printer jam <@U123ABC|bob>", collaborators=(Mention(SLACK, "U123ABC", "bob"),))
 
 
 def test_dingtalk_at_users_become_platform_mentions() -> None:
     at_users = {"张三": "staff001"}
-    zhang = Mention(Source.DINGTALK, "staff001", "张三")
+    zhang = Mention(DINGTALK, "staff001", "张三")
     assert parse("transfer IT-1 @张三 原因: 需要网络组处理", at_users=at_users) == m.Transfer(
         "IT-1", to=zhang, reason="需要网络组处理")
     assert parse("assign IT-1 @张三", at_users=at_users) == m.Assign("IT-1", zhang)
@@ -409,11 +410,11 @@ def test_note_and_reply_carry_their_mentions() -> None:
     assert parse("note IT-1 @carol please check the relay") == m.Note(
         "IT-1", "@carol please check the relay", (Mention(None, "carol"),))
     assert parse("备注 IT-1 @张三 请看一下", at_users={"张三": "staff001"}) == m.Note(
-        "IT-1", "@张三 请看一下", (Mention(Source.DINGTALK, "staff001", "张三"),))
+        "IT-1", "@张三 请看一下", (Mention(DINGTALK, "staff001", "张三"),))
 
 
 def test_mention_str_shows_the_name() -> None:
-    assert str(Mention(Source.DINGTALK, "staff001", "张三")) == "@张三"
+    assert str(Mention(DINGTALK, "staff001", "张三")) == "@张三"
     assert str(Mention(None, "bob")) == "@bob"
 
 

@@ -4,11 +4,11 @@ anything else, and never crashes."""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.platforms import DINGTALK
 from bot.slack.mentions import slack_people
 from commands.grammar import Grammar, ParseError
 from commands.messages import Mention
 from commands.vocabulary import VERBS
-from workflows.kinds import Source
 
 GRAMMAR = Grammar("IT")
 WORDS = st.sampled_from([*VERBS, "IT-1", "42", "#7", "@bob", "<@U123|x>", "<!channel>", "P1",
@@ -22,7 +22,7 @@ TEXT = st.one_of(st.text(max_size=200), st.lists(WORDS | st.text(max_size=12), m
 @given(TEXT, st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3))
 def test_any_text_parses_or_is_refused_politely(text: str, at_users: dict[str, str]) -> None:
     try:
-        people = {**slack_people(text), **{"@" + name: Mention(Source.DINGTALK, staff, name)
+        people = {**slack_people(text), **{"@" + name: Mention(DINGTALK, staff, name)
                                            for name, staff in at_users.items()}}
         command = GRAMMAR.parse(text, people)
     except ParseError as error:
