@@ -17,6 +17,7 @@ from bot.senders.feishu import FeishuSender, message_uuid
 from commands.answer import Answer
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
+from commands.reader_language import reply_locale
 from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError
 from workflows.kinds import Source
@@ -77,9 +78,13 @@ class Replier:
         try:
             if not self.wanted(conversation, answer) or not await self._claim(key):
                 return
-            locale = await self.locale(conversation.sender_open_id)
-            text, card = self.render(answer, locale)
             private = not (answer.public and answer.ok) and conversation.is_group
+            # The sender's language when the answer is theirs alone, the group's otherwise.
+            to_person = private or not conversation.is_group or conversation.message_id is None
+            locale = (await self.locale(conversation.sender_open_id) if to_person
+                      else reply_locale(self.notify, Source.FEISHU, to_person=False,
+                                        preferred=None))
+            text, card = self.render(answer, locale)
             uuid = message_uuid("reply:" + key)  # the sender's retries post it once
             if private or conversation.message_id is None:
                 if card:
@@ -117,7 +122,8 @@ class Replier:
                     if person is not None else None
         except Exception:
             prefs = None
-        return self.notify.locale_for(Source.FEISHU, prefs)
+        return reply_locale(self.notify, Source.FEISHU, to_person=True,
+                            preferred=prefs.locale if prefs is not None else None)
 
     async def _claim(self, key: str) -> bool:
         try:
