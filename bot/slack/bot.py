@@ -91,7 +91,7 @@ class SlackBot:
         yet is asked after it, and the modal redrawn (views.update) when it differs. A
         views.open refusal is raised to the caller."""
         known = await self.known_reader_catalog(user_id)
-        catalog = known or self.catalog
+        catalog = known or self.catalog_in(self.core.notify.locale_for(Source.SLACK))
         opened = await self.client.views_open(trigger_id=trigger_id, view=build(catalog))
         if known is not None:
             return
