@@ -8,7 +8,8 @@ sender's name; except that a group holding the ticket's interactive card hears n
 since the card changes in place and the change is posted there (outbox) with actor and reason.
 Without cards (markdown mode) the same holds for a change the outbox announces in the ticket's
 queue or team group (a creation, a claim, an assignment…): that line is the group's one message.
-Everything is sent through the OpenAPI, never the message's sessionWebhook (it expires).
+Everything is sent through the OpenAPI, never the message's sessionWebhook (it expires). An answer
+to the sender alone is in their language, one the group reads in the group's.
 
 Replies are sent after the platform has been acknowledged, in the background, retried while
 DingTalk throttles or fails transiently (5xx, unreachable), never after a timeout that may have
@@ -32,6 +33,7 @@ from commands.answer import Answer
 from commands.card_places import ASKER, HERE, answer_place
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
+from commands.reader_language import reply_locale
 from notifications.catalogs import Catalogs
 from notifications.escaping import dingtalk as esc
 from notifications.senders import DeliveryError
@@ -100,7 +102,7 @@ class Replier:
             target = self.target(conversation, answer)
             if target is None or not await self._claim(key):
                 return
-            locale = await self._locale(conversation.sender_id)
+            locale = await self._locale(conversation.sender_id, target)
             title, text = self.render(answer, locale, target)
             await self._deliver(target.address, title, text)
             if has_files(answer):  # an export, a report's charts: to the asker, privately
@@ -144,7 +146,11 @@ class Replier:
             log.warning("could not record the reply to %s; sending anyway", key, exc_info=True)
         return True
 
-    async def _locale(self, staff_id: str) -> str:
+    async def _locale(self, staff_id: str, target: Target) -> str:
+        """The sender's language when the answer is theirs alone, the group's when the group
+        reads it (commands/reader_language.py)."""
+        if target.address != staff_id:
+            return reply_locale(self.notify, DINGTALK, to_person=False, preferred=None)
         try:
             async with self.uow() as uow:
                 person = await uow.people.by_platform_id(DINGTALK, staff_id)
@@ -152,7 +158,8 @@ class Replier:
                     if person is not None else None
         except Exception:
             prefs = None
-        return self.notify.locale_for(DINGTALK, prefs)
+        return reply_locale(self.notify, DINGTALK, to_person=True,
+                            preferred=prefs.locale if prefs is not None else None)
 
     async def _deliver(self, address: str, title: str, text: str) -> None:
         """The sender retries briefly itself; this waits longer (a flooded chat's minute, a

@@ -19,6 +19,7 @@ from commands.answer import Answer
 from commands.card_places import ASKER, answer_place
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
+from commands.reader_language import reply_locale
 from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError
 from workflows.organisation import Organisation
@@ -64,7 +65,12 @@ class Replier:
             place = self.place(conversation, answer)
             if place is None or not await self._claim(key):
                 return
-            locale = await self.locale(conversation.sender_open_id)
+            private = not (answer.public and answer.ok) and conversation.is_group
+            # The sender's language when the answer is theirs alone, the group's otherwise.
+            to_person = private or not conversation.is_group or conversation.message_id is None
+            locale = (await self.locale(conversation.sender_open_id) if to_person
+                      else reply_locale(self.notify, FEISHU, to_person=False,
+                                        preferred=None))
             text, card = self.render(answer, locale)
             uuid = message_uuid("reply:" + key)  # the sender's retries post it once
             # To the asker in a group, or after a click: by open_id, their chat with the bot;
@@ -105,7 +111,8 @@ class Replier:
                     if person is not None else None
         except Exception:
             prefs = None
-        return self.notify.locale_for(FEISHU, prefs)
+        return reply_locale(self.notify, FEISHU, to_person=True,
+                            preferred=prefs.locale if prefs is not None else None)
 
     async def _claim(self, key: str) -> bool:
         try:

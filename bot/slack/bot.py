@@ -28,6 +28,7 @@ from bot.slack.request import CURRENT
 from commands import messages as m
 from commands.answer import Answer
 from commands.dispatcher import CLAIMS_INBOUND
+from commands.reader_language import reader_locale
 from notifications.catalogs import Catalogs
 from notifications.text import Catalog
 from workflows.errors import DomainError
@@ -66,16 +67,31 @@ class SlackBot:
     def catalog(self):  # type: ignore[no-untyped-def]
         return self.renderer.catalog
 
+    async def reader_catalog(self, user_id: str) -> Catalog:
+        """The words of an answer `user_id` reads alone (commands/reader_language.py): their
+        `language` preference, else their Slack language (users.info, asked once per person,
+        so only after an ack), else the bot's."""
+        preferred = await self._preferred_locale(user_id)
+        slack = None if preferred else await self.directory.locale(user_id)
+        return self.catalog_in(reader_locale(self.core.notify, SLACK, preferred, slack))
+
+    async def known_reader_catalog(self, user_id: str) -> Catalog | None:
+        """The same without asking Slack (usable before an ack); None while their Slack
+        language is not known yet."""
+        preferred = await self._preferred_locale(user_id)
+        if not preferred and not self.directory.locale_known(user_id):
+            return None
+        return self.catalog_in(reader_locale(self.core.notify, SLACK, preferred,
+                                             self.directory.cached_locale(user_id)))
+
     async def open_modal(self, trigger_id: str, user_id: str,
                          build: Callable[[Catalog], View]) -> None:
-        """Open the modal `build` makes, in the words of `user_id`: their language preference
-        (`language …`), else their Slack language (users.info), else the bot's. A trigger_id
-        lives 3 s, so views.open is the first Slack call: a Slack language not known yet is
-        asked after it, and the modal redrawn (views.update) when it differs. A views.open
-        refusal is raised to the caller."""
-        preferred = await self._preferred_locale(user_id)
-        known = preferred or self.directory.cached_locale(user_id)
-        catalog = self.catalog_in(known or self.core.notify.locale_for(SLACK))
+        """Open the modal `build` makes, in the words of `user_id` (`reader_catalog`). A
+        trigger_id lives 3 s, so views.open is the first Slack call: a Slack language not known
+        yet is asked after it, and the modal redrawn (views.update) when it differs. A
+        views.open refusal is raised to the caller."""
+        known = await self.known_reader_catalog(user_id)
+        catalog = known or self.catalog_in(self.core.notify.locale_for(SLACK))
         opened = await self.client.views_open(trigger_id=trigger_id, view=build(catalog))
         if known is not None:
             return
@@ -101,7 +117,8 @@ class SlackBot:
         return prefs.locale if prefs is not None and prefs.locale else None
 
     def catalog_in(self, locale: object) -> Catalog:
-        """A modal's catalog again on its submission (its locale rides in the metadata)."""
+        """The catalog of a locale; a modal's again on its submission (its locale rides in the
+        metadata). Anything else: the bot's."""
         if locale in ("en", "zh-CN"):
             return self.renderer.catalogs.get(str(locale), "slack")
         return self.renderer.catalog  # type: ignore[no-any-return]
@@ -137,14 +154,20 @@ class SlackBot:
         request = CURRENT.get()
         if request is None or request.user is None:
             return
-        await self.tell(request.channel, request.user, self.apology(ref))
+        await self.apologise_to(request.channel, request.user, ref)
 
-    def apology(self, ref: str) -> str:
-        """Chosen by whether the request's change was committed before the failure."""
+    async def apologise_to(self, channel: str | None, user_id: str, ref: str) -> None:
+        words = await self.reader_catalog(user_id)
+        await self.tell(channel, user_id, self.apology(ref, words))
+
+    def apology(self, ref: str, catalog: Catalog | None = None) -> str:
+        """Chosen by whether the request's change was committed before the failure; in
+        `catalog`'s words (the reader's), else the bot's."""
+        catalog = catalog or self.catalog
         request = CURRENT.get()
         if request is not None and request.committed:
-            return self.catalog.text("slack.failed_after_save", ref=ref)
-        return self.renderer.text(Answer("error.internal", {"ref": ref}, public=False, ok=False))
+            return catalog.text("slack.failed_after_save", ref=ref)
+        return catalog.answer(Answer("error.internal", {"ref": ref}, public=False, ok=False))
 
     def log_refusal(self, what: str, error: SlackApiError) -> None:
         code = error.response.get("error") if error.response is not None else None
@@ -243,7 +266,12 @@ class SlackBot:
         """Tell one person: in the channel where they acted, else in their DM with the bot."""
         if answer.duplicate:
             return
-        await self.tell(channel, user_id, **self.renderer.message(answer))
+        words = await self.reader_catalog(user_id)
+        await self.tell(channel, user_id, **self.renderer.message(answer, words))
+
+    async def say(self, channel: str | None, user_id: str, key: str, **params: Any) -> None:
+        """`tell` one person a catalog line, in their words."""
+        await self.tell(channel, user_id, (await self.reader_catalog(user_id)).text(key, **params))
 
     async def tell(self, channel: str | None, user_id: str, text: str, **message: Any) -> None:
         """An ephemeral line in the channel; in the DM with the bot when there is no channel or
@@ -271,9 +299,10 @@ class SlackBot:
         dispatcher = self.core.dispatcher
         lists = {scope: await dispatcher.execute(who, m.ListTickets(scope))
                  for scope in ("mine", "requests", "team")}
+        words = await self.reader_catalog(user_id)  # only they see their App Home
         try:
             await self.client.views_publish(
-                user_id=user_id, view=home_view(lists, self.catalog, self.core.loaded.org))
+                user_id=user_id, view=home_view(lists, words, self.core.loaded.org))
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             # Slack refused, was unreachable or slow: the next change republishes it.
             log.warning("could not publish App Home for %s: %r", user_id, error)

@@ -1,6 +1,7 @@
 """Slack user ids to ticketbot identities; display names and locales fetched once per user
 (users.info, with `include_locale`: Slack gives a user's locale only when asked)."""
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,13 +34,19 @@ class SlackDirectory:
 
     async def locale(self, user_id: str) -> str | None:
         """The catalog locale (en, zh-CN) of the Slack user's own language setting; None for a
-        language without a catalog, or when Slack cannot be asked."""
+        language without a catalog, or when Slack cannot be asked (asked again next time)."""
         if user_id not in self._locales:
             try:
                 await self._look_up(user_id)
             except SlackApiError:
                 return None
+            except (aiohttp.ClientError, TimeoutError):  # after the client's retries
+                return None  # the bot's words rather than no answer at all
         return self._locales.get(user_id)
+
+    def locale_known(self, user_id: str) -> bool:
+        """Whether Slack has said the user's language already (even one without a catalog)."""
+        return user_id in self._locales
 
     def cached_locale(self, user_id: str) -> str | None:
         """The Slack language if it was looked up already (no call: usable before views.open)."""

@@ -130,7 +130,7 @@ def register(bot: SlackBot) -> None:
             await bot.open_modal(body["trigger_id"], user, build)  # in the reader's words
         except SlackApiError as error:
             log.warning("could not open the %s modal: %s", step, error.response.get("error"))
-            await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+            await bot.say(channel, user, "slack.modal_failed")
 
     async def ask_reason(body: dict[str, Any], key: str, user: str, name: str | None,
                          channel: str | None) -> None:
@@ -150,7 +150,7 @@ def register(bot: SlackBot) -> None:
             await bot.open_modal(body["trigger_id"], user, build)
         except SlackApiError as error:
             log.warning("could not open the reject modal: %s", error.response.get("error"))
-            await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+            await bot.say(channel, user, "slack.modal_failed")
 
     async def ticked(body: dict[str, Any]) -> None:
         key, version, checked, unchecked = checklist_changes(body)

@@ -2,7 +2,9 @@
 shortcut "Create ticket" opens the modal prefilled from the message.
 
 Nothing here calls the Web API before the ack: a command is written and committed, then its
-reply rides on the ack itself; modals open right after the ack (a trigger_id lives 3 s).
+reply rides on the ack itself, in the asker's words (commands/reader_language.py); while their
+Slack language is not known yet it follows through the response_url instead, once users.info has
+said it. Modals open right after the ack (a trigger_id lives 3 s).
 """
 
 import logging
@@ -44,7 +46,7 @@ def register(bot: SlackBot) -> None:
         except SlackApiError as error:
             # e.g. expired_trigger_id: Slack was too slow to answer within the trigger's 3 s.
             log.warning("could not open the create modal: %s", error.response.get("error"))
-            await bot.tell(channel, user, bot.catalog.text("slack.modal_failed"))
+            await bot.say(channel, user, "slack.modal_failed")
 
     async def known_to_us(text: str) -> bool:
         """Every `<@U…>` in `text` is someone this deployment knows already: nothing needs
@@ -87,8 +89,7 @@ def register(bot: SlackBot) -> None:
                 if answer.ok and answer.ticket is not None:
                     bot.refresh_homes(user, answer)
                 if not answer.duplicate:
-                    await respond(response_type="ephemeral", **bot.renderer.message(answer))
-                    await _send_files(answer, user)
+                    await respond_later(respond, answer, user)
 
             bot.after_ack(run_then_respond())
             return
@@ -99,18 +100,31 @@ def register(bot: SlackBot) -> None:
             return
         if answer.ok and answer.ticket is not None:
             bot.refresh_homes(user, answer)
+        words = await bot.known_reader_catalog(user)  # read after the command: `language …`
+        if words is None:
+            # Their Slack language is not known yet, and Slack is not asked before the ack:
+            # the answer follows through the command's response_url once Slack has said it.
+            await ack()
+            bot.after_ack(respond_later(respond, answer, user))
+            return
         # The reply rides on the acknowledgement itself (Slack shows it to the sender only):
         # written and committed first, then said, with no second request to response_url.
-        await ack(response_type="ephemeral", **bot.renderer.message(answer))
+        await ack(response_type="ephemeral", **bot.renderer.message(answer, words))
         if has_files(answer):
-            bot.after_ack(_send_files(answer, user))
+            bot.after_ack(_send_files(answer, user, words))
 
-    async def _send_files(answer: Answer, user: str) -> None:
+    async def respond_later(respond: AsyncRespond, answer: Answer, user: str) -> None:
+        """The answer after the ack, in the asker's words (asking Slack their language)."""
+        words = await bot.reader_catalog(user)
+        await respond(response_type="ephemeral", **bot.renderer.message(answer, words))
+        await _send_files(answer, user, words)
+
+    async def _send_files(answer: Answer, user: str, words: Catalog) -> None:
         """An export's files and a report's charts go to the asker's DM with the bot (a file
         cannot be ephemeral)."""
         if has_files(answer):
             await send_answer_files(SlackSender(bot.client), answer, "slack", user, answer.zone,
-                                    caption=bot.renderer.text(answer), labels=bot.catalog)
+                                    caption=bot.renderer.text(answer, words), labels=words)
 
     @bot.app.shortcut("create_ticket")
     async def create_from_message(ack: AsyncAck, body: dict[str, Any]) -> None:

@@ -21,12 +21,15 @@ def register(bot: SlackBot) -> None:
         ref = uuid.uuid4().hex[:8]
         log.error("Slack request failed (ref %s, type %s)", ref,
                   body.get("type") or body.get("command"), exc_info=error)
+        request = CURRENT.get()
+        user = request.user if request is not None else None
         if response is None:  # already acknowledged: only a message can reach the person
-            request = CURRENT.get()
-            if request is not None and request.user:
-                bot.after_ack(bot.tell(request.channel, request.user, bot.apology(ref)))
+            if request is not None and user:
+                bot.after_ack(bot.apologise_to(request.channel, user, ref))
             return
-        text = bot.apology(ref)  # "nothing was changed" only when nothing was committed
+        # Before the ack Slack cannot be asked: their words if known already, else the bot's.
+        words = (await bot.known_reader_catalog(user) if user else None) or bot.catalog
+        text = bot.apology(ref, words)  # "nothing was changed" only when nothing was committed
         response.status = 200  # a retry from Slack would fail the same way
         response.body = json.dumps({"response_type": "ephemeral", "text": text})
         response.headers["content-type"] = ["application/json;charset=utf-8"]

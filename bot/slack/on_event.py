@@ -46,9 +46,10 @@ def register(bot: SlackBot) -> None:
         user, text = event["user"], event.get("text") or ""
         if event.get("channel_type") == "im":
             answer = await bot.run_text(user, text, dedup_key=f"event:{event_id}")
-            if not answer.duplicate:
+            if not answer.duplicate:  # their DM with the bot: in their words
+                words = await bot.reader_catalog(user)
                 await bot.client.chat_postMessage(channel=event["channel"],
-                                                  **bot.renderer.message(answer))
+                                                  **bot.renderer.message(answer, words))
             return
         key = await _in_ticket_thread(event)
         if key is None:
@@ -110,7 +111,7 @@ def register(bot: SlackBot) -> None:
             bot.log_refusal("reaction", error)
             found = None
         if found is None:
-            await bot.tell(item["channel"], reactor, bot.catalog.text("slack.reaction_unreadable"))
+            await bot.say(item["channel"], reactor, "slack.reaction_unreadable")
             return
         text = (found.get("text") or "").strip()
         refused = await bot.refuse_unknown(text)

@@ -62,3 +62,15 @@ async def test_a_dingtalk_chat_reads_chinese_without_backslashes(dingtalk: DingT
     assert "李强 将 IT-1（打印机＊卡纸＊ ［三楼］）转派给 张三，原因：他负责＿三楼＿" in everything
     assert "处理人：李强 → 张三" in everything
     assert "挂起（suspend）：由组长或管理员暂时搁置工单" in everything
+
+
+async def test_a_group_reads_its_own_language_and_the_asker_theirs(dingtalk: DingTalk) -> None:
+    """Zhao chose English: what she reads alone is English, what the group reads stays
+    Chinese (commands/reader_language.py), as the outbox's group messages do."""
+    await dingtalk.private(ZHAO).says("language en")
+    group = dingtalk.group("cidGroupOffice==")
+    await group.says(ZHAO, "new 打印机坏了")
+    assert group.texts()[-1].startswith("@赵敏 已为 赵敏 创建工单 IT-1"), group.texts()
+    await group.says(ZHAO, "claim IT-9")  # a refusal: to her alone, in her words
+    assert dingtalk.private_texts(ZHAO)[-1] == "There is no ticket IT-9. Try `list` to see yours."
+    assert len(group.texts()) == 1

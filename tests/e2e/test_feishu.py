@@ -87,3 +87,19 @@ async def test_events_without_the_verification_token_are_refused(
     challenge = {"challenge": "ch-123", "token": fake_feishu.verification_token,
                  "type": "url_verification"}
     assert (await feishu.post(challenge)).json() == {"challenge": "ch-123"}
+
+
+async def test_a_group_reads_its_own_language_and_the_asker_theirs(
+        feishu: Feishu, fake_feishu: FakeFeishu) -> None:
+    """王芳 chose English: what she reads alone is English, a reply the group reads stays
+    Chinese (commands/reader_language.py)."""
+    office = "oc_office"
+    fake_feishu.chats.add(office)
+    await feishu.says(WANG, "language en")
+    await feishu.says(LI, "new 打印机坏了", chat=IT)
+    asked = await feishu.says(WANG, "claim IT-1", chat=office)  # not the card's group
+    reply = fake_feishu.replies_to(asked)[-1]
+    assert reply.content["elements"][0]["text"]["content"] == "王芳 已领取 IT-1。"
+    await feishu.says(WANG, "claim IT-9", chat=office)  # a refusal: to her alone
+    assert fake_feishu.to_user(WANG.open_id)[-1].text == (
+        "There is no ticket IT-9. Try `list` to see yours.")

@@ -175,13 +175,16 @@ async def test_a_slack_only_deployment_serves_and_posts_sla_warnings(
                     SLACK_SIGNING_SECRET=sp.SIGNING_SECRET, SLACK_API_URL=fake_slack.url)
     async with serving(env, tmp_path) as process:
         assert await ready(port, process) == {"database": True, "schema": True}
+        hook = fake_slack.url.replace("/api/", "/commands/T0TEAM/1/hook")
         body = sp.form_body(sp.slash_command("new P3 Printer jammed", user_id="U0ALICE",
-                                             user_name="alice"))
+                                             user_name="alice", response_url=hook))
         async with httpx.AsyncClient(timeout=5) as http:
             answer = await http.post(f"http://127.0.0.1:{port}/slack/events", content=body,
                                      headers={**sp.sign(body),
                                               "Content-Type": "application/x-www-form-urlencoded"})
-        assert answer.status_code == 200 and "IT-2" in answer.text
+        assert answer.status_code == 200
+        # Alice's Slack language is asked after the ack: the answer follows through the hook.
+        await eventually(lambda: any("IT-2" in str(r.get("text")) for r in fake_slack.responses))
 
         def bob() -> list[str]:
             return [m["text"] for m in fake_slack.messages(fake_slack.im_channel("U0BOB"))]

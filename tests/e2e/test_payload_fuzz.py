@@ -40,8 +40,9 @@ def mangle(shape: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
                            **drop_swap[1]})
 
 
-def slash_bodies() -> st.SearchStrategy[bytes]:
-    fields = sp.slash_command("zz fuzz", user_id="U0FUZZ", user_name="fuzz")
+def slash_bodies(response_url: str) -> st.SearchStrategy[bytes]:
+    fields = sp.slash_command("zz fuzz", user_id="U0FUZZ", user_name="fuzz",
+                              response_url=response_url)
     mangled = st.tuples(st.sets(st.sampled_from(sorted(fields))), GARBAGE).map(
         lambda drop_text: sp.form_body({**{k: v for k, v in fields.items()
                                            if k not in drop_text[0]}, "text": drop_text[1]}))
@@ -122,8 +123,8 @@ async def test_malformed_signed_payloads_never_break_or_write(stack: SlackStack,
     await stack.command("U0ALICE", "new Printer jammed")  # one real ticket (IT-1) to protect
     await stack.deliver()
     before = await written(stack)
-    strategy = {"slash": slash_bodies, "interactive": interactive_bodies,
-                "event": event_bodies}[kind]()
+    strategy = {"slash": lambda: slash_bodies(stack.response_url()),
+                "interactive": interactive_bodies, "event": event_bodies}[kind]()
     for body in examples(strategy, 60):
         content_type = "application/json" if kind == "event" else FORM
         response = await stack.post(body, content_type)
@@ -133,4 +134,5 @@ async def test_malformed_signed_payloads_never_break_or_write(stack: SlackStack,
         assert await written(stack) == before, body
     said = [call.args.get("text") or "" for call in stack.fake.calls
             if call.method in ("chat.postEphemeral", "chat.postMessage")]
+    said += [str(reply.get("text") or "") for reply in stack.fake.responses]  # response_url
     assert not any("Traceback" in text or "error.internal" in text for text in said)

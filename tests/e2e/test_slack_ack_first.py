@@ -50,6 +50,7 @@ async def settled(stack: SlackStack) -> None:
 async def test_every_ack_is_fast_while_slack_answers_in_3_2_seconds(stack: SlackStack) -> None:
     fake = stack.fake
     await stack.command("U0ALICE", "new Projector broken")
+    await stack.command("U0DAVE", "help")  # Slack has said Dave's language (users.info) now
     await stack.deliver()
     card = card_in(stack, "C0GENERAL")
     wifi = (await stack.relay.senders["slack"].client.chat_postMessage(  # type: ignore[attr-defined]
@@ -90,7 +91,8 @@ async def test_every_ack_is_fast_while_slack_answers_in_3_2_seconds(stack: Slack
         assert response.status_code == 200, what
         assert elapsed < WELL_UNDER, (what, elapsed)
     assert acks["text command"][1].json()["text"] == "Created IT-2 for Alice for IT Support."
-    # Erin is known here (the organisation file): no users.info first, the answer is in the ack.
+    # Erin is known here (the organisation file), and so is Dave's language: no users.info
+    # first, the answer is in the ack.
     assert acks["mentioning command"][1].json()["text"].startswith("Added")
 
     await settled(stack)
@@ -137,5 +139,10 @@ async def test_the_first_request_after_start_up_is_acked_fast_too(stack: SlackSt
     assert len(stack.fake.calls) == before  # not one Web API call before (or for) this ack
     # The first request also opens the pool's first database connections: allow for them.
     assert elapsed < 2 * WELL_UNDER
-    assert response.json()["text"] == "Created IT-1 for Alice for IT Support."
+    # Alice's Slack language is not known yet: the ack is empty, and the answer follows through
+    # the response_url once users.info has said it.
+    assert response.content == b""
+    await settled(stack)
+    assert [c.args.get("include_locale") for c in stack.fake.calls_to("users.info")] == ["1"]
+    assert stack.fake.responses[-1]["text"] == "Created IT-1 for Alice for IT Support."
     assert len(stack.fake.calls_to("auth.test")) == 1

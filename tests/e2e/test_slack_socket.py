@@ -29,9 +29,17 @@ async def test_the_transcript_over_socket_mode(stack: SlackStack,
                                channel_id="C0OPS", response_url=stack.response_url())
     ack = await socket.send("slash_commands", command)
     assert "envelope_id" in ack
-    assert ack["payload"]["text"] == "Created IT-1 for Alice for IT Support."
-    assert ack["payload"]["response_type"] == "ephemeral"
+    # Alice's Slack language is not known yet (users.info is asked after the ack): the ack is
+    # empty and the answer follows through the response_url.
+    assert "payload" not in ack
     await stack.slack.drain()  # what followed the acks
+    assert stack.fake.responses[-1]["text"] == "Created IT-1 for Alice for IT Support."
+    assert stack.fake.responses[-1]["response_type"] == "ephemeral"
+    ack = await socket.send("slash_commands", sp.slash_command(
+        "help", user_id="U0ALICE", user_name="alice", channel_id="C0OPS",
+        response_url=stack.response_url()))
+    assert ack["payload"]["text"].startswith("Commands")  # known now: in the ack itself
+    assert ack["payload"]["response_type"] == "ephemeral"
     await stack.deliver()
     card = card_in(stack, "C0OPS")
     assert card["text"] == "IT-1 · Core switch down (New, P1)"

@@ -55,7 +55,10 @@ class SlackSide:
         return response
 
     async def command(self, user: str, name: str, text: str, channel: str) -> httpx.Response:
-        fields = sp.slash_command(text, user_id=user, user_name=name, channel_id=channel)
+        # An answer may follow through the response_url (the asker's Slack language unknown).
+        hook = self.fake.url.replace("/api/", f"/commands/T0TEAM/{len(self.fake.calls)}/hook")
+        fields = sp.slash_command(text, user_id=user, user_name=name, channel_id=channel,
+                                  response_url=hook)
         return await self._post(sp.form_body(fields), "application/x-www-form-urlencoded")
 
     def card(self, channel: str, key: str) -> dict[str, Any]:
