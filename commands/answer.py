@@ -26,6 +26,9 @@ class Answer:
     ok: bool = True
     duplicate: bool = False  # a redelivered inbound action: adapters stay silent
     zone: str | None = None  # the viewer's time zone (IANA name): every time is shown in it
+    # The asker's own `language` preference as read with the request ("": they chose none), so
+    # an adapter need not read it again; None: not read (a duplicate, the database away).
+    language: str | None = None
     files: tuple[AnswerFile, ...] = ()  # tables sent to the reader as files (`export`)
     # A refusal's kind (not_found, not_allowed, invalid_input, conflict, generic): the REST API
     # answers each with its own HTTP status; chat shows only the words.

@@ -172,6 +172,7 @@ class Dispatcher:
         """
         opened: _Opened | None = None
         zone: str | None = None
+        language: str | None = None
         try:
             # One transaction for the whole request: the look-ups below and the use case's
             # work share it (the use case commits or, on a refusal, everything rolls back).
@@ -191,16 +192,19 @@ class Dispatcher:
                     await prelude(uow)
                 # The reader's zone: every time in the answer is shown in it, named.
                 zone = str(await zone_of(uow, self.org, person, self.notify.tz))
+                language = await uow.people.own_locale(person.id) or ""
                 opened = _Opened(uow)
                 ctx = Context(opened, self.org, self.clock, person, who.platform,
                               self.notify, dedup_key, origin or who.channel, who.user_id,
                               who.conversation or origin or who.channel)
                 answer = kept_private(await HANDLERS[type(command)](command, ctx), self.org)
-                return answer if answer.zone else replace(answer, zone=zone)
+                # Read again only if the command changed it (`language …`): then in the new one.
+                language = await uow.people.own_locale(person.id) or ""
+                return replace(answer, zone=answer.zone or zone, language=language)
         except Duplicate:
             return DUPLICATE
         except DomainError as error:
-            return replace(_refusal(error), zone=zone)
+            return replace(_refusal(error), zone=zone, language=language)
         except StorageUnavailable:
             log.warning("storage unavailable while handling %s", type(command).__name__)
             # "Nothing was changed" only if the use case committed nothing.

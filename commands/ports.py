@@ -325,6 +325,9 @@ class PeopleRepository(Protocol):
     async def own_zone(self, person_id: int) -> str | None:
         """The zone the person chose themselves, or None (read with their look-up if it ran)."""
         ...
+    async def own_locale(self, person_id: int) -> str | None:
+        """The language the person chose themselves, or None (read with their look-up)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

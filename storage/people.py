@@ -29,13 +29,15 @@ _COLUMNS = (_T.c.id, _T.c.handle, _T.c.name)
 _READ = (*_COLUMNS, accounts_column(_T.c.id), spoke_on_column(_T.c.id))
 _BY_ID = select(*_READ).where(_T.c.id.in_(bindparam("_ids", expanding=True)))
 _BY_NAME = select(*_READ).where(func.lower(_T.c.name) == bindparam("_name"))
-# The look-ups that find who is asking also read the zone they chose, if any, in the same
-# statement: every answer is shown in the reader's zone, and a query of its own for it cost a
-# tenth of a request.
+# The look-ups that find who is asking also read the zone and the language they chose, if any,
+# in the same statement: every answer is shown in the reader's zone and words, and a query of
+# its own for them cost a tenth of a request.
 _P = PreferenceRow.__table__
 _OWN_ZONE = select(_P.c.timezone).where(_P.c.person_id == _T.c.id).scalar_subquery()
-_WITH_ZONE = (*_READ, _OWN_ZONE.label("own_zone"))
+_OWN_LOCALE = select(_P.c.locale).where(_P.c.person_id == _T.c.id).scalar_subquery()
+_WITH_ZONE = (*_READ, _OWN_ZONE.label("own_zone"), _OWN_LOCALE.label("own_locale"))
 _ZONE_OF = select(_P.c.timezone).where(_P.c.person_id == bindparam("_id"))
+_LOCALE_OF = select(_P.c.locale).where(_P.c.person_id == bindparam("_id"))
 _BY_HANDLE = select(*_WITH_ZONE).where(_T.c.handle == bindparam("_value"))
 _BY_ACCOUNT = select(*_WITH_ZONE).where(_T.c.id == PERSON_OF_ACCOUNT)
 # A first contact inserts or, if the handle is taken, nothing: a concurrent insert of the same
@@ -48,8 +50,9 @@ _FORGET = delete(_T).where(_T.c.id == bindparam("_id"))
 class SqlPeople:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        # Each person's own zone setting as read in this unit of work (None: they chose none).
+        # Each person's own zone and language as read in this unit of work (None: none chosen).
         self._zones: dict[int, str | None] = {}
+        self._locales: dict[int, str | None] = {}
         self.identities = SqlIdentities(session)
 
     async def get(self, person_id: int) -> Person | None:
@@ -78,7 +81,7 @@ class SqlPeople:
     def _found(self, row: Any) -> Person | None:
         if row is None:
             return None
-        self._zones[row.id] = row.own_zone
+        self._zones[row.id], self._locales[row.id] = row.own_zone, row.own_locale
         return _person(row)
 
     async def person_by_identity(self, platform: Source, workspace: str, external_id: str
@@ -95,9 +98,18 @@ class SqlPeople:
                 _ZONE_OF, {"_id": person_id})).scalar()
         return self._zones[person_id]
 
-    def forget_zone(self, person_id: int) -> None:
-        """Their preferences changed in this unit of work: read the zone again when asked."""
+    async def own_locale(self, person_id: int) -> str | None:
+        """The language this person chose (`language …`), or None."""
+        if person_id not in self._locales:
+            connection = await self.session.connection()
+            self._locales[person_id] = (await connection.execute(
+                _LOCALE_OF, {"_id": person_id})).scalar()
+        return self._locales[person_id]
+
+    def forget_own(self, person_id: int) -> None:
+        """Their preferences changed in this unit of work: read zone and language again."""
         self._zones.pop(person_id, None)
+        self._locales.pop(person_id, None)
 
     async def add(self, handle: str, name: str, now: datetime, platform: Source | None = None,
                   platform_id: str | None = None) -> tuple[Person, bool]:

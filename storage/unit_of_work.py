@@ -41,7 +41,7 @@ class SqlUnitOfWork:
         self.people = SqlPeople(self.session)
         self.tickets = SqlTickets(self.session, self.people, self._numbers)
         self.outbox = SqlOutbox(self.session)
-        self.preferences = SqlPreferences(self.session, self.people.forget_zone)
+        self.preferences = SqlPreferences(self.session, self.people.forget_own)
         self.inbound = SqlInbound(self.session)
         self.assignment = SqlAssignment(self.session)
         self.away = SqlAway(self.session)

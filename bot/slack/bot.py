@@ -67,18 +67,19 @@ class SlackBot:
     def catalog(self):  # type: ignore[no-untyped-def]
         return self.renderer.catalog
 
-    async def reader_catalog(self, user_id: str) -> Catalog:
+    async def reader_catalog(self, user_id: str, answer: Answer | None = None) -> Catalog:
         """The words of an answer `user_id` reads alone (commands/reader_language.py): their
-        `language` preference, else their Slack language (users.info, asked once per person,
-        so only after an ack), else the bot's."""
-        preferred = await self._preferred_locale(user_id)
+        `language` preference (read with `answer`'s request, else now), else their Slack
+        language (users.info, asked once per person, so only after an ack), else the bot's."""
+        preferred = await self._preferred_locale(user_id, answer)
         slack = None if preferred else await self.directory.locale(user_id)
         return self.catalog_in(reader_locale(self.core.notify, SLACK, preferred, slack))
 
-    async def known_reader_catalog(self, user_id: str) -> Catalog | None:
+    async def known_reader_catalog(self, user_id: str, answer: Answer | None = None
+                                   ) -> Catalog | None:
         """The same without asking Slack (usable before an ack); None while their Slack
         language is not known yet."""
-        preferred = await self._preferred_locale(user_id)
+        preferred = await self._preferred_locale(user_id, answer)
         if not preferred and not self.directory.locale_known(user_id):
             return None
         return self.catalog_in(reader_locale(self.core.notify, SLACK, preferred,
@@ -105,7 +106,9 @@ class SlackBot:
         except SlackApiError as error:  # edited meanwhile (hash_conflict): it stays as it is
             self.log_refusal("modal in the reader's language", error)
 
-    async def _preferred_locale(self, user_id: str) -> str | None:
+    async def _preferred_locale(self, user_id: str, answer: Answer | None = None) -> str | None:
+        if answer is not None and answer.language is not None:  # read with the request
+            return answer.language or None
         try:
             async with self.core.uow() as uow:
                 person = await uow.people.by_platform_id(SLACK, user_id)

@@ -100,7 +100,7 @@ def register(bot: SlackBot) -> None:
             return
         if answer.ok and answer.ticket is not None:
             bot.refresh_homes(user, answer)
-        words = await bot.known_reader_catalog(user)  # read after the command: `language …`
+        words = await bot.known_reader_catalog(user, answer)  # as of after `language …`
         if words is None:
             # Their Slack language is not known yet, and Slack is not asked before the ack:
             # the answer follows through the command's response_url once Slack has said it.
@@ -115,7 +115,7 @@ def register(bot: SlackBot) -> None:
 
     async def respond_later(respond: AsyncRespond, answer: Answer, user: str) -> None:
         """The answer after the ack, in the asker's words (asking Slack their language)."""
-        words = await bot.reader_catalog(user)
+        words = await bot.reader_catalog(user, answer)
         await respond(response_type="ephemeral", **bot.renderer.message(answer, words))
         await _send_files(answer, user, words)
 

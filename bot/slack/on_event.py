@@ -47,7 +47,7 @@ def register(bot: SlackBot) -> None:
         if event.get("channel_type") == "im":
             answer = await bot.run_text(user, text, dedup_key=f"event:{event_id}")
             if not answer.duplicate:  # their DM with the bot: in their words
-                words = await bot.reader_catalog(user)
+                words = await bot.reader_catalog(user, answer)
                 await bot.client.chat_postMessage(channel=event["channel"],
                                                   **bot.renderer.message(answer, words))
             return
