@@ -92,19 +92,18 @@ class SqlPeople:
 
     async def own_zone(self, person_id: int) -> str | None:
         """The zone this person chose (`prefs timezone`), or None."""
-        if person_id not in self._zones:
-            connection = await self.session.connection()
-            self._zones[person_id] = (await connection.execute(
-                _ZONE_OF, {"_id": person_id})).scalar()
-        return self._zones[person_id]
+        return await self._own(self._zones, _ZONE_OF, person_id)
 
     async def own_locale(self, person_id: int) -> str | None:
         """The language this person chose (`language …`), or None."""
-        if person_id not in self._locales:
+        return await self._own(self._locales, _LOCALE_OF, person_id)
+
+    async def _own(self, kept: dict[int, str | None], statement: Any, person_id: int
+                   ) -> str | None:
+        if person_id not in kept:  # not read with their look-up, or changed since
             connection = await self.session.connection()
-            self._locales[person_id] = (await connection.execute(
-                _LOCALE_OF, {"_id": person_id})).scalar()
-        return self._locales[person_id]
+            kept[person_id] = (await connection.execute(statement, {"_id": person_id})).scalar()
+        return kept[person_id]
 
     def forget_own(self, person_id: int) -> None:
         """Their preferences changed in this unit of work: read zone and language again."""
