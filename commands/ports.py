@@ -109,6 +109,7 @@ class Preferences:
     quiet_to: time | None = None
     timezone: str | None = None
     muted_ticket_ids: frozenset[int] = frozenset()
+    messenger_locale: str | None = None  # what their messenger says they read; `locale` wins
 
 
 @dataclass(frozen=True, slots=True)

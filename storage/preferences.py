@@ -19,7 +19,7 @@ _P, _M = PreferenceRow.__table__, MuteRow.__table__
 _IDS = bindparam("_ids", expanding=True)
 _PREFERENCES_OF = select(_P.c.person_id, _P.c.notify, _P.c.channel_only, _P.c.platform,
                          _P.c.locale, _P.c.quiet_from, _P.c.quiet_to,
-                         _P.c.timezone).where(_P.c.person_id.in_(_IDS))
+                         _P.c.timezone, _P.c.messenger_locale).where(_P.c.person_id.in_(_IDS))
 _MUTES_OF = select(_M.c.person_id, _M.c.ticket_id).where(_M.c.person_id.in_(_IDS))
 
 
@@ -52,7 +52,8 @@ class SqlPreferences:
             result[pid] = Preferences(
                 pid, row.notify, bool(row.channel_only),
                 Source(row.platform) if row.platform else None, row.locale,
-                _time(row.quiet_from), _time(row.quiet_to), row.timezone, muted)
+                _time(row.quiet_from), _time(row.quiet_to), row.timezone, muted,
+                row.messenger_locale)
         return result
 
     async def update(self, person_id: int, **changes: Any) -> Preferences:

@@ -59,7 +59,7 @@ class SlackBot:
     _flush: asyncio.Event = field(init=False, default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
-        self.directory = SlackDirectory(self.client)
+        self.directory = SlackDirectory(self.client, self._note_locale)
         catalogs = Catalogs(self.core.settings.tz, self.core.settings.templates_dir)
         self.renderer = SlackRenderer(catalogs, self.core.loaded.org, self.core.settings.locale)
 
@@ -105,6 +105,21 @@ class SlackBot:
                                            view=build(self.catalog_in(slack)))
         except SlackApiError as error:  # edited meanwhile (hash_conflict): it stays as it is
             self.log_refusal("modal in the reader's language", error)
+
+    async def _note_locale(self, user_id: str, locale: str | None) -> None:
+        """Slack said which language `user_id` reads: kept with their preferences (a change
+        only), so the notices any replica writes for them later are in it too."""
+        try:
+            async with self.core.uow() as uow:
+                person = await uow.people.by_platform_id(SLACK, user_id)
+                if person is None:  # only named in a mention so far: the next process keeps it
+                    return
+                prefs = (await uow.preferences.get_many({person.id}, mutes=False))[person.id]
+                if prefs.messenger_locale != locale:
+                    await uow.preferences.update(person.id, messenger_locale=locale)
+                    await uow.commit()
+        except Exception:  # the answer still goes out, in the words Slack gave
+            log.warning("could not keep the Slack language of %s", user_id, exc_info=True)
 
     async def _preferred_locale(self, user_id: str, answer: Answer | None = None) -> str | None:
         if answer is not None and answer.language is not None:  # read with the request

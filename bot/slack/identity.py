@@ -1,6 +1,8 @@
 """Slack user ids to ticketbot identities; display names and locales fetched once per user
 (users.info, with `include_locale`: Slack gives a user's locale only when asked)."""
 
+from collections.abc import Awaitable, Callable
+
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -8,10 +10,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.platforms import SLACK
 from commands.messages import Identity
 
+# Told the language Slack says a user reads (a catalog locale, None: one without a catalog).
+Learned = Callable[[str, str | None], Awaitable[None]]
+
+
+async def _nothing(_user_id: str, _locale: str | None) -> None:
+    return None
+
 
 class SlackDirectory:
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, learned: Learned = _nothing) -> None:
         self.client = client
+        self.learned = learned
         self._names: dict[str, str] = {}
         self._locales: dict[str, str | None] = {}
 
@@ -70,7 +80,10 @@ class SlackDirectory:
     async def _look_up(self, user_id: str) -> None:
         info = await self.client.users_info(user=user_id, include_locale=True)
         user = info.get("user") or {}
-        self._locales[user_id] = _catalog_locale(str(user.get("locale") or ""))
+        locale = _catalog_locale(str(user.get("locale") or ""))
+        if self._locales.get(user_id, "") != locale:
+            await self.learned(user_id, locale)
+        self._locales[user_id] = locale
         profile = user.get("profile") or {}
         self._names[user_id] = (profile.get("display_name") or user.get("real_name")
                                 or user.get("name") or user_id)

@@ -88,3 +88,25 @@ async def test_the_app_home_is_in_its_readers_language(stack: SlackStack) -> Non
     headers = {v["_user_id"]: v["blocks"][0]["text"]["text"]
                for v in stack.fake.views.values() if v["type"] == "home"}
     assert headers == {"U0ALICE": "我的工单", "U0CAROL": "Your tickets"}
+
+
+async def test_notices_to_a_person_follow_their_slack_language(stack: SlackStack) -> None:
+    """Slack's word on her language is kept with her preferences, so the notices written for
+    her later (by any replica, from its outbox) are in it too, while the card stays English."""
+    await stack.command("U0ALICE", "new 打印机卡纸")  # she is asked about once, after the ack
+    await stack.command("U0BOB", "claim IT-1")
+    await stack.command("U0BOB", "resolve IT-1 换了硒鼓")
+    await stack.deliver()
+    fake = stack.fake
+    assert [m["text"] for m in fake.messages(fake.im_channel("U0ALICE"))] == [
+        "Bob 已开始处理 IT-1（打印机卡纸）。",
+        "IT-1（打印机卡纸）已解决：换了硒鼓。如未解决，请回复 `reopen IT-1`。"]
+    assert [m["text"] for m in fake.messages("C0GENERAL")][1:] == [  # the channel: English
+        "Bob is now working on IT-1 (打印机卡纸).",
+        "IT-1 (打印机卡纸) is resolved: 换了硒鼓. Reply `reopen IT-1` if it is not fixed."]
+    await stack.command("U0ALICE", "language en")  # her own choice wins from now on
+    await stack.command("U0ALICE", "reopen IT-1 still jams")
+    await stack.command("U0BOB", "resolve IT-1 new drum")
+    await stack.deliver()
+    assert [m["text"] for m in fake.messages(fake.im_channel("U0ALICE"))][2:] == [
+        "IT-1 (打印机卡纸) is resolved: new drum. Reply `reopen IT-1` if it is not fixed."]
