@@ -49,10 +49,14 @@ class NotifyConfig:
     gathered: frozenset[str] = frozenset()
 
     def locale_for(self, platform: Source, preferences: Preferences | None = None) -> str:
-        """A person's language: the one they chose here, else the one their messenger says
-        they read, else the messenger's default."""
-        chosen = preferences.locale or preferences.messenger_locale if preferences else None
-        return chosen or self.platform_locales.get(platform, self.locale)
+        """A person's language on `platform`: the one they chose here, else the one that
+        messenger says they read, else the messenger's default."""
+        if preferences is not None and preferences.locale:
+            return preferences.locale
+        said = preferences.messenger_locale if preferences is not None else None
+        if said is not None and said[0] == platform:
+            return said[1]
+        return self.platform_locales.get(platform, self.locale)
 
 
 def _address(person: Person, ticket: Ticket, prefs: Preferences | None,

@@ -109,7 +109,8 @@ class Preferences:
     quiet_to: time | None = None
     timezone: str | None = None
     muted_ticket_ids: frozenset[int] = frozenset()
-    messenger_locale: str | None = None  # what their messenger says they read; `locale` wins
+    # What a messenger says they read there: (that messenger, a catalog locale); `locale` wins.
+    messenger_locale: tuple[Source, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

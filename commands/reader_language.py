@@ -7,8 +7,14 @@ default. A message read in a channel or group (a ticket's card, a public reply t
 channel's language, the messenger's default: many people read it.
 """
 
+import logging
+
+from commands.answer import Answer
 from commands.notify import NotifyConfig
+from commands.ports import UnitOfWorkFactory
 from workflows.kinds import Source
+
+log = logging.getLogger(__name__)
 
 
 def reader_locale(config: NotifyConfig, platform: Source, preferred: str | None,
@@ -23,3 +29,22 @@ def reply_locale(config: NotifyConfig, platform: Source, *, to_person: bool,
     if to_person:
         return reader_locale(config, platform, preferred, messenger_language)
     return config.locale_for(platform)
+
+
+async def preferred_language(uow: UnitOfWorkFactory, platform: Source, external_id: str,
+                             answer: Answer | None = None) -> str | None:
+    """The `language` this account's person chose, or None: as read with `answer`'s request
+    when there is one (no statement of its own), else read now. The database away: None (the
+    messenger's language still counts)."""
+    if answer is not None and answer.language is not None:
+        return answer.language or None
+    try:
+        async with uow() as work:
+            person = await work.people.by_platform_id(platform, external_id)
+            if person is None:
+                return None
+            prefs = (await work.preferences.get_many({person.id}, mutes=False)).get(person.id)
+    except Exception:
+        log.warning("could not read the preferences of %s", external_id, exc_info=True)
+        return None
+    return prefs.locale if prefs is not None and prefs.locale else None

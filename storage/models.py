@@ -256,9 +256,11 @@ class PreferenceRow(Base):
     channel_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     platform: Mapped[str | None] = mapped_column(String(16))
     locale: Mapped[str | None] = mapped_column(String(8))
-    # The language the person's messenger says they chose (Slack's users.info locale), as a
-    # catalog locale: their notices follow it when they chose no `language` here.
+    # The language a messenger says the person reads there (Slack's users.info locale), as a
+    # catalog locale, and which messenger said it: their notices on that messenger follow it
+    # when they chose no `language` here.
     messenger_locale: Mapped[str | None] = mapped_column(String(8))
+    messenger_platform: Mapped[str | None] = mapped_column(String(16))
     quiet_from: Mapped[str | None] = mapped_column(String(5))  # "19:00"
     quiet_to: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))

@@ -19,7 +19,8 @@ _P, _M = PreferenceRow.__table__, MuteRow.__table__
 _IDS = bindparam("_ids", expanding=True)
 _PREFERENCES_OF = select(_P.c.person_id, _P.c.notify, _P.c.channel_only, _P.c.platform,
                          _P.c.locale, _P.c.quiet_from, _P.c.quiet_to,
-                         _P.c.timezone, _P.c.messenger_locale).where(_P.c.person_id.in_(_IDS))
+                         _P.c.timezone, _P.c.messenger_locale,
+                         _P.c.messenger_platform).where(_P.c.person_id.in_(_IDS))
 _MUTES_OF = select(_M.c.person_id, _M.c.ticket_id).where(_M.c.person_id.in_(_IDS))
 
 
@@ -53,7 +54,8 @@ class SqlPreferences:
                 pid, row.notify, bool(row.channel_only),
                 Source(row.platform) if row.platform else None, row.locale,
                 _time(row.quiet_from), _time(row.quiet_to), row.timezone, muted,
-                row.messenger_locale)
+                (Source(row.messenger_platform), row.messenger_locale)
+                if row.messenger_platform and row.messenger_locale else None)
         return result
 
     async def update(self, person_id: int, **changes: Any) -> Preferences:

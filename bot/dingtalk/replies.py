@@ -33,7 +33,7 @@ from commands.answer import Answer
 from commands.card_places import ASKER, HERE, answer_place
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
-from commands.reader_language import reply_locale
+from commands.reader_language import preferred_language, reply_locale
 from notifications.catalogs import Catalogs
 from notifications.escaping import dingtalk as esc
 from notifications.senders import DeliveryError
@@ -102,7 +102,7 @@ class Replier:
             target = self.target(conversation, answer)
             if target is None or not await self._claim(key):
                 return
-            locale = await self._locale(conversation.sender_id, target)
+            locale = await self._locale(conversation.sender_id, target, answer)
             title, text = self.render(answer, locale, target)
             await self._deliver(target.address, title, text)
             if has_files(answer):  # an export, a report's charts: to the asker, privately
@@ -146,20 +146,14 @@ class Replier:
             log.warning("could not record the reply to %s; sending anyway", key, exc_info=True)
         return True
 
-    async def _locale(self, staff_id: str, target: Target) -> str:
+    async def _locale(self, staff_id: str, target: Target, answer: Answer | None = None) -> str:
         """The sender's language when the answer is theirs alone, the group's when the group
         reads it (commands/reader_language.py)."""
         if target.address != staff_id:
             return reply_locale(self.notify, DINGTALK, to_person=False, preferred=None)
-        try:
-            async with self.uow() as uow:
-                person = await uow.people.by_platform_id(DINGTALK, staff_id)
-                prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
-                    if person is not None else None
-        except Exception:
-            prefs = None
         return reply_locale(self.notify, DINGTALK, to_person=True,
-                            preferred=prefs.locale if prefs is not None else None)
+                            preferred=await preferred_language(self.uow, DINGTALK, staff_id,
+                                                               answer))
 
     async def _deliver(self, address: str, title: str, text: str) -> None:
         """The sender retries briefly itself; this waits longer (a flooded chat's minute, a

@@ -19,7 +19,7 @@ from commands.answer import Answer
 from commands.card_places import ASKER, answer_place
 from commands.notify import CARD_ACTIONS, NotifyConfig, card_snapshot
 from commands.ports import Clock, Duplicate, UnitOfWorkFactory
-from commands.reader_language import reply_locale
+from commands.reader_language import preferred_language, reply_locale
 from notifications.catalogs import Catalogs
 from notifications.senders import DeliveryError
 from workflows.organisation import Organisation
@@ -68,7 +68,7 @@ class Replier:
             private = not (answer.public and answer.ok) and conversation.is_group
             # The sender's language when the answer is theirs alone, the group's otherwise.
             to_person = private or not conversation.is_group or conversation.message_id is None
-            locale = (await self.locale(conversation.sender_open_id) if to_person
+            locale = (await self.locale(conversation.sender_open_id, answer) if to_person
                       else reply_locale(self.notify, FEISHU, to_person=False,
                                         preferred=None))
             text, card = self.render(answer, locale)
@@ -103,16 +103,9 @@ class Replier:
         card["elements"].insert(0, {"tag": "div", "text": {"tag": "plain_text", "content": text}})
         return text, json.dumps(card, ensure_ascii=False)
 
-    async def locale(self, open_id: str) -> str:
-        try:
-            async with self.uow() as uow:
-                person = await uow.people.by_platform_id(FEISHU, open_id)
-                prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
-                    if person is not None else None
-        except Exception:
-            prefs = None
+    async def locale(self, open_id: str, answer: Answer | None = None) -> str:
         return reply_locale(self.notify, FEISHU, to_person=True,
-                            preferred=prefs.locale if prefs is not None else None)
+                            preferred=await preferred_language(self.uow, FEISHU, open_id, answer))
 
     async def _claim(self, key: str) -> bool:
         try:

@@ -28,7 +28,7 @@ from bot.slack.request import CURRENT
 from commands import messages as m
 from commands.answer import Answer
 from commands.dispatcher import CLAIMS_INBOUND
-from commands.reader_language import reader_locale
+from commands.reader_language import preferred_language, reader_locale
 from notifications.catalogs import Catalogs
 from notifications.text import Catalog
 from workflows.errors import DomainError
@@ -115,24 +115,16 @@ class SlackBot:
                 if person is None:  # only named in a mention so far: the next process keeps it
                     return
                 prefs = (await uow.preferences.get_many({person.id}, mutes=False))[person.id]
-                if prefs.messenger_locale != locale:
-                    await uow.preferences.update(person.id, messenger_locale=locale)
+                said = (SLACK, locale) if locale else None
+                if prefs.messenger_locale != said:
+                    await uow.preferences.update(person.id, messenger_locale=locale,
+                                                 messenger_platform=SLACK if locale else None)
                     await uow.commit()
         except Exception:  # the answer still goes out, in the words Slack gave
             log.warning("could not keep the Slack language of %s", user_id, exc_info=True)
 
     async def _preferred_locale(self, user_id: str, answer: Answer | None = None) -> str | None:
-        if answer is not None and answer.language is not None:  # read with the request
-            return answer.language or None
-        try:
-            async with self.core.uow() as uow:
-                person = await uow.people.by_platform_id(SLACK, user_id)
-                prefs = (await uow.preferences.get_many({person.id})).get(person.id) \
-                    if person is not None else None
-        except Exception:  # the database is away: the person's Slack language still counts
-            log.warning("could not read the preferences of %s", user_id, exc_info=True)
-            return None
-        return prefs.locale if prefs is not None and prefs.locale else None
+        return await preferred_language(self.core.uow, SLACK, user_id, answer)
 
     def catalog_in(self, locale: object) -> Catalog:
         """The catalog of a locale; a modal's again on its submission (its locale rides in the

@@ -1,5 +1,6 @@
-"""The language a person's messenger says they read (Slack's users.info locale), so that their
-notices follow it when they chose no `language` of their own.
+"""The language a messenger says a person reads there (Slack's users.info locale) and which
+messenger said it, so that their notices on that messenger follow it when they chose no
+`language` of their own.
 
 Revision ID: 0025_messenger_locale
 Revises: 0024_report_facts_repair
@@ -18,7 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("preferences", sa.Column("messenger_locale", sa.String(8), nullable=True))
+    op.add_column("preferences", sa.Column("messenger_platform", sa.String(16), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("preferences", "messenger_platform")
     op.drop_column("preferences", "messenger_locale")
