@@ -115,9 +115,11 @@ async def catch_up(connection: AsyncConnection, batch: int = BATCH) -> int:
     were read; 0: nothing was left."""
     mark = (await connection.execute(_mark_statement())).first()
     if mark is None:  # a table emptied by hand: start again from the beginning
-        await connection.execute(insert_for(connection)(_M).values(id=1, audit_id=0,
-                                                                   backfill_id=0, repair_id=0))
-        mark = (0, 0, 0)
+        # Another replica may be putting the row back at the same moment: whichever insert
+        # loses does nothing, and both then wait on the one row.
+        await connection.execute(insert_for(connection)(_M).values(
+            id=1, audit_id=0, backfill_id=0, repair_id=0).on_conflict_do_nothing())
+        mark = (await connection.execute(_mark_statement())).one()
     audit_id, backfill_id, repair_id = mark
     lines = (await connection.execute(
         select(_A.c.id, _A.c.ticket_id).where(_A.c.id > audit_id).order_by(_A.c.id)

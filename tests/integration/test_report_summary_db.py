@@ -2,6 +2,7 @@
 random trails written as audit lines, the report facts job run over them, and every figure of
 several periods' reports compared with the same reports read from the lines alone."""
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -189,3 +190,23 @@ async def test_a_line_that_committed_behind_the_mark_is_found_by_the_repair_pass
     async with app.engine.begin() as conn:
         await report_facts.forget(conn)
     assert await _reports(app) == repaired  # the same as read from the lines
+
+
+async def test_two_replicas_putting_back_an_emptied_mark_do_not_collide(app: App) -> None:
+    """The mark's row deleted by hand: two replicas' first steps at once both start again
+    from the beginning, and neither fails on the other's row."""
+    import asyncio
+
+    await _write(app, _collect()[:5])
+    async with app.engine.begin() as conn:
+        await conn.execute(ReportFactsMarkRow.__table__.delete())
+
+    async def step() -> int:
+        async with app.engine.begin() as conn:
+            return await report_facts.catch_up(conn)
+
+    done = await asyncio.gather(step(), step())
+    assert sum(done) >= 5
+    async with app.engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(ReportFactsMarkRow))
+                ).scalar_one() == 1
