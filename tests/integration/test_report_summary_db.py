@@ -195,8 +195,6 @@ async def test_a_line_that_committed_behind_the_mark_is_found_by_the_repair_pass
 async def test_two_replicas_putting_back_an_emptied_mark_do_not_collide(app: App) -> None:
     """The mark's row deleted by hand: two replicas' first steps at once both start again
     from the beginning, and neither fails on the other's row."""
-    import asyncio
-
     await _write(app, _collect()[:5])
     async with app.engine.begin() as conn:
         await conn.execute(ReportFactsMarkRow.__table__.delete())
